@@ -1,0 +1,43 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.api.module;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.outpost.api.message.Message;
+
+/**
+ * A module's connection to the gateway, the Outpost counterpart of IoT Edge's {@code ModuleClient}.
+ * <p>
+ * The gateway registers this service as a service factory: each bundle that declares itself a module with
+ * {@link EdgeModule} gets its own instance, bound to its module id. A bundle without the header cannot get the service.
+ *
+ * <pre>{@code
+ * @Reference
+ * private ModuleClient client;
+ * ...
+ * client.send("temperatureOutput", Message.builder().json(reading).build());
+ * }</pre>
+ */
+@ProviderType
+public interface ModuleClient {
+
+    /** @return the module id of the bundle that holds this client */
+    String moduleId();
+
+    /** @return the id of the device (gateway) the module runs on */
+    String deviceId();
+
+    /**
+     * Sends a message to one of this module's outputs. The call returns only after the gateway has stored the message
+     * durably (it survives a crash or power loss from then on); routes then carry it to module inputs or the cloud.
+     *
+     * @param output the output name (see {@link ModuleNames})
+     * @param message the message; the gateway sets its {@code connectionModuleId}, {@code connectionDeviceId} and
+     *            {@code outputName}, and a {@code messageId} and {@code creationTimeUtc} when absent
+     * @throws SendException if the gateway did not store the message (broker down, storage full, rejected): the
+     *             message was not accepted and the module may retry
+     * @throws IllegalArgumentException if the output name is not valid
+     */
+    void send(String output, Message message) throws SendException;
+}

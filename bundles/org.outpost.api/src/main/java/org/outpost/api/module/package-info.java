@@ -1,0 +1,14 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+/**
+ * How a bundle becomes an edge module: {@link org.outpost.api.module.EdgeModule} names it, a
+ * {@link org.outpost.api.module.ModuleClient} sends to its outputs and {@link org.outpost.api.module.InputHandler}
+ * services receive on its inputs.
+ */
+@Export
+@Version("1.0.0")
+package org.outpost.api.module;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

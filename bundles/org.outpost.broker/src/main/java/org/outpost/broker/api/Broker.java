@@ -1,0 +1,32 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.broker.api;
+
+import java.util.Optional;
+
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The running embedded broker. The service is registered only while the broker is started, so a component that
+ * references it starts after the broker and stops before it.
+ */
+@ProviderType
+public interface Broker {
+
+    /** The URL of the broker's in-VM acceptor, for core and JMS clients inside this framework. */
+    String IN_VM_URL = "vm://0";
+
+    /**
+     * @return a new locator for in-VM sessions; the caller closes it. Sessions made from it are trusted (in-VM
+     *         clients run inside this framework) and block on durable sends until the journal has synced.
+     */
+    ServerLocator createLocator();
+
+    /**
+     * @param queue a queue name
+     * @return the queue's statistics, or empty if there is no such queue
+     */
+    Optional<QueueStats> queueStats(String queue);
+}

@@ -1,0 +1,43 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.broker.api;
+
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Authenticates and authorizes clients that connect to the broker over the network (MQTT, AMQP, core over TCP).
+ * In-VM clients are always trusted. The broker uses the highest-ranked authenticator service; with none registered,
+ * every network client is refused.
+ */
+@ConsumerType
+public interface BrokerAuthenticator {
+
+    /** What a client wants to do on an address. */
+    enum Action {
+        /** Publish to the address. */
+        SEND,
+        /** Receive from a queue on the address (subscribe). */
+        CONSUME,
+        /** Create or delete addresses and queues, browse, manage: everything else. */
+        MANAGE
+    }
+
+    /**
+     * @param username the user name the client gave
+     * @param password the password (or token) the client gave
+     * @param remoteAddress where the client connects from, for logs
+     * @return the authenticated identity, or empty to refuse the client
+     */
+    Optional<String> authenticate(String username, String password, String remoteAddress);
+
+    /**
+     * @param identity an identity returned by {@link #authenticate}
+     * @param action what the client wants to do
+     * @param address the broker address (words separated by {@code .}), as the broker names it
+     * @return true to allow it
+     */
+    boolean authorize(String identity, Action action, String address);
+}

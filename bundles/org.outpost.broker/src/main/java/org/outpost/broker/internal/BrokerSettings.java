@@ -1,0 +1,46 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.broker.internal;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.outpost.api.config.ConfigValues;
+import org.outpost.api.config.InvalidConfigurationException;
+
+/**
+ * The validated configuration of the embedded broker.
+ *
+ * @param name the broker name (JMX, logs)
+ * @param host the address the network acceptors bind to
+ * @param corePort the core protocol port, 0 for none
+ * @param mqttPort the MQTT port, 0 for none
+ * @param amqpPort the AMQP port, 0 for none
+ * @param dataDirectory where the journal, bindings, paging and large messages live
+ * @param maxDiskUsage the disk usage percentage above which producers are blocked
+ */
+record BrokerSettings(String name, String host, int corePort, int mqttPort, int amqpPort, Path dataDirectory,
+        int maxDiskUsage) {
+
+    static final String PID = "org.outpost.broker";
+
+    static BrokerSettings from(EmbeddedBroker.Config config, Map<String, ?> raw, Path karafData)
+            throws InvalidConfigurationException {
+        ConfigValues values = new ConfigValues(PID, config, raw);
+        String name = values.get("name", config::name, n -> n.matches("[A-Za-z0-9_.-]{1,64}"),
+                "1 to 64 letters, digits, '.', '-' or '_'");
+        String host = values.get("host", config::host, h -> !h.isBlank(), "a host name or IP address to bind to");
+        int core = values.get("core.port", config::core_port, BrokerSettings::isPort, "a port 1-65535, or 0 for none");
+        int mqtt = values.get("mqtt.port", config::mqtt_port, BrokerSettings::isPort, "a port 1-65535, or 0 for none");
+        int amqp = values.get("amqp.port", config::amqp_port, BrokerSettings::isPort, "a port 1-65535, or 0 for none");
+        String dir = values.get("data.directory", config::data_directory, "a directory path");
+        int disk = values.get("max.disk.usage", config::max_disk_usage, p -> p > 0 && p <= 100, "a percentage 1-100");
+        Path data = dir.isBlank() ? karafData.resolve("outpost").resolve("broker") : Path.of(dir);
+        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk);
+    }
+
+    private static boolean isPort(int port) {
+        return port >= 0 && port <= 65535;
+    }
+}

@@ -1,0 +1,227 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.broker.internal;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ActiveMQServers;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.config.ConfigValues;
+import org.outpost.api.config.InvalidConfigurationException;
+import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.BrokerAuthenticator;
+import org.outpost.broker.api.QueueStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the embedded ActiveMQ Artemis broker: persistent journal under {@code ${karaf.data}/outpost/broker}, an in-VM
+ * acceptor and core, MQTT and AMQP acceptors bound to loopback by default. The {@link Broker} service is available
+ * once the broker has started.
+ */
+@Component(service = Broker.class, immediate = true, configurationPid = BrokerSettings.PID)
+@Designate(ocd = EmbeddedBroker.Config.class)
+public final class EmbeddedBroker implements Broker {
+
+    @ObjectClassDefinition(name = "Outpost broker", description = "The embedded ActiveMQ Artemis broker.")
+    public @interface Config {
+        @AttributeDefinition(description = "Broker name, used in logs and JMX.")
+        String name() default "outpost";
+
+        @AttributeDefinition(description = "Address the network acceptors bind to. Keep 127.0.0.1 unless clients"
+                + " on other hosts must connect.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Core protocol port (0 for none).")
+        int core_port() default 61616;
+
+        @AttributeDefinition(description = "MQTT port (0 for none).")
+        int mqtt_port() default 1883;
+
+        @AttributeDefinition(description = "AMQP port (0 for none).")
+        int amqp_port() default 5672;
+
+        @AttributeDefinition(description = "Journal directory; empty means ${karaf.data}/outpost/broker.")
+        String data_directory() default "";
+
+        @AttributeDefinition(description = "Disk usage (percent) above which the broker blocks producers.")
+        int max_disk_usage() default 90;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final ProtocolManagerFactory<?> mqtt;
+    private final ProtocolManagerFactory<?> amqp;
+    private final Path karafData;
+    private volatile BrokerAuthenticator authenticator;
+    private BrokerSettings settings;
+    private ActiveMQServer server;
+
+    @Activate
+    public EmbeddedBroker(BundleContext context, Config config, Map<String, Object> properties,
+            @Reference(target = "(component.name=org.apache.activemq.artemis.core.protocol.mqtt.MQTTProtocolManagerFactory)")
+            ProtocolManagerFactory<?> mqtt,
+            @Reference(target = "(component.name=org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManagerFactory)")
+            ProtocolManagerFactory<?> amqp) throws Exception {
+        this.mqtt = mqtt;
+        this.amqp = amqp;
+        String data = context.getProperty("karaf.data");
+        this.karafData = Path.of(data == null ? "data" : data);
+        BrokerSettings initial;
+        try {
+            initial = BrokerSettings.from(config, properties, karafData);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("{}; starting with the default broker configuration instead", e.getMessage());
+            initial = BrokerSettings.from(defaults(), Map.of(), karafData);
+        }
+        start(initial);
+    }
+
+    @Modified
+    void modified(Config config, Map<String, Object> properties) throws Exception {
+        BrokerSettings next;
+        try {
+            next = BrokerSettings.from(config, properties, karafData);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("{}; the broker keeps its current configuration", e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            if (next.equals(settings)) {
+                return;
+            }
+            LOG.info("Broker configuration changed; restarting the broker");
+            stopServer();
+            start(next);
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() throws Exception {
+        stopServer();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAuthenticator(BrokerAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    void unbindAuthenticator(BrokerAuthenticator authenticator) {
+        if (this.authenticator == authenticator) {
+            this.authenticator = null;
+        }
+    }
+
+    private synchronized void start(BrokerSettings s) throws Exception {
+        long t0 = System.nanoTime();
+        ActiveMQServer created = ActiveMQServers.newActiveMQServer(configuration(s),
+                ManagementFactory.getPlatformMBeanServer(),
+                new OutpostSecurityManager(() -> Optional.ofNullable(authenticator)), true);
+        created.addProtocolManagerFactory(mqtt);
+        created.addProtocolManagerFactory(amqp);
+        created.start();
+        this.server = created;
+        this.settings = s;
+        LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}", s.name(),
+                (System.nanoTime() - t0) / 1_000_000, s.dataDirectory(), acceptor(" core", s.host(), s.corePort()),
+                acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()));
+    }
+
+    private void stopServer() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    private static String acceptor(String name, String host, int port) {
+        return port == 0 ? "" : "," + name + " " + host + ":" + port;
+    }
+
+    static Configuration configuration(BrokerSettings s) throws Exception {
+        ConfigurationImpl c = new ConfigurationImpl();
+        c.setName(s.name());
+        c.setPersistenceEnabled(true);
+        c.setSecurityEnabled(true);
+        c.setJMXManagementEnabled(false);
+        c.setJournalType(JournalType.NIO);
+        c.setJournalDatasync(true);
+        c.setMaxDiskUsage(s.maxDiskUsage());
+        c.setBindingsDirectory(s.dataDirectory().resolve("bindings").toString());
+        c.setJournalDirectory(s.dataDirectory().resolve("journal").toString());
+        c.setPagingDirectory(s.dataDirectory().resolve("paging").toString());
+        c.setLargeMessagesDirectory(s.dataDirectory().resolve("large-messages").toString());
+        c.setNodeManagerLockDirectory(s.dataDirectory().toString());
+        c.addAcceptorConfiguration("in-vm", IN_VM_URL);
+        addAcceptor(c, "core", s.host(), s.corePort(), "CORE");
+        addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT");
+        addAcceptor(c, "amqp", s.host(), s.amqpPort(), "AMQP");
+        // Nothing Outpost stores is ever given up after a number of failed deliveries: the consumer retries.
+        // Queues page to disk instead of filling memory, so long offline periods are normal.
+        c.addAddressSetting("#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setMaxSizeBytes(16L * 1024 * 1024)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true));
+        return c;
+    }
+
+    private static void addAcceptor(ConfigurationImpl c, String name, String host, int port, String protocol)
+            throws Exception {
+        if (port != 0) {
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            c.addAcceptorConfiguration(name, "tcp://" + h + ":" + port + "?protocols=" + protocol);
+        }
+    }
+
+    private static Config defaults() {
+        return ConfigValues.defaults(Config.class);
+    }
+
+    @Override
+    public ServerLocator createLocator() {
+        try {
+            return ActiveMQClient.createServerLocator(IN_VM_URL).setReconnectAttempts(-1).setBlockOnDurableSend(true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create an in-VM locator for " + IN_VM_URL, e);
+        }
+    }
+
+    @Override
+    public Optional<QueueStats> queueStats(String queue) {
+        ActiveMQServer s = server;
+        Queue q = s == null ? null : s.locateQueue(queue);
+        if (q == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new QueueStats(queue, q.getMessageCount(), q.getPersistentSize(), q.getDeliveringCount(),
+                q.getMessagesAdded()));
+    }
+}

@@ -1,0 +1,62 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.outpost.api.message.Message;
+
+class PropertyBagTest {
+
+    @Test
+    void encodesAndDecodesReservedCharacters() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("$.ct", "application/json");
+        props.put("a b", "x&y=z/é");
+        props.put("empty", "");
+
+        String bag = PropertyBag.encode(props);
+
+        assertThat(bag).isEqualTo("%24.ct=application%2Fjson&a+b=x%26y%3Dz%2F%C3%A9&empty=");
+        assertThat(PropertyBag.decode(bag)).containsExactlyEntriesOf(props);
+    }
+
+    @Test
+    void decodesEmptyAndKeyOnly() {
+        assertThat(PropertyBag.decode("")).isEmpty();
+        assertThat(PropertyBag.decode(null)).isEmpty();
+        assertThat(PropertyBag.decode("flag&&k=v")).containsExactly(Map.entry("flag", ""), Map.entry("k", "v"));
+    }
+
+    @Test
+    void rejectsValueWithoutKey() {
+        assertThatThrownBy(() -> PropertyBag.decode("=v")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("property bag '=v' has a value without a key");
+    }
+
+    @Test
+    void messageRoundTrip() {
+        Message m = Message.builder().json("{}").messageId("m1").correlationId("c1")
+                .creationTimeUtc(Instant.parse("2026-11-26T10:00:00Z")).connectionDeviceId("gw")
+                .connectionModuleId("sensor").outputName("temp").property("MessageType", "Alert").build();
+
+        Map<String, String> bag = PropertyBag.decode(PropertyBag.encode(PropertyBag.of(m)));
+        Message back = PropertyBag.apply(bag, Message.builder().json("{}")).build();
+
+        assertThat(back).isEqualTo(m);
+        assertThat(bag).containsEntry("$.on", "temp").containsEntry("MessageType", "Alert");
+    }
+
+    @Test
+    void rejectsBadCreationTime() {
+        assertThatThrownBy(() -> PropertyBag.apply(Map.of("$.ctime", "yesterday"), Message.builder()))
+                .hasMessage("$.ctime 'yesterday' is not an ISO-8601 UTC time");
+    }
+}
