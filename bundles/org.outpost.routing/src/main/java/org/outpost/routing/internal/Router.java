@@ -1,0 +1,88 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.routing.internal;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.broker.api.MessageHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router: one Camel route takes every stored module message from the ingress queue, in order, and sends it to the
+ * queue of each endpoint its routes name (each endpoint once). The ingress message is acknowledged only after every
+ * endpoint queue has stored its copy. Routes come from {@code etc/org.outpost.routing.cfg} ({@code route.<name>}
+ * keys) and change at run time without a restart; a bad set is rejected whole and the running routes stay.
+ */
+@Component(service = RoutesBuilder.class, configurationPid = "org.outpost.routing")
+@Designate(ocd = Router.Config.class)
+public final class Router extends RouteBuilder {
+
+    @ObjectClassDefinition(name = "Outpost routing", description = "Routes between module outputs, module inputs and"
+            + " the cloud: one 'route.<name>' key per route, e.g. route.upstream = FROM /messages/* INTO $upstream.")
+    public @interface Config {
+    }
+
+    static final String INGRESS = "outpost.routing.ingress";
+    static final String ENDPOINTS_HEADER = "outpostEndpoints";
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private volatile RouteTable table = new RouteTable(java.util.List.of());
+    private final AtomicLong noRoute = new AtomicLong();
+
+    @Activate
+    public Router(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private void apply(Map<String, Object> properties) {
+        try {
+            RouteTable next = RouteTable.fromProperties(properties);
+            table = next;
+            LOG.info("Routes: {}", next.routes().stream().map(r -> r.name() + ": " + r.text())
+                    .collect(Collectors.joining("; ")));
+        } catch (IllegalArgumentException e) {
+            LOG.error("configuration org.outpost.routing rejected, the running routes stay: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void configure() {
+        from("sjms:queue:" + INGRESS + "?transacted=true")
+                .routeId("outpost-router")
+                .process(this::resolveEndpoints)
+                .filter(header(ENDPOINTS_HEADER).isNotNull())
+                .recipientList(header(ENDPOINTS_HEADER)).stopOnException();
+    }
+
+    private void resolveEndpoints(Exchange exchange) {
+        org.apache.camel.Message in = exchange.getMessage();
+        String module = in.getHeader(MessageHeaders.MODULE, String.class);
+        String output = in.getHeader(MessageHeaders.OUTPUT, String.class);
+        Set<String> sinks = module == null || output == null ? Set.of() : table.endpointsFor(module, output);
+        if (sinks.isEmpty()) {
+            long n = noRoute.incrementAndGet();
+            LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
+            in.removeHeader(ENDPOINTS_HEADER);
+            return;
+        }
+        in.setHeader(ENDPOINTS_HEADER, sinks.stream().map(q -> "sjms:queue:" + q).collect(Collectors.toList()));
+    }
+}

@@ -1,0 +1,170 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.runtime.internal;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.apache.karaf.bundle.core.BundleService;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+import org.osgi.util.tracker.BundleTracker;
+import org.outpost.api.message.Message;
+import org.outpost.api.module.EdgeModule;
+import org.outpost.api.module.SendException;
+import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleState;
+
+/**
+ * Knows every module bundle (any bundle with an {@value EdgeModule#HEADER} header, in any state) and tells its state:
+ * a module runs when its bundle is active and none of its components failed; otherwise the reason comes from the
+ * resolver (Karaf's bundle diagnostics) or from Declarative Services.
+ */
+@Component(service = EdgeRuntime.class)
+public final class GatewayRuntime implements EdgeRuntime {
+
+    private final Ingress ingress;
+    private final ModuleCounters counters;
+    private final ServiceComponentRuntime scr;
+    private final BundleTracker<String> modules;
+    private volatile BundleService bundleService;
+
+    @Activate
+    public GatewayRuntime(BundleContext context, @Reference Ingress ingress, @Reference ModuleCounters counters,
+            @Reference ServiceComponentRuntime scr) {
+        this.ingress = ingress;
+        this.counters = counters;
+        this.scr = scr;
+        int all = Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING;
+        this.modules = new BundleTracker<>(context, all, null) {
+            @Override
+            public String addingBundle(Bundle bundle, org.osgi.framework.BundleEvent event) {
+                return bundle.getHeaders("").get(EdgeModule.HEADER);
+            }
+        };
+        modules.open();
+    }
+
+    @Deactivate
+    void deactivate() {
+        modules.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindBundleService(BundleService service) {
+        this.bundleService = service;
+    }
+
+    void unbindBundleService(BundleService service) {
+        if (bundleService == service) {
+            bundleService = null;
+        }
+    }
+
+    @Override
+    public String deviceId() {
+        return ingress.deviceId();
+    }
+
+    @Override
+    public List<ModuleInfo> modules() {
+        return modules.getTracked().entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> info(e.getKey(), e.getValue())).sorted(Comparator.comparing(ModuleInfo::name))
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public Optional<ModuleInfo> module(String name) {
+        return modules().stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public void inject(String module, String output, Message message) throws SendException {
+        ingress.send(module, output, message);
+    }
+
+    private ModuleInfo info(Bundle bundle, String name) {
+        ModuleState state;
+        String reason = "";
+        switch (bundle.getState()) {
+            case Bundle.ACTIVE -> {
+                reason = componentProblems(bundle);
+                state = reason.isEmpty() ? ModuleState.RUNNING : ModuleState.FAILED;
+            }
+            case Bundle.INSTALLED -> {
+                state = ModuleState.FAILED;
+                reason = "does not resolve" + diagnostics(bundle);
+            }
+            case Bundle.RESOLVED -> {
+                state = ModuleState.STOPPED;
+                reason = "resolved, not started" + diagnostics(bundle);
+            }
+            default -> state = ModuleState.UNKNOWN;
+        }
+        return new ModuleInfo(name, "bundle", state, bundle.getBundleId(), bundle.getVersion().toString(), false,
+                counters.sentBy(name), counters.receivedBy(name), reason);
+    }
+
+    private String diagnostics(Bundle bundle) {
+        BundleService bs = bundleService;
+        if (bs == null) {
+            return "";
+        }
+        String diag = bs.getDiag(bundle).trim().replaceAll("\\s+", " ");
+        return diag.isEmpty() ? "" : ": " + diag;
+    }
+
+    private String componentProblems(Bundle bundle) {
+        StringBuilder out = new StringBuilder();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle)) {
+            if (!scr.isComponentEnabled(d)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    append(out, "component " + d.name + " failed to activate: " + firstLine(c.failure));
+                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                    String missing = java.util.Arrays.stream(c.unsatisfiedReferences).map(r -> r.name + " ("
+                            + targetOf(r) + ")").collect(Collectors.joining(", "));
+                    append(out, "component " + d.name + " waits for " + missing);
+                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION) {
+                    append(out, "component " + d.name + " waits for configuration " + String.join(",", d.configurationPid));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String targetOf(UnsatisfiedReferenceDTO r) {
+        return r.target == null ? "no service" : r.target;
+    }
+
+    private static String firstLine(String failure) {
+        if (failure == null) {
+            return "unknown error";
+        }
+        int nl = failure.indexOf('\n');
+        return (nl < 0 ? failure : failure.substring(0, nl)).trim();
+    }
+
+    private static void append(StringBuilder out, String problem) {
+        if (out.length() > 0) {
+            out.append("; ");
+        }
+        out.append(problem);
+    }
+}

@@ -1,0 +1,167 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.runtime.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.outpost.api.message.Message;
+import org.outpost.api.module.EdgeModule;
+import org.outpost.api.module.InputHandler;
+import org.outpost.api.module.ModuleNames;
+import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.MessageHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link InputHandler} whiteboard: for each handler, one thread takes the messages of its input queue in order,
+ * calls the handler and acknowledges the message only when the handler returned. A handler that throws gets the same
+ * message again after a pause.
+ */
+@Component(service = {})
+public final class InputDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InputDispatcher.class);
+    private static final long RETRY_DELAY_MS = 1000;
+
+    private final ModuleCounters counters;
+    private final ServerLocator locator;
+    private final ClientSessionFactory factory;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "outpost-input");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
+
+    @Activate
+    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters) throws Exception {
+        this.counters = counters;
+        this.locator = broker.createLocator();
+        this.factory = locator.createSessionFactory();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        loops.values().forEach(InputLoop::stop);
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+        factory.close();
+        locator.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindInputHandler(ServiceReference<InputHandler> ref, InputHandler handler) {
+        String module = ref.getBundle().getHeaders("").get(EdgeModule.HEADER);
+        Object input = ref.getProperty(InputHandler.INPUT);
+        if (!ModuleNames.isValid(module) || !(input instanceof String in) || !ModuleNames.isValid(in)) {
+            LOG.error("Ignoring InputHandler {} of bundle {}: it needs a module id (@EdgeModule, found '{}') and a valid"
+                    + " '{}' service property (@ModuleInput, found '{}')", handler.getClass().getName(),
+                    ref.getBundle().getSymbolicName(), module, InputHandler.INPUT, input);
+            return;
+        }
+        InputLoop loop = new InputLoop(module, in, handler);
+        loops.put(ref, loop);
+        executor.execute(loop);
+    }
+
+    void unbindInputHandler(ServiceReference<InputHandler> ref) {
+        InputLoop loop = loops.remove(ref);
+        if (loop != null) {
+            loop.stop();
+        }
+    }
+
+    private final class InputLoop implements Runnable {
+        private final String module;
+        private final String input;
+        private final InputHandler handler;
+        private volatile boolean running = true;
+
+        InputLoop(String module, String input, InputHandler handler) {
+            this.module = module;
+            this.input = input;
+            this.handler = handler;
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            String queue = Addresses.input(module, input);
+            while (running && !Thread.currentThread().isInterrupted()) {
+                try (ClientSession session = factory.createSession(false, true, false)) {
+                    if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
+                        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
+                                .setDurable(true));
+                    }
+                    try (ClientConsumer consumer = session.createConsumer(queue)) {
+                        session.start();
+                        LOG.info("Delivering {} to module {} input {}", queue, module, input);
+                        consume(session, consumer);
+                    }
+                } catch (Exception e) {
+                    if (running) {
+                        LOG.warn("Input {}/{} lost its broker session ({}); reconnecting", module, input,
+                                e.getMessage());
+                        pause();
+                    }
+                }
+            }
+        }
+
+        private void consume(ClientSession session, ClientConsumer consumer) throws Exception {
+            while (running) {
+                ClientMessage cm = consumer.receive(500);
+                if (cm == null) {
+                    continue;
+                }
+                byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
+                cm.getBodyBuffer().readBytes(body);
+                Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
+                try {
+                    handler.onMessage(message);
+                    cm.acknowledge();
+                    session.commit();
+                    counters.received(module);
+                } catch (Exception e) {
+                    LOG.warn("Module {} input {} refused message {} ({}); it will be delivered again", module, input,
+                            message.messageId(), e.toString());
+                    session.rollback();
+                    pause();
+                }
+            }
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(RETRY_DELAY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.shell.internal;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.api.runtime.ModuleInfo;
+
+/** {@code edge:list}: every module with its state and message counts, like {@code iotedge list}. */
+@Service
+@Command(scope = "edge", name = "list", description = "Lists the modules on this gateway: type, state, bundle,"
+        + " version, messages sent and received, and why a module is not running.")
+public class ListCommand implements Action {
+
+    @Reference
+    private EdgeRuntime runtime;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() {
+        List<ModuleInfo> modules = runtime.modules();
+        if (json) {
+            System.out.println(Json.write(modules));
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Name");
+        table.column("Type");
+        table.column("State");
+        table.column("Bundle").alignRight();
+        table.column("Version");
+        table.column("Sent").alignRight();
+        table.column("Received").alignRight();
+        table.column("Reason").maxSize(80);
+        for (ModuleInfo m : modules) {
+            table.addRow().addContent(m.name(), m.type(), m.state().label(), m.bundleId() < 0 ? "-" : m.bundleId(),
+                    m.version(), m.sent(), m.received(), m.reason());
+        }
+        table.emptyTableText("No modules. Drop a module bundle into deploy/ to start one.");
+        table.print(System.out);
+        return null;
+    }
+}

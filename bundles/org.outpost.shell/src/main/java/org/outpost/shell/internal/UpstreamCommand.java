@@ -1,0 +1,61 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.shell.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.api.runtime.Upstream;
+import org.outpost.api.runtime.UpstreamStatus;
+
+/** {@code edge:upstream}: the cloud connection's state and counters. */
+@Service
+@Command(scope = "edge", name = "upstream", description = "Shows the connection to the cloud: state, queued and"
+        + " sent messages, last error.")
+public class UpstreamCommand implements Action {
+
+    @Reference
+    private Upstream upstream;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() {
+        UpstreamStatus s = upstream.status();
+        if (json) {
+            System.out.println(Json.write(s));
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Property");
+        table.column("Value").maxSize(100);
+        table.addRow().addContent("URL", s.url());
+        table.addRow().addContent("Client id", s.clientId());
+        table.addRow().addContent("State", s.state() + since(s.connectedSince()));
+        table.addRow().addContent("Queued", s.queued());
+        table.addRow().addContent("Sent", s.sent());
+        table.addRow().addContent("Last error", s.lastError().isEmpty() ? "-" : s.lastError() + ago(s.lastErrorTime()));
+        if (s.nextRetry() != null) {
+            table.addRow().addContent("Next retry", "in " + Math.max(0,
+                    Duration.between(Instant.now(), s.nextRetry()).toMillis()) + " ms");
+        }
+        table.print(System.out);
+        return null;
+    }
+
+    private static String since(Instant t) {
+        return t == null ? "" : " for " + Duration.between(t, Instant.now()).toSeconds() + " s";
+    }
+
+    private static String ago(Instant t) {
+        return t == null ? "" : " (" + Duration.between(t, Instant.now()).toSeconds() + " s ago)";
+    }
+}

@@ -1,0 +1,61 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.upstream.internal;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+
+import org.outpost.api.config.ConfigValues;
+import org.outpost.api.config.InvalidConfigurationException;
+
+/**
+ * The validated upstream configuration.
+ *
+ * @param url the cloud broker, {@code tcp://host:port} or {@code ssl://host:port}
+ * @param clientId the MQTT client id; empty means the device id
+ * @param username the user name, empty for none
+ * @param password the password or token, empty for none
+ * @param topic the topic template
+ * @param qos the MQTT QoS, 1 (at least once) by default
+ * @param keepAliveSeconds the MQTT keep-alive
+ * @param reconnectMinMs the first reconnect delay
+ * @param reconnectMaxMs the cap of the reconnect delay
+ */
+record UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
+        int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs) {
+
+    static final String PID = "org.outpost.upstream";
+    private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
+
+    static UpstreamSettings from(UpstreamConnector.Config c, Map<String, ?> raw) throws InvalidConfigurationException {
+        ConfigValues v = new ConfigValues(PID, c, raw);
+        String url = v.get("url", c::url, UpstreamSettings::isBrokerUrl, "tcp://host:port or ssl://host:port");
+        String clientId = v.get("client.id", c::client_id, id -> id.length() <= 128, "at most 128 characters");
+        String username = v.get("username", c::username, "a user name");
+        String password = v.get("password", c::password, "a password or token");
+        String topic = v.get("topic", c::topic, t -> !t.isBlank() && !t.contains("#") && !t.contains("+"),
+                "a topic template without wildcards, e.g. " + TopicTemplate.IOT_HUB_MODULE_EVENTS);
+        int qos = v.get("qos", c::qos, q -> q == 0 || q == 1, "0 or 1");
+        int keepAlive = v.get("keep.alive.seconds", c::keep_alive_seconds, k -> k >= 5 && k <= 3600, "5 to 3600");
+        long min = v.get("reconnect.min.ms", c::reconnect_min_ms, m -> m >= 10, "at least 10");
+        long max = v.get("reconnect.max.ms", c::reconnect_max_ms, m -> m >= min, "at least reconnect.min.ms");
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max);
+    }
+
+    private static boolean isBrokerUrl(String url) {
+        try {
+            URI u = new URI(url);
+            return u.getScheme() != null && SCHEMES.contains(u.getScheme()) && u.getHost() != null && u.getPort() > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamSettings[url=" + url + ", clientId=" + clientId + ", username=" + username + ", topic=" + topic
+                + ", qos=" + qos + "]";
+    }
+}
