@@ -101,6 +101,15 @@ public final class OutpostCamel {
         Set<String> added = routeIds();
         added.removeAll(before);
         routesByBuilder.put(builder, added);
+        // Routes added to a running context are not started by the supervisor on their own; a route whose endpoint
+        // cannot start yet (broker not up) is handed to the supervisor, which retries it with back-off.
+        for (String id : added) {
+            try {
+                camel.getRouteController().startRoute(id);
+            } catch (Exception e) {
+                LOG.warn("Route {} did not start yet ({}); retrying with back-off", id, e.getMessage());
+            }
+        }
         LOG.info("Added routes {} from {}", added, builder.getClass().getName());
     }
 
