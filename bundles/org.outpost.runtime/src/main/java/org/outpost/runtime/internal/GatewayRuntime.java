@@ -124,8 +124,22 @@ public final class GatewayRuntime implements EdgeRuntime {
         if (bs == null) {
             return "";
         }
-        String diag = bs.getDiag(bundle).trim().replaceAll("\\s+", " ");
-        return diag.isEmpty() ? "" : ": " + diag;
+        String missing = bs.getUnsatisfiedRequirements(bundle, null).stream()
+                .map(GatewayRuntime::describe).collect(Collectors.joining(", "));
+        return missing.isEmpty() ? "" : ": missing " + missing;
+    }
+
+    /** @return a requirement as an operator reads it, e.g. {@code package com.acme.x [1.0,2)} */
+    static String describe(org.osgi.framework.wiring.BundleRequirement r) {
+        String filter = r.getDirectives().getOrDefault("filter", "");
+        if ("osgi.wiring.package".equals(r.getNamespace())) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("osgi\\.wiring\\.package=([^)]+)")
+                    .matcher(filter);
+            if (m.find()) {
+                return "package " + m.group(1);
+            }
+        }
+        return r.getNamespace() + " " + filter;
     }
 
     private String componentProblems(Bundle bundle) {
