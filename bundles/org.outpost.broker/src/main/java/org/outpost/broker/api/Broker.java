@@ -25,6 +25,13 @@ public interface Broker {
     ServerLocator createLocator();
 
     /**
+     * @param protocol {@code CORE}, {@code MQTT} or {@code AMQP}
+     * @return where network clients of that protocol connect, e.g. {@code tcp://127.0.0.1:1883}, or empty if the
+     *         broker does not accept it
+     */
+    Optional<String> acceptorUrl(String protocol);
+
+    /**
      * @param queue a queue name
      * @return the queue's statistics, or empty if there is no such queue
      */

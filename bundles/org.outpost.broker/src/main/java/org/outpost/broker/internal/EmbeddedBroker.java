@@ -79,7 +79,7 @@ public final class EmbeddedBroker implements Broker {
     private final ProtocolManagerFactory<?> amqp;
     private final Path karafData;
     private volatile BrokerAuthenticator authenticator;
-    private BrokerSettings settings;
+    private volatile BrokerSettings settings;
     private ActiveMQServer server;
 
     @Activate
@@ -212,6 +212,19 @@ public final class EmbeddedBroker implements Broker {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create an in-VM locator for " + IN_VM_URL, e);
         }
+    }
+
+    @Override
+    public Optional<String> acceptorUrl(String protocol) {
+        BrokerSettings s = settings;
+        int port = switch (protocol.toUpperCase(java.util.Locale.ROOT)) {
+            case "CORE" -> s.corePort();
+            case "MQTT" -> s.mqttPort();
+            case "AMQP" -> s.amqpPort();
+            default -> 0;
+        };
+        String host = s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host().contains(":") ? "[" + s.host() + "]" : s.host();
+        return port == 0 ? Optional.empty() : Optional.of("tcp://" + host + ":" + port);
     }
 
     @Override

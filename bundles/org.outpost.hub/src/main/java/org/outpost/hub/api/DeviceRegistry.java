@@ -1,0 +1,44 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Device identities and their credentials. A device authenticates at the hub's MQTT endpoint with its id as user name
+ * and its key as password. The hub keeps only a salted hash of each key: a lost key is replaced, not recovered.
+ */
+@ProviderType
+public interface DeviceRegistry {
+
+    /** @return every device, sorted by id */
+    List<Device> devices();
+
+    /** @return the device, if registered */
+    Optional<Device> device(String id);
+
+    /**
+     * Registers a device and creates its key.
+     *
+     * @return the key, shown this once
+     * @throws IllegalArgumentException if the id is not valid or already registered
+     */
+    String create(String id);
+
+    /**
+     * Replaces a device's key (the old key stops working at once).
+     *
+     * @return the new key
+     * @throws IllegalArgumentException if there is no such device
+     */
+    String rotateKey(String id);
+
+    /**
+     * @return true if the device existed and was deleted
+     */
+    boolean delete(String id);
+}

@@ -1,0 +1,199 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.outpost.api.module.ModuleNames;
+import org.outpost.hub.api.Device;
+import org.outpost.hub.api.DeviceRegistry;
+
+/**
+ * The device registry, persisted in {@code ${karaf.data}/outpost/hub/devices.properties}: one line per device,
+ * {@code id=createdMillis:salt:hmac}, where hmac is HMAC-SHA256 of the key under the salt. Keys are 256 random bits,
+ * so a fast keyed hash is enough; the plain key is never stored. Writes go to a temporary file that replaces the old
+ * one atomically.
+ */
+@Component(service = {DeviceRegistry.class, DeviceStore.class})
+public final class DeviceStore implements DeviceRegistry {
+
+    private record Entry(Instant created, byte[] salt, byte[] hash) {
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Path file;
+    private final Map<String, Entry> entries = new TreeMap<>();
+    private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> messages = new ConcurrentHashMap<>();
+
+    @Activate
+    public DeviceStore(BundleContext context) throws IOException {
+        String data = context.getProperty("karaf.data");
+        this.file = Path.of(data == null ? "data" : data, "outpost", "hub", "devices.properties");
+        load();
+    }
+
+    DeviceStore(Path file) throws IOException {
+        this.file = file;
+        load();
+    }
+
+    private void load() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        int lineNumber = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNumber++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String[] parts = eq < 0 ? new String[0] : line.substring(eq + 1).split(":");
+            if (parts.length != 3) {
+                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash");
+            }
+            entries.put(line.substring(0, eq), new Entry(Instant.ofEpochMilli(Long.parseLong(parts[0])),
+                    Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2])));
+        }
+    }
+
+    private void save() {
+        List<String> lines = new ArrayList<>();
+        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key). Keys are not stored.");
+        entries.forEach((id, e) -> lines.add(id + "=" + e.created().toEpochMilli() + ":"
+                + Base64.getEncoder().encodeToString(e.salt()) + ":" + Base64.getEncoder().encodeToString(e.hash())));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save the device registry to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<Device> devices() {
+        return entries.keySet().stream().map(this::toDevice).toList();
+    }
+
+    @Override
+    public synchronized Optional<Device> device(String id) {
+        return entries.containsKey(id) ? Optional.of(toDevice(id)) : Optional.empty();
+    }
+
+    private Device toDevice(String id) {
+        AtomicLong n = messages.get(id);
+        return new Device(id, entries.get(id).created(), lastSeen.get(id), n == null ? 0 : n.get());
+    }
+
+    @Override
+    public synchronized String create(String id) {
+        ModuleNames.require("device id", id);
+        if (entries.containsKey(id)) {
+            throw new IllegalArgumentException("device '" + id + "' is already registered; use rotate-key to give it a"
+                    + " new key");
+        }
+        return setKey(id, Instant.now());
+    }
+
+    @Override
+    public synchronized String rotateKey(String id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            throw new IllegalArgumentException("no device '" + id + "'");
+        }
+        return setKey(id, e.created());
+    }
+
+    private String setKey(String id, Instant created) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        String text = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text)));
+        try {
+            save();
+        } catch (IllegalStateException e) {
+            if (previous == null) {
+                entries.remove(id);
+            } else {
+                entries.put(id, previous);
+            }
+            throw e;
+        }
+        return text;
+    }
+
+    @Override
+    public synchronized boolean delete(String id) {
+        Entry removed = entries.remove(id);
+        if (removed == null) {
+            return false;
+        }
+        try {
+            save();
+        } catch (IllegalStateException e) {
+            entries.put(id, removed);
+            throw e;
+        }
+        return true;
+    }
+
+    /** @return true if {@code key} is the device's current key */
+    boolean verify(String id, String key) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(id);
+        }
+        if (e == null || key == null) {
+            return false;
+        }
+        boolean ok = MessageDigest.isEqual(e.hash(), hmac(e.salt(), key));
+        if (ok) {
+            lastSeen.put(id, Instant.now());
+        }
+        return ok;
+    }
+
+    /** Counts a telemetry message from a device. */
+    void received(String id) {
+        lastSeen.put(id, Instant.now());
+        messages.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private static byte[] hmac(byte[] salt, String key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+            return mac.doFinal(key.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

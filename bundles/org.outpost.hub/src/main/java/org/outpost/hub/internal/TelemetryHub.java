@@ -1,0 +1,200 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.message.Message;
+import org.outpost.broker.api.Broker;
+import org.outpost.hub.api.Telemetry;
+import org.outpost.protocol.PropertyBag;
+import org.outpost.protocol.TelemetryTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests device telemetry: subscribes to every telemetry topic at the hub's broker (a persistent session, so nothing
+ * published while the hub restarts is lost), keeps the newest {@code telemetry.capacity} messages, feeds live
+ * listeners, and writes one line per message to the {@value #TELEMETRY_LOGGER} logger (data/log/telemetry.log).
+ */
+@Component(service = Telemetry.class, configurationPid = "org.outpost.hub")
+@Designate(ocd = TelemetryHub.Config.class)
+public final class TelemetryHub implements Telemetry {
+
+    @ObjectClassDefinition(name = "Outpost hub", description = "The hub's telemetry ingestion.")
+    public @interface Config {
+        @AttributeDefinition(description = "Telemetry messages kept in memory for hub:telemetry.")
+        int telemetry_capacity() default 1000;
+    }
+
+    static final String TELEMETRY_LOGGER = "org.outpost.hub.telemetry";
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryHub.class);
+    private static final Logger TELEMETRY = LoggerFactory.getLogger(TELEMETRY_LOGGER);
+
+    private final DeviceStore devices;
+    private final int capacity;
+    private final Deque<Received> recent = new ArrayDeque<>();
+    private final Set<Consumer<Received>> listeners = new CopyOnWriteArraySet<>();
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options = new MqttConnectOptions();
+    private final ScheduledExecutorService reconnect = Executors.newSingleThreadScheduledExecutor();
+    private long sequence;
+    private volatile boolean running = true;
+
+    @Activate
+    public TelemetryHub(@Reference Broker broker, @Reference DeviceAuthenticator authenticator,
+            @Reference DeviceStore devices, Config config) throws MqttException {
+        this.devices = devices;
+        this.capacity = Math.max(1, config.telemetry_capacity());
+        String url = broker.acceptorUrl("MQTT").orElseThrow(() -> new IllegalStateException(
+                "the hub's broker has no MQTT acceptor: set mqtt.port in etc/org.outpost.broker.cfg"));
+        client = new MqttAsyncClient(url, "outpost-hub-ingest", new MemoryPersistence());
+        options.setCleanSession(false);
+        options.setUserName(DeviceAuthenticator.INTERNAL_USER);
+        options.setPassword(authenticator.internalToken().toCharArray());
+        options.setMaxInflight(1000);
+        options.setAutomaticReconnect(false);
+        client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                LOG.warn("Telemetry ingestion lost its broker connection ({}); reconnecting", cause.toString());
+                scheduleConnect(1000);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                ingest(topic, message.getPayload());
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        scheduleConnect(0);
+    }
+
+    private void scheduleConnect(long delayMs) {
+        if (running) {
+            reconnect.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void connect() {
+        try {
+            client.connect(options).waitForCompletion(10_000);
+            client.subscribe(TelemetryTopic.FILTER_ALL, 1).waitForCompletion(10_000);
+            LOG.info("Ingesting telemetry from {}", TelemetryTopic.FILTER_ALL);
+        } catch (MqttException e) {
+            LOG.warn("Telemetry ingestion cannot connect to the hub's broker ({}); retrying", e.toString());
+            scheduleConnect(2000);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        reconnect.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(2000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("Closing the ingestion client: {}", e.toString());
+        }
+    }
+
+    void ingest(String topic, byte[] payload) {
+        TelemetryTopic t;
+        Message message;
+        try {
+            t = TelemetryTopic.parse(topic).orElse(null);
+            if (t == null) {
+                return;
+            }
+            message = PropertyBag.apply(t.properties(), Message.builder().body(payload)).build();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Dropping telemetry on topic '{}': {}", topic, e.getMessage());
+            return;
+        }
+        Received r;
+        synchronized (recent) {
+            r = new Received(++sequence, t.deviceId(), t.moduleId(), message);
+            recent.addLast(r);
+            if (recent.size() > capacity) {
+                recent.removeFirst();
+            }
+        }
+        devices.received(t.deviceId());
+        if (TELEMETRY.isInfoEnabled()) {
+            TELEMETRY.info("{}/{} {} {}", t.deviceId(), t.moduleId() == null ? "-" : t.moduleId(),
+                    propertiesOf(message), new String(payload, StandardCharsets.UTF_8));
+        }
+        for (Consumer<Received> l : listeners) {
+            try {
+                l.accept(r);
+            } catch (RuntimeException e) {
+                LOG.warn("A telemetry listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static Map<String, String> propertiesOf(Message m) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        if (m.outputName() != null) {
+            p.put("output", m.outputName());
+        }
+        p.putAll(m.properties());
+        return p;
+    }
+
+    @Override
+    public List<Received> recent(String device, int limit) {
+        List<Received> out = new ArrayList<>();
+        synchronized (recent) {
+            for (Received r : recent) {
+                if (device == null || device.equals(r.deviceId())) {
+                    out.add(r);
+                }
+            }
+        }
+        return out.subList(Math.max(0, out.size() - Math.max(0, limit)), out.size());
+    }
+
+    @Override
+    public long received() {
+        synchronized (recent) {
+            return sequence;
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<Received> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+}

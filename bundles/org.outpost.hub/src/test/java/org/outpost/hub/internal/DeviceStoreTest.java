@@ -1,0 +1,78 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.hub.api.Device;
+
+class DeviceStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keysVerifyOnlyForTheirDeviceAndSurviveARestart() throws Exception {
+        Path file = dir.resolve("devices.properties");
+        DeviceStore store = new DeviceStore(file);
+        String key = store.create("gw-1");
+        store.create("gw-2");
+
+        DeviceStore reloaded = new DeviceStore(file);
+        assertThat(reloaded.verify("gw-1", key)).isTrue();
+        assertThat(reloaded.verify("gw-2", key)).isFalse();
+        assertThat(reloaded.verify("gw-1", key + "x")).isFalse();
+        assertThat(reloaded.verify("nobody", key)).isFalse();
+        assertThat(reloaded.devices()).extracting(Device::id).containsExactly("gw-1", "gw-2");
+        assertThat(Files.readString(file)).doesNotContain(key);
+    }
+
+    @Test
+    void rotatingAKeyRevokesTheOldOne() throws Exception {
+        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        String old = store.create("gw");
+        String fresh = store.rotateKey("gw");
+
+        assertThat(store.verify("gw", old)).isFalse();
+        assertThat(store.verify("gw", fresh)).isTrue();
+    }
+
+    @Test
+    void rejectsDuplicatesBadIdsAndUnknownDevices() throws Exception {
+        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        store.create("gw");
+
+        assertThatThrownBy(() -> store.create("gw")).hasMessageContaining("already registered");
+        assertThatThrownBy(() -> store.create("a/b")).hasMessageContaining("device id 'a/b' is not valid");
+        assertThatThrownBy(() -> store.rotateKey("none")).hasMessage("no device 'none'");
+        assertThat(store.delete("gw")).isTrue();
+        assertThat(store.delete("gw")).isFalse();
+        assertThat(store.device("gw")).isEmpty();
+    }
+
+    @Test
+    void countsTelemetry() throws Exception {
+        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        store.create("gw");
+        store.received("gw");
+        store.received("gw");
+
+        assertThat(store.device("gw")).hasValueSatisfying(d -> {
+            assertThat(d.messages()).isEqualTo(2);
+            assertThat(d.lastSeen()).isNotNull();
+        });
+    }
+
+    @Test
+    void authenticatorTakesTheDeviceIdFromIotHubUserNames() {
+        assertThat(DeviceAuthenticator.deviceId("gw-1")).isEqualTo("gw-1");
+        assertThat(DeviceAuthenticator.deviceId("hub.example/gw-1/?api-version=2020-09-30")).isEqualTo("gw-1");
+    }
+}
