@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -52,6 +53,7 @@ public final class OutpostCamel {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(OutpostCamel.class);
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
 
     private final DefaultCamelContext camel;
     private final ActiveMQConnectionFactory connectionFactory;
@@ -74,6 +76,8 @@ public final class OutpostCamel {
             SjmsComponent sjms = new SjmsComponent();
             sjms.setConnectionFactory(connectionFactory);
             camel.addComponent("sjms", sjms);
+            // Messages in flight are in transactions: a route that stops rolls them back, they stay queued.
+            camel.getShutdownStrategy().setTimeout(SHUTDOWN_TIMEOUT_SECONDS);
             long t0 = System.nanoTime();
             camel.start();
             LOG.info("Camel {} context '{}' started in {} ms", camel.getVersion(), config.name(),
@@ -120,7 +124,7 @@ public final class OutpostCamel {
         }
         for (String id : ids) {
             try {
-                camel.getRouteController().stopRoute(id);
+                camel.getRouteController().stopRoute(id, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 camel.removeRoute(id);
             } catch (Exception e) {
                 LOG.warn("Cannot remove route {}: {}", id, e.getMessage(), e);

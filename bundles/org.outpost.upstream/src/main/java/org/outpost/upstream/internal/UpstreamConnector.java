@@ -270,7 +270,9 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
         // The cloud being away is normal: hold the message and retry (blocking this consumer keeps the order).
         errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(200).useExponentialBackOff()
                 .backOffMultiplier(2).maximumRedeliveryDelay(5000).retryAttemptedLogLevel(LoggingLevel.DEBUG)
-                .logRetryAttempted(false).logExhausted(true));
+                .logRetryAttempted(false).logExhausted(false)
+                // On shutdown, give up the retry: the transaction rolls back and the message stays queued.
+                .allowRedeliveryWhileStopping(false));
         from("sjms:queue:" + QUEUE + "?transacted=true")
                 .routeId("outpost-upstream")
                 .process(this::publish);
