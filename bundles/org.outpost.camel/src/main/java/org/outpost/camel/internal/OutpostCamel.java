@@ -16,6 +16,7 @@ import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.component.sjms.SjmsComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.apache.camel.spi.SupervisingRouteController;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,7 +57,7 @@ public final class OutpostCamel {
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
 
     private final DefaultCamelContext camel;
-    private final ActiveMQConnectionFactory connectionFactory;
+    private final JmsPoolConnectionFactory connectionFactory;
     private final Map<RoutesBuilder, Set<String>> routesByBuilder = new IdentityHashMap<>();
 
     @Activate
@@ -72,7 +73,11 @@ public final class OutpostCamel {
             supervisor.setBackOffMaxDelay(30_000);
             supervisor.setBackOffMaxAttempts(0);
             supervisor.setInitialDelay(0);
-            connectionFactory = new ActiveMQConnectionFactory(config.broker_url());
+            connectionFactory = new JmsPoolConnectionFactory();
+            // sjms opens a connection and session per exchange it produces; the pool makes that a cache hit.
+            connectionFactory.setConnectionFactory(new ActiveMQConnectionFactory(config.broker_url()));
+            connectionFactory.setMaxConnections(1);
+            connectionFactory.setMaxSessionsPerConnection(100);
             SjmsComponent sjms = new SjmsComponent();
             sjms.setConnectionFactory(connectionFactory);
             camel.addComponent("sjms", sjms);
@@ -90,7 +95,7 @@ public final class OutpostCamel {
     @Deactivate
     void deactivate() {
         camel.stop();
-        connectionFactory.close();
+        connectionFactory.stop();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
