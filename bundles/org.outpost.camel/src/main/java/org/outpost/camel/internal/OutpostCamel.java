@@ -138,6 +138,11 @@ public final class OutpostCamel {
         LOG.info("Removed routes {} of {}", ids, builder.getClass().getName());
     }
 
+    /** @return the ids of the routes in the context (for tests) */
+    synchronized Set<String> routeIdsForTest() {
+        return routeIds();
+    }
+
     private Set<String> routeIds() {
         List<Route> routes = camel.getRoutes();
         return routes.stream().map(Route::getRouteId).collect(Collectors.toCollection(HashSet::new));
