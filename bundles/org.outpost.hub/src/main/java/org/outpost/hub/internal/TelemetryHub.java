@@ -61,7 +61,11 @@ public final class TelemetryHub implements Telemetry {
     private final Set<Consumer<Received>> listeners = new CopyOnWriteArraySet<>();
     private final MqttAsyncClient client;
     private final MqttConnectOptions options = new MqttConnectOptions();
-    private final ScheduledExecutorService reconnect = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService reconnect = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outpost-hub-ingest");
+        t.setDaemon(true);
+        return t;
+    });
     private long sequence;
     private volatile boolean running = true;
 

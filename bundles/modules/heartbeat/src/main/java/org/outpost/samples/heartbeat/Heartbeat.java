@@ -33,7 +33,11 @@ public final class Heartbeat {
     }
 
     private final ModuleClient client;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
     private long beat = 1;
 
     @Activate
