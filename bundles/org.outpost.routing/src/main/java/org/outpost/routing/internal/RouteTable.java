@@ -10,11 +10,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** An immutable, validated set of routes. */
-record RouteTable(List<Route> routes) {
+import org.outpost.routing.language.CompiledRoute;
+import org.outpost.routing.language.RouteCompileException;
+import org.outpost.routing.language.RouteLanguage;
+import org.outpost.routing.language.RouteMessage;
+import org.outpost.routing.language.Sink;
+
+/** An immutable, compiled set of routes. */
+record RouteTable(List<CompiledRoute> routes) {
 
     /** Configuration keys that hold routes start with this prefix: {@code route.<name> = FROM ... INTO ...}. */
     static final String KEY_PREFIX = "route.";
+
+    /** The endpoint queue of {@code $upstream}. */
+    static final String UPSTREAM_QUEUE = "outpost.endpoint.upstream";
 
     RouteTable {
         routes = List.copyOf(routes);
@@ -23,7 +32,7 @@ record RouteTable(List<Route> routes) {
     /**
      * @param properties configuration properties; every {@code route.<name>} key is a route
      * @return the routes, sorted by name
-     * @throws IllegalArgumentException naming every bad route; nothing is applied then
+     * @throws IllegalArgumentException naming every bad route and what is wrong with it; nothing is applied then
      */
     static RouteTable fromProperties(Map<String, ?> properties) {
         Map<String, String> sorted = new TreeMap<>();
@@ -32,12 +41,12 @@ record RouteTable(List<Route> routes) {
                 sorted.put(k.substring(KEY_PREFIX.length()), v.toString());
             }
         });
-        List<Route> routes = new ArrayList<>();
+        List<CompiledRoute> routes = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         sorted.forEach((name, text) -> {
             try {
-                routes.add(Route.parse(name, text));
-            } catch (IllegalArgumentException e) {
+                routes.add(RouteLanguage.compileRoute(name, text));
+            } catch (RouteCompileException e) {
                 errors.add(e.getMessage());
             }
         });
@@ -48,18 +57,26 @@ record RouteTable(List<Route> routes) {
     }
 
     /**
-     * @param module the sending module
-     * @param output its output
-     * @return the endpoint queues the message goes to, each once, in route order
+     * @param message a message
+     * @return the endpoint queues the routes send it to, each once, in route order
      */
-    Set<String> endpointsFor(String module, String output) {
-        String source = "/messages/modules/" + module + "/outputs/" + output;
-        Set<String> sinks = new LinkedHashSet<>();
-        for (Route r : routes) {
-            if (r.matches(source)) {
-                sinks.add(r.sink());
+    Set<String> endpointsFor(RouteMessage message) {
+        Set<String> queues = new LinkedHashSet<>();
+        for (CompiledRoute r : routes) {
+            if (r.decide(message).taken()) {
+                queues.add(queueOf(r.sink()));
             }
         }
-        return sinks;
+        return queues;
+    }
+
+    /** @return the broker queue of an endpoint */
+    static String queueOf(Sink sink) {
+        return sink.isUpstream() ? UPSTREAM_QUEUE : "outpost.modules." + sink.module() + ".inputs." + sink.input();
+    }
+
+    /** @return the source path of a module's output */
+    static String sourceOf(String module, String output) {
+        return "/messages/modules/" + module + "/outputs/" + output;
     }
 }

@@ -16,7 +16,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.message.Message;
 import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.language.RouteMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Router extends RouteBuilder {
 
     @ObjectClassDefinition(name = "Outpost routing", description = "Routes between module outputs, module inputs and"
-            + " the cloud: one 'route.<name>' key per route, e.g. route.upstream = FROM /messages/* INTO $upstream.")
+            + " the cloud in the IoT Edge route language: one 'route.<name>' key per route, e.g."
+            + " route.upstream = FROM /messages/* WHERE $body.temp > 30 INTO $upstream.")
     public @interface Config {
     }
 
@@ -76,7 +79,12 @@ public final class Router extends RouteBuilder {
         org.apache.camel.Message in = exchange.getMessage();
         String module = in.getHeader(MessageHeaders.MODULE, String.class);
         String output = in.getHeader(MessageHeaders.OUTPUT, String.class);
-        Set<String> sinks = module == null || output == null ? Set.of() : table.endpointsFor(module, output);
+        Set<String> sinks = Set.of();
+        if (module != null && output != null) {
+            byte[] body = in.getBody(byte[].class);
+            Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
+            sinks = table.endpointsFor(RouteMessage.of(RouteTable.sourceOf(module, output), message));
+        }
         if (sinks.isEmpty()) {
             long n = noRoute.incrementAndGet();
             LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
