@@ -1,0 +1,89 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.camel.RoutesBuilder;
+import org.junit.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.outpost.api.message.Message;
+
+/** Routes with WHERE conditions decide what reaches the cloud, and a new route set applies without a restart. */
+public class RoutingIT extends OutpostTestSupport {
+
+    private static final String HOT = "FROM /messages/modules/probe/* WHERE $body.t > 30 AND MessageType = 'reading'"
+            + " INTO $upstream";
+
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Test
+    public void aWhereOnTheBodyDecidesWhatReachesTheCloudAfterALiveRouteChange() throws Exception {
+        try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
+                CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-routing")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sub.from("simulated-temperature-sensor").size() >= 1);
+
+            Configuration routing = configurationAdmin.getConfiguration("org.outpost.routing", null);
+            Dictionary<String, Object> routes = new Hashtable<>();
+            routes.put("route.hot", HOT);
+            routing.update(routes);
+            await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.hot"));
+
+            for (int i = 1; i <= 10; i++) {
+                double t = i % 2 == 0 ? 40 + i : 10 + i;
+                runtime.inject("probe", "out", Message.builder().json("{\"t\": " + t + "}")
+                        .property("MessageType", "reading").property("sequence", Integer.toString(i)).build());
+            }
+            runtime.inject("probe", "out", Message.builder().json("{\"t\": 99}").property("MessageType", "reading")
+                    .property("sequence", "last").build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> sub.from("probe").stream()
+                    .anyMatch(r -> "last".equals(r.topic().properties().get("sequence"))));
+
+            List<String> arrived = sub.from("probe").stream().map(r -> r.topic().properties().get("sequence"))
+                    .toList();
+            assertThat(arrived).containsExactly("2", "4", "6", "8", "10", "last");
+        }
+    }
+
+    private boolean routerHas(String key) throws InvalidSyntaxException {
+        return !bundleContext.getServiceReferences(RoutesBuilder.class,
+                "(&(component.name=org.outpost.routing.internal.Router)(" + key + "=*))").isEmpty();
+    }
+
+    @Test
+    public void aRouteSetWithAnErrorIsRejectedWholeAndTheRunningRoutesStay() throws Exception {
+        Configuration routing = configurationAdmin.getConfiguration("org.outpost.routing", null);
+        Dictionary<String, Object> good = new Hashtable<>();
+        good.put("route.toFilter", "FROM /messages/modules/simulated-temperature-sensor/* INTO"
+                + " BrokeredEndpoint(\"/modules/temperature-filter/inputs/input1\")");
+        routing.update(good);
+        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.toFilter"));
+
+        Dictionary<String, Object> bad = new Hashtable<>();
+        bad.put("route.good", "FROM /messages/* INTO $upstream");
+        bad.put("route.bad", "FROM /messages/* WHERE temp > 30 INTO $upstream");
+        routing.update(bad);
+        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.bad"));
+
+        // The rejected set did not replace the running one: the sensor's readings still reach the filter.
+        long received = runtime.module("temperature-filter").orElseThrow().received();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                runtime.module("temperature-filter").orElseThrow().received() >= received + 3);
+    }
+}
