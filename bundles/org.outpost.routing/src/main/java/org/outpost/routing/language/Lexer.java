@@ -5,7 +5,6 @@ package org.outpost.routing.language;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.outpost.routing.language.Token.Kind;
 
@@ -21,16 +20,10 @@ final class Lexer {
     private static final String NOT_PATH_CHARS = "()<>@,;:\\\"/?={} \t\n\r";
 
     private final String text;
-    private final int offset;
     private int pos;
 
-    /**
-     * @param text the text to tokenize
-     * @param offset columns to add (when the text is part of a longer route)
-     */
-    Lexer(String text, int offset) {
+    Lexer(String text) {
         this.text = text;
-        this.offset = offset;
     }
 
     List<Token> tokens() {
@@ -38,7 +31,7 @@ final class Lexer {
         while (true) {
             skipSpaceAndComments();
             if (pos >= text.length()) {
-                out.add(new Token(Kind.EOF, "", pos + 1 + offset));
+                out.add(new Token(Kind.EOF, "", pos + 1));
                 return out;
             }
             Token t = next();
@@ -71,7 +64,7 @@ final class Lexer {
                 bestLength = length;
             }
         }
-        return new Token(best, text.substring(pos, pos + bestLength), pos + 1 + offset);
+        return new Token(best, text.substring(pos, pos + bestLength), pos + 1);
     }
 
     /** @return the length of the longest match of {@code k} at the current position, or 0 */
@@ -246,9 +239,5 @@ final class Lexer {
             }
         }
         return out.toString();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -17,27 +17,17 @@ final class Parser {
 
     private final String route;
     private final String text;
-    private final int offset;
     private final List<Token> tokens;
     private int next;
 
     /**
      * @param route the route name for messages, or null
-     * @param text the whole text the tokens come from (columns are relative to it, minus {@code offset})
-     * @param tokens the tokens
-     * @param start the index of the first token of the condition
-     * @param offset the column offset of {@code text} in what the user wrote
+     * @param text the whole text the tokens come from
      */
-    Parser(String route, String text, List<Token> tokens, int start, int offset) {
+    Parser(String route, String text) {
         this.route = route;
         this.text = text;
-        this.tokens = tokens;
-        this.next = start;
-        this.offset = offset;
-    }
-
-    int position() {
-        return next;
+        this.tokens = new Lexer(text).tokens();
     }
 
     Token peek() {
@@ -346,6 +336,6 @@ final class Parser {
     private String textFrom(int start) {
         Token first = tokens.get(start);
         Token last = tokens.get(next - 1);
-        return text.substring(first.column() - 1 - offset, last.column() - 1 - offset + last.text().length());
+        return text.substring(first.column() - 1, last.column() - 1 + last.text().length());
     }
 }

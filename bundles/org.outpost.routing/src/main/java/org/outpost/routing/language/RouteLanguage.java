@@ -3,7 +3,6 @@
  */
 package org.outpost.routing.language;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,8 +33,7 @@ public final class RouteLanguage {
      * @throws RouteCompileException saying what is wrong and at which column
      */
     public static CompiledRoute compileRoute(String name, String text) throws RouteCompileException {
-        List<Token> tokens = new Lexer(text, 0).tokens();
-        Parser p = new Parser(name, text, tokens, 0, 0);
+        Parser p = new Parser(name, text);
         if (p.peek().is(Kind.SELECT)) {
             p.take();
             p.expect(Kind.MUL, "'*' after SELECT");
@@ -45,9 +43,8 @@ public final class RouteLanguage {
         Optional<Condition> condition = Optional.empty();
         if (p.peek().is(Kind.WHERE)) {
             p.take();
-            int from = p.position();
+            Token start = p.peek();
             Expr e = p.condition(Kind.INTO);
-            Token start = tokens.get(from);
             String conditionText = text.substring(start.column() - 1, p.peek().column() - 1).strip();
             condition = Optional.of(new Condition(conditionText, e));
             if (usesTwinFunction(e) && !source.toLowerCase(java.util.Locale.ROOT).startsWith("/twinchangenotifications")) {
@@ -74,8 +71,7 @@ public final class RouteLanguage {
      * @throws RouteCompileException saying what is wrong and at which column of {@code text}
      */
     public static Condition compileCondition(String text) throws RouteCompileException {
-        List<Token> tokens = new Lexer(text, 0).tokens();
-        Parser p = new Parser(null, text, tokens, 0, 0);
+        Parser p = new Parser(null, text);
         Expr e = p.condition(Kind.EOF);
         return new Condition(text.strip(), e);
     }

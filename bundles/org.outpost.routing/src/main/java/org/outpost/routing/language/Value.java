@@ -10,33 +10,10 @@ package org.outpost.routing.language;
 enum Value {
     NULL, UNDEFINED;
 
-    static boolean isNumber(Object v) {
-        return v instanceof Double;
-    }
-
     static Tri tri(Object v) {
         if (v instanceof Boolean b) {
             return b ? Tri.TRUE : Tri.FALSE;
         }
         return Tri.UNDEFINED;
-    }
-
-    static Object of(Tri t) {
-        return switch (t) {
-            case TRUE -> Boolean.TRUE;
-            case FALSE -> Boolean.FALSE;
-            case UNDEFINED -> UNDEFINED;
-        };
-    }
-
-    static String describe(Object v) {
-        if (v instanceof String s) {
-            return "'" + s + "'";
-        }
-        if (v instanceof Double d) {
-            return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue())
-                    : d.toString();
-        }
-        return v == NULL ? "null" : v == UNDEFINED ? "undefined" : String.valueOf(v);
     }
 }
