@@ -58,12 +58,14 @@ record RouteTable(List<CompiledRoute> routes) {
 
     /**
      * @param message a message
+     * @param taken told of every route that takes it
      * @return the endpoint queues the routes send it to, each once, in route order
      */
-    Set<String> endpointsFor(RouteMessage message) {
+    Set<String> endpointsFor(RouteMessage message, java.util.function.Consumer<CompiledRoute> taken) {
         Set<String> queues = new LinkedHashSet<>();
         for (CompiledRoute r : routes) {
             if (r.decide(message).taken()) {
+                taken.accept(r);
                 queues.add(queueOf(r.sink()));
             }
         }

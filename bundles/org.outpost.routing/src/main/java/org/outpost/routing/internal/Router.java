@@ -3,9 +3,15 @@
  */
 package org.outpost.routing.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -18,6 +24,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.message.Message;
 import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.RouteExplanation;
+import org.outpost.routing.api.RouteStatus;
+import org.outpost.routing.api.Routing;
+import org.outpost.routing.internal.tool.MessageJson;
+import org.outpost.routing.language.CompiledRoute;
+import org.outpost.routing.language.Condition;
 import org.outpost.routing.language.RouteMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * endpoint queue has stored its copy. Routes come from {@code etc/org.outpost.routing.cfg} ({@code route.<name>}
  * keys) and change at run time without a restart; a bad set is rejected whole and the running routes stay.
  */
-@Component(service = RoutesBuilder.class, configurationPid = "org.outpost.routing")
+@Component(service = {RoutesBuilder.class, Routing.class}, configurationPid = "org.outpost.routing")
 @Designate(ocd = Router.Config.class)
-public final class Router extends RouteBuilder {
+public final class Router extends RouteBuilder implements Routing {
 
     @ObjectClassDefinition(name = "Outpost routing", description = "Routes between module outputs, module inputs and"
             + " the cloud in the IoT Edge route language: one 'route.<name>' key per route, e.g."
@@ -42,7 +54,16 @@ public final class Router extends RouteBuilder {
     static final String ENDPOINTS_HEADER = "outpostEndpoints";
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-    private volatile RouteTable table = new RouteTable(java.util.List.of());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The running routes and how many messages each took since they were applied. */
+    private record Running(RouteTable table, Map<String, LongAdder> taken) {
+        Running(RouteTable table) {
+            this(table, table.routes().stream().collect(Collectors.toMap(CompiledRoute::name, r -> new LongAdder())));
+        }
+    }
+
+    private volatile Running running = new Running(new RouteTable(List.of()));
     private final AtomicLong noRoute = new AtomicLong();
 
     @Activate
@@ -58,7 +79,7 @@ public final class Router extends RouteBuilder {
     private void apply(Map<String, Object> properties) {
         try {
             RouteTable next = RouteTable.fromProperties(properties);
-            table = next;
+            running = new Running(next);
             LOG.info("Routes: {}", next.routes().stream().map(r -> r.name() + ": " + r.text())
                     .collect(Collectors.joining("; ")));
         } catch (IllegalArgumentException e) {
@@ -83,7 +104,9 @@ public final class Router extends RouteBuilder {
         if (module != null && output != null) {
             byte[] body = in.getBody(byte[].class);
             Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
-            sinks = table.endpointsFor(RouteMessage.of(RouteTable.sourceOf(module, output), message));
+            Running r = running;
+            sinks = r.table().endpointsFor(RouteMessage.of(RouteTable.sourceOf(module, output), message),
+                    route -> r.taken().get(route.name()).increment());
         }
         if (sinks.isEmpty()) {
             long n = noRoute.incrementAndGet();
@@ -92,5 +115,41 @@ public final class Router extends RouteBuilder {
             return;
         }
         in.setHeader(ENDPOINTS_HEADER, sinks.stream().map(q -> "sjms:queue:" + q).collect(Collectors.toList()));
+    }
+
+    @Override
+    public List<RouteStatus> routes() {
+        Running r = running;
+        return r.table().routes().stream().map(route -> new RouteStatus(route.name(), route.text(), route.source(),
+                route.condition().map(Condition::text).orElse(""), route.sink().toString(),
+                r.taken().get(route.name()).sum())).toList();
+    }
+
+    @Override
+    public long noRoute() {
+        return noRoute.get();
+    }
+
+    @Override
+    public List<RouteExplanation> explain(String messageJson) {
+        RouteMessage message;
+        try {
+            message = MessageJson.parse(JSON.readTree(messageJson));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the message is not JSON: " + e.getOriginalMessage());
+        }
+        List<RouteExplanation> out = new ArrayList<>();
+        for (CompiledRoute route : running.table().routes()) {
+            CompiledRoute.Decision d = route.decide(message);
+            String reason = switch (d.outcome()) {
+                case TAKEN -> "taken";
+                case SOURCE_MISMATCH -> "source " + route.source() + " does not match " + message.source();
+                case CONDITION_FALSE -> "condition is false";
+                case CONDITION_UNDEFINED -> "condition is undefined: " + (d.detail() == null ? "an operand"
+                        : d.detail()) + " has no value";
+            };
+            out.add(new RouteExplanation(route.name(), d.taken(), reason));
+        }
+        return out;
     }
 }
