@@ -40,6 +40,11 @@ final class CloudSubscriber implements AutoCloseable {
                 TelemetryTopic.parse(topic).orElseThrow(), new String(message.getPayload(), StandardCharsets.UTF_8))));
     }
 
+    /** @return every message, in arrival order */
+    List<Received> all() {
+        return List.copyOf(received);
+    }
+
     /** @return the messages of one module, in arrival order */
     List<Received> from(String module) {
         return received.stream().filter(r -> module.equals(r.topic().moduleId())).toList();

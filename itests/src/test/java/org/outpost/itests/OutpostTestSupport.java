@@ -6,7 +6,19 @@ package org.outpost.itests;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+
 import javax.inject.Inject;
+
+import org.apache.camel.RoutesBuilder;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 import org.ops4j.pax.exam.Option;
 import org.outpost.api.runtime.EdgeRuntime;
@@ -26,6 +38,12 @@ public abstract class OutpostTestSupport extends KarafTestSupport {
     @Inject
     protected Upstream upstream;
 
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    protected BundleContext bundleContext;
+
     @Override
     protected String distributionProperty() {
         return "outpost.distribution";
@@ -42,6 +60,24 @@ public abstract class OutpostTestSupport extends KarafTestSupport {
             editConfigurationFilePut("etc/org.outpost.upstream.cfg", "reconnect.max.ms", "1000"),
             editConfigurationFilePut("etc/org.outpost.samples.sensor.cfg", "interval.ms", "200")
         };
+    }
+
+    /**
+     * Replaces the gateway's routes and waits until the router has them.
+     *
+     * @param routes the new {@code org.outpost.routing} configuration; its first key marks it as applied
+     */
+    protected void setRoutes(Map<String, String> routes) throws Exception {
+        Dictionary<String, Object> properties = new Hashtable<>(routes);
+        configurationAdmin.getConfiguration("org.outpost.routing", null).update(properties);
+        String marker = routes.keySet().iterator().next();
+        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas(marker));
+    }
+
+    /** @return true once the router's service carries the configuration key (it was applied or rejected) */
+    protected boolean routerHas(String key) throws InvalidSyntaxException {
+        return !bundleContext.getServiceReferences(RoutesBuilder.class,
+                "(&(component.name=org.outpost.routing.internal.Router)(" + key + "=*))").isEmpty();
     }
 
     /** @return the port the test's Mosquitto (the cloud) listens on */

@@ -11,14 +11,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 
-import javax.inject.Inject;
 
-import org.apache.camel.RoutesBuilder;
 import org.junit.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.outpost.api.message.Message;
 
 /** Routes with WHERE conditions decide what reaches the cloud, and a new route set applies without a restart. */
@@ -26,12 +21,6 @@ public class RoutingIT extends OutpostTestSupport {
 
     private static final String HOT = "FROM /messages/modules/probe/* WHERE $body.t > 30 AND MessageType = 'reading'"
             + " INTO $upstream";
-
-    @Inject
-    protected ConfigurationAdmin configurationAdmin;
-
-    @Inject
-    protected BundleContext bundleContext;
 
     @Test
     public void aWhereOnTheBodyDecidesWhatReachesTheCloudAfterALiveRouteChange() throws Exception {
@@ -68,11 +57,6 @@ public class RoutingIT extends OutpostTestSupport {
             assertThat(shell("edge:explain all " + message)).contains("hot", "no",
                     "condition is undefined: $body.t has no value");
         }
-    }
-
-    private boolean routerHas(String key) throws InvalidSyntaxException {
-        return !bundleContext.getServiceReferences(RoutesBuilder.class,
-                "(&(component.name=org.outpost.routing.internal.Router)(" + key + "=*))").isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -21,6 +22,7 @@ public class StoreAndForwardIT extends OutpostTestSupport {
 
     @Test
     public void cloudOutageLosesNothingAndKeepsTheOrder() throws Exception {
+        setRoutes(Map.of("route.all", "FROM /messages/* INTO $upstream"));
         try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
                 CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-store-and-forward")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
@@ -45,6 +47,63 @@ public class StoreAndForwardIT extends OutpostTestSupport {
                     .map(r -> Long.parseLong(r.topic().properties().get("sequence"))).collect(Collectors.toList());
             assertThat(sequence).as("every message, once, in the order sent")
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().toList());
+        }
+    }
+
+    @Test
+    public void aPriorityZeroMessageOvertakesABacklogWhileTheCloudIsAway() throws Exception {
+        setRoutes(Map.of("route.urgent", "FROM /messages/modules/urgent/* INTO $upstream",
+                "route.urgent.priority", "0",
+                "route.bulk", "FROM /messages/modules/bulk/* INTO $upstream"));
+        try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
+                CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-priority")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
+            cloud.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
+            long queuedBefore = upstream.status().queued();
+            for (int i = 1; i <= 50; i++) {
+                runtime.inject("bulk", "out", Message.builder().json("{\"n\":" + i + "}")
+                        .property("sequence", Integer.toString(i)).build());
+            }
+            runtime.inject("urgent", "out", Message.builder().json("{\"alarm\":true}").build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> upstream.status().queued() >= queuedBefore + 51);
+
+            cloud.start();
+            await().atMost(Duration.ofSeconds(90)).until(() -> sub.from("bulk").size() >= 50
+                    && sub.from("urgent").size() == 1);
+
+            List<String> order = sub.all().stream().map(r -> r.topic().moduleId()).toList();
+            // The route may already hold the backlog's head, waiting for the cloud; the urgent message comes next.
+            assertThat(order.indexOf("urgent")).as("arrival order " + order).isLessThanOrEqualTo(1);
+            assertThat(sub.from("bulk").stream().map(r -> Long.parseLong(r.topic().properties().get("sequence"))))
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+        }
+    }
+
+    @Test
+    public void messagesPastTheirTimeToLiveAreDroppedAndCountedNeverDelivered() throws Exception {
+        setRoutes(Map.of("route.ephemeral", "FROM /messages/modules/ephemeral/* INTO $upstream",
+                "route.ephemeral.timeToLiveSecs", "1",
+                "route.marker", "FROM /messages/modules/marker/* INTO $upstream"));
+        try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
+                CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-ttl")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
+            cloud.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
+            long expiredBefore = upstream.status().expired();
+            for (int i = 1; i <= 10; i++) {
+                runtime.inject("ephemeral", "out", Message.builder().json("{\"n\":" + i + "}").build());
+            }
+            // The broker drops expired messages within a second of their expiry; the one the route may hold
+            // is dropped when it would be sent.
+            await().atMost(Duration.ofSeconds(30)).until(() -> upstream.status().expired() >= expiredBefore + 9);
+
+            cloud.start();
+            runtime.inject("marker", "out", Message.builder().json("{}").build());
+            await().atMost(Duration.ofSeconds(60)).until(() -> sub.from("marker").size() == 1);
+            assertThat(sub.from("ephemeral")).isEmpty();
+            assertThat(upstream.status().expired()).isEqualTo(expiredBefore + 10);
+            assertThat(shell("edge:upstream")).containsPattern("Expired\\s*\\|\\s*" + (expiredBefore + 10));
         }
     }
 }

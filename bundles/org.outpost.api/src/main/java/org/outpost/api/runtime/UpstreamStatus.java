@@ -13,11 +13,12 @@ import java.time.Instant;
  * @param state {@code connected}, {@code connecting}, {@code disconnected} (waiting to retry) or {@code stopped}
  * @param queued messages waiting in the upstream queue
  * @param sent messages the cloud acknowledged since the gateway started
+ * @param expired messages dropped because their time to live ran out before the cloud took them
  * @param connectedSince when the current connection was made, or null
  * @param lastError the last connection or publish error, or an empty string
  * @param lastErrorTime when it happened, or null
  * @param nextRetry when the next connection attempt is due, or null
  */
-public record UpstreamStatus(String url, String clientId, String state, long queued, long sent, Instant connectedSince,
-        String lastError, Instant lastErrorTime, Instant nextRetry) {
+public record UpstreamStatus(String url, String clientId, String state, long queued, long sent, long expired,
+        Instant connectedSince, String lastError, Instant lastErrorTime, Instant nextRetry) {
 }

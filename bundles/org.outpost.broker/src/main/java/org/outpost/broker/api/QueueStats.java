@@ -11,6 +11,7 @@ package org.outpost.broker.api;
  * @param bytes their persistent size in bytes
  * @param delivering messages delivered and not yet acknowledged
  * @param added messages added since the broker started
+ * @param expired messages dropped because their time to live ran out, since the broker started
  */
-public record QueueStats(String name, long messages, long bytes, long delivering, long added) {
+public record QueueStats(String name, long messages, long bytes, long delivering, long added, long expired) {
 }

@@ -178,6 +178,8 @@ public final class EmbeddedBroker implements Broker {
         c.setPagingDirectory(s.dataDirectory().resolve("paging").toString());
         c.setLargeMessagesDirectory(s.dataDirectory().resolve("large-messages").toString());
         c.setNodeManagerLockDirectory(s.dataDirectory().toString());
+        // Messages past their time to live leave their queue within a second, not at the 30 s default scan.
+        c.setMessageExpiryScanPeriod(1000);
         c.addAcceptorConfiguration("in-vm", IN_VM_URL);
         addAcceptor(c, "core", s.host(), s.corePort(), "CORE");
         addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT");
@@ -235,6 +237,6 @@ public final class EmbeddedBroker implements Broker {
             return Optional.empty();
         }
         return Optional.of(new QueueStats(queue, q.getMessageCount(), q.getPersistentSize(), q.getDeliveringCount(),
-                q.getMessagesAdded()));
+                q.getMessagesAdded(), q.getMessagesExpired()));
     }
 }

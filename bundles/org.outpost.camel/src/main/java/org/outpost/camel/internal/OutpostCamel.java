@@ -46,8 +46,10 @@ public final class OutpostCamel {
         @AttributeDefinition(description = "Name of the Camel context.")
         String name() default "outpost";
 
-        @AttributeDefinition(description = "JMS connection URL of the broker used by the sjms component.")
-        String broker_url() default "vm://0";
+        @AttributeDefinition(description = "JMS connection URL of the broker used by the sjms component. A consumer"
+                + " window of 0 makes consumers take one message at a time, so a higher-priority message overtakes"
+                + " a backlog instead of waiting behind messages already buffered.")
+        String broker_url() default "vm://0?consumerWindowSize=0";
 
         @AttributeDefinition(description = "Delay (ms) before retrying a route that failed to start.")
         long route_retry_delay_ms() default 1000;

@@ -4,10 +4,10 @@
 package org.outpost.routing.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.outpost.routing.language.CompiledRoute;
@@ -16,17 +16,43 @@ import org.outpost.routing.language.RouteLanguage;
 import org.outpost.routing.language.RouteMessage;
 import org.outpost.routing.language.Sink;
 
-/** An immutable, compiled set of routes. */
-record RouteTable(List<CompiledRoute> routes) {
+/**
+ * An immutable, compiled set of routes with their priorities and times to live.
+ *
+ * @param routes the routes, sorted by name
+ * @param priorities each route's priority (0 highest, 9 lowest), absent for routes without one
+ * @param timeToLiveSecs each route's time to live in seconds (0: the default)
+ * @param defaultTimeToLiveSecs the store-and-forward time to live of routes without their own
+ */
+record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, Map<String, Long> timeToLiveSecs,
+        long defaultTimeToLiveSecs) {
 
     /** Configuration keys that hold routes start with this prefix: {@code route.<name> = FROM ... INTO ...}. */
     static final String KEY_PREFIX = "route.";
+    /** {@code route.<name>.priority = 0..9}: 0 is the highest; a route without one ranks below all that have one. */
+    static final String PRIORITY = ".priority";
+    /** {@code route.<name>.timeToLiveSecs = N}: how long its messages may wait; 0 means the default. */
+    static final String TTL = ".timeToLiveSecs";
+    /** The default time to live of stored messages, as in IoT Edge's storeAndForwardConfiguration. */
+    static final String DEFAULT_TTL = "storeAndForward.timeToLiveSecs";
+    static final long DEFAULT_TTL_SECS = 7200;
+
+    /** How a message goes to one endpoint. */
+    record Delivery(int jmsPriority, long timeToLiveMs) {
+    }
 
     /** The endpoint queue of {@code $upstream}. */
     static final String UPSTREAM_QUEUE = "outpost.endpoint.upstream";
 
     RouteTable {
         routes = List.copyOf(routes);
+        priorities = Map.copyOf(priorities);
+        timeToLiveSecs = Map.copyOf(timeToLiveSecs);
+    }
+
+    /** An empty table. */
+    RouteTable() {
+        this(List.of(), Map.of(), Map.of(), DEFAULT_TTL_SECS);
     }
 
     /**
@@ -36,12 +62,16 @@ record RouteTable(List<CompiledRoute> routes) {
      */
     static RouteTable fromProperties(Map<String, ?> properties) {
         Map<String, String> sorted = new TreeMap<>();
+        Map<String, String> attributes = new TreeMap<>();
         properties.forEach((k, v) -> {
             if (k.startsWith(KEY_PREFIX) && v != null) {
-                sorted.put(k.substring(KEY_PREFIX.length()), v.toString());
+                String rest = k.substring(KEY_PREFIX.length());
+                (rest.contains(".") ? attributes : sorted).put(rest, v.toString().strip());
             }
         });
         List<CompiledRoute> routes = new ArrayList<>();
+        Map<String, Integer> priorities = new HashMap<>();
+        Map<String, Long> ttls = new HashMap<>();
         List<String> errors = new ArrayList<>();
         sorted.forEach((name, text) -> {
             try {
@@ -50,26 +80,79 @@ record RouteTable(List<CompiledRoute> routes) {
                 errors.add(e.getMessage());
             }
         });
+        attributes.forEach((key, value) -> {
+            String name = key.substring(0, key.indexOf('.'));
+            String attribute = key.substring(name.length());
+            if (!sorted.containsKey(name)) {
+                errors.add("route." + key + ": there is no route '" + name + "'");
+            } else if (attribute.equals(PRIORITY)) {
+                Long p = number(value);
+                if (p == null || p < 0 || p > 9) {
+                    errors.add("route." + key + "=" + value + ": a priority is 0 (highest) to 9");
+                } else {
+                    priorities.put(name, p.intValue());
+                }
+            } else if (attribute.equals(TTL)) {
+                Long t = number(value);
+                if (t == null || t < 0) {
+                    errors.add("route." + key + "=" + value + ": a time to live is seconds, 0 or more");
+                } else {
+                    ttls.put(name, t);
+                }
+            } else {
+                errors.add("route." + key + ": unknown route setting (use " + PRIORITY.substring(1) + " or "
+                        + TTL.substring(1) + ")");
+            }
+        });
+        Object defaultTtl = properties.get(DEFAULT_TTL);
+        Long ttl = defaultTtl == null ? Long.valueOf(DEFAULT_TTL_SECS) : number(defaultTtl.toString().strip());
+        if (ttl == null || ttl <= 0) {
+            errors.add(DEFAULT_TTL + "=" + defaultTtl + ": the default time to live is seconds, more than 0");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
-        return new RouteTable(routes);
+        return new RouteTable(routes, priorities, ttls, ttl);
+    }
+
+    private static Long number(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /**
      * @param message a message
      * @param taken told of every route that takes it
-     * @return the endpoint queues the routes send it to, each once, in route order
+     * @return the endpoint queues the routes send it to, each once, in route order, with the best priority of the
+     *         routes that take it there (and that route's time to live)
      */
-    Set<String> endpointsFor(RouteMessage message, java.util.function.Consumer<CompiledRoute> taken) {
-        Set<String> queues = new LinkedHashSet<>();
+    Map<String, Delivery> endpointsFor(RouteMessage message, java.util.function.Consumer<CompiledRoute> taken) {
+        Map<String, Delivery> out = new LinkedHashMap<>();
         for (CompiledRoute r : routes) {
             if (r.decide(message).taken()) {
                 taken.accept(r);
-                queues.add(queueOf(r.sink()));
+                Delivery d = new Delivery(jmsPriority(priorities.get(r.name())), timeToLiveMs(r.name()));
+                out.merge(queueOf(r.sink()), d, (a, b) -> b.jmsPriority() > a.jmsPriority() ? b : a);
             }
         }
-        return queues;
+        return out;
+    }
+
+    /**
+     * IoT Edge priorities run from 0 (highest) to 9, and a route without one ranks below them all; the broker's run
+     * from 9 (highest) to 0. So priority p becomes 9 - p, and no priority becomes 0, the level of priority 9.
+     */
+    static int jmsPriority(Integer priority) {
+        return priority == null ? 0 : 9 - priority;
+    }
+
+    /** @return the time to live of a route's messages, in milliseconds */
+    long timeToLiveMs(String route) {
+        long secs = timeToLiveSecs.getOrDefault(route, 0L);
+        return (secs == 0 ? defaultTimeToLiveSecs : secs) * 1000;
     }
 
     /** @return the broker queue of an endpoint */

@@ -6,7 +6,6 @@ package org.outpost.routing.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -63,7 +62,7 @@ public final class Router extends RouteBuilder implements Routing {
         }
     }
 
-    private volatile Running running = new Running(new RouteTable(List.of()));
+    private volatile Running running = new Running(new RouteTable());
     private final AtomicLong noRoute = new AtomicLong();
 
     @Activate
@@ -100,7 +99,7 @@ public final class Router extends RouteBuilder implements Routing {
         org.apache.camel.Message in = exchange.getMessage();
         String module = in.getHeader(MessageHeaders.MODULE, String.class);
         String output = in.getHeader(MessageHeaders.OUTPUT, String.class);
-        Set<String> sinks = Set.of();
+        Map<String, RouteTable.Delivery> sinks = Map.of();
         if (module != null && output != null) {
             byte[] body = in.getBody(byte[].class);
             Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
@@ -114,7 +113,10 @@ public final class Router extends RouteBuilder implements Routing {
             in.removeHeader(ENDPOINTS_HEADER);
             return;
         }
-        in.setHeader(ENDPOINTS_HEADER, sinks.stream().map(q -> "sjms:queue:" + q).collect(Collectors.toList()));
+        // Priority and time to live are set per endpoint; the TTL counts from now, when the message is stored there.
+        in.setHeader(ENDPOINTS_HEADER, sinks.entrySet().stream().map(e -> "sjms:queue:" + e.getKey()
+                + "?explicitQosEnabled=true&priority=" + e.getValue().jmsPriority() + "&timeToLive="
+                + e.getValue().timeToLiveMs()).collect(Collectors.toList()));
     }
 
     @Override
@@ -122,6 +124,7 @@ public final class Router extends RouteBuilder implements Routing {
         Running r = running;
         return r.table().routes().stream().map(route -> new RouteStatus(route.name(), route.text(), route.source(),
                 route.condition().map(Condition::text).orElse(""), route.sink().toString(),
+                r.table().priorities().getOrDefault(route.name(), -1), r.table().timeToLiveMs(route.name()) / 1000,
                 r.taken().get(route.name()).sum())).toList();
     }
 

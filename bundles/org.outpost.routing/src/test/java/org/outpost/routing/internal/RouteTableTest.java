@@ -20,7 +20,7 @@ class RouteTableTest {
     }
 
     private static java.util.Set<String> endpoints(RouteTable t, RouteMessage m) {
-        return t.endpointsFor(m, route -> { });
+        return t.endpointsFor(m, route -> { }).keySet();
     }
 
     @Test
@@ -57,5 +57,47 @@ class RouteTableTest {
                 .hasMessage("route 'bad': column 23: the sink must be $upstream or"
                         + " BrokeredEndpoint(\"/modules/<module>/inputs/<input>\"), found 'nowhere'; route 'typed':"
                         + " column 29: cannot compare string with number (use as_number(temp))");
+    }
+
+    @Test
+    void anEndpointReachedByTwoRoutesGetsTheBestPriorityAndThatRoutesTimeToLive() {
+        RouteTable t = RouteTable.fromProperties(Map.of(
+                "route.all", "FROM /messages/* INTO $upstream",
+                "route.alerts", "FROM /messages/* WHERE MessageType = 'Alert' INTO $upstream",
+                "route.alerts.priority", "0",
+                "route.alerts.timeToLiveSecs", "86400",
+                "route.bulk", "FROM /messages/* INTO BrokeredEndpoint(\"/modules/archive/inputs/in\")",
+                "route.bulk.priority", "7",
+                "storeAndForward.timeToLiveSecs", "60"));
+
+        assertThat(t.endpointsFor(from("s", "o", "{}"), r -> { })).containsExactly(
+                Map.entry("outpost.endpoint.upstream", new RouteTable.Delivery(9, 86_400_000)),
+                Map.entry("outpost.modules.archive.inputs.in", new RouteTable.Delivery(2, 60_000)));
+        assertThat(RouteTable.jmsPriority(null)).isZero();
+        assertThat(RouteTable.jmsPriority(9)).isZero();
+        assertThat(RouteTable.jmsPriority(0)).isEqualTo(9);
+    }
+
+    @Test
+    void timeToLiveDefaultsToTwoHours() {
+        RouteTable t = RouteTable.fromProperties(Map.of("route.all", "FROM /messages/* INTO $upstream"));
+
+        assertThat(t.timeToLiveMs("all")).isEqualTo(7_200_000);
+    }
+
+    @Test
+    void rejectsBadPrioritiesTimesToLiveAndSettingsOfUnknownRoutes() {
+        assertThatThrownBy(() -> RouteTable.fromProperties(Map.of(
+                "route.a", "FROM /messages/* INTO $upstream",
+                "route.a.priority", "10",
+                "route.a.timeToLiveSecs", "-1",
+                "route.a.colour", "red",
+                "route.b.priority", "1",
+                "storeAndForward.timeToLiveSecs", "0")))
+                .hasMessage("route.a.colour: unknown route setting (use priority or timeToLiveSecs);"
+                        + " route.a.priority=10: a priority is 0 (highest) to 9;"
+                        + " route.a.timeToLiveSecs=-1: a time to live is seconds, 0 or more;"
+                        + " route.b.priority: there is no route 'b';"
+                        + " storeAndForward.timeToLiveSecs=0: the default time to live is seconds, more than 0");
     }
 }

@@ -37,10 +37,12 @@ public class RoutesCommand implements Action {
         table.column("Source");
         table.column("Condition").maxSize(50);
         table.column("Sink");
+        table.column("Priority").alignRight();
+        table.column("TTL (s)").alignRight();
         table.column("Taken").alignRight();
         for (RouteStatus r : routing.routes()) {
             table.addRow().addContent(r.name(), r.source(), r.condition().isEmpty() ? "-" : r.condition(), r.sink(),
-                    r.taken());
+                    r.priority() < 0 ? "-" : r.priority(), r.timeToLiveSecs(), r.taken());
         }
         table.emptyTableText("No routes: add route.<name> = FROM ... INTO ... to etc/org.outpost.routing.cfg");
         table.print(System.out);

@@ -42,6 +42,7 @@ public class UpstreamCommand implements Action {
         table.addRow().addContent("State", s.state() + since(s.connectedSince()));
         table.addRow().addContent("Queued", s.queued());
         table.addRow().addContent("Sent", s.sent());
+        table.addRow().addContent("Expired", s.expired());
         table.addRow().addContent("Last error", s.lastError().isEmpty() ? "-" : s.lastError() + ago(s.lastErrorTime()));
         if (s.nextRetry() != null) {
             table.addRow().addContent("Next retry", "in " + Math.max(0,

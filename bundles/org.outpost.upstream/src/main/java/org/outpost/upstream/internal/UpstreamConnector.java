@@ -94,6 +94,7 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
         return t;
     });
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
 
     private volatile UpstreamSettings settings;
     private volatile MqttAsyncClient client;
@@ -284,6 +285,12 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
             throw new UpstreamUnavailableException("the cloud is not connected (" + state + ")");
         }
         org.apache.camel.Message in = exchange.getMessage();
+        Long expiration = in.getHeader("JMSExpiration", Long.class);
+        if (expiration != null && expiration > 0 && expiration < System.currentTimeMillis()) {
+            // Its time to live ran out while it waited here for the cloud: dropped and counted, never delivered.
+            expired.incrementAndGet();
+            return;
+        }
         byte[] body = in.getBody(byte[].class);
         Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
         String topic = TopicTemplate.expand(settings.topic(), runtime.deviceId(), message);
@@ -301,9 +308,10 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
     @Override
     public UpstreamStatus status() {
         UpstreamSettings s = settings;
-        long queued = broker.queueStats(QUEUE).map(QueueStats::messages).orElse(0L);
-        return new UpstreamStatus(s.url(), s.clientId().isEmpty() ? runtime.deviceId() : s.clientId(), state, queued,
-                sent.get(), connectedSince, lastError, lastErrorTime, nextRetry);
+        QueueStats q = broker.queueStats(QUEUE).orElse(new QueueStats(QUEUE, 0, 0, 0, 0, 0));
+        return new UpstreamStatus(s.url(), s.clientId().isEmpty() ? runtime.deviceId() : s.clientId(), state,
+                q.messages(), sent.get(), q.expired() + expired.get(), connectedSince, lastError, lastErrorTime,
+                nextRetry);
     }
 
     /** The cloud connection is down; the message stays queued. */
