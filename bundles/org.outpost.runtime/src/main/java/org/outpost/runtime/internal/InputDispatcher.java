@@ -57,7 +57,8 @@ public final class InputDispatcher {
     @Activate
     public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters) throws Exception {
         this.counters = counters;
-        this.locator = broker.createLocator();
+        // One message at a time: a higher-priority message overtakes what waits in the queue.
+        this.locator = broker.createLocator().setConsumerWindowSize(0);
         this.factory = locator.createSessionFactory();
     }
 
