@@ -25,10 +25,7 @@ public class StoreAndForwardIT extends OutpostTestSupport {
         setRoutes(Map.of("route.all", "FROM /messages/* INTO $upstream"));
         try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
                 CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-store-and-forward")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
-
-            cloud.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
+            takeTheCloudAway(cloud);
             long queuedBefore = upstream.status().queued();
             for (int i = 1; i <= COUNT; i++) {
                 runtime.inject("outage-test", "out", Message.builder().json("{\"n\":" + i + "}")
@@ -57,9 +54,7 @@ public class StoreAndForwardIT extends OutpostTestSupport {
                 "route.bulk", "FROM /messages/modules/bulk/* INTO $upstream"));
         try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
                 CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-priority")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
-            cloud.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
+            takeTheCloudAway(cloud);
             long queuedBefore = upstream.status().queued();
             for (int i = 1; i <= 50; i++) {
                 runtime.inject("bulk", "out", Message.builder().json("{\"n\":" + i + "}")
@@ -87,9 +82,7 @@ public class StoreAndForwardIT extends OutpostTestSupport {
                 "route.marker", "FROM /messages/modules/marker/* INTO $upstream"));
         try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
                 CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-ttl")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
-            cloud.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
+            takeTheCloudAway(cloud);
             long expiredBefore = upstream.status().expired();
             for (int i = 1; i <= 10; i++) {
                 runtime.inject("ephemeral", "out", Message.builder().json("{\"n\":" + i + "}").build());
@@ -105,5 +98,12 @@ public class StoreAndForwardIT extends OutpostTestSupport {
             assertThat(upstream.status().expired()).isEqualTo(expiredBefore + 10);
             assertThat(shell("edge:upstream")).containsPattern("Expired\\s*\\|\\s*" + (expiredBefore + 10));
         }
+    }
+
+    /** Waits until the gateway is connected to the cloud, stops the cloud, and waits until the gateway noticed. */
+    private void takeTheCloudAway(Mosquitto cloud) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> upstream.status().state().equals("connected"));
+        cloud.stop();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.status().state().equals("connected"));
     }
 }

@@ -112,27 +112,20 @@ interface Expr {
         @Override
         public Object eval(EvalContext ctx) {
             switch (op) {
-                case AND -> {
+                case AND, OR -> {
+                    // Three-valued: false decides AND, true decides OR, whatever the other side is; otherwise an
+                    // undefined side makes the result undefined.
+                    Tri decisive = op == Token.Kind.AND ? Tri.FALSE : Tri.TRUE;
                     Tri l = Value.tri(left.eval(ctx));
-                    if (l == Tri.FALSE) {
-                        return false;
+                    if (l == decisive) {
+                        return decisive == Tri.TRUE;
                     }
                     Tri r = Value.tri(right.eval(ctx));
-                    if (r == Tri.FALSE) {
-                        return false;
+                    if (r == decisive) {
+                        return decisive == Tri.TRUE;
                     }
-                    return l == Tri.TRUE && r == Tri.TRUE ? Boolean.TRUE : Value.UNDEFINED;
-                }
-                case OR -> {
-                    Tri l = Value.tri(left.eval(ctx));
-                    if (l == Tri.TRUE) {
-                        return true;
-                    }
-                    Tri r = Value.tri(right.eval(ctx));
-                    if (r == Tri.TRUE) {
-                        return true;
-                    }
-                    return l == Tri.FALSE && r == Tri.FALSE ? Boolean.FALSE : Value.UNDEFINED;
+                    boolean undefined = l == Tri.UNDEFINED || r == Tri.UNDEFINED;
+                    return undefined ? Value.UNDEFINED : (Object) (decisive == Tri.FALSE);
                 }
                 case COALESCE -> {
                     Object l = left.eval(ctx);
