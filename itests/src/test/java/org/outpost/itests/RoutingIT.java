@@ -4,6 +4,7 @@
 package org.outpost.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -78,5 +79,24 @@ public class RoutingIT extends OutpostTestSupport {
         long received = runtime.module("temperature-filter").orElseThrow().received();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 runtime.module("temperature-filter").orElseThrow().received() >= received + 3);
+    }
+
+    @Test
+    public void routesSetTakesAnEdgeHubSectionAndRejectsABadOneWhole() throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.createTempFile("edgehub", ".json");
+        java.nio.file.Files.writeString(good, "{\"$edgeHub\": {\"properties.desired\": {\"routes\": {"
+                + "\"fromSensor\": {\"route\": \"FROM /messages/modules/simulated-temperature-sensor/* INTO"
+                + " BrokeredEndpoint(\\\"/modules/temperature-filter/inputs/input1\\\")\", \"priority\": 1}},"
+                + " \"storeAndForwardConfiguration\": {\"timeToLiveSecs\": 600}}}}");
+        assertThat(shell("edge:routes-set " + good)).contains("Routes replaced");
+        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.fromSensor"));
+        assertThat(shell("edge:routes")).containsPattern("fromSensor\\s*\\|.*\\|\\s*1\\s*\\|\\s*600\\s*\\|");
+
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("edgehub", ".json");
+        java.nio.file.Files.writeString(bad, "{\"routes\": {\"ok\": \"FROM /messages/* INTO $upstream\","
+                + " \"typo\": \"FROM /messages/* WHERE temp > 30 INTO $upstream\"}}");
+        assertThatThrownBy(() -> shell("edge:routes-set " + bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("route 'typo': column 29: cannot compare string with number (use as_number(temp))");
+        assertThat(shell("edge:routes")).contains("fromSensor").doesNotContain("typo");
     }
 }

@@ -27,4 +27,15 @@ public interface Routing {
      * @throws IllegalArgumentException if the message JSON is malformed, saying what is wrong
      */
     List<RouteExplanation> explain(String messageJson);
+
+    /**
+     * Replaces the routes with those of an IoT Edge {@code $edgeHub} section (a whole manifest, the section, its
+     * {@code properties.desired}, or {@code {"routes": ..., "storeAndForwardConfiguration": ...}}). They are checked
+     * first: a set with any error is rejected whole and the running routes stay. Valid routes are stored as the
+     * routing configuration and applied without a restart; queued messages are kept.
+     *
+     * @throws IllegalArgumentException saying what is wrong and where (JSON path, route, column)
+     * @throws java.io.IOException if the configuration cannot be stored
+     */
+    void setRoutes(String edgeHubJson) throws java.io.IOException;
 }

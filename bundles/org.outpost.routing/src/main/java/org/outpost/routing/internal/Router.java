@@ -3,7 +3,9 @@
  */
 package org.outpost.routing.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +20,9 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.message.Message;
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * endpoint queue has stored its copy. Routes come from {@code etc/org.outpost.routing.cfg} ({@code route.<name>}
  * keys) and change at run time without a restart; a bad set is rejected whole and the running routes stay.
  */
-@Component(service = {RoutesBuilder.class, Routing.class}, configurationPid = "org.outpost.routing")
+@Component(service = {RoutesBuilder.class, Routing.class}, configurationPid = Router.PID)
 @Designate(ocd = Router.Config.class)
 public final class Router extends RouteBuilder implements Routing {
 
@@ -49,6 +53,7 @@ public final class Router extends RouteBuilder implements Routing {
     public @interface Config {
     }
 
+    static final String PID = "org.outpost.routing";
     static final String INGRESS = "outpost.routing.ingress";
     static final String ENDPOINTS_HEADER = "outpostEndpoints";
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -65,8 +70,11 @@ public final class Router extends RouteBuilder implements Routing {
     private volatile Running running = new Running(new RouteTable());
     private final AtomicLong noRoute = new AtomicLong();
 
+    private final ConfigurationAdmin configurationAdmin;
+
     @Activate
-    public Router(Map<String, Object> properties) {
+    public Router(@Reference ConfigurationAdmin configurationAdmin, Map<String, Object> properties) {
+        this.configurationAdmin = configurationAdmin;
         apply(properties);
     }
 
@@ -154,5 +162,18 @@ public final class Router extends RouteBuilder implements Routing {
             out.add(new RouteExplanation(route.name(), d.taken(), reason));
         }
         return out;
+    }
+
+    @Override
+    public void setRoutes(String edgeHubJson) throws IOException {
+        Map<String, String> properties;
+        try {
+            properties = EdgeHubRoutes.toProperties(JSON.readTree(edgeHubJson));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the routes are not JSON: " + e.getOriginalMessage());
+        }
+        RouteTable.fromProperties(properties);
+        // Valid: store it as the routing configuration (etc/org.outpost.routing.cfg), which applies it.
+        configurationAdmin.getConfiguration(PID, null).update(new Hashtable<>(properties));
     }
 }
