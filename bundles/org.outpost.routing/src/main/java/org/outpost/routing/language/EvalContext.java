@@ -40,17 +40,22 @@ final class EvalContext {
     JsonNode json() {
         if (!bodyRead) {
             bodyRead = true;
-            Charset charset = jsonCharset(message.systemProperty("contentType"),
-                    message.systemProperty("contentEncoding"));
-            if (charset != null) {
-                try {
-                    body = JSON.readTree(new String(message.body(), charset));
-                } catch (IOException notJson) {
-                    body = null;
-                }
-            }
+            body = message instanceof JsonBody cached ? cached.parsedJson() : parse(message);
         }
         return body;
+    }
+
+    /** @return the message's body as JSON, or null when the message is not JSON */
+    static JsonNode parse(RouteMessage message) {
+        Charset charset = jsonCharset(message.systemProperty("contentType"), message.systemProperty("contentEncoding"));
+        if (charset == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(new String(message.body(), charset));
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     static Charset jsonCharset(String contentType, String contentEncoding) {

@@ -17,6 +17,11 @@ interface Expr {
 
     Object eval(EvalContext ctx);
 
+    /** @return the application property literally named {@code $name}, which wins over {@code $name}'s meaning */
+    private static String applicationDollarProperty(EvalContext ctx, String name) {
+        return ctx.message.applicationProperty("$" + name);
+    }
+
     /** A literal. */
     record Literal(Object value, Type type, String text) implements Expr {
         @Override
@@ -51,11 +56,9 @@ interface Expr {
 
         @Override
         public Object eval(EvalContext ctx) {
-            if (appFirst) {
-                String app = ctx.message.applicationProperty("$" + name);
-                if (app != null) {
-                    return app;
-                }
+            String app = appFirst ? applicationDollarProperty(ctx, name) : null;
+            if (app != null) {
+                return app;
             }
             String v = ctx.message.systemProperty(name);
             return v == null ? ctx.undefined(text) : v;
@@ -71,11 +74,9 @@ interface Expr {
 
         @Override
         public Object eval(EvalContext ctx) {
-            if (appFirst) {
-                String app = ctx.message.applicationProperty("$" + name);
-                if (app != null) {
-                    return app;
-                }
+            String app = appFirst ? applicationDollarProperty(ctx, name) : null;
+            if (app != null) {
+                return app;
             }
             JsonNode node = ctx.json();
             for (Object step : path) {

@@ -6,6 +6,8 @@ package org.outpost.routing.language;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.outpost.api.message.Message;
 
 /**
@@ -46,7 +48,8 @@ public interface RouteMessage {
         put(system, "connectionModuleId", message.connectionModuleId());
         put(system, "outputName", message.outputName());
         put(system, "creationTimeUtc", message.creationTimeUtc() == null ? null : message.creationTimeUtc().toString());
-        return of(source, message.body(), message.properties(), system);
+        // message.body() is already a copy: no need to copy it again.
+        return create(source, message.body(), message.properties(), system);
     }
 
     /**
@@ -58,12 +61,28 @@ public interface RouteMessage {
      */
     static RouteMessage of(String source, byte[] body, Map<String, String> applicationProperties,
             Map<String, String> systemProperties) {
+        return create(source, body.clone(), applicationProperties, systemProperties);
+    }
+
+    private static RouteMessage create(String source, byte[] copy, Map<String, String> applicationProperties,
+            Map<String, String> systemProperties) {
         Map<String, String> app = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         app.putAll(applicationProperties);
         Map<String, String> sys = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         sys.putAll(systemProperties);
-        byte[] copy = body.clone();
-        return new RouteMessage() {
+        class Immutable implements RouteMessage, JsonBody {
+            private JsonNode json;
+            private boolean parsed;
+
+            @Override
+            public JsonNode parsedJson() {
+                if (!parsed) {
+                    json = EvalContext.parse(this);
+                    parsed = true;
+                }
+                return json;
+            }
+
             @Override
             public String source() {
                 return source;
@@ -71,7 +90,7 @@ public interface RouteMessage {
 
             @Override
             public byte[] body() {
-                return copy;
+                return copy.clone();
             }
 
             @Override
@@ -89,7 +108,8 @@ public interface RouteMessage {
                 return "RouteMessage[" + source + ", " + copy.length + " bytes, app=" + app.keySet() + ", sys="
                         + sys.keySet() + "]";
             }
-        };
+        }
+        return new Immutable();
     }
 
     private static void put(Map<String, String> map, String key, String value) {
