@@ -8,13 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 
 import org.junit.Test;
-import org.osgi.service.cm.Configuration;
 import org.outpost.api.message.Message;
 
 /** Routes with WHERE conditions decide what reaches the cloud, and a new route set applies without a restart. */
@@ -25,15 +23,13 @@ public class RoutingIT extends OutpostTestSupport {
 
     @Test
     public void aWhereOnTheBodyDecidesWhatReachesTheCloudAfterALiveRouteChange() throws Exception {
+        // Whatever another test of this class left: the sensor's readings go to the cloud.
+        setRoutes(Map.of("route.sensor", "FROM /messages/modules/simulated-temperature-sensor/* INTO $upstream"));
         try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
                 CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-routing")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> sub.from("simulated-temperature-sensor").size() >= 1);
 
-            Configuration routing = configurationAdmin.getConfiguration("org.outpost.routing", null);
-            Dictionary<String, Object> routes = new Hashtable<>();
-            routes.put("route.hot", HOT);
-            routing.update(routes);
-            await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.hot"));
+            setRoutes(Map.of("route.hot", HOT));
 
             for (int i = 1; i <= 10; i++) {
                 double t = i % 2 == 0 ? 40 + i : 10 + i;
@@ -62,18 +58,11 @@ public class RoutingIT extends OutpostTestSupport {
 
     @Test
     public void aRouteSetWithAnErrorIsRejectedWholeAndTheRunningRoutesStay() throws Exception {
-        Configuration routing = configurationAdmin.getConfiguration("org.outpost.routing", null);
-        Dictionary<String, Object> good = new Hashtable<>();
-        good.put("route.toFilter", "FROM /messages/modules/simulated-temperature-sensor/* INTO"
-                + " BrokeredEndpoint(\"/modules/temperature-filter/inputs/input1\")");
-        routing.update(good);
-        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.toFilter"));
-
-        Dictionary<String, Object> bad = new Hashtable<>();
-        bad.put("route.good", "FROM /messages/* INTO $upstream");
-        bad.put("route.bad", "FROM /messages/* WHERE temp > 30 INTO $upstream");
-        routing.update(bad);
-        await().atMost(Duration.ofSeconds(30)).until(() -> routerHas("route.bad"));
+        setRoutes(Map.of("route.toFilter", "FROM /messages/modules/simulated-temperature-sensor/* INTO"
+                + " BrokeredEndpoint(\"/modules/temperature-filter/inputs/input1\")"));
+        // setRoutes waits until the router has seen the set; it rejects it, being bad.
+        setRoutes(Map.of("route.good", "FROM /messages/* INTO $upstream",
+                "route.bad", "FROM /messages/* WHERE temp > 30 INTO $upstream"));
 
         // The rejected set did not replace the running one: the sensor's readings still reach the filter.
         long received = runtime.module("temperature-filter").orElseThrow().received();
