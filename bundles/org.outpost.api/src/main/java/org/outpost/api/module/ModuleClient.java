@@ -3,6 +3,8 @@
  */
 package org.outpost.api.module;
 
+import java.util.concurrent.CompletionStage;
+
 import org.osgi.annotation.versioning.ProviderType;
 import org.outpost.api.message.Message;
 
@@ -40,4 +42,25 @@ public interface ModuleClient {
      * @throws IllegalArgumentException if the output name is not valid
      */
     void send(String output, Message message) throws SendException;
+
+    /**
+     * Sends a message without waiting: the returned stage completes when the gateway has stored the message durably,
+     * or exceptionally with a {@link SendException} when it did not (then the module may retry). Messages a module
+     * sends this way are stored in the order of the calls, and many may be in flight at once, so this is how a module
+     * sends thousands of messages a second: the broker writes them to its journal together.
+     *
+     * <pre>{@code
+     * client.sendAsync("out", message).whenComplete((ok, error) -> {
+     *     if (error != null) {
+     *         log.warn("not stored: {}", error.getMessage());
+     *     }
+     * });
+     * }</pre>
+     *
+     * @param output the output name (see {@link ModuleNames})
+     * @param message the message, completed as for {@link #send}
+     * @return completes when the message is stored
+     * @throws IllegalArgumentException if the output name is not valid
+     */
+    CompletionStage<Void> sendAsync(String output, Message message);
 }

@@ -36,4 +36,30 @@ public interface Broker {
      * @return the queue's statistics, or empty if there is no such queue
      */
     Optional<QueueStats> queueStats(String queue);
+
+    /**
+     * @param queue a queue name
+     * @return the bytes the queue's messages take in the journal and pages (0 if there is no such queue); cheap
+     *         enough to call for every message
+     */
+    long queueBytes(String queue);
+
+    /**
+     * Looks at every message in a queue (in memory and paged) to report its depth per priority and its oldest message.
+     * This reads the whole queue: for operators, not for every message.
+     *
+     * @param queue a queue name
+     * @return the depth, or empty if there is no such queue
+     */
+    Optional<QueueDepth> queueDepth(String queue);
+
+    /**
+     * Deletes the oldest messages of the lowest priorities present until at least {@code bytes} are freed: what an
+     * endpoint with the drop-oldest policy gives up when it is full.
+     *
+     * @param queue a queue name
+     * @param bytes how many bytes to free
+     * @return how many messages were deleted
+     */
+    long dropOldest(String queue, long bytes);
 }

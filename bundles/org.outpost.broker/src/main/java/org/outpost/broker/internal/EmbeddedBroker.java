@@ -5,8 +5,10 @@ package org.outpost.broker.internal;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
@@ -15,10 +17,15 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.AckReason;
+import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,6 +42,7 @@ import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.BrokerAuthenticator;
+import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,5 +246,75 @@ public final class EmbeddedBroker implements Broker {
         }
         return Optional.of(new QueueStats(queue, q.getMessageCount(), q.getPersistentSize(), q.getDeliveringCount(),
                 q.getMessagesAdded(), q.getMessagesExpired()));
+    }
+
+    @Override
+    public long queueBytes(String queue) {
+        ActiveMQServer s = server;
+        Queue q = s == null ? null : s.locateQueue(queue);
+        return q == null ? 0 : q.getPersistentSize();
+    }
+
+    @Override
+    public Optional<QueueDepth> queueDepth(String queue) {
+        ActiveMQServer s = server;
+        Queue q = s == null ? null : s.locateQueue(queue);
+        if (q == null) {
+            return Optional.empty();
+        }
+        Map<Integer, Long> byPriority = new TreeMap<>();
+        long oldest = Long.MAX_VALUE;
+        long count = 0;
+        try (LinkedListIterator<MessageReference> it = q.browserIterator()) {
+            while (it.hasNext()) {
+                org.apache.activemq.artemis.api.core.Message m = it.next().getMessage();
+                byPriority.merge((int) m.getPriority(), 1L, Long::sum);
+                if (m.getTimestamp() > 0) {
+                    oldest = Math.min(oldest, m.getTimestamp());
+                }
+                count++;
+            }
+        }
+        return Optional.of(new QueueDepth(count, q.getPersistentSize(), byPriority,
+                oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest)));
+    }
+
+    @Override
+    public long dropOldest(String queue, long bytes) {
+        ActiveMQServer s = server;
+        Queue q = s == null ? null : s.locateQueue(queue);
+        if (q == null || bytes <= 0) {
+            return 0;
+        }
+        long dropped = 0;
+        long[] freed = {0};
+        // A queue delivers by priority, then in order: within each priority, from the lowest up, the first
+        // messages met are the oldest.
+        for (int priority = 0; priority <= 9 && freed[0] < bytes; priority++) {
+            int p = priority;
+            Filter oldestOfPriority = new MessageFilter(m -> {
+                if (freed[0] >= bytes || m.getPriority() != p) {
+                    return false;
+                }
+                freed[0] += sizeOf(m);
+                return true;
+            });
+            try {
+                dropped += q.deleteMatchingReferences(QueueImpl.DEFAULT_FLUSH_LIMIT, oldestOfPriority,
+                        AckReason.KILLED);
+            } catch (Exception e) {
+                LOG.warn("Could not drop the oldest messages of {}: {}", queue, e.toString());
+                break;
+            }
+        }
+        return dropped;
+    }
+
+    private static long sizeOf(org.apache.activemq.artemis.api.core.Message m) {
+        try {
+            return m.getPersistentSize();
+        } catch (Exception e) {
+            return m.getEncodeSize();
+        }
     }
 }

@@ -4,12 +4,29 @@
 package org.outpost.routing.api;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.outpost.api.message.Message;
 
 /** The gateway's router. */
 @ProviderType
 public interface Routing {
+
+    /**
+     * Routes a message a module sent: the running routes choose its endpoints, and it is stored durably in the queue of
+     * each (once per endpoint, with the best priority of the routes that took it there). Messages routed from one
+     * thread are stored in call order.
+     *
+     * @param message the message, with its {@code connectionModuleId} and {@code outputName} set
+     * @return completes when every copy is stored (at once if no route takes it: it is counted as no_route), or
+     *         exceptionally with a {@link org.outpost.api.module.SendException} saying why it was not stored, for
+     *         instance that an endpoint is full; then the module may retry
+     */
+    CompletionStage<Void> route(Message message);
+
+    /** @return every endpoint the running routes name, and {@code $upstream}, with what waits in its queue */
+    List<EndpointStatus> endpoints();
 
     /** @return the running routes, sorted by name */
     List<RouteStatus> routes();

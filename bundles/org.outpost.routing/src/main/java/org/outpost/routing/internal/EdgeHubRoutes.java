@@ -71,6 +71,23 @@ final class EdgeHubRoutes {
             }
             out.put(RouteTable.DEFAULT_TTL, Long.toString(ttl.longValue()));
         }
+        // Outpost's own store-and-forward settings, beside IoT Edge's timeToLiveSecs.
+        JsonNode maxBytes = node.path("storeAndForwardConfiguration").path("maxBytesPerEndpoint");
+        if (!maxBytes.isMissingNode()) {
+            if (!maxBytes.isIntegralNumber()) {
+                throw new IllegalArgumentException(path + "storeAndForwardConfiguration.maxBytesPerEndpoint: must be a"
+                        + " whole number of bytes");
+            }
+            out.put(RouteTable.MAX_BYTES, Long.toString(maxBytes.longValue()));
+        }
+        JsonNode whenFull = node.path("storeAndForwardConfiguration").path("whenFull");
+        if (!whenFull.isMissingNode()) {
+            if (!whenFull.isTextual()) {
+                throw new IllegalArgumentException(path + "storeAndForwardConfiguration.whenFull: must be \"reject\""
+                        + " or \"drop-oldest\"");
+            }
+            out.put(RouteTable.WHEN_FULL, whenFull.textValue());
+        }
         return out;
     }
 

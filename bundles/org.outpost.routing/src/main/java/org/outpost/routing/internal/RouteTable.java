@@ -23,9 +23,34 @@ import org.outpost.routing.language.Sink;
  * @param priorities each route's priority (0 highest, 9 lowest), absent for routes without one
  * @param timeToLiveSecs each route's time to live in seconds (0: the default)
  * @param defaultTimeToLiveSecs the store-and-forward time to live of routes without their own
+ * @param maxBytesPerEndpoint how many bytes each endpoint queue may hold
+ * @param whenFull what happens to a message for a full endpoint
  */
 record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, Map<String, Long> timeToLiveSecs,
-        long defaultTimeToLiveSecs) {
+        long defaultTimeToLiveSecs, long maxBytesPerEndpoint, WhenFull whenFull) {
+
+    /** What an endpoint does with a new message when it holds {@code maxBytesPerEndpoint} already. */
+    enum WhenFull {
+        /** The sending module's send fails with a clear error; nothing queued is lost (the default). */
+        REJECT("reject"),
+        /** The new message is stored and the oldest messages of the lowest priority are dropped to make room. */
+        DROP_OLDEST("drop-oldest");
+
+        final String text;
+
+        WhenFull(String text) {
+            this.text = text;
+        }
+
+        static WhenFull of(String text) {
+            for (WhenFull w : values()) {
+                if (w.text.equalsIgnoreCase(text)) {
+                    return w;
+                }
+            }
+            return null;
+        }
+    }
 
     /** Configuration keys that hold routes start with this prefix: {@code route.<name> = FROM ... INTO ...}. */
     static final String KEY_PREFIX = "route.";
@@ -36,6 +61,11 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
     /** The default time to live of stored messages, as in IoT Edge's storeAndForwardConfiguration. */
     static final String DEFAULT_TTL = "storeAndForward.timeToLiveSecs";
     static final long DEFAULT_TTL_SECS = 7200;
+    /** The most bytes one endpoint queue may hold (journal and pages). */
+    static final String MAX_BYTES = "storeAndForward.maxBytesPerEndpoint";
+    static final long DEFAULT_MAX_BYTES = 1L << 30;
+    /** {@code reject} (default) or {@code drop-oldest}. */
+    static final String WHEN_FULL = "storeAndForward.whenFull";
 
     /** How a message goes to one endpoint. */
     record Delivery(int jmsPriority, long timeToLiveMs) {
@@ -52,7 +82,7 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
 
     /** An empty table. */
     RouteTable() {
-        this(List.of(), Map.of(), Map.of(), DEFAULT_TTL_SECS);
+        this(List.of(), Map.of(), Map.of(), DEFAULT_TTL_SECS, DEFAULT_MAX_BYTES, WhenFull.REJECT);
     }
 
     /**
@@ -109,10 +139,21 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
         if (ttl == null || ttl <= 0) {
             errors.add(DEFAULT_TTL + "=" + defaultTtl + ": the default time to live is seconds, more than 0");
         }
+        Object maxBytesValue = properties.get(MAX_BYTES);
+        Long maxBytes = maxBytesValue == null ? Long.valueOf(DEFAULT_MAX_BYTES)
+                : number(maxBytesValue.toString().strip());
+        if (maxBytes == null || maxBytes < 1024) {
+            errors.add(MAX_BYTES + "=" + maxBytesValue + ": the endpoint size bound is bytes, at least 1024");
+        }
+        Object whenFullValue = properties.get(WHEN_FULL);
+        WhenFull whenFull = whenFullValue == null ? WhenFull.REJECT : WhenFull.of(whenFullValue.toString().strip());
+        if (whenFull == null) {
+            errors.add(WHEN_FULL + "=" + whenFullValue + ": use reject (the sender's send fails) or drop-oldest");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
-        return new RouteTable(routes, priorities, ttls, ttl);
+        return new RouteTable(routes, priorities, ttls, ttl, maxBytes, whenFull);
     }
 
     private static Long number(String value) {

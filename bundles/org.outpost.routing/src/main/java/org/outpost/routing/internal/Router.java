@@ -6,27 +6,49 @@ package org.outpost.routing.internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.stream.Collectors;
 
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.message.Message;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.api.metrics.Metrics;
+import org.outpost.api.module.SendException;
+import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.QueueDepth;
+import org.outpost.broker.api.QueueStats;
+import org.outpost.routing.api.EndpointStatus;
 import org.outpost.routing.api.RouteExplanation;
 import org.outpost.routing.api.RouteStatus;
 import org.outpost.routing.api.Routing;
@@ -38,10 +60,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router: one Camel route takes every stored module message from the ingress queue, in order, and sends it to the
- * queue of each endpoint its routes name (each endpoint once). The ingress message is acknowledged only after every
- * endpoint queue has stored its copy. Routes come from {@code etc/org.outpost.routing.cfg} ({@code route.<name>}
- * keys) and change at run time without a restart; a bad set is rejected whole and the running routes stay.
+ * The router, Outpost's edgeHub. A module's message enters the Camel route {@value #INGRESS} in the module's own
+ * thread: the running routes choose its endpoints (each once, with the best priority of the routes that take it
+ * there), the endpoints' size bounds are checked, and a copy is stored durably in each endpoint's queue. The module's
+ * send completes when every copy is in the journal; messages in flight share disk syncs, so a module that sends
+ * asynchronously is not bound by the disk's sync rate. Endpoint queues are drained by their consumers (module inputs,
+ * the upstream).
+ * <p>
+ * Routes come from {@code etc/org.outpost.routing.cfg} ({@code route.<name>} keys), which {@code etc/edgehub.json}
+ * (watched) and {@code edge:routes-set} write; they change at run time without a restart, and a bad set is rejected
+ * whole while the running routes stay.
  */
 @Component(service = {RoutesBuilder.class, Routing.class}, configurationPid = Router.PID)
 @Designate(ocd = Router.Config.class)
@@ -51,11 +79,15 @@ public final class Router extends RouteBuilder implements Routing {
             + " the cloud in the IoT Edge route language: one 'route.<name>' key per route, e.g."
             + " route.upstream = FROM /messages/* WHERE $body.temp > 30 INTO $upstream.")
     public @interface Config {
+        @AttributeDefinition(description = "Broker sessions that store routed messages; one sender always uses the"
+                + " same one, so its messages keep their order.")
+        int store_sessions() default 4;
     }
 
     static final String PID = "org.outpost.routing";
-    static final String INGRESS = "outpost.routing.ingress";
-    static final String ENDPOINTS_HEADER = "outpostEndpoints";
+    static final String INGRESS = "direct:outpost-router";
+    private static final String DELIVERIES = "outpost.deliveries";
+    private static final long STARTUP_WAIT_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,20 +99,59 @@ public final class Router extends RouteBuilder implements Routing {
         }
     }
 
+    /** Counters of one endpoint since the gateway started. */
+    private static final class EndpointCounters {
+        final LongAdder rejected = new LongAdder();
+        final LongAdder droppedFull = new LongAdder();
+    }
+
     private volatile Running running = new Running(new RouteTable());
     private final AtomicLong noRoute = new AtomicLong();
+    private final ConcurrentMap<String, EndpointCounters> endpointCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Metrics.Counter> receivedBy = new ConcurrentHashMap<>();
+    private final Set<String> trimming = ConcurrentHashMap.newKeySet();
+    private final ExecutorService trimmer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outpost-endpoint-trim");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ConfigurationAdmin configurationAdmin;
+    private final Broker broker;
+    private final Metrics metrics;
+    private final EndpointWriter writer;
+    private final List<AutoCloseable> measured = new ArrayList<>();
+    private final CountDownLatch configured = new CountDownLatch(1);
+    private volatile AsyncProducer ingress;
 
     @Activate
-    public Router(@Reference ConfigurationAdmin configurationAdmin, Map<String, Object> properties) {
+    public Router(@Reference ConfigurationAdmin configurationAdmin, @Reference Broker broker,
+            @Reference Metrics metrics, Config config, Map<String, Object> properties) throws Exception {
         this.configurationAdmin = configurationAdmin;
+        this.broker = broker;
+        this.metrics = metrics;
+        this.writer = new EndpointWriter(broker, config.store_sessions());
         apply(properties);
+        measured.add(metrics.measured("queue_length", "gauge", this::queueLengths));
+        measured.add(metrics.measured("messages_dropped_total", "counter", this::expiredCounts));
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
         apply(properties);
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        for (AutoCloseable m : measured) {
+            m.close();
+        }
+        AsyncProducer p = ingress;
+        if (p != null) {
+            p.stop();
+        }
+        trimmer.shutdownNow();
+        writer.close();
     }
 
     private void apply(Map<String, Object> properties) {
@@ -96,35 +167,198 @@ public final class Router extends RouteBuilder implements Routing {
 
     @Override
     public void configure() {
-        from("sjms:queue:" + INGRESS + "?transacted=true")
+        // A message that cannot be stored fails its sender's send; there is nothing to retry here.
+        errorHandler(noErrorHandler());
+        from(INGRESS)
                 .routeId("outpost-router")
-                .process(this::resolveEndpoints)
-                .filter(header(ENDPOINTS_HEADER).isNotNull())
-                .recipientList(header(ENDPOINTS_HEADER)).stopOnException();
+                .process(this::chooseEndpoints)
+                .process(new StoreProcessor());
+        configured.countDown();
     }
 
-    private void resolveEndpoints(Exchange exchange) {
-        org.apache.camel.Message in = exchange.getMessage();
-        String module = in.getHeader(MessageHeaders.MODULE, String.class);
-        String output = in.getHeader(MessageHeaders.OUTPUT, String.class);
-        Map<String, RouteTable.Delivery> sinks = Map.of();
-        if (module != null && output != null) {
-            byte[] body = in.getBody(byte[].class);
-            Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
-            Running r = running;
-            sinks = r.table().endpointsFor(RouteMessage.of(RouteTable.sourceOf(module, output), message),
-                    route -> r.taken().get(route.name()).increment());
+    @Override
+    public CompletionStage<Void> route(Message message) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        AsyncProducer p;
+        try {
+            p = ingress();
+        } catch (Exception e) {
+            result.completeExceptionally(new SendException("the router is not running (" + e.getMessage()
+                    + "); the message was not stored, retry later", e));
+            return result;
         }
-        if (sinks.isEmpty()) {
+        Exchange exchange = p.getEndpoint().createExchange();
+        exchange.getMessage().setBody(message);
+        p.process(exchange, doneSync -> {
+            Exception e = exchange.getException();
+            if (e == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(e instanceof SendException ? e
+                        : new SendException("the message was not stored: " + e.getMessage(), e));
+            }
+        });
+        return result;
+    }
+
+    /** The producer into the router's Camel route, made once the route is configured into a context. */
+    private AsyncProducer ingress() throws Exception {
+        AsyncProducer p = ingress;
+        if (p != null) {
+            return p;
+        }
+        if (!configured.await(STARTUP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Camel did not take the router's route within " + STARTUP_WAIT_SECONDS
+                    + " s; see edge:list for org.outpost.camel");
+        }
+        synchronized (this) {
+            if (ingress == null) {
+                AsyncProducer created = getCamelContext().getEndpoint(INGRESS).createAsyncProducer();
+                created.start();
+                ingress = created;
+            }
+            return ingress;
+        }
+    }
+
+    /** Chooses the endpoints of the message in the exchange and checks that they have room for it. */
+    private void chooseEndpoints(Exchange exchange) throws SendException {
+        Message message = exchange.getMessage().getBody(Message.class);
+        String module = message.connectionModuleId();
+        String output = message.outputName();
+        receivedBy.computeIfAbsent(module, m -> metrics.counter("messages_received_total", "from", m)).increment();
+        Running r = running;
+        Map<String, RouteTable.Delivery> deliveries = r.table().endpointsFor(
+                RouteMessage.of(RouteTable.sourceOf(module, output), message),
+                route -> r.taken().get(route.name()).increment());
+        if (deliveries.isEmpty()) {
             long n = noRoute.incrementAndGet();
+            metrics.counter("messages_dropped_total", "reason", "no_route", "from", module).increment();
             LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
-            in.removeHeader(ENDPOINTS_HEADER);
-            return;
+        } else {
+            admit(r.table(), module, message, deliveries.keySet());
         }
-        // Priority and time to live are set per endpoint; the TTL counts from now, when the message is stored there.
-        in.setHeader(ENDPOINTS_HEADER, sinks.entrySet().stream().map(e -> "sjms:queue:" + e.getKey()
-                + "?explicitQosEnabled=true&priority=" + e.getValue().jmsPriority() + "&timeToLive="
-                + e.getValue().timeToLiveMs()).collect(Collectors.toList()));
+        exchange.setProperty(DELIVERIES, deliveries);
+    }
+
+    /**
+     * Applies the endpoints' size bound: under {@code reject} a message for a full endpoint is refused whole (no
+     * endpoint gets a copy); under {@code drop-oldest} it is stored and the endpoint's oldest messages make room.
+     */
+    private void admit(RouteTable table, String module, Message message, Set<String> queues) throws SendException {
+        long size = message.body().length;
+        for (String queue : queues) {
+            long bytes = broker.queueBytes(queue);
+            if (bytes + size <= table.maxBytesPerEndpoint()) {
+                continue;
+            }
+            EndpointCounters c = counters(queue);
+            if (table.whenFull() == RouteTable.WhenFull.REJECT) {
+                c.rejected.increment();
+                metrics.counter("messages_rejected_total", "from", module, "to", endpointName(queue)).increment();
+                throw new SendException("endpoint " + endpointName(queue) + " is full: it holds " + bytes
+                        + " bytes and its bound is " + table.maxBytesPerEndpoint() + " (storeAndForward"
+                        + ".maxBytesPerEndpoint); the message was not stored. It has room again when its consumer"
+                        + " catches up (for $upstream: when the cloud is reachable); or raise the bound, or set"
+                        + " storeAndForward.whenFull=drop-oldest");
+            }
+            long target = bytes + size - table.maxBytesPerEndpoint() * 9 / 10;
+            if (trimming.add(queue)) {
+                trimmer.execute(() -> {
+                    try {
+                        long dropped = broker.dropOldest(queue, target);
+                        c.droppedFull.add(dropped);
+                        metrics.counter("messages_dropped_total", "reason", "endpoint_full", "to",
+                                endpointName(queue)).add(dropped);
+                        LOG.warn("Endpoint {} is full: dropped its {} oldest messages of the lowest priority",
+                                endpointName(queue), dropped);
+                    } finally {
+                        trimming.remove(queue);
+                    }
+                });
+            }
+        }
+    }
+
+    private EndpointCounters counters(String queue) {
+        return endpointCounters.computeIfAbsent(queue, q -> new EndpointCounters());
+    }
+
+    /** Stores the copies chosen by {@link #chooseEndpoints}; completes when the broker has them all. */
+    private final class StoreProcessor extends AsyncProcessorSupport {
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean process(Exchange exchange, AsyncCallback callback) {
+            Map<String, RouteTable.Delivery> deliveries = exchange.getProperty(DELIVERIES, Map.class);
+            if (deliveries == null || deliveries.isEmpty()) {
+                callback.done(true);
+                return true;
+            }
+            Message message = exchange.getMessage().getBody(Message.class);
+            writer.write(message.connectionModuleId(), message, deliveries, error -> {
+                if (error != null) {
+                    exchange.setException(new SendException("the gateway broker did not store the message from "
+                            + message.connectionModuleId() + "/" + message.outputName() + ": " + error.getMessage(),
+                            error));
+                }
+                callback.done(false);
+            });
+            return false;
+        }
+    }
+
+    /** @return the endpoint a queue holds, as routes name it */
+    static String endpointName(String queue) {
+        if (queue.equals(RouteTable.UPSTREAM_QUEUE)) {
+            return "$upstream";
+        }
+        String rest = queue.substring("outpost.modules.".length());
+        int inputs = rest.indexOf(".inputs.");
+        return "BrokeredEndpoint(\"/modules/" + rest.substring(0, inputs) + "/inputs/"
+                + rest.substring(inputs + ".inputs.".length()) + "\")";
+    }
+
+    /** @return the queues of every endpoint the running routes name, {@code $upstream} first */
+    private Set<String> endpointQueues() {
+        Set<String> queues = new LinkedHashSet<>();
+        queues.add(RouteTable.UPSTREAM_QUEUE);
+        running.table().routes().forEach(r -> queues.add(RouteTable.queueOf(r.sink())));
+        return queues;
+    }
+
+    @Override
+    public List<EndpointStatus> endpoints() {
+        RouteTable table = running.table();
+        List<EndpointStatus> out = new ArrayList<>();
+        for (String queue : endpointQueues()) {
+            QueueDepth depth = broker.queueDepth(queue).orElse(new QueueDepth(0, 0, Map.of(), null));
+            Map<Integer, Long> byPriority = new TreeMap<>();
+            depth.byPriority().forEach((jms, n) -> byPriority.merge(9 - jms, n, Long::sum));
+            EndpointCounters c = counters(queue);
+            long expired = broker.queueStats(queue).map(QueueStats::expired).orElse(0L);
+            out.add(new EndpointStatus(endpointName(queue), queue, depth.messages(), depth.bytes(),
+                    table.maxBytesPerEndpoint(), table.whenFull().text, byPriority, depth.oldest(),
+                    c.rejected.sum(), c.droppedFull.sum(), expired));
+        }
+        return out;
+    }
+
+    private Map<Map<String, String>, Double> queueLengths() {
+        Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+        for (EndpointStatus e : endpoints()) {
+            e.byPriority().forEach((p, n) -> out.put(Map.of("endpoint", e.endpoint(), "priority",
+                    Integer.toString(p)), n.doubleValue()));
+        }
+        return out;
+    }
+
+    private Map<Map<String, String>, Double> expiredCounts() {
+        Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+        for (String queue : endpointQueues()) {
+            broker.queueStats(queue).ifPresent(q -> out.put(Map.of("reason", "ttl_expiry", "to",
+                    endpointName(queue)), (double) q.expired()));
+        }
+        return out;
     }
 
     @Override

@@ -4,13 +4,10 @@
 package org.outpost.runtime.internal;
 
 /**
- * Broker queue names of the gateway (see docs/architecture.md). Everything modules send enters one durable ingress
- * queue, from which the router copies each message to the queue of every endpoint a route names.
+ * Broker queue names of the gateway (see docs/architecture.md): the router stores each message a module sends in the
+ * queue of every endpoint its routes name.
  */
 final class Addresses {
-
-    /** Every message a module sends, in the order it was stored. */
-    static final String INGRESS = "outpost.routing.ingress";
 
     private Addresses() {
     }

@@ -6,20 +6,13 @@ package org.outpost.runtime.internal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
-import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -30,14 +23,13 @@ import org.outpost.api.config.InvalidConfigurationException;
 import org.outpost.api.message.Message;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.module.SendException;
-import org.outpost.broker.api.Broker;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.Routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores what modules send: each message goes durably into the ingress queue, and {@link #send} returns only once the
- * broker's journal has synced it. Sessions are pooled; each is used by one thread at a time.
+ * Takes what modules send: stamps each message with its module, output, device, id and creation time, and hands it to
+ * the router, which stores it durably in the queue of every endpoint its routes choose.
  */
 @Component(service = Ingress.class, configurationPid = RuntimeSettings.PID)
 @Designate(ocd = Ingress.Config.class)
@@ -47,38 +39,21 @@ public final class Ingress {
     public @interface Config {
         @AttributeDefinition(description = "Device id of this gateway, as the cloud knows it.")
         String device_id() default "outpost-gateway";
-
-        @AttributeDefinition(description = "Broker sessions kept for module sends (concurrent senders).")
-        int send_sessions() default 4;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Ingress.class);
 
     private final ModuleCounters counters;
-    private final ServerLocator locator;
-    private final ClientSessionFactory factory;
-    private final BlockingQueue<Sender> senders;
+    private final Routing routing;
     private volatile RuntimeSettings settings;
 
     @Activate
-    public Ingress(@Reference Broker broker, @Reference ModuleCounters counters, Config config,
-            Map<String, Object> properties) throws Exception {
+    public Ingress(@Reference Routing routing, @Reference ModuleCounters counters, Config config,
+            Map<String, Object> properties) {
+        this.routing = routing;
         this.counters = counters;
         this.settings = settingsOrDefault(config, properties, new RuntimeSettings(ConfigValues.defaults(Config.class)
                 .device_id()));
-        this.locator = broker.createLocator();
-        this.factory = locator.createSessionFactory();
-        int size = Math.max(1, config.send_sessions());
-        this.senders = new ArrayBlockingQueue<>(size);
-        try (ClientSession admin = factory.createSession()) {
-            if (!admin.queueQuery(org.apache.activemq.artemis.api.core.SimpleString.of(Addresses.INGRESS)).isExists()) {
-                admin.createQueue(QueueConfiguration.of(Addresses.INGRESS).setRoutingType(RoutingType.ANYCAST)
-                        .setDurable(true));
-            }
-        }
-        for (int i = 0; i < size; i++) {
-            senders.add(new Sender(factory.createSession()));
-        }
     }
 
     @Modified
@@ -96,26 +71,34 @@ public final class Ingress {
         }
     }
 
-    @Deactivate
-    void deactivate() {
-        for (Sender s : senders) {
-            s.close();
-        }
-        factory.close();
-        locator.close();
-    }
-
     /** @return the device id of this gateway */
     String deviceId() {
         return settings.deviceId();
     }
 
     /**
-     * Stores a message as sent by {@code module} to {@code output}.
+     * Stores a message as sent by {@code module} to {@code output} and waits until it is stored.
      *
-     * @throws SendException if the broker did not store it
+     * @throws SendException if it was not stored
      */
     void send(String module, String output, Message message) throws SendException {
+        try {
+            sendAsync(module, output, message).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SendException("interrupted while the message was being stored; it may or may not be", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SendException s ? new SendException(s.getMessage(), s)
+                    : new SendException("the message was not stored: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Stores a message as sent by {@code module} to {@code output}.
+     *
+     * @return completes when it is stored, or exceptionally with a {@link SendException}
+     */
+    CompletionStage<Void> sendAsync(String module, String output, Message message) {
         ModuleNames.require("module id", module);
         ModuleNames.require("output name", output);
         Message.Builder b = message.toBuilder().connectionModuleId(module).connectionDeviceId(settings.deviceId())
@@ -126,47 +109,17 @@ public final class Ingress {
         if (message.creationTimeUtc() == null) {
             b.creationTimeUtc(Instant.now());
         }
-        Message stored = b.build();
-        Sender sender;
+        CompletableFuture<Void> stored;
         try {
-            sender = senders.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SendException("interrupted while waiting to store the message", e);
+            stored = routing.route(b.build()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(new SendException("the message was not stored: " + e, e));
         }
-        try {
-            sender.send(stored);
-            counters.sent(module);
-        } catch (ActiveMQException e) {
-            throw new SendException("the gateway broker did not store the message from " + module + "/" + output
-                    + ": " + e.getMessage(), e);
-        } finally {
-            senders.add(sender);
-        }
-    }
-
-    private static final class Sender {
-        private final ClientSession session;
-        private final ClientProducer producer;
-
-        Sender(ClientSession session) throws ActiveMQException {
-            this.session = session;
-            this.producer = session.createProducer(Addresses.INGRESS);
-        }
-
-        void send(Message m) throws ActiveMQException {
-            ClientMessage cm = session.createMessage(ClientMessage.BYTES_TYPE, true);
-            cm.getBodyBuffer().writeBytes(m.body());
-            MessageHeaders.of(m).forEach(cm::putStringProperty);
-            producer.send(cm);
-        }
-
-        void close() {
-            try {
-                session.close();
-            } catch (ActiveMQException e) {
-                LOG.debug("Closing a sender session: {}", e.getMessage());
+        return stored.whenComplete((ok, error) -> {
+            if (error == null) {
+                counters.sent(module);
             }
-        }
+        }).exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error));
     }
 }

@@ -3,6 +3,8 @@
  */
 package org.outpost.runtime.internal;
 
+import java.util.concurrent.CompletionStage;
+
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.ComponentException;
@@ -52,5 +54,10 @@ public final class ModuleClientImpl implements ModuleClient {
     @Override
     public void send(String output, Message message) throws SendException {
         ingress.send(moduleId, output, message);
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(String output, Message message) {
+        return ingress.sendAsync(moduleId, output, message);
     }
 }

@@ -3,7 +3,10 @@
  */
 package org.outpost.shell.internal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,13 +14,15 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.routing.api.EndpointStatus;
 import org.outpost.routing.api.RouteStatus;
 import org.outpost.routing.api.Routing;
 
-/** {@code edge:routes}: the running routes and what they took. */
+/** {@code edge:routes}: the running routes and what they took, and what waits at each endpoint. */
 @Service
-@Command(scope = "edge", name = "routes", description = "Lists the running routes: source, condition, sink and the"
-        + " messages each took; and the messages no route took.")
+@Command(scope = "edge", name = "routes", description = "Lists the running routes (source, condition, sink, the"
+        + " messages each took), the messages no route took, and each endpoint's queue: depth per priority, bytes,"
+        + " oldest message, rejected, dropped and expired messages.")
 public class RoutesCommand implements Action {
 
     @Reference
@@ -29,7 +34,8 @@ public class RoutesCommand implements Action {
     @Override
     public Object execute() {
         if (json) {
-            System.out.println(Json.write(Map.of("routes", routing.routes(), "noRoute", routing.noRoute())));
+            System.out.println(Json.write(Map.of("routes", routing.routes(), "noRoute", routing.noRoute(),
+                    "endpoints", routing.endpoints())));
             return null;
         }
         ShellTable table = new ShellTable();
@@ -47,6 +53,27 @@ public class RoutesCommand implements Action {
         table.emptyTableText("No routes: add route.<name> = FROM ... INTO ... to etc/org.outpost.routing.cfg");
         table.print(System.out);
         System.out.println("Messages no route took: " + routing.noRoute());
+        System.out.println();
+        ShellTable endpoints = new ShellTable();
+        endpoints.column("Endpoint");
+        endpoints.column("Queued").alignRight();
+        endpoints.column("By priority");
+        endpoints.column("Bytes").alignRight();
+        endpoints.column("Bound").alignRight();
+        endpoints.column("When full");
+        endpoints.column("Oldest");
+        endpoints.column("Rejected").alignRight();
+        endpoints.column("Dropped").alignRight();
+        endpoints.column("Expired").alignRight();
+        Instant now = Instant.now();
+        for (EndpointStatus e : routing.endpoints()) {
+            String byPriority = e.byPriority().isEmpty() ? "-" : e.byPriority().entrySet().stream()
+                    .map(p -> "p" + p.getKey() + ":" + p.getValue()).collect(Collectors.joining(" "));
+            String oldest = e.oldest() == null ? "-" : Duration.between(e.oldest(), now).toSeconds() + " s ago";
+            endpoints.addRow().addContent(e.endpoint(), e.messages(), byPriority, e.bytes(), e.maxBytes(),
+                    e.whenFull(), oldest, e.rejected(), e.droppedFull(), e.expired());
+        }
+        endpoints.print(System.out);
         return null;
     }
 }

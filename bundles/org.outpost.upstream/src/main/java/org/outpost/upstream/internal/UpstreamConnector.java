@@ -5,16 +5,29 @@ package org.outpost.upstream.internal;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -33,6 +46,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
 import org.outpost.api.message.Message;
+import org.outpost.api.metrics.Metrics;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.Upstream;
 import org.outpost.api.runtime.UpstreamStatus;
@@ -43,13 +57,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upstream: an MQTT 3.1.1 connection to the cloud (reconnecting with capped exponential back-off) and a Camel
- * route that drains the upstream endpoint queue into it. A message leaves the queue only after the cloud's PUBACK;
- * while the cloud is away the route holds the head message and retries, so order is kept and nothing is lost.
+ * The upstream: an MQTT 3.1.1 connection to the cloud (reconnecting with capped exponential back-off) and a drain that
+ * publishes the upstream endpoint queue into it. Up to {@code max.inflight} messages are published at once (QoS 1); a
+ * message leaves the queue only after the cloud's PUBACK for it. When the connection breaks, every message not yet
+ * acknowledged goes back to the head of the queue, in order, and is published again after the reconnect: nothing is
+ * lost, and order is kept (a message the cloud had acknowledged just before the break may arrive twice).
  */
-@Component(service = {RoutesBuilder.class, Upstream.class}, configurationPid = UpstreamSettings.PID)
+@Component(service = Upstream.class, configurationPid = UpstreamSettings.PID)
 @Designate(ocd = UpstreamConnector.Config.class)
-public final class UpstreamConnector extends RouteBuilder implements Upstream {
+public final class UpstreamConnector implements Upstream {
 
     @ObjectClassDefinition(name = "Outpost upstream", description = "The gateway's MQTT connection to the cloud.")
     public @interface Config {
@@ -80,11 +96,14 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
 
         @AttributeDefinition(description = "Longest reconnect delay (ms).")
         long reconnect_max_ms() default 60000;
+
+        @AttributeDefinition(description = "Messages published and not yet acknowledged by the cloud, at most.")
+        int max_inflight() default 256;
     }
 
     static final String QUEUE = "outpost.endpoint.upstream";
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
-    private static final long PUBLISH_TIMEOUT_MS = 30_000;
+    private static final long POLL_MS = 50;
 
     private final Broker broker;
     private final EdgeRuntime runtime;
@@ -95,6 +114,17 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
     });
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
+    private final Metrics metrics;
+    private final Thread drain;
+    /** Free places for publishes of the current session; a new session gets a new one. */
+    private Semaphore inflight = new Semaphore(0);
+    /** Messages the cloud acknowledged, to be acknowledged to the broker by the drain thread (which owns the session). */
+    private final Queue<InFlight> acknowledged = new ConcurrentLinkedQueue<>();
+    private final ConcurrentMap<String, Metrics.Counter> sentCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Metrics.Timer> sendTimers = new ConcurrentHashMap<>();
+    private volatile boolean drainStopped;
+    /** Set when a publish failed: the drain gives every unacknowledged message back to the queue and starts again. */
+    private volatile boolean restartDrain;
 
     private volatile UpstreamSettings settings;
     private volatile MqttAsyncClient client;
@@ -105,12 +135,14 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
     private volatile Instant nextRetry;
     private long backoffMs;
     private boolean stopped;
+    private final Object connected = new Object();
 
     @Activate
-    public UpstreamConnector(@Reference Broker broker, @Reference EdgeRuntime runtime, Config config,
-            Map<String, Object> properties) {
+    public UpstreamConnector(@Reference Broker broker, @Reference EdgeRuntime runtime, @Reference Metrics metrics,
+            Config config, Map<String, Object> properties) {
         this.broker = broker;
         this.runtime = runtime;
+        this.metrics = metrics;
         UpstreamSettings initial;
         try {
             initial = UpstreamSettings.from(config, properties);
@@ -120,6 +152,9 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
         }
         this.settings = initial;
         scheduler.execute(this::connect);
+        this.drain = new Thread(this::drainLoop, "outpost-upstream-drain");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     private static UpstreamSettings defaults() {
@@ -153,6 +188,9 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        drainStopped = true;
+        drain.interrupt();
+        drain.join(10_000);
         scheduler.execute(() -> {
             stopped = true;
             disconnect();
@@ -202,7 +240,7 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
             options.setCleanSession(false);
             options.setKeepAliveInterval(s.keepAliveSeconds());
             options.setAutomaticReconnect(false);
-            options.setMaxInflight(1000);
+            options.setMaxInflight(s.maxInflight() + 10);
             if (!s.username().isEmpty()) {
                 options.setUserName(s.username());
             }
@@ -214,6 +252,9 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
             backoffMs = 0;
             connectedSince = Instant.now();
             state = "connected";
+            synchronized (connected) {
+                connected.notifyAll();
+            }
             LOG.info("Upstream connected to {} as {}", s.url(), clientId);
         } catch (MqttException e) {
             failed("cannot connect to " + s.url() + ": " + describe(e));
@@ -266,43 +307,173 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
         return String.valueOf(t);
     }
 
-    @Override
-    public void configure() {
-        // The cloud being away is normal: hold the message and retry (blocking this consumer keeps the order).
-        errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(200).useExponentialBackOff()
-                .backOffMultiplier(2).maximumRedeliveryDelay(5000).retryAttemptedLogLevel(LoggingLevel.DEBUG)
-                .logRetryAttempted(false).logExhausted(false)
-                // On shutdown, give up the retry: the transaction rolls back and the message stays queued.
-                .allowRedeliveryWhileStopping(false));
-        from("sjms:queue:" + QUEUE + "?transacted=true")
-                .routeId("outpost-upstream")
-                .process(this::publish);
+    /** A message published to the cloud and not yet acknowledged by it. */
+    private record InFlight(ClientMessage message, ClientSession session, Semaphore places, String from, int priority,
+            long startNanos) {
     }
 
-    private void publish(Exchange exchange) throws Exception {
-        MqttAsyncClient c = client;
-        if (c == null || !c.isConnected()) {
-            throw new UpstreamUnavailableException("the cloud is not connected (" + state + ")");
+    /** The drain thread: takes messages from the upstream queue and publishes them while the cloud is connected. */
+    private void drainLoop() {
+        ClientSessionFactory factory = null;
+        ServerLocator locator = null;
+        ClientSession session = null;
+        ClientConsumer consumer = null;
+        while (!drainStopped) {
+            try {
+                MqttAsyncClient c = client;
+                if (c == null || !c.isConnected() || restartDrain) {
+                    // Unacknowledged messages go back to the head of the queue, in order.
+                    ackCompleted(session);
+                    closeQuietly(session);
+                    session = null;
+                    consumer = null;
+                    restartDrain = false;
+                    waitForConnection();
+                    continue;
+                }
+                if (session == null) {
+                    if (locator == null) {
+                        // One message at a time from the broker, so a higher-priority message overtakes a backlog.
+                        locator = broker.createLocator().setConsumerWindowSize(0);
+                        factory = locator.createSessionFactory();
+                    }
+                    session = factory.createSession(false, true, true);
+                    ensureQueue(session);
+                    consumer = session.createConsumer(QUEUE);
+                    session.start();
+                    // Publishes of the last session that the cloud has not answered no longer count.
+                    inflight = new Semaphore(settings.maxInflight());
+                }
+                ackCompleted(session);
+                if (!inflight.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                ClientMessage cm = consumer.receive(POLL_MS);
+                if (cm == null) {
+                    inflight.release();
+                    continue;
+                }
+                publish(c, session, cm);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                if (!drainStopped) {
+                    failed("upstream queue: " + e.getMessage());
+                    closeQuietly(session);
+                    session = null;
+                    consumer = null;
+                    pause();
+                }
+            }
         }
-        org.apache.camel.Message in = exchange.getMessage();
-        Long expiration = in.getHeader("JMSExpiration", Long.class);
-        if (expiration != null && expiration > 0 && expiration < System.currentTimeMillis()) {
+        closeQuietly(session);
+        if (factory != null) {
+            factory.close();
+        }
+        if (locator != null) {
+            locator.close();
+        }
+    }
+
+    private void publish(MqttAsyncClient c, ClientSession session, ClientMessage cm) throws ActiveMQException {
+        if (cm.isExpired()) {
             // Its time to live ran out while it waited here for the cloud: dropped and counted, never delivered.
             expired.incrementAndGet();
+            cm.individualAcknowledge();
+            inflight.release();
             return;
         }
-        byte[] body = in.getBody(byte[].class);
-        Message message = MessageHeaders.toMessage(body == null ? new byte[0] : body, in::getHeader);
+        byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
+        cm.getBodyBuffer().readBytes(body);
+        Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
         String topic = TopicTemplate.expand(settings.topic(), runtime.deviceId(), message);
-        MqttMessage mqtt = new MqttMessage(message.body());
+        MqttMessage mqtt = new MqttMessage(body);
         mqtt.setQos(settings.qos());
+        String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+        Semaphore places = inflight;
+        InFlight f = new InFlight(cm, session, places, from, 9 - cm.getPriority(), System.nanoTime());
         try {
-            c.publish(topic, mqtt).waitForCompletion(PUBLISH_TIMEOUT_MS);
+            c.publish(topic, mqtt, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acknowledged.add(f);
+                    places.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable error) {
+                    failed("publish failed: " + describe(error));
+                    restartDrain = true;
+                    places.release();
+                }
+            });
         } catch (MqttException e) {
             failed("publish failed: " + describe(e));
-            throw e;
+            restartDrain = true;
+            places.release();
         }
-        sent.incrementAndGet();
+    }
+
+    /** Acknowledges to the broker what the cloud has acknowledged; on the drain thread, which owns the session. */
+    private void ackCompleted(ClientSession session) {
+        for (InFlight f = acknowledged.poll(); f != null; f = acknowledged.poll()) {
+            if (f.session() != session) {
+                continue; // That session is closed: its message went back to the queue and is published again.
+            }
+            try {
+                f.message().individualAcknowledge();
+            } catch (ActiveMQException e) {
+                LOG.debug("Acknowledging a delivered message: {}", e.getMessage());
+            }
+            sent.incrementAndGet();
+            count(f);
+        }
+    }
+
+    private void count(InFlight f) {
+        String key = f.from() + "\u0000" + f.priority();
+        sentCounters.computeIfAbsent(key, k -> metrics.counter("messages_sent_total", "from", f.from(), "to",
+                "$upstream", "priority", Integer.toString(f.priority()))).increment();
+        sendTimers.computeIfAbsent(f.from(), m -> metrics.timer("message_send_duration_seconds", "from", m,
+                "to", "$upstream")).record(System.nanoTime() - f.startNanos());
+    }
+
+    private void ensureQueue(ClientSession session) throws ActiveMQException {
+        if (!session.queueQuery(SimpleString.of(QUEUE)).isExists()) {
+            try {
+                session.createQueue(QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            } catch (ActiveMQQueueExistsException e) {
+                // The router created it meanwhile.
+            }
+        }
+    }
+
+    private void waitForConnection() throws InterruptedException {
+        synchronized (connected) {
+            MqttAsyncClient c = client;
+            if (c == null || !c.isConnected()) {
+                connected.wait(POLL_MS * 4);
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(ClientSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (ActiveMQException e) {
+                LOG.debug("Closing the upstream queue session: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -312,14 +483,5 @@ public final class UpstreamConnector extends RouteBuilder implements Upstream {
         return new UpstreamStatus(s.url(), s.clientId().isEmpty() ? runtime.deviceId() : s.clientId(), state,
                 q.messages(), sent.get(), q.expired() + expired.get(), connectedSince, lastError, lastErrorTime,
                 nextRetry);
-    }
-
-    /** The cloud connection is down; the message stays queued. */
-    static final class UpstreamUnavailableException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UpstreamUnavailableException(String message) {
-            super(message);
-        }
     }
 }

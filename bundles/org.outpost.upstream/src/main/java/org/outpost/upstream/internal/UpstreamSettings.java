@@ -22,9 +22,10 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param keepAliveSeconds the MQTT keep-alive
  * @param reconnectMinMs the first reconnect delay
  * @param reconnectMaxMs the cap of the reconnect delay
+ * @param maxInflight how many messages may be published and not yet acknowledged by the cloud
  */
 record UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
-        int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs) {
+        int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight) {
 
     static final String PID = "org.outpost.upstream";
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
@@ -41,7 +42,8 @@ record UpstreamSettings(String url, String clientId, String username, String pas
         int keepAlive = v.get("keep.alive.seconds", c::keep_alive_seconds, k -> k >= 5 && k <= 3600, "5 to 3600");
         long min = v.get("reconnect.min.ms", c::reconnect_min_ms, m -> m >= 10, "at least 10");
         long max = v.get("reconnect.max.ms", c::reconnect_max_ms, m -> m >= min, "at least reconnect.min.ms");
-        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max);
+        int maxInflight = v.get("max.inflight", c::max_inflight, n -> n >= 1 && n <= 65_000, "1 to 65000");
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight);
     }
 
     private static boolean isBrokerUrl(String url) {

@@ -1,0 +1,145 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.itests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real gateway distribution as a separate process: unpacked from its tar.gz, configured through its
+ * {@code etc/*.cfg} files, started with {@code bin/karaf server}, and stopped or killed with SIGKILL by process id.
+ * Everything it listens on is a free loopback port.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private final Path home;
+    private Process process;
+
+    /**
+     * Unpacks the distribution into {@code dir} and points its listeners at free ports.
+     *
+     * @param distribution the gateway's tar.gz
+     */
+    public GatewayProcess(Path distribution, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        run(dir, "tar", "xzf", distribution.toAbsolutePath().toString());
+        try (var entries = Files.list(dir)) {
+            this.home = entries.filter(p -> Files.isDirectory(p.resolve("bin"))).findFirst()
+                    .orElseThrow(() -> new IOException(distribution + " holds no Karaf distribution"));
+        }
+        config("org.apache.karaf.shell", Map.of("sshPort", Integer.toString(freePort())));
+        config("org.outpost.broker", Map.of("core.port", "0", "mqtt.port", "0", "amqp.port", "0"));
+    }
+
+    /** @return the distribution's directory */
+    public Path home() {
+        return home;
+    }
+
+    /** Sets properties in {@code etc/<pid>.cfg}, keeping the others. */
+    public void config(String pid, Map<String, String> properties) throws IOException {
+        Path file = home.resolve("etc").resolve(pid + ".cfg");
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            String key = eq < 0 || line.stripLeading().startsWith("#") ? null : line.substring(0, eq).strip();
+            if (key != null && properties.containsKey(key)) {
+                continue;
+            }
+            out.add(line);
+        }
+        values.putAll(properties);
+        values.forEach((k, v) -> out.add(k + " = " + v));
+        Files.write(file, out);
+    }
+
+    /** Replaces {@code etc/<pid>.cfg} with exactly these properties. */
+    public void replaceConfig(String pid, Map<String, String> properties) throws IOException {
+        Files.deleteIfExists(home.resolve("etc").resolve(pid + ".cfg"));
+        config(pid, properties);
+    }
+
+    /** Starts {@code bin/karaf server}; its console goes to {@code console.log}. */
+    public GatewayProcess start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        process = pb.start();
+        return this;
+    }
+
+    /** @return the gateway's JVM (the child of the {@code bin/karaf} script), once it runs */
+    public Optional<ProcessHandle> jvm() {
+        return process == null ? Optional.empty()
+                : process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                        .findFirst();
+    }
+
+    /** Waits until the gateway's log holds {@code text}. */
+    public void awaitLog(String text, Duration timeout) {
+        Path log = home.resolve("data/log/karaf.log");
+        await("'" + text + "' in " + log).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(log) && Files.readString(log).contains(text));
+    }
+
+    /** Kills the gateway with SIGKILL: no shutdown hook, no flush, as a power cut would leave the process. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        await("gateway killed").atMost(Duration.ofSeconds(20))
+                .until(() -> !process.isAlive() && process.descendants().noneMatch(ProcessHandle::isAlive));
+        process = null;
+    }
+
+    /** Stops the gateway as an operator would (SIGTERM to its JVM), waiting for it to end. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        jvm().ifPresent(ProcessHandle::destroy);
+        process.destroy();
+        await("gateway stopped").atMost(Duration.ofSeconds(60))
+                .until(() -> !process.isAlive() && process.descendants().noneMatch(ProcessHandle::isAlive));
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /** @return a free loopback port */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+}
