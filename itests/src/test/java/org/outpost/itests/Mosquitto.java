@@ -17,18 +17,26 @@ import java.time.Duration;
  * A real Mosquitto playing the cloud, on a loopback port, with a persistent store so that sessions survive a restart
  * (a cloud that comes back keeps what it queued for subscribers). Stopped by its process handle.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
     private final int port;
     private final Path dir;
     private Process process;
 
-    Mosquitto(int port) throws IOException {
+    public Mosquitto(int port) throws IOException {
+        this(port, true);
+    }
+
+    /**
+     * @param port the loopback port to listen on
+     * @param persistent whether sessions and queued messages survive a restart (saved every second)
+     */
+    public Mosquitto(int port, boolean persistent) throws IOException {
         this.port = port;
         this.dir = Files.createTempDirectory("mosquitto");
         Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
                 + "allow_anonymous true\n"
-                + "persistence true\n"
+                + "persistence " + persistent + "\n"
                 // Run as the current user: as root, Mosquitto would switch to 'mosquitto', which cannot write here.
                 + "user " + System.getProperty("user.name") + "\n"
                 + "persistence_location " + dir + "/\n"
@@ -37,7 +45,7 @@ final class Mosquitto implements AutoCloseable {
                 + "log_dest stderr\n");
     }
 
-    Mosquitto start() throws IOException {
+    public Mosquitto start() throws IOException {
         process = new ProcessBuilder(mosquittoBinary(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
@@ -45,7 +53,7 @@ final class Mosquitto implements AutoCloseable {
         return this;
     }
 
-    void stop() {
+    public void stop() {
         if (process != null) {
             process.destroy();
             await("Mosquitto stopped").atMost(Duration.ofSeconds(20)).until(() -> !process.isAlive());

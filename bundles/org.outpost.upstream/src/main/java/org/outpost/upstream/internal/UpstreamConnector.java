@@ -104,6 +104,7 @@ public final class UpstreamConnector implements Upstream {
     static final String QUEUE = "outpost.endpoint.upstream";
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
     private static final long POLL_MS = 50;
+    private static final int CONSUMER_WINDOW_BYTES = 64 * 1024;
 
     private final Broker broker;
     private final EdgeRuntime runtime;
@@ -333,8 +334,9 @@ public final class UpstreamConnector implements Upstream {
                 }
                 if (session == null) {
                     if (locator == null) {
-                        // One message at a time from the broker, so a higher-priority message overtakes a backlog.
-                        locator = broker.createLocator().setConsumerWindowSize(0);
+                        // The broker hands out messages in priority order; a small window keeps that strict to within
+                        // the few messages already on their way here, while sparing a round trip per message.
+                        locator = broker.createLocator().setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
                         factory = locator.createSessionFactory();
                     }
                     session = factory.createSession(false, true, true);

@@ -1,0 +1,143 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.outpost.itests.GatewayProcess;
+import org.outpost.itests.Mosquitto;
+
+/**
+ * Module-to-cloud throughput and latency of the gateway, against a naive baseline measured in the same run.
+ * <p>
+ * Outpost: the load-generator module sends 1 KB messages through one route to {@code $upstream}, every message stored
+ * in the gateway's journal, published to a local Mosquitto (QoS 1). Baseline: a Paho publisher into an Artemis broker
+ * with the same journal settings and a minimal forwarder to the same Mosquitto. Both at 1,000 and 5,000 msg/s and
+ * as fast as they go; latency is from the sender's clock to the arrival at the cloud.
+ * <p>
+ * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement.
+ */
+public final class RoutingBenchmark {
+
+    private static final int SIZE = 1024;
+    private static final int[] RATES = {1000, 5000, 0};
+
+    private record Result(String system, int rate, Arrivals.Window window, double cpuPercent) {
+    }
+
+    private RoutingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "15"));
+        double warmup = Double.parseDouble(System.getProperty("bench.warmup", "5"));
+        double jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", "20"));
+        Path distribution = Path.of(System.getProperty("outpost.distribution"));
+        String version = System.getProperty("outpost.version");
+        Path work = Files.createTempDirectory("outpost-bench");
+        int cloudPort = GatewayProcess.freePort();
+        List<Result> results = new ArrayList<>();
+        try (Mosquitto cloud = new Mosquitto(cloudPort, false).start();
+                Arrivals arrivals = new Arrivals(cloudPort, "#")) {
+            String only = System.getProperty("bench.only", "");
+            // Outpost.
+            if (!only.equals("baseline")) {
+            System.out.println("Starting the gateway from " + distribution);
+            try (GatewayProcess gateway = new GatewayProcess(distribution, work.resolve("gateway"))) {
+                gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + cloudPort));
+                gateway.replaceConfig("org.outpost.routing", Map.of("route.load",
+                        "FROM /messages/modules/load-generator/* INTO $upstream"));
+                gateway.start();
+                gateway.awaitLog("Upstream connected", Duration.ofSeconds(120));
+                Files.copy(gateway.home().resolve("system/org/outpost/load-generator/" + version + "/load-generator-"
+                        + version + ".jar"), gateway.home().resolve("deploy/load-generator.jar"));
+                long jvm = gateway.jvm().orElseThrow().pid();
+                int run = 0;
+                // Warm the JIT up before measuring, as a gateway that has run for a while is.
+                gateway.config("org.outpost.samples.load", Map.of("rate", "5000", "size", Integer.toString(SIZE)));
+                gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
+                System.out.printf(Locale.ROOT, "outpost: %.0f s JIT warm-up at 5000 msg/s%n", jitWarmup);
+                arrivals.measure(jitWarmup);
+                Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
+                arrivals.awaitQuiet(2000, 300_000);
+                for (int rate : RATES) {
+                    gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
+                            Integer.toString(SIZE), "max.inflight", "2000"));
+                    gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
+                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), warmup, seconds));
+                    Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
+                    arrivals.awaitQuiet(2000, 300_000);
+                }
+                gateway.stop();
+            }
+            }
+            // Baseline, in this JVM.
+            if (!only.equals("outpost")) {
+            try (Baseline baseline = new Baseline(work.resolve("baseline"), GatewayProcess.freePort(), cloudPort)) {
+                baseline.startSending(5000, SIZE);
+                System.out.printf(Locale.ROOT, "baseline: %.0f s JIT warm-up at 5000 msg/s%n", jitWarmup);
+                arrivals.measure(jitWarmup);
+                baseline.stopSending();
+                arrivals.awaitQuiet(2000, 300_000);
+                for (int rate : RATES) {
+                    baseline.startSending(rate, SIZE);
+                    results.add(measure("baseline", rate, arrivals, new Cpu(ProcessHandle.current().pid()), warmup,
+                            seconds));
+                    baseline.stopSending();
+                    arrivals.awaitQuiet(2000, 300_000);
+                }
+            }
+            }
+        }
+        report(results);
+    }
+
+    private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, double warmup, double seconds)
+            throws Exception {
+        String label = rate == 0 ? "max" : rate + " msg/s";
+        System.out.printf(Locale.ROOT, "%s at %s: %.0f s warm-up, %.0f s measured%n", system, label, warmup, seconds);
+        arrivals.measure(warmup);
+        cpu.start();
+        Arrivals.Window w = arrivals.measure(seconds);
+        Result r = new Result(system, rate, w, cpu.percent());
+        System.out.printf(Locale.ROOT, "  %.0f msg/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, CPU %.0f%%%n", w.rate(),
+                w.percentileMillis(0.5), w.percentileMillis(0.99), w.percentileMillis(0.999), r.cpuPercent());
+        return r;
+    }
+
+    private static void report(List<Result> results) {
+        System.out.println();
+        System.out.println("1 KB messages, module -> route -> $upstream (QoS 1) -> Mosquitto; latency sender -> cloud");
+        System.out.printf(Locale.ROOT, "%-9s %-10s %10s %9s %9s %9s %9s%n", "system", "offered", "msg/s", "p50 ms",
+                "p99 ms", "p99.9 ms", "CPU %");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-9s %-10s %10.0f %9.1f %9.1f %9.1f %9.0f%n", r.system(),
+                    r.rate() == 0 ? "max" : Integer.toString(r.rate()), r.window().rate(),
+                    r.window().percentileMillis(0.5), r.window().percentileMillis(0.99),
+                    r.window().percentileMillis(0.999), r.cpuPercent());
+        }
+        System.out.println();
+        for (int rate : RATES) {
+            Result o = find(results, "outpost", rate);
+            Result b = find(results, "baseline", rate);
+            if (o == null || b == null) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "at %-9s outpost/baseline: throughput %.0f%%, p99 %.2fx, CPU %.2fx%n",
+                    rate == 0 ? "max" : rate + "/s", 100 * o.window().rate() / b.window().rate(),
+                    o.window().percentileMillis(0.99) / b.window().percentileMillis(0.99),
+                    o.cpuPercent() / b.cpuPercent());
+        }
+    }
+
+    private static Result find(List<Result> results, String system, int rate) {
+        return results.stream().filter(r -> r.system().equals(system) && r.rate() == rate).findFirst().orElse(null);
+    }
+}
