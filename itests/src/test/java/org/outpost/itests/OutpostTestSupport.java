@@ -23,6 +23,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.ops4j.pax.exam.Option;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.Upstream;
+import org.outpost.routing.api.Routing;
 
 /**
  * Boots the gateway distribution ({@code karaf-distribution/gateway}); its upstream points at a Mosquitto the test
@@ -37,6 +38,9 @@ public abstract class OutpostTestSupport extends KarafTestSupport {
 
     @Inject
     protected Upstream upstream;
+
+    @Inject
+    protected Routing routing;
 
     @Inject
     protected ConfigurationAdmin configurationAdmin;

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,24 @@ public class RoutingIT extends OutpostTestSupport {
             assertThat(shell("edge:explain all " + message)).contains("hot", "no",
                     "condition is undefined: $body.t has no value");
         }
+    }
+
+    @Test
+    public void theRoutesFileInEtcAppliesWhenItChangesAndABadOneChangesNothing() throws Exception {
+        Path file = Path.of(System.getProperty("karaf.etc"), "edgehub.json");
+        Files.writeString(file, "{\"routes\": {\"fromFile\": {\"route\": \"FROM /messages/modules/file/* INTO"
+                + " $upstream\", \"priority\": 1}}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> routing.routes().stream()
+                .anyMatch(r -> r.name().equals("fromFile") && r.priority() == 1));
+        assertThat(routing.routes()).hasSize(1);
+
+        Files.writeString(file, "{\"routes\": {\"broken\": \"FROM /messages/* WHERE temp > INTO $upstream\","
+                + " \"other\": \"FROM /messages/* INTO $upstream\"}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> routing.lastRejection().orElse("")
+                .contains("edgehub.json rejected"));
+        assertThat(routing.lastRejection().orElseThrow()).contains("route 'broken'", "column");
+        assertThat(routing.routes()).extracting(r -> r.name()).containsExactly("fromFile");
+        assertThat(shell("edge:routes")).contains("Last rejected route set:", "edgehub.json rejected");
     }
 
     @Test

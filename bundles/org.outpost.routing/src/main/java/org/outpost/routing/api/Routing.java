@@ -31,6 +31,12 @@ public interface Routing {
     /** @return the running routes, sorted by name */
     List<RouteStatus> routes();
 
+    /**
+     * @return why the last route set given to the router (by its configuration or the routes file) was rejected, with
+     *         when; empty if none was since the gateway started. A rejected set changes nothing.
+     */
+    java.util.Optional<String> lastRejection();
+
     /** @return messages no route took since the gateway started */
     long noRoute();
 

@@ -4,12 +4,19 @@
 package org.outpost.routing.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +40,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -82,6 +90,10 @@ public final class Router extends RouteBuilder implements Routing {
         @AttributeDefinition(description = "Broker sessions that store routed messages; one sender always uses the"
                 + " same one, so its messages keep their order.")
         int store_sessions() default 4;
+
+        @AttributeDefinition(description = "The routes file in ${karaf.etc}: an IoT Edge $edgeHub section, applied"
+                + " when it changes; empty for none.")
+        String routes_file() default "edgehub.json";
     }
 
     static final String PID = "org.outpost.routing";
@@ -123,6 +135,8 @@ public final class Router extends RouteBuilder implements Routing {
     private final List<AutoCloseable> measured = new ArrayList<>();
     private final CountDownLatch configured = new CountDownLatch(1);
     private volatile AsyncProducer ingress;
+    private final EdgeHubFile routesFile;
+    private volatile String lastRejection;
 
     @Activate
     public Router(@Reference ConfigurationAdmin configurationAdmin, @Reference Broker broker,
@@ -132,6 +146,13 @@ public final class Router extends RouteBuilder implements Routing {
         this.metrics = metrics;
         this.writer = new EndpointWriter(broker, config.store_sessions());
         apply(properties);
+        String etc = System.getProperty("karaf.etc", "etc");
+        this.routesFile = config.routes_file().isBlank() ? null
+                : new EdgeHubFile(Path.of(etc).resolve(config.routes_file()), this::routesFileChanged);
+        if (routesFile != null && Files.exists(routesFile.path())) {
+            // The file is where operators keep the routes: at start it wins over what the configuration last held.
+            routesFileChanged(Files.readString(routesFile.path()));
+        }
         measured.add(metrics.measured("queue_length", "gauge", this::queueLengths));
         measured.add(metrics.measured("messages_dropped_total", "counter", this::expiredCounts));
     }
@@ -151,6 +172,9 @@ public final class Router extends RouteBuilder implements Routing {
             p.stop();
         }
         trimmer.shutdownNow();
+        if (routesFile != null) {
+            routesFile.close();
+        }
         writer.close();
     }
 
@@ -161,7 +185,7 @@ public final class Router extends RouteBuilder implements Routing {
             LOG.info("Routes: {}", next.routes().stream().map(r -> r.name() + ": " + r.text())
                     .collect(Collectors.joining("; ")));
         } catch (IllegalArgumentException e) {
-            LOG.error("configuration org.outpost.routing rejected, the running routes stay: {}", e.getMessage());
+            rejected("configuration org.outpost.routing rejected, the running routes stay: " + e.getMessage());
         }
     }
 
@@ -407,7 +431,59 @@ public final class Router extends RouteBuilder implements Routing {
             throw new IllegalArgumentException("the routes are not JSON: " + e.getOriginalMessage());
         }
         RouteTable.fromProperties(properties);
-        // Valid: store it as the routing configuration (etc/org.outpost.routing.cfg), which applies it.
-        configurationAdmin.getConfiguration(PID, null).update(new Hashtable<>(properties));
+        if (routesFile != null) {
+            // The routes file stays the one place that holds the routes.
+            routesFile.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(edgeHubJson)));
+        }
+        store(properties);
+    }
+
+    /** Applies a new routes file; a bad one is logged and the running routes stay. */
+    private void routesFileChanged(String content) {
+        try {
+            Map<String, String> properties = EdgeHubRoutes.toProperties(JSON.readTree(content));
+            RouteTable table = RouteTable.fromProperties(properties);
+            running = new Running(table);
+            LOG.info("Routes from {}: {}", routesFile.path(), table.routes().stream().map(r -> r.name() + ": "
+                    + r.text()).collect(Collectors.joining("; ")));
+            store(properties);
+        } catch (JsonProcessingException e) {
+            rejected(routesFile.path() + " rejected, the running routes stay: it is not JSON: "
+                    + e.getOriginalMessage());
+        } catch (IllegalArgumentException | IOException e) {
+            rejected(routesFile.path() + " rejected, the running routes stay: " + e.getMessage());
+        }
+    }
+
+    private void rejected(String why) {
+        LOG.error(why);
+        lastRejection = Instant.now() + ": " + why;
+    }
+
+    @Override
+    public Optional<String> lastRejection() {
+        return Optional.ofNullable(lastRejection);
+    }
+
+    /** Stores valid routes as the routing configuration (etc/org.outpost.routing.cfg), which applies them. */
+    private void store(Map<String, String> properties) throws IOException {
+        Hashtable<String, Object> next = new Hashtable<>(properties);
+        Configuration c = configurationAdmin.getConfiguration(PID, null);
+        Dictionary<String, Object> current = c.getProperties();
+        if (current != null && sameRoutes(current, next)) {
+            return;
+        }
+        c.update(next);
+    }
+
+    private static boolean sameRoutes(Dictionary<String, Object> current, Map<String, Object> next) {
+        Map<String, Object> now = new HashMap<>();
+        for (Enumeration<String> keys = current.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            if (!k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("component.")) {
+                now.put(k, String.valueOf(current.get(k)));
+            }
+        }
+        return now.equals(next);
     }
 }

@@ -35,7 +35,7 @@ public class RoutesCommand implements Action {
     public Object execute() {
         if (json) {
             System.out.println(Json.write(Map.of("routes", routing.routes(), "noRoute", routing.noRoute(),
-                    "endpoints", routing.endpoints())));
+                    "endpoints", routing.endpoints(), "lastRejection", routing.lastRejection().orElse(""))));
             return null;
         }
         ShellTable table = new ShellTable();
@@ -53,6 +53,7 @@ public class RoutesCommand implements Action {
         table.emptyTableText("No routes: add route.<name> = FROM ... INTO ... to etc/org.outpost.routing.cfg");
         table.print(System.out);
         System.out.println("Messages no route took: " + routing.noRoute());
+        routing.lastRejection().ifPresent(r -> System.out.println("Last rejected route set: " + r));
         System.out.println();
         ShellTable endpoints = new ShellTable();
         endpoints.column("Endpoint");
