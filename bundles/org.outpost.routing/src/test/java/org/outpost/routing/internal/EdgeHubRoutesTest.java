@@ -46,7 +46,9 @@ class EdgeHubRoutesTest {
         "{\"properties.desired\": {\"routes\": {\"r\": 1}}}|properties.desired.routes.r: a route is a string or {\"route\": ..., \"priority\": ..., \"timeToLiveSecs\": ...}",
         "{\"routes\": {\"r\": {\"route\": \"FROM /messages/* INTO $upstream\", \"priority\": \"high\"}}}|routes.r.priority: must be a whole number",
         "{\"routes\": {\"a.b\": \"FROM /messages/* INTO $upstream\"}}|routes.a.b: a route name is 1 to 64 letters, digits, '-' or '_'",
-        "{\"routes\": {}, \"storeAndForwardConfiguration\": {\"timeToLiveSecs\": 1.5}}|storeAndForwardConfiguration.timeToLiveSecs: must be a whole number of seconds"
+        "{\"routes\": {}, \"storeAndForwardConfiguration\": {\"timeToLiveSecs\": 1.5}}|storeAndForwardConfiguration.timeToLiveSecs: must be a whole number of seconds",
+        "{\"routes\": {}, \"storeAndForwardConfiguration\": {\"maxBytesPerEndpoint\": \"1G\"}}|storeAndForwardConfiguration.maxBytesPerEndpoint: must be a whole number of bytes",
+        "{\"routes\": {}, \"storeAndForwardConfiguration\": {\"whenFull\": 1}}|storeAndForwardConfiguration.whenFull: must be \"reject\" or \"drop-oldest\""
     })
     void rejectsWhatIsNotTheShapeSayingWhere(String json, String error) {
         assertThatThrownBy(() -> EdgeHubRoutes.toProperties(JSON.readTree(json))).hasMessage(error);
@@ -59,5 +61,13 @@ class EdgeHubRoutesTest {
         assertThat(t.routes()).extracting(r -> r.name()).containsExactly("alerts", "toFilter");
         assertThat(t.priorities()).containsEntry("alerts", 0);
         assertThat(t.timeToLiveMs("alerts")).isEqualTo(86_400_000);
+    }
+
+    @org.junit.jupiter.api.Test
+    void outpostsOwnStoreAndForwardSettingsTravelInTheSameSection() throws Exception {
+        RouteTable t = RouteTable.fromProperties(EdgeHubRoutes.toProperties(JSON.readTree("{\"routes\": {},"
+                + " \"storeAndForwardConfiguration\": {\"maxBytesPerEndpoint\": 1048576, \"whenFull\": \"drop-oldest\"}}")));
+        assertThat(t.maxBytesPerEndpoint()).isEqualTo(1_048_576);
+        assertThat(t.whenFull()).isEqualTo(RouteTable.WhenFull.DROP_OLDEST);
     }
 }

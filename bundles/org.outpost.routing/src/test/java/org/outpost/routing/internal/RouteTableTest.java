@@ -100,4 +100,33 @@ class RouteTableTest {
                         + " route.b.priority: there is no route 'b';"
                         + " storeAndForward.timeToLiveSecs=0: the default time to live is seconds, more than 0");
     }
+
+    @Test
+    void endpointSizeBoundAndPolicyDefaultToOneGibibyteAndReject() {
+        RouteTable t = RouteTable.fromProperties(Map.of("route.all", "FROM /messages/* INTO $upstream"));
+        assertThat(t.maxBytesPerEndpoint()).isEqualTo(1L << 30);
+        assertThat(t.whenFull()).isEqualTo(RouteTable.WhenFull.REJECT);
+
+        RouteTable d = RouteTable.fromProperties(Map.of("route.all", "FROM /messages/* INTO $upstream",
+                "storeAndForward.maxBytesPerEndpoint", "65536", "storeAndForward.whenFull", "drop-oldest"));
+        assertThat(d.maxBytesPerEndpoint()).isEqualTo(65536);
+        assertThat(d.whenFull()).isEqualTo(RouteTable.WhenFull.DROP_OLDEST);
+    }
+
+    @Test
+    void badSizeBoundsAndPoliciesAreRejectedWithWhatToUse() {
+        assertThatThrownBy(() -> RouteTable.fromProperties(Map.of("route.all", "FROM /messages/* INTO $upstream",
+                "storeAndForward.maxBytesPerEndpoint", "10", "storeAndForward.whenFull", "drop-newest")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("storeAndForward.maxBytesPerEndpoint=10: the endpoint size bound is bytes,"
+                        + " at least 1024")
+                .hasMessageContaining("storeAndForward.whenFull=drop-newest: use reject");
+    }
+
+    @Test
+    void endpointNamesAreAsRoutesWriteThem() {
+        assertThat(Router.endpointName("outpost.endpoint.upstream")).isEqualTo("$upstream");
+        assertThat(Router.endpointName("outpost.modules.filter.inputs.input1"))
+                .isEqualTo("BrokeredEndpoint(\"/modules/filter/inputs/input1\")");
+    }
 }
