@@ -52,7 +52,7 @@ public final class RoutingBenchmark {
             System.out.println("Starting the gateway from " + distribution);
             try (GatewayProcess gateway = new GatewayProcess(distribution, work.resolve("gateway"))) {
                 gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + cloudPort));
-                gateway.replaceConfig("org.outpost.routing", Map.of("route.load",
+                gateway.routes(Map.of("load",
                         "FROM /messages/modules/load-generator/* INTO $upstream"));
                 gateway.start();
                 gateway.awaitLog("Upstream connected", Duration.ofSeconds(120));

@@ -46,7 +46,7 @@ public class CrashIT {
                 .getParent(), "crash");
         gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")), dir);
         gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + port, "reconnect.max.ms", "1000"));
-        gateway.replaceConfig("org.outpost.routing", Map.of("route.load",
+        gateway.routes(Map.of("load",
                 "FROM /messages/modules/load-generator/* INTO $upstream"));
         gateway.config("org.outpost.samples.load", Map.of("rate", "200", "size", "256", "record.acked", "true"));
         Path jar = gateway.home().resolve("system/org/outpost/load-generator/" + VERSION + "/load-generator-"

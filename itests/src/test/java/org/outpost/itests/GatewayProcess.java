@@ -67,10 +67,12 @@ public final class GatewayProcess implements AutoCloseable {
         Files.write(file, out);
     }
 
-    /** Replaces {@code etc/<pid>.cfg} with exactly these properties. */
-    public void replaceConfig(String pid, Map<String, String> properties) throws IOException {
-        Files.deleteIfExists(home.resolve("etc").resolve(pid + ".cfg"));
-        config(pid, properties);
+    /** Replaces the routes file, {@code etc/edgehub.json}, with these routes (name to route). */
+    public void routes(Map<String, String> routes) throws IOException {
+        StringBuilder json = new StringBuilder("{\"routes\": {");
+        routes.forEach((name, route) -> json.append(json.charAt(json.length() - 1) == '{' ? "" : ", ").append('"')
+                .append(name).append("\": \"").append(route.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+        Files.writeString(home.resolve("etc/edgehub.json"), json.append("}}").toString());
     }
 
     /** Starts {@code bin/karaf server}; its console goes to {@code console.log}. */
