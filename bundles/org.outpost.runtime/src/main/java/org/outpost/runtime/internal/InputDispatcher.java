@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.outpost.api.message.Message;
+import org.outpost.api.metrics.Metrics;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link InputHandler} whiteboard: for each handler, one thread takes the messages of its input queue in order,
  * calls the handler and acknowledges the message only when the handler returned. A handler that throws gets the same
- * message again after a pause.
+ * message again after a pause. Deliveries are counted as {@code messages_sent_total} and timed as
+ * {@code message_send_duration_seconds} (the handler's time).
  */
 @Component(service = {})
 public final class InputDispatcher {
@@ -45,6 +47,7 @@ public final class InputDispatcher {
     private static final long RETRY_DELAY_MS = 1000;
 
     private final ModuleCounters counters;
+    private final Metrics metrics;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -55,8 +58,10 @@ public final class InputDispatcher {
     private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
 
     @Activate
-    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters) throws Exception {
+    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics)
+            throws Exception {
         this.counters = counters;
+        this.metrics = metrics;
         // One message at a time: a higher-priority message overtakes what waits in the queue.
         this.locator = broker.createLocator().setConsumerWindowSize(0);
         this.factory = locator.createSessionFactory();
@@ -93,6 +98,15 @@ public final class InputDispatcher {
         }
     }
 
+    /** A handler refused a message: its session closes, which gives the message back to the queue. */
+    private static final class RedeliveryException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RedeliveryException() {
+            super(null, null, false, false);
+        }
+    }
+
     private final class InputLoop implements Runnable {
         private final String module;
         private final String input;
@@ -113,7 +127,9 @@ public final class InputDispatcher {
         public void run() {
             String queue = Addresses.input(module, input);
             while (running && !Thread.currentThread().isInterrupted()) {
-                try (ClientSession session = factory.createSession(false, true, false)) {
+                // Acknowledgements are sent as each handler returns, without waiting for the disk: a crash right
+                // after may deliver a message again (at least once), but never loses one.
+                try (ClientSession session = factory.createSession(false, true, true)) {
                     if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
                         session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                                 .setDurable(true));
@@ -123,6 +139,8 @@ public final class InputDispatcher {
                         LOG.info("Delivering {} to module {} input {}", queue, module, input);
                         consume(session, consumer);
                     }
+                } catch (RedeliveryException e) {
+                    // The handler threw: start again from the same message.
                 } catch (Exception e) {
                     if (running) {
                         LOG.warn("Input {}/{} lost its broker session ({}); reconnecting", module, input,
@@ -134,6 +152,7 @@ public final class InputDispatcher {
         }
 
         private void consume(ClientSession session, ClientConsumer consumer) throws Exception {
+            String to = "BrokeredEndpoint(\"/modules/" + module + "/inputs/" + input + "\")";
             while (running) {
                 ClientMessage cm = consumer.receive(500);
                 if (cm == null) {
@@ -142,17 +161,23 @@ public final class InputDispatcher {
                 byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
                 cm.getBodyBuffer().readBytes(body);
                 Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
+                long start = System.nanoTime();
                 try {
                     handler.onMessage(message);
-                    cm.acknowledge();
-                    session.commit();
-                    counters.received(module);
                 } catch (Exception e) {
                     LOG.warn("Module {} input {} refused message {} ({}); it will be delivered again", module, input,
                             message.messageId(), e.toString());
-                    session.rollback();
                     pause();
+                    // Closing the session puts the message back at the head of the queue, in order.
+                    throw new RedeliveryException();
                 }
+                cm.individualAcknowledge();
+                counters.received(module);
+                String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+                metrics.counter("messages_sent_total", "from", from, "to", to, "priority",
+                        Integer.toString(9 - cm.getPriority())).increment();
+                metrics.timer("message_send_duration_seconds", "from", from, "to", to)
+                        .record(System.nanoTime() - start);
             }
         }
 
