@@ -25,6 +25,8 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -46,6 +48,13 @@ public abstract class KarafTestSupport {
 
     @Inject
     protected SessionFactory sessionFactory;
+
+    /** The test probe is a module too ({@code itest}), so tests can register input handlers. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader("Outpost-Module", "itest");
+        return probe;
+    }
 
     @Configuration
     public Option[] config() {

@@ -49,7 +49,7 @@ public class MetricsCommand implements Action {
         }
         ShellTable table = new ShellTable();
         table.column("Metric");
-        table.column("Labels").maxSize(60);
+        table.column("Labels");
         table.column("Value").alignRight();
         table.column("p50").alignRight();
         table.column("p99").alignRight();
