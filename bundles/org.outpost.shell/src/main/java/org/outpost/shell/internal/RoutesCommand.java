@@ -50,7 +50,8 @@ public class RoutesCommand implements Action {
             table.addRow().addContent(r.name(), r.source(), r.condition().isEmpty() ? "-" : r.condition(), r.sink(),
                     r.priority() < 0 ? "-" : r.priority(), r.timeToLiveSecs(), r.taken());
         }
-        table.emptyTableText("No routes: add route.<name> = FROM ... INTO ... to etc/org.outpost.routing.cfg");
+        table.emptyTableText("No routes: add them to etc/edgehub.json ({\"routes\": {\"name\": \"FROM ... INTO ...\"}})"
+                + " or load a deployment with edge:routes-set");
         table.print(System.out);
         System.out.println("Messages no route took: " + routing.noRoute());
         routing.lastRejection().ifPresent(r -> System.out.println("Last rejected route set: " + r));
