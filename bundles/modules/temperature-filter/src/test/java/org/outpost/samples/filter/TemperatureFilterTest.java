@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 import org.outpost.api.message.Message;
@@ -30,6 +32,12 @@ class TemperatureFilterTest {
         public void send(String output, Message message) {
             assertThat(output).isEqualTo("output1");
             sent.add(message);
+        }
+
+        @Override
+        public CompletionStage<Void> sendAsync(String output, Message message) {
+            send(output, message);
+            return CompletableFuture.completedFuture(null);
         }
     };
     private final TemperatureFilter filter = new TemperatureFilter(client, config(30));
