@@ -52,6 +52,10 @@ public final class RoutingBenchmark {
             System.out.println("Starting the gateway from " + distribution);
             try (GatewayProcess gateway = new GatewayProcess(distribution, work.resolve("gateway"))) {
                 gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + cloudPort));
+                String sync = System.getProperty("bench.journal.sync.us");
+                if (sync != null) {
+                    gateway.config("org.outpost.broker", Map.of("journal.sync.us", sync));
+                }
                 gateway.routes(Map.of("load",
                         "FROM /messages/modules/load-generator/* INTO $upstream"));
                 gateway.start();

@@ -19,9 +19,10 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param amqpPort the AMQP port, 0 for none
  * @param dataDirectory where the journal, bindings, paging and large messages live
  * @param maxDiskUsage the disk usage percentage above which producers are blocked
+ * @param journalSyncMicros how long the journal gathers writes before one disk sync
  */
 record BrokerSettings(String name, String host, int corePort, int mqttPort, int amqpPort, Path dataDirectory,
-        int maxDiskUsage) {
+        int maxDiskUsage, int journalSyncMicros) {
 
     static final String PID = "org.outpost.broker";
 
@@ -36,8 +37,10 @@ record BrokerSettings(String name, String host, int corePort, int mqttPort, int 
         int amqp = values.get("amqp.port", config::amqp_port, BrokerSettings::isPort, "a port 1-65535, or 0 for none");
         String dir = values.get("data.directory", config::data_directory, "a directory path");
         int disk = values.get("max.disk.usage", config::max_disk_usage, p -> p > 0 && p <= 100, "a percentage 1-100");
+        int sync = values.get("journal.sync.us", config::journal_sync_us, t -> t >= 100 && t <= 100_000,
+                "100 to 100000 microseconds");
         Path data = dir.isBlank() ? karafData.resolve("outpost").resolve("broker") : Path.of(dir);
-        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk);
+        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk, sync);
     }
 
     private static boolean isPort(int port) {

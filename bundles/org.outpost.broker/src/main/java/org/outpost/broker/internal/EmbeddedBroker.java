@@ -79,6 +79,10 @@ public final class EmbeddedBroker implements Broker {
 
         @AttributeDefinition(description = "Disk usage (percent) above which the broker blocks producers.")
         int max_disk_usage() default 90;
+
+        @AttributeDefinition(description = "Microseconds the journal gathers writes before one disk sync: lower"
+                + " means less latency and more syncs. Artemis' default for NIO is 3333.")
+        int journal_sync_us() default 3333;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -180,6 +184,7 @@ public final class EmbeddedBroker implements Broker {
         c.setJMXManagementEnabled(false);
         c.setJournalType(JournalType.NIO);
         c.setJournalDatasync(true);
+        c.setJournalBufferTimeout_NIO(s.journalSyncMicros() * 1000);
         c.setMaxDiskUsage(s.maxDiskUsage());
         c.setBindingsDirectory(s.dataDirectory().resolve("bindings").toString());
         c.setJournalDirectory(s.dataDirectory().resolve("journal").toString());

@@ -38,7 +38,7 @@ class BrokerSettingsTest {
     @Test
     void aPortOfZeroLeavesTheAcceptorOut() throws Exception {
         EmbeddedBroker.Config d = ConfigValues.defaults(EmbeddedBroker.Config.class);
-        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90);
+        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90, 3333);
 
         assertThat(EmbeddedBroker.configuration(s).getAcceptorConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrder("in-vm", "core");
