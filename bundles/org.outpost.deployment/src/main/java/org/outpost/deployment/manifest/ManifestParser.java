@@ -286,8 +286,14 @@ public final class ManifestParser {
             }
             default -> throw new IllegalStateException(type.toString());
         }
+        String pid = text(settings, "pid", s);
+        if (pid != null && !pid.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new ManifestException(400, s + ".pid", "a configuration PID is 1 to 128 letters, digits, '.', '-'"
+                    + " or '_'");
+        }
         return new ModuleSpec(name, type, declared, version == null ? "" : version, status, policy, order, env,
-                location, feature, featureVersion, command, image, createOptions);
+                location, feature, featureVersion, command, image, createOptions,
+                pid == null ? "org.outpost.module." + name : pid);
     }
 
     private static String settingsHint(ModuleType type) {

@@ -25,10 +25,12 @@ import java.util.TreeMap;
  * @param command a container's process command line, else empty
  * @param image a container's OCI image, else {@code null}
  * @param createOptions a container's create options as JSON text, or {@code null}
+ * @param configPid the configuration PID that gets the module's env and desired properties ({@code settings.pid}, by
+ *            default {@code org.outpost.module.<name>})
  */
 public record ModuleSpec(String name, ModuleType type, String declaredType, String version, DesiredStatus status,
         RestartPolicy restartPolicy, int startupOrder, Map<String, String> env, String location, String feature,
-        String featureVersion, List<String> command, String image, String createOptions) {
+        String featureVersion, List<String> command, String image, String createOptions, String configPid) {
 
     public ModuleSpec {
         env = Collections.unmodifiableMap(new TreeMap<>(env));
@@ -46,6 +48,7 @@ public record ModuleSpec(String name, ModuleType type, String declaredType, Stri
                 && java.util.Objects.equals(feature, other.feature)
                 && java.util.Objects.equals(featureVersion, other.featureVersion) && command.equals(other.command)
                 && java.util.Objects.equals(image, other.image)
-                && java.util.Objects.equals(createOptions, other.createOptions));
+                && java.util.Objects.equals(createOptions, other.createOptions)
+                && configPid.equals(other.configPid));
     }
 }

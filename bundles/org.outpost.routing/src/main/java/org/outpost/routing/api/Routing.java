@@ -61,4 +61,11 @@ public interface Routing {
      * @throws java.io.IOException if the configuration cannot be stored
      */
     void setRoutes(String edgeHubJson) throws java.io.IOException;
+
+    /**
+     * Checks routes in the {@code $edgeHub} shape without applying them, e.g. before a deployment changes anything.
+     *
+     * @throws IllegalArgumentException saying what is wrong and where (JSON path, route, column)
+     */
+    void checkRoutes(String edgeHubJson);
 }

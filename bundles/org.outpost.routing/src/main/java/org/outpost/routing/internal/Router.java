@@ -438,6 +438,15 @@ public final class Router extends RouteBuilder implements Routing {
         store(properties);
     }
 
+    @Override
+    public void checkRoutes(String edgeHubJson) {
+        try {
+            RouteTable.fromProperties(EdgeHubRoutes.toProperties(JSON.readTree(edgeHubJson)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the routes are not JSON: " + e.getOriginalMessage());
+        }
+    }
+
     /** Applies a new routes file; a bad one is logged and the running routes stay. */
     private void routesFileChanged(String content) {
         try {

@@ -1,0 +1,30 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.api;
+
+import java.util.List;
+
+/**
+ * What a deployment did, or (dry run) would do.
+ *
+ * @param code 200 applied (or would apply), 400 format error, 412 unsupported schema, 417 empty, 500 failed and rolled
+ *            back
+ * @param description what went wrong and where, or empty
+ * @param steps the plan: one step per module, in the order applied
+ * @param dryRun whether nothing was changed on purpose
+ */
+public record DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun) {
+
+    public DeploymentResult {
+        steps = List.copyOf(steps);
+    }
+
+    /**
+     * @param action remove, install, update, start, stop or keep
+     * @param module the module
+     * @param reason why
+     */
+    public record PlannedStep(String action, String module, String reason) {
+    }
+}

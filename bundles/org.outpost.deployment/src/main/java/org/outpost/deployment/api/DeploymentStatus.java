@@ -1,0 +1,38 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.api;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The deployment status in the IoT Edge reported-properties shape.
+ *
+ * @param lastDesiredStatus the outcome of the last deployment: code and description
+ * @param modules each deployed module's status
+ */
+public record DeploymentStatus(Outcome lastDesiredStatus, Map<String, ModuleStatus> modules) {
+
+    public DeploymentStatus {
+        modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+    }
+
+    /** An outcome: {@code {"code": 200, "description": ""}}. */
+    public record Outcome(int code, String description) {
+    }
+
+    /**
+     * @param type bundle, feature, container
+     * @param version the manifest's version label
+     * @param status the desired status: running or stopped
+     * @param runtimeStatus unknown, running, stopped, failed
+     * @param statusDescription why it is not running, or empty
+     * @param lastStartTimeUtc when it was last started by a deployment, or {@code null}
+     */
+    public record ModuleStatus(String type, String version, String status, String runtimeStatus,
+            String statusDescription, Instant lastStartTimeUtc) {
+    }
+}

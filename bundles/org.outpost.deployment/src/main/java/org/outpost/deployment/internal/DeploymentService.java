@@ -1,0 +1,465 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.karaf.features.FeaturesService;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.module.EdgeModule;
+import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleState;
+import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.DeploymentResult;
+import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.deployment.manifest.DeploymentManifest;
+import org.outpost.deployment.manifest.DesiredStatus;
+import org.outpost.deployment.manifest.LocationPolicy;
+import org.outpost.deployment.manifest.ManifestException;
+import org.outpost.deployment.manifest.ManifestParser;
+import org.outpost.deployment.manifest.ModuleSpec;
+import org.outpost.deployment.manifest.ModuleType;
+import org.outpost.deployment.manifest.Planner;
+import org.outpost.routing.api.Routing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployment service. A deployment is checked whole first (shape, locations, routes, feature resolution); then
+ * its plan is applied step by step, each step with its undo; changed modules get a probation window to reach
+ * running. Any failure undoes the steps taken, newest first, so the last good deployment is back, and is reported
+ * as 500 with the reason. A good deployment is kept in {@code ${karaf.data}/outpost/deployment/current.json}.
+ */
+@Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true)
+@Designate(ocd = DeploymentService.Config.class)
+public final class DeploymentService implements Deployer {
+
+    @ObjectClassDefinition(name = "Outpost deployment", description = "Applies IoT Edge deployment manifests.")
+    public @interface Config {
+        @AttributeDefinition(description = "URL schemes bundle modules and feature repositories may come from.")
+        String[] allowed_schemes() default {"mvn", "file", "https"};
+
+        @AttributeDefinition(description = "Directories file: locations must be in (${karaf.home} and ${karaf.data}"
+                + " are expanded).")
+        String[] allowed_file_dirs() default {"${karaf.home}/modules"};
+
+        @AttributeDefinition(description = "Maven group ids (a trailing '.' allows sub-groups) mvn: locations may"
+                + " name; empty allows any.")
+        String[] allowed_maven_groups() default {};
+
+        @AttributeDefinition(description = "Seconds a changed module has to reach running before the deployment is"
+                + " rolled back.")
+        int probation_seconds() default 20;
+    }
+
+    static final String PID = "org.outpost.deployment";
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BundleContext context;
+    private final ConfigurationAdmin configurationAdmin;
+    private final Routing routing;
+    private final EdgeRuntime runtime;
+    private final ManifestParser parser;
+    private final Duration probation;
+    private final Path stateFile;
+    private final Map<String, Instant> lastStart = new ConcurrentHashMap<>();
+    private volatile FeaturesService features;
+    private volatile DeploymentManifest current;
+    private volatile DeploymentStatus.Outcome lastOutcome = new DeploymentStatus.Outcome(200, "");
+
+    @Activate
+    public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
+            @Reference Routing routing, @Reference EdgeRuntime runtime, Config config) {
+        this.context = context;
+        this.configurationAdmin = configurationAdmin;
+        this.routing = routing;
+        this.runtime = runtime;
+        String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
+        String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
+        this.parser = new ManifestParser(new LocationPolicy(Set.of(config.allowed_schemes()),
+                Arrays.stream(config.allowed_file_dirs()).map(d -> Path.of(d.replace("${karaf.home}", home)
+                        .replace("${karaf.data}", data))).toList(), List.of(config.allowed_maven_groups())));
+        this.probation = Duration.ofSeconds(Math.max(1, config.probation_seconds()));
+        this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
+        this.current = loadCurrent();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindFeatures(FeaturesService service) {
+        this.features = service;
+    }
+
+    void unbindFeatures(FeaturesService service) {
+        if (features == service) {
+            features = null;
+        }
+    }
+
+    /** @return the last good deployment (kept across restarts), or an empty one */
+    private DeploymentManifest loadCurrent() {
+        if (Files.exists(stateFile)) {
+            try {
+                return parser.parse(Files.readString(stateFile));
+            } catch (IOException | ManifestException e) {
+                LOG.error("The last good deployment in {} cannot be read ({}); starting from none", stateFile,
+                        e.getMessage());
+            }
+        }
+        return new DeploymentManifest("1.1", List.of(), Map.of(), null, Map.of());
+    }
+
+    @Override
+    public synchronized DeploymentResult deploy(String manifestJson, boolean dryRun) {
+        DeploymentManifest next;
+        try {
+            next = parser.parse(manifestJson);
+            checkSupported(next);
+        } catch (ManifestException e) {
+            return refused(e.code(), e.getMessage(), dryRun);
+        }
+        if (next.edgeHub() != null) {
+            try {
+                routing.checkRoutes(next.edgeHub());
+            } catch (IllegalArgumentException e) {
+                return refused(400, "400 modulesContent.$edgeHub.properties.desired: " + e.getMessage(), dryRun);
+            }
+        }
+        List<Planner.Step> plan = Planner.plan(current.modules(), next);
+        List<DeploymentResult.PlannedStep> steps = plan.stream().map(s -> new DeploymentResult.PlannedStep(
+                s.action().name().toLowerCase(java.util.Locale.ROOT), s.module(), s.reason())).toList();
+        Deque<Undo> undo = new ArrayDeque<>();
+        try {
+            String notResolvable = checkFeatures(next, undo);
+            if (notResolvable != null) {
+                rollBack(undo);
+                return refused(400, notResolvable, dryRun);
+            }
+            if (dryRun) {
+                rollBack(undo);
+                return new DeploymentResult(200, "", steps, true);
+            }
+            apply(next, plan, undo);
+            persist(manifestJson);
+            current = next;
+            lastOutcome = new DeploymentStatus.Outcome(200, "");
+            LOG.info("Deployment applied: {}", steps);
+            return new DeploymentResult(200, "", steps, false);
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.error("Deployment failed, rolling back to the last good deployment: {}", reason);
+            rollBack(undo);
+            String description = "500 " + reason + "; rolled back to the last good deployment";
+            lastOutcome = new DeploymentStatus.Outcome(500, description);
+            return new DeploymentResult(500, description, steps, false);
+        }
+    }
+
+    private DeploymentResult refused(int code, String description, boolean dryRun) {
+        if (!dryRun) {
+            lastOutcome = new DeploymentStatus.Outcome(code, description);
+        }
+        return new DeploymentResult(code, description, List.of(), dryRun);
+    }
+
+    private static void checkSupported(DeploymentManifest m) throws ManifestException {
+        for (ModuleSpec spec : m.modules().values()) {
+            if (spec.type() == ModuleType.CONTAINER) {
+                throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules."
+                        + spec.name() + ".type", "container modules (process and OCI wrappers) are not supported by"
+                        + " this gateway yet; deploy bundle or feature modules");
+            }
+        }
+    }
+
+    /** Adds the deployment's feature repositories and checks that its features resolve, without installing them. */
+    private String checkFeatures(DeploymentManifest m, Deque<Undo> undo) throws Exception {
+        List<ModuleSpec> featureModules = m.modules().values().stream().filter(s -> s.type() == ModuleType.FEATURE)
+                .toList();
+        if (featureModules.isEmpty()) {
+            return null;
+        }
+        FeaturesService f = features;
+        if (f == null) {
+            return "400 modulesContent.$edgeAgent.properties.desired.modules." + featureModules.get(0).name()
+                    + ": feature modules need Karaf's feature service, which is not running";
+        }
+        for (String repository : m.featureRepositories()) {
+            URI uri = URI.create(repository);
+            if (f.getRepository(uri) == null) {
+                f.addRepository(uri, false);
+                undo.push(new Undo("remove feature repository " + repository, () -> f.removeRepository(uri)));
+            }
+        }
+        Set<String> wanted = new java.util.LinkedHashSet<>();
+        featureModules.forEach(s -> wanted.add(featureId(s)));
+        try {
+            f.installFeatures(wanted, EnumSet.of(FeaturesService.Option.Simulate,
+                    FeaturesService.Option.NoAutoRefreshBundles));
+            return null;
+        } catch (Exception e) {
+            return "400 modulesContent.$edgeAgent.properties.desired.modules: features " + wanted
+                    + " do not resolve: " + e.getMessage();
+        }
+    }
+
+    private static String featureId(ModuleSpec s) {
+        return s.featureVersion() == null ? s.feature() : s.feature() + "/" + s.featureVersion();
+    }
+
+    private void apply(DeploymentManifest next, List<Planner.Step> plan, Deque<Undo> undo) throws Exception {
+        List<String> onProbation = new ArrayList<>();
+        for (Planner.Step step : plan) {
+            ModuleSpec before = current.modules().get(step.module());
+            ModuleSpec after = next.modules().get(step.module());
+            switch (step.action()) {
+                case REMOVE -> {
+                    remove(before);
+                    undo.push(new Undo("reinstall " + before.name(), () -> install(before)));
+                }
+                case INSTALL -> {
+                    undo.push(new Undo("remove " + after.name(), () -> remove(after)));
+                    install(after);
+                    onProbation.add(after.name());
+                }
+                case UPDATE -> {
+                    remove(before);
+                    undo.push(new Undo("reinstall " + before.name(), () -> install(before)));
+                    undo.push(new Undo("remove " + after.name(), () -> remove(after)));
+                    install(after);
+                    onProbation.add(after.name());
+                }
+                case START, STOP -> {
+                    setRunning(after, after.status() == DesiredStatus.RUNNING);
+                    undo.push(new Undo("restore the status of " + after.name(),
+                            () -> setRunning(before, before.status() == DesiredStatus.RUNNING)));
+                    onProbation.add(after.name());
+                }
+                case KEEP -> {
+                }
+                default -> throw new IllegalStateException(step.action().toString());
+            }
+            if (after != null) {
+                configure(after, next.moduleTwins().get(after.name()), undo);
+            }
+        }
+        if (next.edgeHub() != null && !Objects.equals(next.edgeHub(), current.edgeHub())) {
+            String previous = current.edgeHub();
+            routing.setRoutes(next.edgeHub());
+            undo.push(new Undo("restore the routes", () -> {
+                if (previous != null) {
+                    routing.setRoutes(previous);
+                }
+            }));
+        }
+        awaitProbation(next, onProbation);
+    }
+
+    /** Waits until every changed module that should run runs; throws naming the first that does not. */
+    private void awaitProbation(DeploymentManifest next, List<String> modules) throws Exception {
+        Instant deadline = Instant.now().plus(probation);
+        for (String name : modules) {
+            ModuleSpec spec = next.modules().get(name);
+            ModuleState wanted = spec.status() == DesiredStatus.RUNNING ? ModuleState.RUNNING : ModuleState.STOPPED;
+            while (true) {
+                ModuleInfo info = moduleInfo(spec);
+                if (info != null && info.state() == wanted) {
+                    break;
+                }
+                if (info != null && info.state() == ModuleState.FAILED) {
+                    throw new IllegalStateException("module " + name + " failed: " + info.reason());
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("module " + name + " did not reach " + wanted.name()
+                            .toLowerCase(java.util.Locale.ROOT) + " within " + probation.toSeconds() + " s"
+                            + (info == null ? " (the gateway does not see it as a module)" : " (it is "
+                                    + info.state().name().toLowerCase(java.util.Locale.ROOT) + (info.reason().isEmpty()
+                                            ? "" : ": " + info.reason()) + ")"));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private ModuleInfo moduleInfo(ModuleSpec spec) {
+        return runtime.module(spec.name()).orElse(null);
+    }
+
+    private void install(ModuleSpec spec) throws Exception {
+        if (spec.type() == ModuleType.BUNDLE) {
+            Bundle b = context.getBundle(spec.location());
+            if (b == null) {
+                b = context.installBundle(spec.location());
+            }
+            String declared = b.getHeaders("").get(EdgeModule.HEADER);
+            if (!spec.name().equals(declared)) {
+                Bundle installed = b;
+                installed.uninstall();
+                throw new IllegalStateException("bundle " + spec.location() + " declares module id '" + declared
+                        + "' (" + EdgeModule.HEADER + "), but the deployment names it '" + spec.name() + "'");
+            }
+            if (spec.status() == DesiredStatus.RUNNING) {
+                b.start();
+                lastStart.put(spec.name(), Instant.now());
+            }
+        } else if (spec.type() == ModuleType.FEATURE) {
+            FeaturesService f = Objects.requireNonNull(features, "Karaf's feature service is not running");
+            f.installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            lastStart.put(spec.name(), Instant.now());
+        }
+    }
+
+    private void remove(ModuleSpec spec) throws Exception {
+        if (spec.type() == ModuleType.BUNDLE) {
+            Bundle b = context.getBundle(spec.location());
+            if (b != null) {
+                b.uninstall();
+            }
+        } else if (spec.type() == ModuleType.FEATURE) {
+            FeaturesService f = Objects.requireNonNull(features, "Karaf's feature service is not running");
+            if (f.isInstalled(f.getFeature(spec.feature(), spec.featureVersion()))) {
+                f.uninstallFeature(spec.feature(), spec.featureVersion() == null ? null : spec.featureVersion(),
+                        EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            }
+        }
+    }
+
+    private void setRunning(ModuleSpec spec, boolean running) throws BundleException {
+        if (spec.type() != ModuleType.BUNDLE) {
+            throw new IllegalStateException("module " + spec.name() + ": only bundle modules can be stopped and"
+                    + " started yet");
+        }
+        Bundle b = context.getBundle(spec.location());
+        if (b == null) {
+            throw new IllegalStateException("module " + spec.name() + ": bundle " + spec.location()
+                    + " is not installed");
+        }
+        if (running) {
+            b.start();
+            lastStart.put(spec.name(), Instant.now());
+        } else {
+            b.stop();
+        }
+    }
+
+    /** Gives a module its env and desired properties as the configuration {@code spec.configPid()}. */
+    private void configure(ModuleSpec spec, String twinJson, Deque<Undo> undo) throws Exception {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        spec.env().forEach(properties::put);
+        if (twinJson != null) {
+            JsonNode twin = JSON.readTree(twinJson);
+            for (Iterator<Map.Entry<String, JsonNode>> it = twin.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                properties.put(e.getKey(), v.isTextual() ? v.textValue() : v.isContainerNode() ? v.toString()
+                        : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber() ? (Object) v.doubleValue()
+                                : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
+            }
+        }
+        if (properties.isEmpty()) {
+            return;
+        }
+        Configuration c = configurationAdmin.getConfiguration(spec.configPid(), "?");
+        Dictionary<String, Object> before = c.getProperties();
+        if (before != null && same(before, properties)) {
+            return;
+        }
+        c.update(properties);
+        undo.push(new Undo("restore configuration " + spec.configPid(), () -> {
+            if (before == null) {
+                c.delete();
+            } else {
+                c.update(before);
+            }
+        }));
+    }
+
+    private static boolean same(Dictionary<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (java.util.Enumeration<String> keys = a.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            if (!k.startsWith("service.") && !k.startsWith("felix.")) {
+                m.put(k, a.get(k));
+            }
+        }
+        return m.equals(b);
+    }
+
+    private void persist(String manifestJson) throws IOException {
+        Files.createDirectories(stateFile.getParent());
+        Path tmp = stateFile.resolveSibling("current.json.tmp");
+        Files.writeString(tmp, manifestJson, StandardCharsets.UTF_8);
+        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void rollBack(Deque<Undo> undo) {
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                u.action().run();
+            } catch (Exception e) {
+                LOG.error("Rollback step '{}' failed: {}", u.what(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public DeploymentStatus status() {
+        Map<String, DeploymentStatus.ModuleStatus> modules = new LinkedHashMap<>();
+        for (ModuleSpec spec : current.modules().values()) {
+            ModuleInfo info = moduleInfo(spec);
+            modules.put(spec.name(), new DeploymentStatus.ModuleStatus(spec.declaredType(), spec.version(),
+                    spec.status().name().toLowerCase(java.util.Locale.ROOT),
+                    info == null ? "unknown" : info.state().name().toLowerCase(java.util.Locale.ROOT),
+                    info == null ? "" : info.reason(), lastStart.get(spec.name())));
+        }
+        return new DeploymentStatus(lastOutcome, modules);
+    }
+
+    /** One undo step: what it does, for the log, and the action. */
+    private record Undo(String what, Action action) {
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+}

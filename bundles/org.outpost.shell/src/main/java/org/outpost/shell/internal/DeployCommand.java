@@ -1,0 +1,74 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.shell.internal;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.DeploymentResult;
+
+/** {@code edge:deploy}: applies an IoT Edge deployment manifest, or shows what it would change. */
+@Service
+@Command(scope = "edge", name = "deploy", description = "Applies a deployment manifest (IoT Edge shape) from a file or"
+        + " URL: all or nothing, rolled back to the last good deployment if a step fails or a changed module does"
+        + " not reach running. With --dry-run, checks it and prints the plan without changing anything.")
+public class DeployCommand implements Action {
+
+    @Reference
+    private Deployer deployer;
+
+    @Argument(index = 0, name = "manifest", required = true, description = "A manifest file, or an http(s) URL")
+    @Completion(FileCompleter.class)
+    private String manifest;
+
+    @Option(name = "--dry-run", description = "Check the manifest and print the plan; change nothing")
+    private boolean dryRun;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() throws Exception {
+        String text;
+        if (manifest.startsWith("http://") || manifest.startsWith("https://")) {
+            try (InputStream in = URI.create(manifest).toURL().openStream()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } else {
+            text = Files.readString(Path.of(manifest));
+        }
+        DeploymentResult r = deployer.deploy(text, dryRun);
+        if (json) {
+            System.out.println(Json.write(r));
+            return null;
+        }
+        if (!r.steps().isEmpty()) {
+            ShellTable table = new ShellTable();
+            table.column("Step");
+            table.column("Module");
+            table.column("Why");
+            r.steps().forEach(s -> table.addRow().addContent(s.action(), s.module(), s.reason()));
+            table.print(System.out);
+        }
+        if (r.code() != 200) {
+            throw new IllegalArgumentException("deployment refused: " + r.description());
+        }
+        System.out.println(dryRun ? "The manifest is valid; nothing was changed (--dry-run)."
+                : "Deployment applied (200).");
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.shell.internal;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.DeploymentStatus;
+
+/** {@code edge:status}: the last deployment's outcome and each deployed module's state, in IoT Edge's shape. */
+@Service
+@Command(scope = "edge", name = "status", description = "Shows the outcome of the last deployment and the state of"
+        + " every deployed module (the IoT Edge reported-status shape with --json).")
+public class StatusCommand implements Action {
+
+    @Reference
+    private Deployer deployer;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() {
+        DeploymentStatus s = deployer.status();
+        if (json) {
+            System.out.println(Json.write(s));
+            return null;
+        }
+        System.out.println("Last deployment: " + s.lastDesiredStatus().code()
+                + (s.lastDesiredStatus().description().isEmpty() ? "" : " " + s.lastDesiredStatus().description()));
+        ShellTable table = new ShellTable();
+        table.column("Module");
+        table.column("Type");
+        table.column("Version");
+        table.column("Desired");
+        table.column("Runtime");
+        table.column("Last start");
+        table.column("Reason");
+        s.modules().forEach((name, m) -> table.addRow().addContent(name, m.type(), m.version(), m.status(),
+                m.runtimeStatus(), m.lastStartTimeUtc() == null ? "-" : m.lastStartTimeUtc().toString(),
+                m.statusDescription()));
+        table.emptyTableText("No deployed modules: deploy a manifest with edge:deploy <file>");
+        table.print(System.out);
+        return null;
+    }
+}
