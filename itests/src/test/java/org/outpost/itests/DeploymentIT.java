@@ -5,18 +5,28 @@ package org.outpost.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.inject.Inject;
 
 import org.junit.Test;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 
-/** A deployment manifest installs a bundle module all or nothing; a bad or failing one leaves everything as it was. */
+/**
+ * A deployment manifest installs a bundle module all or nothing; a bad or failing one leaves everything as it was; the
+ * module's restart policy brings it back when it stops, with back-off, until its restarts are used up.
+ */
 public class DeploymentIT extends OutpostTestSupport {
 
     private static final String VERSION = System.getProperty("outpost.version", "0.1.0-SNAPSHOT");
@@ -35,8 +45,16 @@ public class DeploymentIT extends OutpostTestSupport {
             + " \"status\": \"running\", \"restartPolicy\": \"always\", \"settings\": {\"location\":"
             + " \"mvn:org.outpost/heartbeat/" + VERSION + "\", \"pid\": \"org.outpost.samples.heartbeat\"}}";
 
+    @Override
+    protected Option[] extraOptions() {
+        // Restart back-off from 300 ms (IoT Edge's 10 s would make the restart test slow), at most 2 restarts.
+        return OptionUtils.combine(super.extraOptions(),
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.backoff.ms", "300"),
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.max", "2"));
+    }
+
     @Test
-    public void aDeploymentInstallsAModuleAndAFailingOneRollsBackToIt() throws Exception {
+    public void aDeploymentInstallsAModuleKeepsItRunningAndAFailingOneRollsBack() throws Exception {
         String good = manifest(HEARTBEAT, ", \"heartbeat\": {\"properties.desired\": {\"interval.ms\": 250}}");
 
         DeploymentResult plan = deployer.deploy(good, true);
@@ -86,5 +104,27 @@ public class DeploymentIT extends OutpostTestSupport {
         assertThat(again.code()).isEqualTo(200);
         assertThat(again.steps()).extracting(DeploymentResult.PlannedStep::action).containsOnly("keep");
         assertThat(runtime.module("heartbeat").orElseThrow().bundleId()).isEqualTo(heartbeatBundle);
+
+        // Restart policy "always", back-off from 300 ms, at most 2 restarts (see extraOptions).
+        Bundle bundle = bundleContext.getBundle(runtime.module("heartbeat").orElseThrow().bundleId());
+
+        // Something stops it: the supervisor starts it again after its back-off.
+        bundle.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployer.status().modules().get("heartbeat")
+                .restartCount() == 1 && bundle.getState() == Bundle.ACTIVE);
+        assertThat(deployer.status().modules().get("heartbeat").lastRestartTimeUtc()).isNotNull();
+
+        bundle.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployer.status().modules().get("heartbeat")
+                .restartCount() == 2 && bundle.getState() == Bundle.ACTIVE);
+
+        // Its two restarts are used up: the next time it stays down and is reported failed.
+        bundle.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployer.status().modules().get("heartbeat")
+                .runtimeStatus().equals("failed"));
+        assertThat(deployer.status().modules().get("heartbeat").statusDescription()).contains("given up after 2"
+                + " restarts");
+        assertThat(bundle.getState()).isEqualTo(Bundle.RESOLVED);
+        assertThat(shell("edge:status")).containsPattern("heartbeat\\s*\\|.*\\|\\s*failed\\s*\\|");
     }
 }

@@ -28,11 +28,13 @@ public record DeploymentStatus(Outcome lastDesiredStatus, Map<String, ModuleStat
      * @param type bundle, feature, container
      * @param version the manifest's version label
      * @param status the desired status: running or stopped
-     * @param runtimeStatus unknown, running, stopped, failed
+     * @param runtimeStatus unknown, backoff (waiting to be restarted), running, stopped, failed (not restarted)
      * @param statusDescription why it is not running, or empty
-     * @param lastStartTimeUtc when it was last started by a deployment, or {@code null}
+     * @param lastStartTimeUtc when it was last started, or {@code null}
+     * @param restartCount restarts by its restart policy since it last ran for the reset period
+     * @param lastRestartTimeUtc when its restart policy last restarted it, or {@code null}
      */
     public record ModuleStatus(String type, String version, String status, String runtimeStatus,
-            String statusDescription, Instant lastStartTimeUtc) {
+            String statusDescription, Instant lastStartTimeUtc, int restartCount, Instant lastRestartTimeUtc) {
     }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +40,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -88,6 +92,18 @@ public final class DeploymentService implements Deployer {
         @AttributeDefinition(description = "Seconds a changed module has to reach running before the deployment is"
                 + " rolled back.")
         int probation_seconds() default 20;
+
+        @AttributeDefinition(description = "Wait before the first restart (ms); it doubles per restart.")
+        long restart_backoff_ms() default 10_000;
+
+        @AttributeDefinition(description = "Longest wait before a restart (ms).")
+        long restart_backoff_max_ms() default 300_000;
+
+        @AttributeDefinition(description = "Restarts after which a module is given up (failed).")
+        int restart_max() default 20;
+
+        @AttributeDefinition(description = "Minutes of running after which the restart count is reset.")
+        int restart_reset_minutes() default 10;
     }
 
     static final String PID = "org.outpost.deployment";
@@ -105,6 +121,14 @@ public final class DeploymentService implements Deployer {
     private volatile FeaturesService features;
     private volatile DeploymentManifest current;
     private volatile DeploymentStatus.Outcome lastOutcome = new DeploymentStatus.Outcome(200, "");
+    private final Config config;
+    private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
+    private final Map<String, String> supervised = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outpost-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -121,6 +145,71 @@ public final class DeploymentService implements Deployer {
         this.probation = Duration.ofSeconds(Math.max(1, config.probation_seconds()));
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
         this.current = loadCurrent();
+        this.config = config;
+        supervisor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        supervisor.shutdownNow();
+    }
+
+    /** Keeps deployed modules running as their restart policies say. */
+    private synchronized void supervise() {
+        Instant now = Instant.now();
+        for (ModuleSpec spec : current.modules().values()) {
+            if (spec.status() != DesiredStatus.RUNNING) {
+                supervised.remove(spec.name());
+                continue;
+            }
+            RestartClock clock = clocks.computeIfAbsent(spec.name(), n -> new RestartClock(spec.restartPolicy(),
+                    Duration.ofMillis(config.restart_backoff_ms()), Duration.ofMillis(config.restart_backoff_max_ms()),
+                    config.restart_max(), Duration.ofMinutes(config.restart_reset_minutes())));
+            ModuleInfo info = moduleInfo(spec);
+            if (info == null || info.state() == ModuleState.UNKNOWN) {
+                continue;
+            }
+            if (info.state() == ModuleState.RUNNING) {
+                clock.running(now);
+                supervised.remove(spec.name());
+                continue;
+            }
+            RestartClock.Down why = info.state() == ModuleState.FAILED ? RestartClock.Down.FAILED
+                    : RestartClock.Down.STOPPED;
+            switch (clock.down(why, now)) {
+                case BACKOFF -> supervised.put(spec.name(), "backoff");
+                case GIVE_UP -> supervised.put(spec.name(), "failed");
+                case RESTART -> {
+                    clock.restarted(now);
+                    LOG.warn("Restarting module {} ({} restart {} of {}, policy {}): it was {}", spec.name(),
+                            why.name().toLowerCase(java.util.Locale.ROOT), clock.restarts(), config.restart_max(),
+                            spec.restartPolicy().text(), info.reason().isEmpty() ? info.state() : info.reason());
+                    try {
+                        restart(spec);
+                    } catch (Exception e) {
+                        LOG.warn("Restarting module {} failed: {}", spec.name(), e.toString());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void restart(ModuleSpec spec) throws Exception {
+        if (spec.type() != ModuleType.BUNDLE) {
+            throw new IllegalStateException("only bundle modules are restarted yet");
+        }
+        Bundle b = context.getBundle(spec.location());
+        if (b == null) {
+            install(spec);
+            return;
+        }
+        if (b.getState() == Bundle.ACTIVE) {
+            b.stop();
+        }
+        b.start();
+        lastStart.put(spec.name(), Instant.now());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -179,6 +268,11 @@ public final class DeploymentService implements Deployer {
             }
             apply(next, plan, undo);
             persist(manifestJson);
+            // Changed modules start their restart statistics afresh.
+            plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> {
+                clocks.remove(st.module());
+                supervised.remove(st.module());
+            });
             current = next;
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
@@ -446,10 +540,18 @@ public final class DeploymentService implements Deployer {
         Map<String, DeploymentStatus.ModuleStatus> modules = new LinkedHashMap<>();
         for (ModuleSpec spec : current.modules().values()) {
             ModuleInfo info = moduleInfo(spec);
+            RestartClock clock = clocks.get(spec.name());
+            String runtimeStatus = supervised.getOrDefault(spec.name(),
+                    info == null ? "unknown" : info.state().name().toLowerCase(java.util.Locale.ROOT));
+            String description = info == null ? "" : info.reason();
+            if (runtimeStatus.equals("failed") && clock != null && clock.givenUp()) {
+                description = "given up after " + clock.restarts() + " restarts" + (description.isEmpty() ? ""
+                        : "; " + description);
+            }
             modules.put(spec.name(), new DeploymentStatus.ModuleStatus(spec.declaredType(), spec.version(),
-                    spec.status().name().toLowerCase(java.util.Locale.ROOT),
-                    info == null ? "unknown" : info.state().name().toLowerCase(java.util.Locale.ROOT),
-                    info == null ? "" : info.reason(), lastStart.get(spec.name())));
+                    spec.status().name().toLowerCase(java.util.Locale.ROOT), runtimeStatus, description,
+                    lastStart.get(spec.name()), clock == null ? 0 : clock.restarts(),
+                    clock == null ? null : clock.lastRestart()));
         }
         return new DeploymentStatus(lastOutcome, modules);
     }

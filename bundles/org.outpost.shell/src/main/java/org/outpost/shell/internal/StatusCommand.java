@@ -40,9 +40,12 @@ public class StatusCommand implements Action {
         table.column("Desired");
         table.column("Runtime");
         table.column("Last start");
+        table.column("Restarts").alignRight();
+        table.column("Last restart");
         table.column("Reason");
         s.modules().forEach((name, m) -> table.addRow().addContent(name, m.type(), m.version(), m.status(),
                 m.runtimeStatus(), m.lastStartTimeUtc() == null ? "-" : m.lastStartTimeUtc().toString(),
+                m.restartCount(), m.lastRestartTimeUtc() == null ? "-" : m.lastRestartTimeUtc().toString(),
                 m.statusDescription()));
         table.emptyTableText("No deployed modules: deploy a manifest with edge:deploy <file>");
         table.print(System.out);
