@@ -73,6 +73,8 @@ public class DeploymentIT extends OutpostTestSupport {
         assertThat(shell("edge:status")).contains("Last deployment: 200").containsPattern(
                 "heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*1.0\\s*\\|\\s*running\\s*\\|\\s*running");
         long heartbeatBundle = runtime.module("heartbeat").orElseThrow().bundleId();
+        assertThat(shell("edge:list")).containsPattern("heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*deployment\\s*\\|\\s*running")
+                .containsPattern("simulated-temperature-sensor\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged");
 
         // A second module whose bundle declares another module id: the step fails, everything is rolled back.
         String failing = manifest(HEARTBEAT + ", \"loader\": {\"type\": \"bundle\", \"settings\": {\"location\":"

@@ -42,7 +42,7 @@ public class HotDeployIT extends OutpostTestSupport {
                     }));
             await().atMost(Duration.ofSeconds(60)).until(() -> sub.from("heartbeat").size() >= 3);
             assertThat(sub.from("heartbeat").get(0).body()).isEqualTo("{\"beat\":1}");
-            assertThat(shell("edge:list")).containsPattern("heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*running");
+            assertThat(shell("edge:list")).containsPattern("heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*running");
 
             Files.delete(jar);
             await().atMost(Duration.ofSeconds(60)).until(() -> runtime.module("heartbeat").isEmpty());
@@ -77,7 +77,7 @@ public class HotDeployIT extends OutpostTestSupport {
                         assertThat(m.reason()).startsWith("component throwing failed to activate:")
                                 .contains("sensor hardware not found on /dev/ttyUSB7");
                     }));
-            assertThat(shell("edge:list")).containsPattern("throwing\\s*\\|\\s*bundle\\s*\\|\\s*failed");
+            assertThat(shell("edge:list")).containsPattern("throwing\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*failed");
             assertThat(runtime.module("temperature-filter").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
         } finally {
             Files.delete(jar);
@@ -112,7 +112,7 @@ public class HotDeployIT extends OutpostTestSupport {
                         assertThat(broken.reason())
                                 .isEqualTo("does not resolve: missing package com.example.does.not.exist");
                     }));
-            assertThat(shell("edge:list")).containsPattern("broken\\s*\\|\\s*bundle\\s*\\|\\s*failed")
+            assertThat(shell("edge:list")).containsPattern("broken\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*failed")
                     .contains("missing package com.example");
             assertThat(runtime.module("temperature-filter").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
         } finally {

@@ -50,6 +50,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleOwner;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
@@ -72,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * running. Any failure undoes the steps taken, newest first, so the last good deployment is back, and is reported
  * as 500 with the reason. A good deployment is kept in {@code ${karaf.data}/outpost/deployment/current.json}.
  */
-@Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true)
+@Component(service = {Deployer.class, ModuleOwner.class}, configurationPid = DeploymentService.PID, immediate = true)
 @Designate(ocd = DeploymentService.Config.class)
-public final class DeploymentService implements Deployer {
+public final class DeploymentService implements Deployer, ModuleOwner {
 
     @ObjectClassDefinition(name = "Outpost deployment", description = "Applies IoT Edge deployment manifests.")
     public @interface Config {
@@ -533,6 +534,11 @@ public final class DeploymentService implements Deployer {
                 LOG.error("Rollback step '{}' failed: {}", u.what(), e.toString());
             }
         }
+    }
+
+    @Override
+    public boolean manages(String module) {
+        return current.modules().containsKey(module);
     }
 
     @Override

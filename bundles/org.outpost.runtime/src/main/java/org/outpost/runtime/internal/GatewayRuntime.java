@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -27,6 +28,7 @@ import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.SendException;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleOwner;
 import org.outpost.api.runtime.ModuleState;
 
 /**
@@ -42,6 +44,20 @@ public final class GatewayRuntime implements EdgeRuntime {
     private final ServiceComponentRuntime scr;
     private final BundleTracker<String> modules;
     private volatile BundleService bundleService;
+
+    private volatile ModuleOwner owner;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindOwner(ModuleOwner owner) {
+        this.owner = owner;
+    }
+
+    void unbindOwner(ModuleOwner owner) {
+        if (this.owner == owner) {
+            this.owner = null;
+        }
+    }
 
     @Activate
     public GatewayRuntime(BundleContext context, @Reference Ingress ingress, @Reference ModuleCounters counters,
@@ -115,8 +131,9 @@ public final class GatewayRuntime implements EdgeRuntime {
             }
             default -> state = ModuleState.UNKNOWN;
         }
-        return new ModuleInfo(name, "bundle", state, bundle.getBundleId(), bundle.getVersion().toString(), false,
-                counters.sentBy(name), counters.receivedBy(name), reason);
+        ModuleOwner owner = this.owner;
+        return new ModuleInfo(name, "bundle", state, bundle.getBundleId(), bundle.getVersion().toString(),
+                owner != null && owner.manages(name), counters.sentBy(name), counters.receivedBy(name), reason);
     }
 
     private String diagnostics(Bundle bundle) {

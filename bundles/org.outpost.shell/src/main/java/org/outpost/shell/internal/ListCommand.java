@@ -36,6 +36,7 @@ public class ListCommand implements Action {
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("Type");
+        table.column("Managed");
         table.column("State");
         table.column("Bundle").alignRight();
         table.column("Version");
@@ -43,7 +44,8 @@ public class ListCommand implements Action {
         table.column("Received").alignRight();
         table.column("Reason").maxSize(80);
         for (ModuleInfo m : modules) {
-            table.addRow().addContent(m.name(), m.type(), m.state().label(), m.bundleId() < 0 ? "-" : m.bundleId(),
+            table.addRow().addContent(m.name(), m.type(), m.managed() ? "deployment" : "unmanaged", m.state().label(),
+                    m.bundleId() < 0 ? "-" : m.bundleId(),
                     m.version(), m.sent(), m.received(), m.reason());
         }
         table.emptyTableText("No modules. Drop a module bundle into deploy/ to start one.");

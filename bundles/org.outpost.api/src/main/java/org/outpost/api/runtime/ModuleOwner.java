@@ -1,0 +1,17 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.api.runtime;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Whoever manages modules (the deployment service) says which are its own; the others, e.g. bundles dropped into
+ * {@code deploy/} by hand, show as unmanaged.
+ */
+@ConsumerType
+public interface ModuleOwner {
+
+    /** @return whether {@code module} is part of the current deployment */
+    boolean manages(String module);
+}
