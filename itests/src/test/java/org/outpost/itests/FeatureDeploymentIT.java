@@ -4,9 +4,11 @@
 package org.outpost.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.inject.Inject;
 
@@ -47,5 +49,13 @@ public class FeatureDeploymentIT extends OutpostTestSupport {
         assertThat(runtime.module("heartbeat").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
         assertThat(shell("feature:list -i")).contains("acme-beat");
         assertThat(deployer.status().modules().get("heartbeat").type()).isEqualTo("feature");
+
+        // A local, offline deployment: the manifest in etc/deployment.json is applied when it changes.
+        Files.writeString(Path.of(System.getProperty("karaf.etc"), "deployment.json"),
+                feature.replace("FEATURE", "acme-beat").replace("\"version\": \"1.0.0\"", "\"version\": \"1.0.1\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "1.0.1".equals(deployer.status().modules()
+                .get("heartbeat").version()));
+        assertThat(deployer.status().lastDesiredStatus().code()).isEqualTo(200);
+        assertThat(runtime.module("heartbeat").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
     }
 }

@@ -6,7 +6,7 @@
  * instead of failing the component, so that it can keep its last good configuration.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.outpost.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -47,6 +47,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.config.WatchedFile;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
@@ -105,6 +106,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
         @AttributeDefinition(description = "Minutes of running after which the restart count is reset.")
         int restart_reset_minutes() default 10;
+
+        @AttributeDefinition(description = "A deployment manifest in ${karaf.etc}, applied when it changes (local,"
+                + " offline deployments); empty for none.")
+        String deployment_file() default "deployment.json";
     }
 
     static final String PID = "org.outpost.deployment";
@@ -124,6 +129,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private volatile DeploymentStatus.Outcome lastOutcome = new DeploymentStatus.Outcome(200, "");
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
+    private final WatchedFile deploymentFile;
     private final Map<String, String> supervised = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "outpost-supervisor");
@@ -148,11 +154,40 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.current = loadCurrent();
         this.config = config;
         supervisor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
+        String etc = Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc");
+        this.deploymentFile = config.deployment_file().isBlank() ? null
+                : new WatchedFile(Path.of(etc).resolve(config.deployment_file()), this::deploymentFileChanged);
+        if (deploymentFile != null && Files.exists(deploymentFile.path())) {
+            // Dropped in before this start: applied unless it is the deployment already running.
+            supervisor.execute(() -> {
+                try {
+                    String content = Files.readString(deploymentFile.path());
+                    String running = Files.exists(stateFile) ? Files.readString(stateFile) : null;
+                    if (!content.equals(running)) {
+                        deploymentFileChanged(content);
+                    }
+                } catch (IOException e) {
+                    LOG.error("Cannot read {}: {}", deploymentFile.path(), e.getMessage());
+                }
+            });
+        }
     }
 
     @Deactivate
     void deactivate() {
+        if (deploymentFile != null) {
+            deploymentFile.close();
+        }
         supervisor.shutdownNow();
+    }
+
+    private void deploymentFileChanged(String content) {
+        DeploymentResult r = deploy(content, false);
+        if (r.code() == 200) {
+            LOG.info("Applied {}: {}", deploymentFile.path(), r.steps());
+        } else {
+            LOG.error("{} not applied: {}", deploymentFile.path(), r.description());
+        }
     }
 
     /** Keeps deployed modules running as their restart policies say. */

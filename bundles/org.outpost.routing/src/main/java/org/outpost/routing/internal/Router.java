@@ -50,6 +50,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.config.WatchedFile;
 import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.api.module.SendException;
@@ -135,7 +136,7 @@ public final class Router extends RouteBuilder implements Routing {
     private final List<AutoCloseable> measured = new ArrayList<>();
     private final CountDownLatch configured = new CountDownLatch(1);
     private volatile AsyncProducer ingress;
-    private final EdgeHubFile routesFile;
+    private final WatchedFile routesFile;
     private volatile String lastRejection;
 
     @Activate
@@ -148,7 +149,7 @@ public final class Router extends RouteBuilder implements Routing {
         apply(properties);
         String etc = System.getProperty("karaf.etc", "etc");
         this.routesFile = config.routes_file().isBlank() ? null
-                : new EdgeHubFile(Path.of(etc).resolve(config.routes_file()), this::routesFileChanged);
+                : new WatchedFile(Path.of(etc).resolve(config.routes_file()), this::routesFileChanged);
         if (routesFile != null && Files.exists(routesFile.path())) {
             // The file is where operators keep the routes: at start it wins over what the configuration last held.
             routesFileChanged(Files.readString(routesFile.path()));

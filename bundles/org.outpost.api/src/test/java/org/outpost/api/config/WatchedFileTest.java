@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.routing.internal;
+package org.outpost.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EdgeHubFileTest {
+class WatchedFileTest {
 
     @TempDir
     Path dir;
@@ -27,7 +27,7 @@ class EdgeHubFileTest {
         Path file = dir.resolve("edgehub.json");
         Files.writeString(file, "{\"routes\": {}}");
         List<String> changes = new CopyOnWriteArrayList<>();
-        try (EdgeHubFile watched = new EdgeHubFile(file, changes::add)) {
+        try (WatchedFile watched = new WatchedFile(file, changes::add)) {
             watched.write("{\"routes\": {\"a\": \"FROM /messages/* INTO $upstream\"}}");
             Files.writeString(file, "{\"routes\": {\"b\": \"FROM /messages/* INTO $upstream\"}}");
             Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
@@ -41,7 +41,7 @@ class EdgeHubFileTest {
     void aFileThatAppearsLaterIsReported() throws Exception {
         Path file = dir.resolve("edgehub.json");
         List<String> changes = new CopyOnWriteArrayList<>();
-        try (EdgeHubFile watched = new EdgeHubFile(file, changes::add)) {
+        try (WatchedFile watched = new WatchedFile(file, changes::add)) {
             Files.writeString(file, "{}");
             await().atMost(Duration.ofSeconds(10)).until(() -> changes.equals(List.of("{}")));
         }

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.routing.internal;
+package org.outpost.api.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +15,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The routes file, {@code etc/edgehub.json}: an IoT Edge {@code $edgeHub} section (or a whole manifest) that the router
- * applies when it changes. Polled every two seconds: file-system events are not reliable on every file system a
- * gateway runs on, and a stat every two seconds costs nothing.
+ * A file in {@code etc/} that operators edit and a component applies when it changes, such as the routes
+ * ({@code etc/edgehub.json}) or a local deployment ({@code etc/deployment.json}). Polled every two seconds: file-system
+ * events are not reliable on every file system a gateway runs on, and a stat every two seconds costs nothing.
  */
-final class EdgeHubFile implements AutoCloseable {
+public final class WatchedFile implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EdgeHubFile.class);
+    private static final System.Logger LOG = System.getLogger(WatchedFile.class.getName());
     private static final long POLL_SECONDS = 2;
 
     private record Seen(long modified, long size) {
@@ -33,30 +31,33 @@ final class EdgeHubFile implements AutoCloseable {
 
     private final Path file;
     private final Consumer<String> onChange;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outpost-routes-file");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService poller;
     private Seen seen;
 
     /**
      * @param file the file
-     * @param onChange told the file's content whenever it changes (not for its content when watching starts)
+     * @param onChange told the file's content whenever it changes (not for its content when watching starts); it
+     *            reports its own errors
      */
-    EdgeHubFile(Path file, Consumer<String> onChange) {
+    public WatchedFile(Path file, Consumer<String> onChange) {
         this.file = file;
         this.onChange = onChange;
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outpost-watch-" + file.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
         this.seen = stat();
         poller.scheduleWithFixedDelay(this::poll, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
     }
 
-    Path path() {
+    /** @return the file */
+    public Path path() {
         return file;
     }
 
     /** Writes new content (atomically), without telling {@code onChange} about it. */
-    synchronized void write(String content) throws IOException {
+    public synchronized void write(String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -72,8 +73,11 @@ final class EdgeHubFile implements AutoCloseable {
         seen = now;
         try {
             onChange.accept(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            LOG.error("{}: {}", file, e.getMessage());
+        } catch (IOException e) {
+            seen = null; // read it again at the next poll
+            LOG.log(System.Logger.Level.WARNING, "Cannot read " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, file + ": " + e.getMessage(), e);
         }
     }
 
