@@ -25,8 +25,8 @@ public class TelemetryIT extends OutpostTestSupport {
 
         String list = shell("edge:list");
         assertThat(list).contains("Name", "State", "Sent", "Received")
-                .containsPattern("simulated-temperature-sensor\\s*\\|\\s*bundle\\s*\\|\\s*running")
-                .containsPattern("temperature-filter\\s*\\|\\s*bundle\\s*\\|\\s*running");
+                .containsPattern("simulated-temperature-sensor\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*running")
+                .containsPattern("temperature-filter\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*running");
         assertThat(shell("edge:list --json")).contains("\"name\" : \"temperature-filter\"", "\"state\" : \"RUNNING\"");
     }
 

@@ -21,4 +21,12 @@ public interface Deployer {
 
     /** @return the outcome of the last deployment and the state of every deployed module */
     DeploymentStatus status();
+
+    /**
+     * Restarts a module, deployed or not: its bundle is stopped and started again.
+     *
+     * @throws IllegalArgumentException if there is no such module
+     * @throws Exception if it does not start, saying why
+     */
+    void restart(String module) throws Exception;
 }

@@ -36,6 +36,7 @@ import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -49,6 +50,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.WatchedFile;
 import org.outpost.api.module.EdgeModule;
+import org.outpost.api.module.HealthCheck;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleOwner;
@@ -110,6 +112,9 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         @AttributeDefinition(description = "A deployment manifest in ${karaf.etc}, applied when it changes (local,"
                 + " offline deployments); empty for none.")
         String deployment_file() default "deployment.json";
+
+        @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck.")
+        int health_interval_seconds() default 5;
     }
 
     static final String PID = "org.outpost.deployment";
@@ -130,6 +135,13 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
+    private final Map<String, Instant> lastHealthCheck = new ConcurrentHashMap<>();
+    private final Map<String, String> unhealthy = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService healthChecks = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "outpost-health-check");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, String> supervised = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "outpost-supervisor");
@@ -179,6 +191,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             deploymentFile.close();
         }
         supervisor.shutdownNow();
+        healthChecks.shutdownNow();
     }
 
     private void deploymentFileChanged(String content) {
@@ -205,21 +218,32 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             if (info == null || info.state() == ModuleState.UNKNOWN) {
                 continue;
             }
+            RestartClock.Down why;
             if (info.state() == ModuleState.RUNNING) {
-                clock.running(now);
-                supervised.remove(spec.name());
-                continue;
+                if (!unhealthy(spec, info, now)) {
+                    clock.running(now);
+                    supervised.remove(spec.name());
+                    continue;
+                }
+                why = RestartClock.Down.UNHEALTHY;
+            } else {
+                unhealthy.remove(spec.name());
+                why = info.state() == ModuleState.FAILED ? RestartClock.Down.FAILED : RestartClock.Down.STOPPED;
             }
-            RestartClock.Down why = info.state() == ModuleState.FAILED ? RestartClock.Down.FAILED
-                    : RestartClock.Down.STOPPED;
             switch (clock.down(why, now)) {
-                case BACKOFF -> supervised.put(spec.name(), "backoff");
-                case GIVE_UP -> supervised.put(spec.name(), "failed");
+                case BACKOFF -> supervised.put(spec.name(), why == RestartClock.Down.UNHEALTHY ? "unhealthy"
+                        : "backoff");
+                case GIVE_UP -> supervised.put(spec.name(), clock.givenUp() ? "failed"
+                        : why == RestartClock.Down.UNHEALTHY ? "unhealthy" : "failed");
                 case RESTART -> {
                     clock.restarted(now);
                     LOG.warn("Restarting module {} ({} restart {} of {}, policy {}): it was {}", spec.name(),
                             why.name().toLowerCase(java.util.Locale.ROOT), clock.restarts(), config.restart_max(),
-                            spec.restartPolicy().text(), info.reason().isEmpty() ? info.state() : info.reason());
+                            spec.restartPolicy().text(), why == RestartClock.Down.UNHEALTHY
+                                    ? "unhealthy: " + unhealthy.get(spec.name())
+                                    : info.reason().isEmpty() ? info.state() : info.reason());
+                    unhealthy.remove(spec.name());
+                    lastHealthCheck.put(spec.name(), now);
                     try {
                         restart(spec);
                     } catch (Exception e) {
@@ -230,6 +254,55 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 }
             }
         }
+    }
+
+    /**
+     * Asks the module's health checks when they are due; between checks the last answer stands.
+     *
+     * @return whether the module is unhealthy
+     */
+    private boolean unhealthy(ModuleSpec spec, ModuleInfo info, Instant now) {
+        Instant last = lastHealthCheck.get(spec.name());
+        if (last != null && now.isBefore(last.plusSeconds(Math.max(1, config.health_interval_seconds())))) {
+            return unhealthy.containsKey(spec.name());
+        }
+        lastHealthCheck.put(spec.name(), now);
+        Bundle bundle = context.getBundle(info.bundleId());
+        ServiceReference<?>[] services = bundle == null ? null : bundle.getRegisteredServices();
+        if (services == null) {
+            unhealthy.remove(spec.name());
+            return false;
+        }
+        for (ServiceReference<?> ref : services) {
+            Object classes = ref.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
+            if (!(classes instanceof String[] names) || !Arrays.asList(names).contains(HealthCheck.class.getName())) {
+                continue;
+            }
+            Object service = context.getService(ref);
+            try {
+                if (!(service instanceof HealthCheck check)) {
+                    continue;
+                }
+                HealthCheck.Health h;
+                try {
+                    h = healthChecks.submit(check::check).get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    h = HealthCheck.Health.unhealthy("its health check did not answer within 2 s");
+                } catch (Exception e) {
+                    h = HealthCheck.Health.unhealthy("its health check failed: " + e.getCause());
+                }
+                if (!h.healthy()) {
+                    if (unhealthy.put(spec.name(), h.reason()) == null) {
+                        LOG.warn("Module {} is unhealthy: {}", spec.name(), h.reason());
+                    }
+                    return true;
+                }
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+        unhealthy.remove(spec.name());
+        return false;
     }
 
     private void restart(ModuleSpec spec) throws Exception {
@@ -572,6 +645,22 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     @Override
+    public void restart(String module) throws Exception {
+        ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
+                + module + "' (see edge:list)"));
+        Bundle b = context.getBundle(info.bundleId());
+        if (b == null) {
+            throw new IllegalArgumentException("module '" + module + "' has no bundle installed");
+        }
+        LOG.info("Restarting module {} on request", module);
+        if (b.getState() == Bundle.ACTIVE) {
+            b.stop();
+        }
+        b.start();
+        lastStart.put(module, Instant.now());
+    }
+
+    @Override
     public boolean manages(String module) {
         return current.modules().containsKey(module);
     }
@@ -585,6 +674,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             String runtimeStatus = supervised.getOrDefault(spec.name(),
                     info == null ? "unknown" : info.state().name().toLowerCase(java.util.Locale.ROOT));
             String description = info == null ? "" : info.reason();
+            String sick = unhealthy.get(spec.name());
+            if (sick != null) {
+                description = "unhealthy: " + sick;
+            }
             if (runtimeStatus.equals("failed") && clock != null && clock.givenUp()) {
                 description = "given up after " + clock.restarts() + " restarts" + (description.isEmpty() ? ""
                         : "; " + description);

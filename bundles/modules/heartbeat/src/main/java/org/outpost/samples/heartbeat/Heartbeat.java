@@ -3,6 +3,8 @@
  */
 package org.outpost.samples.heartbeat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,17 +17,19 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.message.Message;
 import org.outpost.api.module.EdgeModule;
+import org.outpost.api.module.HealthCheck;
 import org.outpost.api.module.ModuleClient;
 import org.outpost.api.module.SendException;
 
 /**
  * Sends {@code {"beat": n}} to the output {@code beats} every {@code interval.ms} (PID
  * {@code org.outpost.samples.heartbeat}). A beat that the gateway did not store is sent again with the same number.
+ * Its health: unhealthy when no beat was stored for three intervals (at least two seconds).
  */
 @EdgeModule("heartbeat")
-@Component(configurationPid = "org.outpost.samples.heartbeat")
+@Component(configurationPid = "org.outpost.samples.heartbeat", service = HealthCheck.class, immediate = true)
 @Designate(ocd = Heartbeat.Config.class)
-public final class Heartbeat {
+public final class Heartbeat implements HealthCheck {
 
     @ObjectClassDefinition(name = "Heartbeat")
     public @interface Config {
@@ -39,10 +43,15 @@ public final class Heartbeat {
         return t;
     });
     private long beat = 1;
+    private final long intervalMs;
+    private final Instant started = Instant.now();
+    private volatile Instant lastStored;
+    private volatile String lastError = "";
 
     @Activate
     public Heartbeat(@Reference ModuleClient client, Config config) {
         this.client = client;
+        this.intervalMs = Math.max(1, config.interval_ms());
         timer.scheduleAtFixedRate(this::beat, 0, Math.max(1, config.interval_ms()), TimeUnit.MILLISECONDS);
     }
 
@@ -57,8 +66,19 @@ public final class Heartbeat {
             client.send("beats", Message.builder().json("{\"beat\":" + beat + "}")
                     .property("sequence", Long.toString(beat)).build());
             beat++;
+            lastStored = Instant.now();
         } catch (SendException e) {
             // Not stored: the same beat is tried again at the next tick.
+            lastError = e.getMessage();
         }
+    }
+
+    @Override
+    public Health check() {
+        Instant last = lastStored == null ? started : lastStored;
+        long silentMs = Duration.between(last, Instant.now()).toMillis();
+        return silentMs <= Math.max(3 * intervalMs, 2000) ? Health.HEALTHY
+                : Health.unhealthy("no beat stored for " + silentMs + " ms" + (lastError.isEmpty() ? ""
+                        : ": " + lastError));
     }
 }
