@@ -13,8 +13,9 @@ import java.util.List;
  * @param description what went wrong and where, or empty
  * @param steps the plan: one step per module, in the order applied
  * @param dryRun whether nothing was changed on purpose
+ * @param millis how long it took, from reading the manifest to every changed module running (or the rollback done)
  */
-public record DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun) {
+public record DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun, long millis) {
 
     public DeploymentResult {
         steps = List.copyOf(steps);

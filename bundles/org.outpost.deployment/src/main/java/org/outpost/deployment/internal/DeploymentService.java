@@ -347,6 +347,13 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Override
     public synchronized DeploymentResult deploy(String manifestJson, boolean dryRun) {
+        long t0 = System.nanoTime();
+        DeploymentResult r = deployTimed(manifestJson, dryRun);
+        return new DeploymentResult(r.code(), r.description(), r.steps(), r.dryRun(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private DeploymentResult deployTimed(String manifestJson, boolean dryRun) {
         DeploymentManifest next;
         try {
             next = parser.parse(manifestJson);
@@ -373,7 +380,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             }
             if (dryRun) {
                 rollBack(undo);
-                return new DeploymentResult(200, "", steps, true);
+                return new DeploymentResult(200, "", steps, true, 0);
             }
             apply(next, plan, undo);
             persist(manifestJson);
@@ -385,14 +392,14 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             current = next;
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
-            return new DeploymentResult(200, "", steps, false);
+            return new DeploymentResult(200, "", steps, false, 0);
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.error("Deployment failed, rolling back to the last good deployment: {}", reason);
             rollBack(undo);
             String description = "500 " + reason + "; rolled back to the last good deployment";
             lastOutcome = new DeploymentStatus.Outcome(500, description);
-            return new DeploymentResult(500, description, steps, false);
+            return new DeploymentResult(500, description, steps, false, 0);
         }
     }
 
@@ -400,7 +407,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         if (!dryRun) {
             lastOutcome = new DeploymentStatus.Outcome(code, description);
         }
-        return new DeploymentResult(code, description, List.of(), dryRun);
+        return new DeploymentResult(code, description, List.of(), dryRun, 0);
     }
 
     private static void checkSupported(DeploymentManifest m) throws ManifestException {

@@ -68,7 +68,7 @@ public class DeployCommand implements Action {
             throw new IllegalArgumentException("deployment refused: " + r.description());
         }
         System.out.println(dryRun ? "The manifest is valid; nothing was changed (--dry-run)."
-                : "Deployment applied (200).");
+                : "Deployment applied (200) in " + r.millis() + " ms.");
         return null;
     }
 }
