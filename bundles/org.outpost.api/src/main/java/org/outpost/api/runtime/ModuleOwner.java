@@ -14,4 +14,9 @@ public interface ModuleOwner {
 
     /** @return whether {@code module} is part of the current deployment */
     boolean manages(String module);
+
+    /** @return the modules it runs that are not bundles, such as container modules */
+    default java.util.List<ModuleInfo> ownModules() {
+        return java.util.List.of();
+    }
 }

@@ -3,6 +3,8 @@
  */
 package org.outpost.deployment.api;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -29,4 +31,12 @@ public interface Deployer {
      * @throws Exception if it does not start, saying why
      */
     void restart(String module) throws Exception;
+
+    /**
+     * @param module a module id
+     * @param tail how many of the newest lines
+     * @return its newest log lines: a container module's output, a bundle module's lines of the gateway log
+     * @throws IllegalArgumentException if there is no such module
+     */
+    List<String> logs(String module, int tail) throws java.io.IOException;
 }

@@ -33,8 +33,11 @@ public record DeploymentStatus(Outcome lastDesiredStatus, Map<String, ModuleStat
      * @param lastStartTimeUtc when it was last started, or {@code null}
      * @param restartCount restarts by its restart policy since it last ran for the reset period
      * @param lastRestartTimeUtc when its restart policy last restarted it, or {@code null}
+     * @param exitCode a container module's last exit code, or {@code null}
+     * @param lastExitTimeUtc when a container module's process last ended, or {@code null}
      */
     public record ModuleStatus(String type, String version, String status, String runtimeStatus,
-            String statusDescription, Instant lastStartTimeUtc, int restartCount, Instant lastRestartTimeUtc) {
+            String statusDescription, Instant lastStartTimeUtc, int restartCount, Instant lastRestartTimeUtc,
+            Integer exitCode, Instant lastExitTimeUtc) {
     }
 }

@@ -115,6 +115,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
         @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck.")
         int health_interval_seconds() default 5;
+
+        @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
+                + " found on the PATH.")
+        String[] container_engines() default {"podman", "docker"};
     }
 
     static final String PID = "org.outpost.deployment";
@@ -136,6 +140,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
     private final Map<String, Instant> lastHealthCheck = new ConcurrentHashMap<>();
+    private final Map<String, ProcessModule> processes = new ConcurrentHashMap<>();
+    private final Path containersDir;
     private final Map<String, String> unhealthy = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService healthChecks = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "outpost-health-check");
@@ -163,8 +169,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                         .replace("${karaf.data}", data))).toList(), List.of(config.allowed_maven_groups())));
         this.probation = Duration.ofSeconds(Math.max(1, config.probation_seconds()));
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
+        this.containersDir = Path.of(data, "outpost", "containers");
         this.current = loadCurrent();
         this.config = config;
+        // Processes do not outlive the gateway: the deployment's container modules start again with it.
+        supervisor.execute(this::startContainers);
         supervisor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
         String etc = Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc");
         this.deploymentFile = config.deployment_file().isBlank() ? null
@@ -192,6 +201,25 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         }
         supervisor.shutdownNow();
         healthChecks.shutdownNow();
+        for (ProcessModule p : processes.values()) {
+            try {
+                p.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void startContainers() {
+        for (ModuleSpec spec : current.modules().values()) {
+            if (spec.type() == ModuleType.CONTAINER && !processes.containsKey(spec.name())) {
+                try {
+                    install(spec);
+                } catch (Exception e) {
+                    LOG.error("Container module {} did not start: {}", spec.name(), e.getMessage());
+                }
+            }
+        }
     }
 
     private void deploymentFileChanged(String content) {
@@ -306,6 +334,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     private void restart(ModuleSpec spec) throws Exception {
+        if (spec.type() == ModuleType.CONTAINER) {
+            setRunning(spec, false);
+            setRunning(spec, true);
+            return;
+        }
         if (spec.type() != ModuleType.BUNDLE) {
             throw new IllegalStateException("only bundle modules are restarted yet");
         }
@@ -410,14 +443,52 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         return new DeploymentResult(code, description, List.of(), dryRun, 0);
     }
 
-    private static void checkSupported(DeploymentManifest m) throws ManifestException {
+    private void checkSupported(DeploymentManifest m) throws ManifestException {
         for (ModuleSpec spec : m.modules().values()) {
-            if (spec.type() == ModuleType.CONTAINER) {
+            if (spec.type() == ModuleType.CONTAINER && spec.command().isEmpty() && engine() == null) {
                 throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules."
-                        + spec.name() + ".type", "container modules (process and OCI wrappers) are not supported by"
-                        + " this gateway yet; deploy bundle or feature modules");
+                        + spec.name() + ".settings.image", "no container engine (" + String.join(" or ",
+                                config.container_engines()) + ") is installed on this gateway: install one, or run"
+                        + " the module as a process with settings.command");
             }
         }
+    }
+
+    /** @return the first container engine on the PATH, or null */
+    private String engine() {
+        String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
+        for (String name : config.container_engines()) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return the command line of a container module: its command, or its image run by the container engine */
+    private List<String> commandOf(ModuleSpec spec) {
+        if (!spec.command().isEmpty()) {
+            return spec.command();
+        }
+        List<String> c = new ArrayList<>(List.of(Objects.requireNonNull(engine(), "no container engine"), "run",
+                "--rm", "--name", "outpost-" + spec.name(), "--network", "host"));
+        containerEnv(spec).keySet().forEach(k -> {
+            c.add("-e");
+            c.add(k);
+        });
+        c.add(spec.image());
+        return c;
+    }
+
+    /** @return a container module's environment: its env, and who it is */
+    private Map<String, String> containerEnv(ModuleSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>(spec.env());
+        env.put("OUTPOST_MODULE_ID", spec.name());
+        env.put("OUTPOST_DEVICE_ID", runtime.deviceId());
+        return env;
     }
 
     /** Adds the deployment's feature repositories and checks that its features resolve, without installing them. */
@@ -530,7 +601,28 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     private ModuleInfo moduleInfo(ModuleSpec spec) {
+        if (spec.type() == ModuleType.CONTAINER) {
+            ProcessModule p = processes.get(spec.name());
+            return p == null ? null : containerInfo(spec, p);
+        }
         return runtime.module(spec.name()).orElse(null);
+    }
+
+    private static ModuleInfo containerInfo(ModuleSpec spec, ProcessModule p) {
+        return new ModuleInfo(spec.name(), "container", p.state(), -1, spec.version().isEmpty() ? "-"
+                : spec.version(), true, 0, 0, p.reason());
+    }
+
+    @Override
+    public List<ModuleInfo> ownModules() {
+        List<ModuleInfo> out = new ArrayList<>();
+        current.modules().values().stream().filter(m -> m.type() == ModuleType.CONTAINER).forEach(m -> {
+            ProcessModule p = processes.get(m.name());
+            if (p != null) {
+                out.add(containerInfo(m, p));
+            }
+        });
+        return out;
     }
 
     private void install(ModuleSpec spec) throws Exception {
@@ -554,6 +646,14 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             FeaturesService f = Objects.requireNonNull(features, "Karaf's feature service is not running");
             f.installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             lastStart.put(spec.name(), Instant.now());
+        } else {
+            ProcessModule p = new ProcessModule(spec.name(), commandOf(spec), containerEnv(spec),
+                    containersDir.resolve(spec.name()));
+            processes.put(spec.name(), p);
+            if (spec.status() == DesiredStatus.RUNNING) {
+                p.start();
+                lastStart.put(spec.name(), Instant.now());
+            }
         }
     }
 
@@ -569,10 +669,29 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 f.uninstallFeature(spec.feature(), spec.featureVersion() == null ? null : spec.featureVersion(),
                         EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             }
+        } else {
+            ProcessModule p = processes.remove(spec.name());
+            if (p != null) {
+                p.stop();
+            }
         }
     }
 
-    private void setRunning(ModuleSpec spec, boolean running) throws BundleException {
+    private void setRunning(ModuleSpec spec, boolean running) throws Exception {
+        if (spec.type() == ModuleType.CONTAINER) {
+            ProcessModule p = processes.get(spec.name());
+            if (p == null) {
+                install(spec);
+                p = processes.get(spec.name());
+            }
+            if (running) {
+                p.start();
+                lastStart.put(spec.name(), Instant.now());
+            } else {
+                p.stop();
+            }
+            return;
+        }
         if (spec.type() != ModuleType.BUNDLE) {
             throw new IllegalStateException("module " + spec.name() + ": only bundle modules can be stopped and"
                     + " started yet");
@@ -652,7 +771,33 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     @Override
+    public List<String> logs(String module, int tail) throws IOException {
+        ModuleSpec spec = current.modules().get(module);
+        List<String> lines;
+        if (spec != null && spec.type() == ModuleType.CONTAINER) {
+            ProcessModule p = processes.get(module);
+            lines = p == null || !Files.exists(p.log()) ? List.of() : Files.readAllLines(p.log());
+        } else {
+            ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
+                    + module + "' (see edge:list)"));
+            Bundle b = context.getBundle(info.bundleId());
+            Path log = Path.of(Objects.requireNonNullElse(context.getProperty("karaf.log"), "data/log"), "karaf.log");
+            // Karaf's log lines name the bundle as "| <id> - <symbolic name> - <version> |".
+            String marker = "| " + info.bundleId() + " - " + (b == null ? "" : b.getSymbolicName()) + " - ";
+            lines = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(marker)).toList()
+                    : List.of();
+        }
+        return lines.subList(Math.max(0, lines.size() - Math.max(1, tail)), lines.size());
+    }
+
+    @Override
     public void restart(String module) throws Exception {
+        ModuleSpec deployed = current.modules().get(module);
+        if (deployed != null && deployed.type() == ModuleType.CONTAINER) {
+            LOG.info("Restarting module {} on request", module);
+            restart(deployed);
+            return;
+        }
         ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
                 + module + "' (see edge:list)"));
         Bundle b = context.getBundle(info.bundleId());
@@ -689,10 +834,12 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 description = "given up after " + clock.restarts() + " restarts" + (description.isEmpty() ? ""
                         : "; " + description);
             }
+            ProcessModule p = processes.get(spec.name());
             modules.put(spec.name(), new DeploymentStatus.ModuleStatus(spec.declaredType(), spec.version(),
                     spec.status().name().toLowerCase(java.util.Locale.ROOT), runtimeStatus, description,
                     lastStart.get(spec.name()), clock == null ? 0 : clock.restarts(),
-                    clock == null ? null : clock.lastRestart()));
+                    clock == null ? null : clock.lastRestart(), p == null ? null : p.exitCode(),
+                    p == null ? null : p.lastExit()));
         }
         return new DeploymentStatus(lastOutcome, modules);
     }

@@ -98,9 +98,16 @@ public final class GatewayRuntime implements EdgeRuntime {
 
     @Override
     public List<ModuleInfo> modules() {
-        return modules.getTracked().entrySet().stream().filter(e -> e.getValue() != null)
-                .map(e -> info(e.getKey(), e.getValue())).sorted(Comparator.comparing(ModuleInfo::name))
-                .collect(Collectors.toList());
+        List<ModuleInfo> out = modules.getTracked().entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> info(e.getKey(), e.getValue())).collect(Collectors.toList());
+        ModuleOwner o = owner;
+        if (o != null) {
+            // Modules that are not bundles (containers); a bundle module of the same name wins.
+            o.ownModules().stream().filter(m -> out.stream().noneMatch(b -> b.name().equals(m.name())))
+                    .forEach(out::add);
+        }
+        out.sort(Comparator.comparing(ModuleInfo::name));
+        return out;
     }
 
     @Override

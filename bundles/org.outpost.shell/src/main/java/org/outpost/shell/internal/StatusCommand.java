@@ -42,11 +42,12 @@ public class StatusCommand implements Action {
         table.column("Last start");
         table.column("Restarts").alignRight();
         table.column("Last restart");
+        table.column("Exit").alignRight();
         table.column("Reason");
         s.modules().forEach((name, m) -> table.addRow().addContent(name, m.type(), m.version(), m.status(),
                 m.runtimeStatus(), m.lastStartTimeUtc() == null ? "-" : m.lastStartTimeUtc().toString(),
                 m.restartCount(), m.lastRestartTimeUtc() == null ? "-" : m.lastRestartTimeUtc().toString(),
-                m.statusDescription()));
+                m.exitCode() == null ? "-" : m.exitCode(), m.statusDescription()));
         table.emptyTableText("No deployed modules: deploy a manifest with edge:deploy <file>");
         table.print(System.out);
         return null;

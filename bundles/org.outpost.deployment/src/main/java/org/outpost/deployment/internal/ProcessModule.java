@@ -1,0 +1,122 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.outpost.api.runtime.ModuleState;
+
+/**
+ * A container module's process: started with its command line, environment and its own working directory; its output
+ * (stdout and stderr) appended to {@code output.log} there. Stopping asks it to end (SIGTERM) and kills it (SIGKILL)
+ * after ten seconds.
+ */
+final class ProcessModule {
+
+    private static final long STOP_GRACE_SECONDS = 10;
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path directory;
+    private Process process;
+    private boolean stoppedOnPurpose = true;
+    private Integer exitCode;
+    private Instant lastExit;
+    private Instant lastStart;
+
+    ProcessModule(String name, List<String> command, Map<String, String> env, Path directory) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
+        this.directory = directory;
+    }
+
+    synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        Files.createDirectories(directory);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        pb.environment().putAll(env);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            exitCode = null;
+            lastExit = Instant.now();
+            stoppedOnPurpose = false;
+            throw new IOException("module " + name + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        stoppedOnPurpose = false;
+        exitCode = null;
+        lastStart = Instant.now();
+    }
+
+    synchronized void stop() throws InterruptedException {
+        stoppedOnPurpose = true;
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** @return running; stopped (on purpose, or it ended with exit code 0); failed (it ended otherwise) */
+    synchronized ModuleState state() {
+        if (process != null && process.isAlive()) {
+            return ModuleState.RUNNING;
+        }
+        if (process != null && exitCode == null) {
+            exitCode = process.exitValue();
+            lastExit = Instant.now();
+        }
+        if (stoppedOnPurpose) {
+            return ModuleState.STOPPED;
+        }
+        return exitCode != null && exitCode == 0 ? ModuleState.STOPPED : ModuleState.FAILED;
+    }
+
+    synchronized String reason() {
+        ModuleState s = state();
+        if (s == ModuleState.RUNNING || stoppedOnPurpose) {
+            return "";
+        }
+        return exitCode == null ? "did not start (see " + log() + ")" : "exited with code " + exitCode + " (output: "
+                + log() + ")";
+    }
+
+    synchronized Integer exitCode() {
+        state();
+        return exitCode;
+    }
+
+    synchronized Instant lastExit() {
+        state();
+        return lastExit;
+    }
+
+    synchronized Instant lastStart() {
+        return lastStart;
+    }
+
+    /** @return the process id, or -1 when it does not run (for tests and diagnostics) */
+    synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
+    Path log() {
+        return directory.resolve("output.log");
+    }
+}
