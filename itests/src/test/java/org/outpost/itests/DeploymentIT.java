@@ -57,6 +57,9 @@ public class DeploymentIT extends OutpostTestSupport {
     public void aDeploymentInstallsAModuleKeepsItRunningAndAFailingOneRollsBack() throws Exception {
         String good = manifest(HEARTBEAT, ", \"heartbeat\": {\"properties.desired\": {\"interval.ms\": 250}}");
 
+        assertThat(shell("edge:status")).contains("Last deployment: none yet");
+        assertThat(shell("edge:check")).containsPattern("deployment\\s*\\|\\s*ok\\s*\\|\\s*no deployment yet");
+
         DeploymentResult plan = deployer.deploy(good, true);
         assertThat(plan.code()).isEqualTo(200);
         assertThat(plan.steps()).extracting(DeploymentResult.PlannedStep::action, DeploymentResult.PlannedStep::module)

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The deployment status in the IoT Edge reported-properties shape.
  *
- * @param lastDesiredStatus the outcome of the last deployment: code and description
+ * @param lastDesiredStatus the outcome of the last deployment: code and description; {@code null} before the first
  * @param modules each deployed module's status
  */
 public record DeploymentStatus(Outcome lastDesiredStatus, Map<String, ModuleStatus> modules) {

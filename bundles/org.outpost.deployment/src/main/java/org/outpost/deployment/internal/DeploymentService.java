@@ -134,7 +134,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final Map<String, Instant> lastStart = new ConcurrentHashMap<>();
     private volatile FeaturesService features;
     private volatile DeploymentManifest current;
-    private volatile DeploymentStatus.Outcome lastOutcome = new DeploymentStatus.Outcome(200, "");
+    /** Null until this gateway has had a deployment. */
+    private volatile DeploymentStatus.Outcome lastOutcome;
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
@@ -170,6 +171,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
         this.containersDir = Path.of(data, "outpost", "containers");
         this.current = loadCurrent();
+        this.lastOutcome = Files.exists(stateFile) ? new DeploymentStatus.Outcome(200, "") : null;
         this.config = config;
         // Processes do not outlive the gateway: the deployment's container modules start again with it.
         supervisor.execute(this::startContainers);

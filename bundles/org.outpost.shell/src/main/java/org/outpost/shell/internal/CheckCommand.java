@@ -80,8 +80,10 @@ public class CheckCommand implements Action {
                         ? "" : ": " + m.statusDescription()));
             }
         });
-        checks.add(status.lastDesiredStatus().code() != 200 ? new Check("deployment", "fail",
-                status.lastDesiredStatus().description())
+        checks.add(status.lastDesiredStatus() == null ? new Check("deployment", "ok", "no deployment yet; modules"
+                + " in deploy/ run unmanaged")
+                : status.lastDesiredStatus().code() != 200 ? new Check("deployment", "fail",
+                        status.lastDesiredStatus().description())
                 : wrong.isEmpty() ? new Check("deployment", "ok", status.modules().size() + " modules in their"
                         + " desired state")
                         : new Check("deployment", "warn", wrong + "; see edge:status and edge:list"));

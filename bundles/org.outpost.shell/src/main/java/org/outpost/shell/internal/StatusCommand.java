@@ -31,8 +31,9 @@ public class StatusCommand implements Action {
             System.out.println(Json.write(s));
             return null;
         }
-        System.out.println("Last deployment: " + s.lastDesiredStatus().code()
-                + (s.lastDesiredStatus().description().isEmpty() ? "" : " " + s.lastDesiredStatus().description()));
+        System.out.println("Last deployment: " + (s.lastDesiredStatus() == null ? "none yet"
+                : s.lastDesiredStatus().code() + (s.lastDesiredStatus().description().isEmpty() ? ""
+                        : " " + s.lastDesiredStatus().description())));
         ShellTable table = new ShellTable();
         table.column("Module");
         table.column("Type");
