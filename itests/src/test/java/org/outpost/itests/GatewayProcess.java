@@ -111,6 +111,22 @@ public final class GatewayProcess implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Kills only the gateway's JVM (and its start script) with SIGKILL: processes the gateway started live on, as
+     * they do when the JVM crashes.
+     */
+    public void killJvm() {
+        if (process == null) {
+            return;
+        }
+        Optional<ProcessHandle> java = jvm();
+        java.ifPresent(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        await("gateway JVM killed").atMost(Duration.ofSeconds(20)).until(() -> !process.isAlive()
+                && java.map(h -> !h.isAlive()).orElse(true));
+        process = null;
+    }
+
     /** Stops the gateway as an operator would (SIGTERM to its JVM), waiting for it to end. */
     public void stop() {
         if (process == null) {

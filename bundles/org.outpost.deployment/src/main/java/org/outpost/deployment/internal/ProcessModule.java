@@ -44,6 +44,7 @@ final class ProcessModule {
             return;
         }
         Files.createDirectories(directory);
+        endOrphan();
         ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().putAll(env);
@@ -58,6 +59,39 @@ final class ProcessModule {
         stoppedOnPurpose = false;
         exitCode = null;
         lastStart = Instant.now();
+        // The start time tells this process from a later one that happens to get the same pid.
+        Files.writeString(pidFile(), process.pid() + " " + process.info().startInstant().map(Instant::toString)
+                .orElse("-"));
+    }
+
+    /**
+     * Ends the process a previous run of the gateway started and left behind (the gateway was killed, its children
+     * were not), so that a module never runs twice.
+     */
+    private void endOrphan() throws IOException {
+        if (!Files.exists(pidFile())) {
+            return;
+        }
+        String[] saved = Files.readString(pidFile()).strip().split(" ");
+        Files.delete(pidFile());
+        long pid;
+        try {
+            pid = Long.parseLong(saved[0]);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String started = saved.length > 1 ? saved[1] : "-";
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(Instant::toString).orElse("?").equals(started))
+                .ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                    h.onExit().orTimeout(STOP_GRACE_SECONDS, TimeUnit.SECONDS).exceptionally(t -> null).join();
+                });
+    }
+
+    private Path pidFile() {
+        return directory.resolve("pid");
     }
 
     synchronized void stop() throws InterruptedException {
