@@ -104,6 +104,11 @@ public class DeploymentIT extends OutpostTestSupport {
         assertThat(badRoute.description()).contains("modulesContent.$edgeHub.properties.desired", "route 'beats'");
         assertThat(runtime.module("heartbeat").orElseThrow().bundleId()).isEqualTo(heartbeatBundle);
 
+        // A dry run of an update says what it replaces and that nothing else gets refreshed with it.
+        DeploymentResult update = deployer.deploy(good.replace("\"version\": \"1.0\"", "\"version\": \"1.1\""), true);
+        assertThat(update.steps()).extracting(DeploymentResult.PlannedStep::reason)
+                .containsExactly("version 1.0 -> 1.1; refreshes no other bundle");
+
         // The same deployment again touches nothing.
         DeploymentResult again = deployer.deploy(good, false);
         assertThat(again.code()).isEqualTo(200);

@@ -36,6 +36,7 @@ import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -404,7 +405,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         }
         List<Planner.Step> plan = Planner.plan(current.modules(), next);
         List<DeploymentResult.PlannedStep> steps = plan.stream().map(s -> new DeploymentResult.PlannedStep(
-                s.action().name().toLowerCase(java.util.Locale.ROOT), s.module(), s.reason())).toList();
+                s.action().name().toLowerCase(java.util.Locale.ROOT), s.module(), s.reason() + refreshes(s)))
+                .toList();
         Deque<Undo> undo = new ArrayDeque<>();
         try {
             String notResolvable = checkFeatures(next, undo);
@@ -435,6 +437,25 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             lastOutcome = new DeploymentStatus.Outcome(500, description);
             return new DeploymentResult(500, description, steps, false, 0);
         }
+    }
+
+    /**
+     * @return for a step that replaces or removes a bundle module, which other bundles the framework refresh would
+     *         restart with it (the bundles wired to it), so that operators see the reach of a change before it is made
+     */
+    private String refreshes(Planner.Step step) {
+        if (step.action() != Planner.Action.UPDATE && step.action() != Planner.Action.REMOVE) {
+            return "";
+        }
+        ModuleSpec spec = current.modules().get(step.module());
+        Bundle b = spec == null || spec.type() != ModuleType.BUNDLE ? null : context.getBundle(spec.location());
+        if (b == null) {
+            return "";
+        }
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        List<String> others = wiring.getDependencyClosure(List.of(b)).stream().filter(o -> o.getBundleId()
+                != b.getBundleId()).map(Bundle::getSymbolicName).sorted().toList();
+        return others.isEmpty() ? "; refreshes no other bundle" : "; refreshes " + String.join(", ", others);
     }
 
     private DeploymentResult refused(int code, String description, boolean dryRun) {
