@@ -5,7 +5,6 @@ package org.outpost.benchmarks;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ public final class DeployBenchmark {
             // Baselines first, on a gateway without deployments, so nothing restarts what they remove.
             java.util.Map<Integer, Double> rawWall = new java.util.HashMap<>();
             long t2 = System.nanoTime();
-            shell(gateway, "echo\n".repeat(rounds));
+            gateway.shell("echo\n".repeat(rounds));
             double emptyWall = (System.nanoTime() - t2) / 1e6;
             for (int size : new int[] {1, 20}) {
                 StringBuilder raw = new StringBuilder();
@@ -66,7 +65,7 @@ public final class DeployBenchmark {
                             .mapToObj(i -> "bench.m" + i).toList())).append('\n');
                 }
                 long t1 = System.nanoTime();
-                shell(gateway, raw.toString());
+                gateway.shell(raw.toString());
                 rawWall.put(size, (System.nanoTime() - t1) / 1e6);
             }
             for (int size : new int[] {1, 20}) {
@@ -76,7 +75,7 @@ public final class DeployBenchmark {
                     script.append("edge:deploy --json ").append(manifests[r % 2]).append('\n');
                 }
                 long t0 = System.nanoTime();
-                String out = shell(gateway, script.toString());
+                String out = gateway.shell(script.toString());
                 double deployWall = (System.nanoTime() - t0) / 1e6;
                 List<Long> millis = new ArrayList<>();
                 Matcher m = MILLIS.matcher(out);
@@ -138,7 +137,7 @@ public final class DeployBenchmark {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (shell(gateway, "edge:status\n").contains("Last deployment")) {
+                if (gateway.shell("edge:status\n").contains("Last deployment")) {
                     return;
                 }
             } catch (IOException e) {
@@ -147,18 +146,5 @@ public final class DeployBenchmark {
             Thread.sleep(1000);
         }
         throw new IllegalStateException("the gateway shell did not answer within 120 s");
-    }
-
-    private static String shell(GatewayProcess gateway, String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(gateway.home().resolve("bin/outpost-shell").toString(), "-b")
-                .redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(script.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("shell failed: " + out);
-        }
-        return out;
     }
 }

@@ -6,9 +6,6 @@ package org.outpost.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +55,10 @@ public class DeploymentRestartIT {
         assertThat(workers()).as("the container process outlived the gateway").hasSize(1);
 
         gateway.start();
+        // The shell answers once the gateway is up again; until then it fails and is asked again.
         await("modules running again").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    String status = shell("edge:status");
+                .ignoreExceptions().until(() -> {
+                    String status = gateway.shell("edge:status");
                     return status.matches("(?s).*heartbeat\\s*\\|\\s*bundle\\s*\\|[^\\n]*running\\s*\\|\\s*running.*")
                             && status.matches("(?s).*worker\\s*\\|\\s*container\\s*\\|[^\\n]*running\\s*\\|\\s*running.*");
                 });
@@ -72,16 +70,5 @@ public class DeploymentRestartIT {
     private static List<ProcessHandle> workers() {
         return ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().commandLine().orElse("")
                 .contains(MARKER)).toList();
-    }
-
-    private String shell(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(gateway.home().resolve("bin/outpost-shell").toString(), "-b")
-                .redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
     }
 }

@@ -99,6 +99,26 @@ public final class GatewayProcess implements AutoCloseable {
                 .until(() -> Files.exists(log) && Files.readString(log).contains(text));
     }
 
+    /**
+     * Runs shell commands in the gateway as an operator would, through {@code bin/outpost-shell -b}.
+     *
+     * @param script commands, one per line
+     * @return what they printed
+     * @throws IOException if the shell failed (e.g. the gateway is not up yet), with its output
+     */
+    public String shell(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(home.resolve("bin/outpost-shell").toString(), "-b").redirectErrorStream(true)
+                .start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write((script.endsWith("\n") ? script : script + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("bin/outpost-shell failed: " + out);
+        }
+        return out;
+    }
+
     /** Kills the gateway with SIGKILL: no shutdown hook, no flush, as a power cut would leave the process. */
     public void kill() {
         if (process == null) {

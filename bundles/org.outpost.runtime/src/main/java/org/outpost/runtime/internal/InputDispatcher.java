@@ -111,6 +111,9 @@ public final class InputDispatcher {
         private final String module;
         private final String input;
         private final InputHandler handler;
+        /** Metric handles of this input, by sender (and priority): looked up once, not per message. */
+        private final Map<String, Metrics.Counter> delivered = new java.util.HashMap<>();
+        private final Map<String, Metrics.Timer> handlerTime = new java.util.HashMap<>();
         private volatile boolean running = true;
 
         InputLoop(String module, String input, InputHandler handler) {
@@ -174,10 +177,11 @@ public final class InputDispatcher {
                 cm.individualAcknowledge();
                 counters.received(module);
                 String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
-                metrics.counter("messages_sent_total", "from", from, "to", to, "priority",
-                        Integer.toString(9 - cm.getPriority())).increment();
-                metrics.timer("message_send_duration_seconds", "from", from, "to", to)
-                        .record(System.nanoTime() - start);
+                int priority = 9 - cm.getPriority();
+                delivered.computeIfAbsent(from + "\u0000" + priority, k -> metrics.counter("messages_sent_total",
+                        "from", from, "to", to, "priority", Integer.toString(priority))).increment();
+                handlerTime.computeIfAbsent(from, f -> metrics.timer("message_send_duration_seconds", "from", f,
+                        "to", to)).record(System.nanoTime() - start);
             }
         }
 
