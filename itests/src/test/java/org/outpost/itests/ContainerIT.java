@@ -8,13 +8,16 @@ import static org.awaitility.Awaitility.await;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.time.Duration;
+import java.util.Map;
 
 import javax.inject.Inject;
 
 import org.junit.Test;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
+import org.outpost.api.message.Message;
 import org.outpost.api.runtime.ModuleState;
+import org.outpost.broker.api.Broker;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 
@@ -23,6 +26,9 @@ public class ContainerIT extends OutpostTestSupport {
 
     @Inject
     private Deployer deployer;
+
+    @Inject
+    private Broker broker;
 
     @Override
     protected Option[] extraOptions() {
@@ -76,6 +82,62 @@ public class ContainerIT extends OutpostTestSupport {
         assertThat(deployer.deploy(manifest(quitter), false).code()).isEqualTo(200);
         assertThat(runtime.module("worker")).isEmpty();
         await().atMost(Duration.ofSeconds(15)).until(() -> !second.isAlive());
+    }
+
+    /** MQTT options every container command below passes: the broker and the module's own credentials. */
+    private static final String MQTT = "-h \\\"$OUTPOST_MQTT_HOST\\\" -p \\\"$OUTPOST_MQTT_PORT\\\""
+            + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$OUTPOST_MQTT_PASSWORD\\\" -q 1";
+
+    @Test
+    public void aContainerModuleTalksToTheGatewayOverMqttWithItsOwnCredentials() throws Exception {
+        setRoutes(Map.of(
+                "route.readings", "FROM /messages/modules/pub/outputs/readings WHERE unit = 'C' INTO $upstream",
+                "route.toEcho", "FROM /messages/modules/probe/outputs/out INTO BrokeredEndpoint(\"/modules/echo/inputs/in\")",
+                "route.echoed", "FROM /messages/modules/echo/outputs/echoed INTO $upstream",
+                "route.spoofed", "FROM /messages/modules/pub/outputs/spoofed INTO $upstream"));
+        // pub: publishes three readings with mosquitto_pub, as any MQTT client would, then idles.
+        String pub = "\"pub\": {\"type\": \"container\", \"settings\": {\"command\": [\"/bin/sh\", \"-c\","
+                + " \"for i in 1 2 3; do mosquitto_pub " + MQTT + " -i \\\"$OUTPOST_MQTT_CLIENT_ID\\\""
+                + " -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=readings&unit=C&seq=$i\\\" -m reading-$i || exit 1; done;"
+                + " exec sleep 300\"]}}";
+        // echo: receives its input and sends each message back out of its output "echoed".
+        String echo = "\"echo\": {\"type\": \"container\", \"settings\": {\"command\": [\"/bin/sh\", \"-c\","
+                + " \"mosquitto_sub " + MQTT + " -i \\\"$OUTPOST_MQTT_CLIENT_ID\\\" -c"
+                + " -t \\\"${OUTPOST_INPUTS_TOPIC}#\\\" | while read -r line; do mosquitto_pub " + MQTT
+                + " -i \\\"$OUTPOST_MQTT_CLIENT_ID-out\\\" -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=echoed\\\""
+                + " -m \\\"echo:$line\\\"; done\"]}}";
+        // spoof: tries to publish as pub; the broker refuses it.
+        String spoof = "\"spoof\": {\"type\": \"container\", \"restartPolicy\": \"never\", \"settings\":"
+                + " {\"command\": [\"/bin/sh\", \"-c\", \"mosquitto_pub " + MQTT + " -i spoof -t"
+                + " \\\"devices/$OUTPOST_DEVICE_ID/modules/pub/messages/events/%24.on=spoofed\\\" -m spoofed\"]}}";
+        try (Mosquitto cloud = new Mosquitto(cloudPort()).start();
+                CloudSubscriber sub = new CloudSubscriber(cloudPort(), "it-container-mqtt")) {
+            DeploymentResult r = deployer.deploy(manifest(pub + ", " + echo + ", " + spoof), false);
+            assertThat(r.code()).as(r.description()).isEqualTo(200);
+
+            // Published by a process over MQTT, routed by a WHERE on a property of the topic's bag, in order.
+            await().atMost(Duration.ofSeconds(30)).until(() -> sub.from("pub").size() >= 3);
+            assertThat(sub.from("pub")).extracting(CloudSubscriber.Received::body)
+                    .containsExactly("reading-1", "reading-2", "reading-3");
+            assertThat(sub.from("pub").get(0).topic().properties()).containsEntry("seq", "1")
+                    .containsEntry("$.on", "readings");
+
+            // The spoofer may not publish under another module's topic: its publish fails, nothing arrives.
+            await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(deployer.status().modules()
+                    .get("spoof").runtimeStatus()));
+            assertThat(deployer.status().modules().get("spoof").exitCode()).isNotZero();
+
+            // Routed to the container's input: it gets it on its MQTT input topic (waiting in the input's queue until
+            // it subscribed), and its answer reaches the cloud.
+            for (int i = 1; i <= 3; i++) {
+                runtime.inject("probe", "out", Message.builder().body("hello-" + i).build());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> sub.from("echo").size() >= 3);
+            assertThat(sub.from("echo")).extracting(CloudSubscriber.Received::body).containsExactly(
+                    "echo:hello-1", "echo:hello-2", "echo:hello-3");
+            assertThat(sub.from("pub")).extracting(CloudSubscriber.Received::body).doesNotContain("spoofed");
+            assertThat(broker.hasSubscribers("devices." + runtime.deviceId() + ".modules.echo.inputs.in.x")).isTrue();
+        }
     }
 
     /** @return the worker's process: a child of the gateway running "sleep 300" */

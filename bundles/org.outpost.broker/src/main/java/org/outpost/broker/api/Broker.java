@@ -62,4 +62,10 @@ public interface Broker {
      * @return how many messages were deleted
      */
     long dropOldest(String queue, long bytes);
+
+    /**
+     * @param address a broker address (no wildcards)
+     * @return whether a message sent to it now would reach at least one queue, such as an MQTT client's subscription
+     */
+    boolean hasSubscribers(String address);
 }

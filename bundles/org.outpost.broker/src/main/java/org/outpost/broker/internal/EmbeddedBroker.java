@@ -6,10 +6,12 @@ package org.outpost.broker.internal;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -18,6 +20,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
@@ -240,6 +243,17 @@ public final class EmbeddedBroker implements Broker {
         };
         String host = s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host().contains(":") ? "[" + s.host() + "]" : s.host();
         return port == 0 ? Optional.empty() : Optional.of("tcp://" + host + ":" + port);
+    }
+
+    @Override
+    public boolean hasSubscribers(String address) {
+        ActiveMQServer s = server;
+        if (s == null) {
+            return false;
+        }
+        List<String> words = AddressMatch.words(address);
+        return s.getPostOffice().getAllBindings().anyMatch(b -> b instanceof QueueBinding
+                && AddressMatch.matches(AddressMatch.words(b.getAddress().toString()), words));
     }
 
     @Override

@@ -53,6 +53,7 @@ import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.HealthCheck;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleOwner;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
@@ -76,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * running. Any failure undoes the steps taken, newest first, so the last good deployment is back, and is reported
  * as 500 with the reason. A good deployment is kept in {@code ${karaf.data}/outpost/deployment/current.json}.
  */
-@Component(service = {Deployer.class, ModuleOwner.class}, configurationPid = DeploymentService.PID, immediate = true)
+@Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true)
 @Designate(ocd = DeploymentService.Config.class)
 public final class DeploymentService implements Deployer, ModuleOwner {
 
@@ -128,6 +129,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
     private final Routing routing;
+    private final ModuleAccess access;
+    private final DeployedModules deployed;
     private final EdgeRuntime runtime;
     private final ManifestParser parser;
     private final Duration probation;
@@ -158,8 +161,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference Routing routing, @Reference EdgeRuntime runtime, Config config) {
+            @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference ModuleAccess access,
+            @Reference DeployedModules deployed, Config config) {
         this.context = context;
+        this.deployed = deployed;
+        this.access = access;
         this.configurationAdmin = configurationAdmin;
         this.routing = routing;
         this.runtime = runtime;
@@ -174,6 +180,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.current = loadCurrent();
         this.lastOutcome = Files.exists(stateFile) ? new DeploymentStatus.Outcome(200, "") : null;
         this.config = config;
+        deployed.serve(this);
         // Processes do not outlive the gateway: the deployment's container modules start again with it.
         supervisor.execute(this::startContainers);
         supervisor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
@@ -198,6 +205,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Deactivate
     void deactivate() {
+        deployed.serve(null);
         if (deploymentFile != null) {
             deploymentFile.close();
         }
@@ -491,13 +499,13 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     /** @return the command line of a container module: its command, or its image run by the container engine */
-    private List<String> commandOf(ModuleSpec spec) {
+    private List<String> commandOf(ModuleSpec spec, Map<String, String> env) {
         if (!spec.command().isEmpty()) {
             return spec.command();
         }
         List<String> c = new ArrayList<>(List.of(Objects.requireNonNull(engine(), "no container engine"), "run",
                 "--rm", "--name", "outpost-" + spec.name(), "--network", "host"));
-        containerEnv(spec).keySet().forEach(k -> {
+        env.keySet().forEach(k -> {
             c.add("-e");
             c.add(k);
         });
@@ -505,11 +513,13 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         return c;
     }
 
-    /** @return a container module's environment: its env, and who it is */
+    /**
+     * @return a container module's environment: its env, then who it is and how it reaches the broker (fresh
+     *         credentials: those it had before stop working)
+     */
     private Map<String, String> containerEnv(ModuleSpec spec) {
         Map<String, String> env = new LinkedHashMap<>(spec.env());
-        env.put("OUTPOST_MODULE_ID", spec.name());
-        env.put("OUTPOST_DEVICE_ID", runtime.deviceId());
+        env.putAll(access.grant(spec.name()));
         return env;
     }
 
@@ -669,7 +679,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             f.installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             lastStart.put(spec.name(), Instant.now());
         } else {
-            ProcessModule p = new ProcessModule(spec.name(), commandOf(spec), containerEnv(spec),
+            Map<String, String> env = containerEnv(spec);
+            ProcessModule p = new ProcessModule(spec.name(), commandOf(spec, env), env,
                     containersDir.resolve(spec.name()));
             processes.put(spec.name(), p);
             if (spec.status() == DesiredStatus.RUNNING) {
@@ -696,6 +707,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             if (p != null) {
                 p.stop();
             }
+            access.revoke(spec.name());
         }
     }
 

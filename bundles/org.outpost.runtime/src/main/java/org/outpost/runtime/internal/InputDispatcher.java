@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * message again after a pause. Deliveries are counted as {@code messages_sent_total} and timed as
  * {@code message_send_duration_seconds} (the handler's time).
  */
-@Component(service = {})
+@Component(service = InputDispatcher.class)
 public final class InputDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputDispatcher.class);
@@ -91,10 +91,34 @@ public final class InputDispatcher {
         executor.execute(loop);
     }
 
+    /**
+     * Delivers a module input to a handler that is not a service: how modules outside the framework get theirs.
+     *
+     * @return stops the delivery
+     */
+    Runnable attach(String module, String input, InputHandler handler) {
+        InputLoop loop = new InputLoop(ModuleNames.require("module id", module), ModuleNames.require("input name",
+                input), handler);
+        executor.execute(loop);
+        return loop::stop;
+    }
+
     void unbindInputHandler(ServiceReference<InputHandler> ref) {
         InputLoop loop = loops.remove(ref);
         if (loop != null) {
             loop.stop();
+        }
+    }
+
+    /**
+     * Thrown by a handler that cannot take messages yet (its module is not connected): the message waits, without a
+     * warning each time.
+     */
+    static final class NotReadyException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotReadyException(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -115,6 +139,7 @@ public final class InputDispatcher {
         private final Map<String, Metrics.Counter> delivered = new java.util.HashMap<>();
         private final Map<String, Metrics.Timer> handlerTime = new java.util.HashMap<>();
         private volatile boolean running = true;
+        private boolean announced;
 
         InputLoop(String module, String input, InputHandler handler) {
             this.module = module;
@@ -139,7 +164,10 @@ public final class InputDispatcher {
                     }
                     try (ClientConsumer consumer = session.createConsumer(queue)) {
                         session.start();
-                        LOG.info("Delivering {} to module {} input {}", queue, module, input);
+                        if (!announced) {
+                            LOG.info("Delivering {} to module {} input {}", queue, module, input);
+                            announced = true;
+                        }
                         consume(session, consumer);
                     }
                 } catch (RedeliveryException e) {
@@ -167,6 +195,10 @@ public final class InputDispatcher {
                 long start = System.nanoTime();
                 try {
                     handler.onMessage(message);
+                } catch (NotReadyException e) {
+                    LOG.debug("Module {} input {} waits: {}", module, input, e.getMessage());
+                    pause();
+                    throw new RedeliveryException();
                 } catch (Exception e) {
                     LOG.warn("Module {} input {} refused message {} ({}); it will be delivered again", module, input,
                             message.messageId(), e.toString());

@@ -1,0 +1,73 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.runtime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.outpost.api.runtime.ModuleAccess;
+import org.outpost.broker.api.BrokerAuthenticator.Action;
+
+class ModuleAccessControlTest {
+
+    private final ModuleAccessControl access = new ModuleAccessControl(() -> Optional.of("tcp://127.0.0.1:1883"),
+            () -> "gw1");
+
+    @Test
+    void aGrantTellsTheModuleWhoItIsAndHowToReachTheBroker() {
+        Map<String, String> env = access.grant("pump");
+        assertThat(env).containsEntry(ModuleAccess.MODULE_ID, "pump").containsEntry(ModuleAccess.DEVICE_ID, "gw1")
+                .containsEntry("IOTEDGE_MODULEID", "pump").containsEntry(ModuleAccess.MQTT_URL, "tcp://127.0.0.1:1883")
+                .containsEntry(ModuleAccess.MQTT_HOST, "127.0.0.1").containsEntry(ModuleAccess.MQTT_PORT, "1883")
+                .containsEntry(ModuleAccess.MQTT_CLIENT_ID, "gw1/pump").containsEntry(ModuleAccess.MQTT_USERNAME, "pump")
+                .containsEntry(ModuleAccess.EVENTS_TOPIC, "devices/gw1/modules/pump/messages/events/")
+                .containsEntry(ModuleAccess.INPUTS_TOPIC, "devices/gw1/modules/pump/inputs/");
+        assertThat(env.get(ModuleAccess.MQTT_PASSWORD)).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(access.granted()).containsExactly("pump");
+    }
+
+    @Test
+    void onlyTheLatestPasswordOfAModuleIsAccepted() {
+        String first = access.grant("pump").get(ModuleAccess.MQTT_PASSWORD);
+        String second = access.grant("pump").get(ModuleAccess.MQTT_PASSWORD);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(access.authenticate("pump", first, "127.0.0.1")).isEmpty();
+        assertThat(access.authenticate("pump", second, "127.0.0.1")).contains("pump");
+        // The IoT Hub user name form of Azure IoT SDK module clients.
+        assertThat(access.authenticate("gateway.local/gw1/pump/?api-version=2021-04-12", second, "127.0.0.1"))
+                .contains("pump");
+        assertThat(access.authenticate("gateway.local/other-device/pump", second, "127.0.0.1")).isEmpty();
+        assertThat(access.authenticate("valve", second, "127.0.0.1")).isEmpty();
+
+        access.revoke("pump");
+        assertThat(access.authenticate("pump", second, "127.0.0.1")).isEmpty();
+        assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.pump.messages.events")).isFalse();
+    }
+
+    @Test
+    void aModulePublishesOnlyItsOwnTelemetryAndSubscribesOnlyToItsOwnInputs() {
+        access.grant("pump");
+        assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.pump.messages.events.%24\\.on=out"))
+                .isTrue();
+        assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.valve.messages.events")).isFalse();
+        assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.pump.messages.eventsX")).isFalse();
+        assertThat(access.authorize("pump", Action.SEND, "devices.gw2.modules.pump.messages.events")).isFalse();
+        assertThat(access.authorize("pump", Action.CONSUME, "devices.gw1.modules.pump.inputs.#")).isTrue();
+        assertThat(access.authorize("pump", Action.CONSUME, "devices.gw1.modules.pump.inputs.#::gw1/pump.q"))
+                .isTrue();
+        assertThat(access.authorize("pump", Action.CONSUME, "devices.gw1.modules.valve.inputs.#")).isFalse();
+        assertThat(access.authorize("pump", Action.CONSUME, "outpost.endpoint.upstream")).isFalse();
+        assertThat(access.authorize("pump", Action.MANAGE, "devices.gw1.modules.pump.inputs")).isFalse();
+    }
+
+    @Test
+    void aGrantNeedsAValidModuleId() {
+        assertThatThrownBy(() -> access.grant("a/b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("module id 'a/b' is not valid");
+    }
+}
