@@ -34,8 +34,9 @@ public class ContainerIT extends OutpostTestSupport {
     protected Option[] extraOptions() {
         return OptionUtils.combine(super.extraOptions(),
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.backoff.ms", "300"),
-                // No engine by that name exists, so an image module gets the "no container engine" error everywhere.
-                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.engines", "outpost-no-engine"));
+                // No engine by the first name exists; the second is a script a test writes when it needs an engine.
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.engines",
+                        "outpost-no-engine,${karaf.home}/fake-engine/podman"));
     }
 
     private static String manifest(String modules) {
@@ -78,10 +79,47 @@ public class ContainerIT extends OutpostTestSupport {
         assertThat(image.description()).contains("modules.legacy.settings.image", "no container engine");
         assertThat(runtime.module("worker").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
 
+        // With an engine, the image runs through it with its createOptions translated to run options.
+        java.nio.file.Path engine = java.nio.file.Path.of(System.getProperty("karaf.home"), "fake-engine", "podman");
+        java.nio.file.Files.createDirectories(engine.getParent());
+        java.nio.file.Files.writeString(engine, "#!/bin/sh\necho \"engine: $*\"\nexec sleep 302\n");
+        assertThat(engine.toFile().setExecutable(true)).isTrue();
+        DeploymentResult withEngine = deployer.deploy(manifest(worker + ", \"legacy\": {\"type\": \"docker\","
+                + " \"settings\": {\"image\": \"acme/legacy:2.1\", \"createOptions\": \"{\\\"Cmd\\\":"
+                + " [\\\"serve\\\"], \\\"HostConfig\\\": {\\\"Binds\\\": [\\\"/srv/acme:/data:ro\\\"]}}\"}}"),
+                false);
+        assertThat(withEngine.code()).as(withEngine.description()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> shell("edge:logs legacy").contains("engine: run"));
+        assertThat(shell("edge:logs legacy")).contains("engine: run --rm --name outpost-legacy --network host -v"
+                + " /srv/acme:/data:ro -e OUTPOST_MODULE_ID").contains("-e OUTPOST_MQTT_PASSWORD")
+                .contains("acme/legacy:2.1 serve");
+        // Values travel in the engine's environment, not on its command line where any user could read them.
+        assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=");
+
         // Removed by a deployment: the process is stopped.
         assertThat(deployer.deploy(manifest(quitter), false).code()).isEqualTo(200);
         assertThat(runtime.module("worker")).isEmpty();
         await().atMost(Duration.ofSeconds(15)).until(() -> !second.isAlive());
+    }
+
+    @Test
+    public void aFailingHealthCommandRestartsAContainerModuleUnderOnUnhealthy() throws Exception {
+        // Healthy for its first two seconds (the file exists), then its health command fails.
+        String sick = "\"sick\": {\"type\": \"container\", \"restartPolicy\": \"on-unhealthy\", \"settings\":"
+                + " {\"command\": [\"/bin/sh\", \"-c\", \"touch healthy; sleep 2; rm healthy; exec sleep 301\"],"
+                + " \"healthCheck\": {\"command\": [\"/bin/sh\", \"-c\", \"test -f healthy\"],"
+                + " \"intervalSeconds\": 1, \"retries\": 2}}}";
+        DeploymentResult r = deployer.deploy(manifest(sick), false);
+        assertThat(r.code()).as(r.description()).isEqualTo(200);
+        ProcessHandle first = await().atMost(Duration.ofSeconds(10)).until(() -> process("sleep 301"),
+                java.util.Optional::isPresent).orElseThrow();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> deployer.status().modules().get("sick").restartCount() >= 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> !first.isAlive());
+        assertThat(deployer.status().modules().get("sick").lastRestartTimeUtc()).isNotNull();
+        // The restarted process is healthy again for a while, then the cycle repeats under the back-off.
+        await().atMost(Duration.ofSeconds(10)).until(() -> process("sleep 301").filter(p -> p.pid() != first.pid())
+                .isPresent());
     }
 
     /** MQTT options every container command below passes: the broker and the module's own credentials. */
@@ -142,7 +180,12 @@ public class ContainerIT extends OutpostTestSupport {
 
     /** @return the worker's process: a child of the gateway running "sleep 300" */
     private static ProcessHandle worker() {
+        return process("sleep 300").orElseThrow();
+    }
+
+    /** @return a live child process of the gateway whose command line contains {@code text} */
+    private static java.util.Optional<ProcessHandle> process(String text) {
         return ProcessHandle.current().descendants().filter(p -> p.isAlive() && p.info().commandLine().orElse("")
-                .contains("sleep 300")).findFirst().orElseThrow();
+                .contains(text)).findFirst();
     }
 }

@@ -50,7 +50,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.WatchedFile;
 import org.outpost.api.module.EdgeModule;
-import org.outpost.api.module.HealthCheck;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleAccess;
@@ -59,6 +58,7 @@ import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.deployment.manifest.CreateOptions;
 import org.outpost.deployment.manifest.DeploymentManifest;
 import org.outpost.deployment.manifest.DesiredStatus;
 import org.outpost.deployment.manifest.LocationPolicy;
@@ -114,11 +114,12 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 + " offline deployments); empty for none.")
         String deployment_file() default "deployment.json";
 
-        @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck.")
+        @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck"
+                + " service or a health command (settings.healthCheck, which may set its own intervalSeconds).")
         int health_interval_seconds() default 5;
 
         @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
-                + " found on the PATH.")
+                + " found on the PATH (a name), or a path to one.")
         String[] container_engines() default {"podman", "docker"};
     }
 
@@ -143,15 +144,9 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
-    private final Map<String, Instant> lastHealthCheck = new ConcurrentHashMap<>();
     private final Map<String, ProcessModule> processes = new ConcurrentHashMap<>();
     private final Path containersDir;
-    private final Map<String, String> unhealthy = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService healthChecks = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "outpost-health-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final HealthProbes health;
     private final Map<String, String> supervised = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "outpost-supervisor");
@@ -171,10 +166,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.runtime = runtime;
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
         String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
-        this.parser = new ManifestParser(new LocationPolicy(Set.of(config.allowed_schemes()),
-                Arrays.stream(config.allowed_file_dirs()).map(d -> Path.of(d.replace("${karaf.home}", home)
-                        .replace("${karaf.data}", data))).toList(), List.of(config.allowed_maven_groups())));
+        this.parser = new ManifestParser(new LocationPolicy(Set.copyOf(list(config.allowed_schemes())),
+                list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace("${karaf.home}", home)
+                        .replace("${karaf.data}", data))).toList(), list(config.allowed_maven_groups())));
         this.probation = Duration.ofSeconds(Math.max(1, config.probation_seconds()));
+        this.health = new HealthProbes(context, Duration.ofSeconds(Math.max(1, config.health_interval_seconds())));
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
         this.containersDir = Path.of(data, "outpost", "containers");
         this.current = loadCurrent();
@@ -210,7 +206,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             deploymentFile.close();
         }
         supervisor.shutdownNow();
-        healthChecks.shutdownNow();
+        health.close();
         for (ProcessModule p : processes.values()) {
             try {
                 p.stop();
@@ -257,15 +253,17 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 continue;
             }
             RestartClock.Down why;
+            String sick = null;
             if (info.state() == ModuleState.RUNNING) {
-                if (!unhealthy(spec, info, now)) {
+                sick = health.check(spec, info, processes.get(spec.name()), now);
+                if (sick == null) {
                     clock.running(now);
                     supervised.remove(spec.name());
                     continue;
                 }
                 why = RestartClock.Down.UNHEALTHY;
             } else {
-                unhealthy.remove(spec.name());
+                health.forget(spec.name());
                 why = info.state() == ModuleState.FAILED ? RestartClock.Down.FAILED : RestartClock.Down.STOPPED;
             }
             switch (clock.down(why, now)) {
@@ -278,10 +276,9 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                     LOG.warn("Restarting module {} ({} restart {} of {}, policy {}): it was {}", spec.name(),
                             why.name().toLowerCase(java.util.Locale.ROOT), clock.restarts(), config.restart_max(),
                             spec.restartPolicy().text(), why == RestartClock.Down.UNHEALTHY
-                                    ? "unhealthy: " + unhealthy.get(spec.name())
+                                    ? "unhealthy: " + sick
                                     : info.reason().isEmpty() ? info.state() : info.reason());
-                    unhealthy.remove(spec.name());
-                    lastHealthCheck.put(spec.name(), now);
+                    health.restarted(spec.name(), now);
                     try {
                         restart(spec);
                     } catch (Exception e) {
@@ -292,55 +289,6 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 }
             }
         }
-    }
-
-    /**
-     * Asks the module's health checks when they are due; between checks the last answer stands.
-     *
-     * @return whether the module is unhealthy
-     */
-    private boolean unhealthy(ModuleSpec spec, ModuleInfo info, Instant now) {
-        Instant last = lastHealthCheck.get(spec.name());
-        if (last != null && now.isBefore(last.plusSeconds(Math.max(1, config.health_interval_seconds())))) {
-            return unhealthy.containsKey(spec.name());
-        }
-        lastHealthCheck.put(spec.name(), now);
-        Bundle bundle = context.getBundle(info.bundleId());
-        ServiceReference<?>[] services = bundle == null ? null : bundle.getRegisteredServices();
-        if (services == null) {
-            unhealthy.remove(spec.name());
-            return false;
-        }
-        for (ServiceReference<?> ref : services) {
-            Object classes = ref.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
-            if (!(classes instanceof String[] names) || !Arrays.asList(names).contains(HealthCheck.class.getName())) {
-                continue;
-            }
-            Object service = context.getService(ref);
-            try {
-                if (!(service instanceof HealthCheck check)) {
-                    continue;
-                }
-                HealthCheck.Health h;
-                try {
-                    h = healthChecks.submit(check::check).get(2, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    h = HealthCheck.Health.unhealthy("its health check did not answer within 2 s");
-                } catch (Exception e) {
-                    h = HealthCheck.Health.unhealthy("its health check failed: " + e.getCause());
-                }
-                if (!h.healthy()) {
-                    if (unhealthy.put(spec.name(), h.reason()) == null) {
-                        LOG.warn("Module {} is unhealthy: {}", spec.name(), h.reason());
-                    }
-                    return true;
-                }
-            } finally {
-                context.ungetService(ref);
-            }
-        }
-        unhealthy.remove(spec.name());
-        return false;
     }
 
     private void restart(ModuleSpec spec) throws Exception {
@@ -478,16 +426,33 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             if (spec.type() == ModuleType.CONTAINER && spec.command().isEmpty() && engine() == null) {
                 throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules."
                         + spec.name() + ".settings.image", "no container engine (" + String.join(" or ",
-                                config.container_engines()) + ") is installed on this gateway: install one, or run"
+                                engines()) + ") is installed on this gateway: install one, or run"
                         + " the module as a process with settings.command");
             }
         }
     }
 
+    /** @return the container engines to look for, in order */
+    private List<String> engines() {
+        return list(config.container_engines());
+    }
+
+    /** @return the values of a list setting: a .cfg file gives them as one comma-separated value */
+    static List<String> list(String[] values) {
+        return Arrays.stream(values).flatMap(e -> Arrays.stream(e.split(","))).map(String::strip)
+                .filter(e -> !e.isEmpty()).toList();
+    }
+
     /** @return the first container engine on the PATH, or null */
     private String engine() {
         String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
-        for (String name : config.container_engines()) {
+        for (String name : engines()) {
+            if (name.contains("/")) {
+                if (Files.isExecutable(Path.of(name))) {
+                    return name;
+                }
+                continue;
+            }
             for (String dir : path.split(java.io.File.pathSeparator)) {
                 Path candidate = Path.of(dir, name);
                 if (Files.isExecutable(candidate)) {
@@ -498,18 +463,29 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         return null;
     }
 
-    /** @return the command line of a container module: its command, or its image run by the container engine */
-    private List<String> commandOf(ModuleSpec spec, Map<String, String> env) {
+    /**
+     * @return the command line of a container module: its command, or its image run by the container engine with its
+     *         createOptions translated
+     */
+    private List<String> commandOf(ModuleSpec spec, Map<String, String> env) throws ManifestException {
         if (!spec.command().isEmpty()) {
             return spec.command();
         }
+        CreateOptions options = CreateOptions.parse(spec.createOptions(), "modules." + spec.name()
+                + ".settings.createOptions");
+        if (!options.ignored().isEmpty()) {
+            LOG.warn("Module {}: these createOptions are not translated for {} and are ignored: {}", spec.name(),
+                    engines().get(0), String.join(", ", options.ignored()));
+        }
         List<String> c = new ArrayList<>(List.of(Objects.requireNonNull(engine(), "no container engine"), "run",
-                "--rm", "--name", "outpost-" + spec.name(), "--network", "host"));
+                "--rm", "--name", "outpost-" + spec.name()));
+        c.addAll(options.runOptions());
         env.keySet().forEach(k -> {
             c.add("-e");
             c.add(k);
         });
         c.add(spec.image());
+        c.addAll(options.command());
         return c;
     }
 
@@ -860,7 +836,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             String runtimeStatus = supervised.getOrDefault(spec.name(),
                     info == null ? "unknown" : info.state().name().toLowerCase(java.util.Locale.ROOT));
             String description = info == null ? "" : info.reason();
-            String sick = unhealthy.get(spec.name());
+            String sick = health.unhealthy(spec.name());
             if (sick != null) {
                 description = "unhealthy: " + sick;
             }

@@ -150,6 +150,14 @@ final class ProcessModule {
         return process != null && process.isAlive() ? process.pid() : -1;
     }
 
+    Path directory() {
+        return directory;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
     Path log() {
         return directory.resolve("output.log");
     }

@@ -243,6 +243,7 @@ public final class ManifestParser {
         List<String> command = List.of();
         String image = null;
         String createOptions = null;
+        HealthProbe health = null;
         switch (type) {
             case BUNDLE -> {
                 location = text(settings, "location", s);
@@ -271,18 +272,12 @@ public final class ManifestParser {
                 JsonNode options = settings.get("createOptions");
                 if (options != null && !options.isNull()) {
                     createOptions = options.isTextual() ? options.textValue() : options.toString();
-                    if (options.isTextual() && !createOptions.isBlank()) {
-                        try {
-                            JSON.readTree(createOptions);
-                        } catch (JsonProcessingException e) {
-                            throw new ManifestException(400, s + ".createOptions", "not JSON: "
-                                    + e.getOriginalMessage());
-                        }
-                    }
+                    CreateOptions.parse(createOptions, s + ".createOptions");
                 }
                 if (command.isEmpty() && (image == null || image.isBlank())) {
                     throw new ManifestException(400, s, "missing: " + settingsHint(type));
                 }
+                health = healthProbe(settings.get("healthCheck"), s + ".healthCheck");
             }
             default -> throw new IllegalStateException(type.toString());
         }
@@ -293,7 +288,43 @@ public final class ManifestParser {
         }
         return new ModuleSpec(name, type, declared, version == null ? "" : version, status, policy, order, env,
                 location, feature, featureVersion, command, image, createOptions,
-                pid == null ? "org.outpost.module." + name : pid);
+                pid == null ? "org.outpost.module." + name : pid, health);
+    }
+
+    private static HealthProbe healthProbe(JsonNode node, String at) throws ManifestException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new ManifestException(400, at, "a health check is {\"command\": [\"/path/to/check\"],"
+                    + " \"intervalSeconds\": 10, \"timeoutSeconds\": 5, \"retries\": 3}");
+        }
+        List<String> command = command(node.get("command"), at + ".command");
+        if (command.isEmpty()) {
+            throw new ManifestException(400, at + ".command", "missing: the command that exits 0 when the module is"
+                    + " healthy");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!Set.of("command", "intervalSeconds", "timeoutSeconds", "retries").contains(field)) {
+                throw new ManifestException(400, at + "." + field, "unknown field (use command, intervalSeconds,"
+                        + " timeoutSeconds, retries)");
+            }
+        }
+        return new HealthProbe(command, whole(node, "intervalSeconds", at, 0, 0, 86_400),
+                whole(node, "timeoutSeconds", at, 5, 1, 300), whole(node, "retries", at, 1, 1, 100));
+    }
+
+    private static int whole(JsonNode node, String field, String at, int absent, int min, int max)
+            throws ManifestException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+            throw new ManifestException(400, at + "." + field, "must be a whole number from " + min + " to " + max);
+        }
+        return v.intValue();
     }
 
     private static String settingsHint(ModuleType type) {

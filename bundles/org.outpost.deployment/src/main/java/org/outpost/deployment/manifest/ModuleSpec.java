@@ -30,7 +30,8 @@ import java.util.TreeMap;
  */
 public record ModuleSpec(String name, ModuleType type, String declaredType, String version, DesiredStatus status,
         RestartPolicy restartPolicy, int startupOrder, Map<String, String> env, String location, String feature,
-        String featureVersion, List<String> command, String image, String createOptions, String configPid) {
+        String featureVersion, List<String> command, String image, String createOptions, String configPid,
+        HealthProbe healthCheck) {
 
     public ModuleSpec {
         env = Collections.unmodifiableMap(new TreeMap<>(env));

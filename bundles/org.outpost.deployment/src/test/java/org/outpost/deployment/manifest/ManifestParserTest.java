@@ -42,7 +42,8 @@ class ManifestParserTest {
                   "legacy": { "type": "docker", "status": "stopped", "restartPolicy": "never", "startupOrder": 0,
                               "settings": { "image": "acme/legacy:2.1",
                                             "createOptions": "{\\"HostConfig\\": {\\"Privileged\\": false}}" } },
-                  "script": { "type": "container", "settings": { "command": ["/usr/bin/python3", "run.py"] } } } } },
+                  "script": { "type": "container", "settings": { "command": ["/usr/bin/python3", "run.py"],
+                              "healthCheck": { "command": ["/bin/test", "-f", "ok"], "retries": 3 } } } } } },
               "$edgeHub": { "properties.desired": {
                 "schemaVersion": "1.1",
                 "routes": { "all": "FROM /messages/* INTO $upstream" },
@@ -79,6 +80,9 @@ class ManifestParserTest {
         assertThat(legacy.createOptions()).contains("Privileged");
 
         assertThat(m.modules().get("script").command()).containsExactly("/usr/bin/python3", "run.py");
+        assertThat(m.modules().get("script").healthCheck()).isEqualTo(new HealthProbe(List.of("/bin/test", "-f",
+                "ok"), 0, 5, 3));
+        assertThat(legacy.healthCheck()).isNull();
         assertThat(m.modules().get("script").restartPolicy()).isEqualTo(RestartPolicy.ALWAYS);
 
         assertThat(m.edgeHub()).contains("\"all\":\"FROM /messages/* INTO $upstream\"");
