@@ -122,6 +122,42 @@ public class ContainerIT extends OutpostTestSupport {
                 .isPresent());
     }
 
+    @Test
+    public void aModuleWhoseProgramIsGoneIsDeadInsteadOfRestartedInALoop() throws Exception {
+        java.nio.file.Path program = java.nio.file.Path.of(System.getProperty("karaf.home"), "ghost", "run.sh");
+        java.nio.file.Files.createDirectories(program.getParent());
+        java.nio.file.Files.writeString(program, "#!/bin/sh\nexec sleep 303\n");
+        assertThat(program.toFile().setExecutable(true)).isTrue();
+        String ghost = "\"ghost\": {\"type\": \"container\", \"settings\": {\"command\": [\"" + program + "\"]}}";
+        DeploymentResult r = deployer.deploy(manifest(ghost).replace("\"schemaVersion\": \"1.1\",",
+                "\"schemaVersion\": \"1.1\", \"$version\": 7,"), false);
+        assertThat(r.code()).as(r.description()).isEqualTo(200);
+        assertThat(deployer.status().lastDesiredVersion()).isEqualTo(7);
+        ProcessHandle first = await().atMost(Duration.ofSeconds(10)).until(() -> process("sleep 303"),
+                java.util.Optional::isPresent).orElseThrow();
+
+        // Its program disappears and it stops: the restart cannot start it, so it is dead, not retried forever.
+        java.nio.file.Files.delete(program);
+        first.destroyForcibly();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "dead".equals(deployer.status().modules().get("ghost")
+                .runtimeStatus()));
+        assertThat(deployer.status().modules().get("ghost").statusDescription()).contains("cannot start " + program,
+                "edge:restart ghost");
+        assertThat(shell("edge:status")).containsPattern("ghost\\s*\\|.*dead");
+
+        // Once it can run again, edge:restart brings it back.
+        java.nio.file.Files.writeString(program, "#!/bin/sh\nexec sleep 303\n");
+        assertThat(program.toFile().setExecutable(true)).isTrue();
+        shell("edge:restart ghost");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(deployer.status().modules().get("ghost")
+                .runtimeStatus()));
+
+        // A manifest without a $version counts on from the last one.
+        assertThat(deployer.deploy(manifest(ghost), false).code()).isEqualTo(200);
+        assertThat(deployer.status().lastDesiredVersion()).isEqualTo(8);
+        assertThat(shell("edge:status")).contains("Last deployment: version 8, 200");
+    }
+
     /** MQTT options every container command below passes: the broker and the module's own credentials. */
     private static final String MQTT = "-h \\\"$OUTPOST_MQTT_HOST\\\" -p \\\"$OUTPOST_MQTT_PORT\\\""
             + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$OUTPOST_MQTT_PASSWORD\\\" -q 1";

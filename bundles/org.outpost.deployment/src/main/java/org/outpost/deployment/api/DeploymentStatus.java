@@ -11,10 +11,13 @@ import java.util.Map;
 /**
  * The deployment status in the IoT Edge reported-properties shape.
  *
+ * @param lastDesiredVersion the version of the last deployment given to the gateway, applied or not: the
+ *            {@code $version} of its {@code $edgeAgent} desired properties, or one more than the previous for a
+ *            manifest without one; 0 before the first
  * @param lastDesiredStatus the outcome of the last deployment: code and description; {@code null} before the first
  * @param modules each deployed module's status
  */
-public record DeploymentStatus(Outcome lastDesiredStatus, Map<String, ModuleStatus> modules) {
+public record DeploymentStatus(long lastDesiredVersion, Outcome lastDesiredStatus, Map<String, ModuleStatus> modules) {
 
     public DeploymentStatus {
         modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));

@@ -110,6 +110,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         @AttributeDefinition(description = "Minutes of running after which the restart count is reset.")
         int restart_reset_minutes() default 10;
 
+        @AttributeDefinition(description = "Minutes after which a module given up (failed after restart.max restarts)"
+                + " gets a new series of restarts; 0 never. A gateway start always gives it one.")
+        int restart_failed_retry_minutes() default 60;
+
         @AttributeDefinition(description = "A deployment manifest in ${karaf.etc}, applied when it changes (local,"
                 + " offline deployments); empty for none.")
         String deployment_file() default "deployment.json";
@@ -141,6 +145,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private volatile DeploymentManifest current;
     /** Null until this gateway has had a deployment. */
     private volatile DeploymentStatus.Outcome lastOutcome;
+    private volatile long lastDesiredVersion;
+    private final Path versionFile;
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
@@ -172,6 +178,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.probation = Duration.ofSeconds(Math.max(1, config.probation_seconds()));
         this.health = new HealthProbes(context, Duration.ofSeconds(Math.max(1, config.health_interval_seconds())));
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
+        this.versionFile = stateFile.resolveSibling("desired-version");
+        this.lastDesiredVersion = readVersion(versionFile);
         this.containersDir = Path.of(data, "outpost", "containers");
         this.current = loadCurrent();
         this.lastOutcome = Files.exists(stateFile) ? new DeploymentStatus.Outcome(200, "") : null;
@@ -247,7 +255,15 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             }
             RestartClock clock = clocks.computeIfAbsent(spec.name(), n -> new RestartClock(spec.restartPolicy(),
                     Duration.ofMillis(config.restart_backoff_ms()), Duration.ofMillis(config.restart_backoff_max_ms()),
-                    config.restart_max(), Duration.ofMinutes(config.restart_reset_minutes())));
+                    config.restart_max(), Duration.ofMinutes(config.restart_reset_minutes()),
+                    Duration.ofMinutes(config.restart_failed_retry_minutes())));
+            if (deadReason(spec) != null) {
+                // Restarting cannot help: it stays dead until it is deployed again or restarted by hand.
+                if (!"dead".equals(supervised.put(spec.name(), "dead"))) {
+                    LOG.error("Module {} is dead: {}", spec.name(), deadReason(spec));
+                }
+                continue;
+            }
             ModuleInfo info = moduleInfo(spec);
             if (info == null || info.state() == ModuleState.UNKNOWN) {
                 continue;
@@ -345,6 +361,9 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     private DeploymentResult deployTimed(String manifestJson, boolean dryRun) {
+        if (!dryRun) {
+            noteDesiredVersion(manifestJson);
+        }
         DeploymentManifest next;
         try {
             next = parser.parse(manifestJson);
@@ -412,6 +431,38 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         List<String> others = wiring.getDependencyClosure(List.of(b)).stream().filter(o -> o.getBundleId()
                 != b.getBundleId()).map(Bundle::getSymbolicName).sorted().toList();
         return others.isEmpty() ? "; refreshes no other bundle" : "; refreshes " + String.join(", ", others);
+    }
+
+    /**
+     * Keeps the version of a deployment given to the gateway: its {@code $edgeAgent} desired {@code $version} (as the
+     * cloud sets it), or one more than the last.
+     */
+    private void noteDesiredVersion(String manifestJson) {
+        long version = lastDesiredVersion + 1;
+        try {
+            JsonNode v = JSON.readTree(manifestJson).at("/modulesContent/$edgeAgent/properties.desired/$version");
+            if (v.canConvertToLong() && v.isIntegralNumber()) {
+                version = v.longValue();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not JSON: the parser says why; the version still counts.
+        }
+        lastDesiredVersion = version;
+        try {
+            Files.createDirectories(versionFile.getParent());
+            Files.writeString(versionFile, Long.toString(version));
+        } catch (IOException e) {
+            LOG.warn("Cannot keep the deployment version in {}: {}", versionFile, e.getMessage());
+        }
+    }
+
+    private static long readVersion(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("Ignoring {}: {}", file, e.getMessage());
+            return 0;
+        }
     }
 
     private DeploymentResult refused(int code, String description, boolean dryRun) {
@@ -606,6 +657,21 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /**
+     * @return why a module cannot run at all, so that restarting it is no use (its program cannot be started, its
+     *         bundle was uninstalled outside the deployment), or null
+     */
+    private String deadReason(ModuleSpec spec) {
+        if (spec.type() == ModuleType.CONTAINER) {
+            ProcessModule p = processes.get(spec.name());
+            return p == null ? null : p.startError();
+        }
+        if (spec.type() == ModuleType.BUNDLE && context.getBundle(spec.location()) == null) {
+            return "its bundle " + spec.location() + " is not installed (uninstalled outside the deployment?)";
+        }
+        return null;
     }
 
     private ModuleInfo moduleInfo(ModuleSpec spec) {
@@ -808,6 +874,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             restart(deployed);
             return;
         }
+        if (deployed != null && deployed.type() == ModuleType.BUNDLE && context.getBundle(deployed.location()) == null) {
+            LOG.info("Installing module {} again on request: its bundle was uninstalled", module);
+            install(deployed);
+            return;
+        }
         ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
                 + module + "' (see edge:list)"));
         Bundle b = context.getBundle(info.bundleId());
@@ -840,6 +911,11 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             if (sick != null) {
                 description = "unhealthy: " + sick;
             }
+            String dead = deadReason(spec);
+            if (dead != null) {
+                runtimeStatus = "dead";
+                description = dead + "; deploy it again or run edge:restart " + spec.name() + " when it can run";
+            }
             if (runtimeStatus.equals("failed") && clock != null && clock.givenUp()) {
                 description = "given up after " + clock.restarts() + " restarts" + (description.isEmpty() ? ""
                         : "; " + description);
@@ -851,7 +927,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                     clock == null ? null : clock.lastRestart(), p == null ? null : p.exitCode(),
                     p == null ? null : p.lastExit()));
         }
-        return new DeploymentStatus(lastOutcome, modules);
+        return new DeploymentStatus(lastDesiredVersion, lastOutcome, modules);
     }
 
     /** One undo step: what it does, for the log, and the action. */

@@ -31,6 +31,7 @@ final class ProcessModule {
     private Integer exitCode;
     private Instant lastExit;
     private Instant lastStart;
+    private String startError;
 
     ProcessModule(String name, List<String> command, Map<String, String> env, Path directory) {
         this.name = name;
@@ -54,8 +55,10 @@ final class ProcessModule {
             exitCode = null;
             lastExit = Instant.now();
             stoppedOnPurpose = false;
-            throw new IOException("module " + name + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            startError = "cannot start " + command.get(0) + ": " + e.getMessage();
+            throw new IOException("module " + name + ": " + startError, e);
         }
+        startError = null;
         stoppedOnPurpose = false;
         exitCode = null;
         lastStart = Instant.now();
@@ -129,6 +132,11 @@ final class ProcessModule {
         }
         return exitCode == null ? "did not start (see " + log() + ")" : "exited with code " + exitCode + " (output: "
                 + log() + ")";
+    }
+
+    /** @return why its program could not be started the last time, or null if it was */
+    synchronized String startError() {
+        return startError;
     }
 
     synchronized Integer exitCode() {

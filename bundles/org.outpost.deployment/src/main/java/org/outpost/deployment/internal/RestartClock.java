@@ -12,7 +12,9 @@ import org.outpost.deployment.manifest.RestartPolicy;
  * IoT Edge's restart rules for one module: a module that is not running is restarted when its policy is
  * {@code always}, or {@code on-failure} / {@code on-unhealthy} and it failed or is unhealthy; the wait before restart
  * n is min(base x 2^n, cap); after {@code maxRestarts} restarts it is given up; the count resets after
- * {@code resetAfter} of running. Not thread-safe: the supervisor owns it.
+ * {@code resetAfter} of running. A module given up gets a new series of restarts {@code retryAfter} after its last
+ * restart (IoT Edge leaves it dead for good, which operators of remote devices complain about). Not thread-safe: the
+ * supervisor owns it.
  */
 final class RestartClock {
 
@@ -38,13 +40,19 @@ final class RestartClock {
     private final Duration cap;
     private final int maxRestarts;
     private final Duration resetAfter;
+    private final Duration retryAfter;
     private int restarts;
     private Instant downSince;
     private Instant runningSince;
     private Instant lastRestart;
 
-    RestartClock(RestartPolicy policy, Duration base, Duration cap, int maxRestarts, Duration resetAfter) {
+    /**
+     * @param retryAfter how long after its last restart a module given up gets a new series; zero for never
+     */
+    RestartClock(RestartPolicy policy, Duration base, Duration cap, int maxRestarts, Duration resetAfter,
+            Duration retryAfter) {
         this.policy = policy;
+        this.retryAfter = retryAfter;
         this.base = base;
         this.cap = cap;
         this.maxRestarts = maxRestarts;
@@ -78,8 +86,16 @@ final class RestartClock {
             case ON_UNHEALTHY -> why == Down.UNHEALTHY;
             case NEVER -> false;
         };
-        if (!restartable || restarts >= maxRestarts) {
+        if (!restartable) {
             return Verdict.GIVE_UP;
+        }
+        if (restarts >= maxRestarts) {
+            Instant since = lastRestart == null ? downSince : lastRestart;
+            if (retryAfter.isZero() || now.isBefore(since.plus(retryAfter))) {
+                return Verdict.GIVE_UP;
+            }
+            restarts = 0;
+            return Verdict.RESTART;
         }
         return now.isBefore(downSince.plus(backoff(restarts))) ? Verdict.BACKOFF : Verdict.RESTART;
     }

@@ -18,7 +18,8 @@ class RestartClockTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     private static RestartClock clock(RestartPolicy p) {
-        return new RestartClock(p, Duration.ofSeconds(10), Duration.ofSeconds(300), 20, Duration.ofMinutes(10));
+        return new RestartClock(p, Duration.ofSeconds(10), Duration.ofSeconds(300), 20, Duration.ofMinutes(10),
+                Duration.ofMinutes(60));
     }
 
     @Test
@@ -66,8 +67,25 @@ class RestartClockTest {
             assertThat(c.down(Down.FAILED, t)).isEqualTo(Verdict.RESTART);
             c.restarted(t);
         }
-        assertThat(c.down(Down.FAILED, t.plusSeconds(3600))).isEqualTo(Verdict.GIVE_UP);
+        assertThat(c.down(Down.FAILED, t.plusSeconds(3599))).isEqualTo(Verdict.GIVE_UP);
         assertThat(c.givenUp()).isTrue();
+
+        // An hour after its last restart it gets a new series, which starts from the shortest back-off.
+        assertThat(c.down(Down.FAILED, t.plusSeconds(3600))).isEqualTo(Verdict.RESTART);
+        assertThat(c.givenUp()).isFalse();
+        c.restarted(t.plusSeconds(3600));
+        assertThat(c.restarts()).isEqualTo(1);
+        assertThat(c.down(Down.FAILED, t.plusSeconds(3601))).isEqualTo(Verdict.BACKOFF);
+    }
+
+    @Test
+    void withNoRetryAGivenUpModuleStaysDown() {
+        RestartClock c = new RestartClock(RestartPolicy.ALWAYS, Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
+                Duration.ofMinutes(10), Duration.ZERO);
+        c.down(Down.FAILED, T0);
+        assertThat(c.down(Down.FAILED, T0.plusSeconds(1))).isEqualTo(Verdict.RESTART);
+        c.restarted(T0.plusSeconds(1));
+        assertThat(c.down(Down.FAILED, T0.plusSeconds(86_400))).isEqualTo(Verdict.GIVE_UP);
     }
 
     @Test

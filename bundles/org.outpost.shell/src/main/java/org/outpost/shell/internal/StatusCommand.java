@@ -32,8 +32,9 @@ public class StatusCommand implements Action {
             return null;
         }
         System.out.println("Last deployment: " + (s.lastDesiredStatus() == null ? "none yet"
-                : s.lastDesiredStatus().code() + (s.lastDesiredStatus().description().isEmpty() ? ""
-                        : " " + s.lastDesiredStatus().description())));
+                : "version " + s.lastDesiredVersion() + ", " + s.lastDesiredStatus().code()
+                        + (s.lastDesiredStatus().description().isEmpty() ? ""
+                                : " " + s.lastDesiredStatus().description())));
         ShellTable table = new ShellTable();
         table.column("Module");
         table.column("Type");
