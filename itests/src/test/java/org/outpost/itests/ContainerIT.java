@@ -57,6 +57,12 @@ public class ContainerIT extends OutpostTestSupport {
         assertThat(shell("edge:list")).containsPattern("worker\\s*\\|\\s*container\\s*\\|\\s*deployment\\s*\\|"
                 + "\\s*running");
         await().atMost(Duration.ofSeconds(10)).until(() -> shell("edge:logs worker").contains("hello from worker"));
+        // Each output line carries the time it was written, so logs filter by time, level and pattern.
+        assertThat(shell("edge:logs --since 10m --grep hel+o worker")).containsPattern(
+                "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z hello from worker");
+        assertThat(shell("edge:logs --until 1h worker")).doesNotContain("hello");
+        assertThat(shell("edge:logs --level error worker")).doesNotContain("hello");
+        assertThat(shell("edge:logs --since yesterday worker")).contains("is not a time: use a duration");
 
         // The process ends with exit code 3 and its policy is never: it stays down, failed, with its exit code.
         await().atMost(Duration.ofSeconds(20)).until(() -> deployer.status().modules().get("quitter")

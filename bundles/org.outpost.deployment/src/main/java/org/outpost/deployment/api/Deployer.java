@@ -38,5 +38,17 @@ public interface Deployer {
      * @return its newest log lines: a container module's output, a bundle module's lines of the gateway log
      * @throws IllegalArgumentException if there is no such module
      */
-    List<String> logs(String module, int tail) throws java.io.IOException;
+    default List<String> logs(String module, int tail) throws java.io.IOException {
+        return logs(module, LogQuery.tail(tail));
+    }
+
+    /**
+     * @param module a module id
+     * @param query which entries
+     * @return the module's matching log entries, oldest first, each as one string (an entry may span lines, such as a
+     *         stack trace): a container module's output, each line prefixed with the time it was written, or a bundle
+     *         module's entries of the gateway log
+     * @throws IllegalArgumentException if there is no such module
+     */
+    List<String> logs(String module, LogQuery query) throws java.io.IOException;
 }

@@ -58,6 +58,7 @@ import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.manifest.CreateOptions;
 import org.outpost.deployment.manifest.DeploymentManifest;
 import org.outpost.deployment.manifest.DesiredStatus;
@@ -125,6 +126,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
                 + " found on the PATH (a name), or a path to one.")
         String[] container_engines() default {"podman", "docker"};
+
+        @AttributeDefinition(description = "Kilobytes of output kept per container module: output.log is rotated to"
+                + " output.log.1 at this size, so both together hold at most twice as much.")
+        int container_log_max_kb() default 10_240;
     }
 
     static final String PID = "org.outpost.deployment";
@@ -723,7 +728,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         } else {
             Map<String, String> env = containerEnv(spec);
             ProcessModule p = new ProcessModule(spec.name(), commandOf(spec, env), env,
-                    containersDir.resolve(spec.name()));
+                    containersDir.resolve(spec.name()), Math.max(16, config.container_log_max_kb()) * 1024L);
             processes.put(spec.name(), p);
             if (spec.status() == DesiredStatus.RUNNING) {
                 p.start();
@@ -847,23 +852,19 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     @Override
-    public List<String> logs(String module, int tail) throws IOException {
+    public List<String> logs(String module, LogQuery query) throws IOException {
         ModuleSpec spec = current.modules().get(module);
-        List<String> lines;
         if (spec != null && spec.type() == ModuleType.CONTAINER) {
             ProcessModule p = processes.get(module);
-            lines = p == null || !Files.exists(p.log()) ? List.of() : Files.readAllLines(p.log());
-        } else {
-            ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
-                    + module + "' (see edge:list)"));
-            Bundle b = context.getBundle(info.bundleId());
-            Path log = Path.of(Objects.requireNonNullElse(context.getProperty("karaf.log"), "data/log"), "karaf.log");
-            // Karaf's log lines name the bundle as "| <id> - <symbolic name> - <version> |".
-            String marker = "| " + info.bundleId() + " - " + (b == null ? "" : b.getSymbolicName()) + " - ";
-            lines = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(marker)).toList()
-                    : List.of();
+            return p == null ? List.of() : ModuleLogs.container(p.log(), query);
         }
-        return lines.subList(Math.max(0, lines.size() - Math.max(1, tail)), lines.size());
+        ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
+                + module + "' (see edge:list)"));
+        Bundle b = context.getBundle(info.bundleId());
+        Path log = Path.of(Objects.requireNonNullElse(context.getProperty("karaf.log"), "data/log"), "karaf.log");
+        // Karaf's log lines name the bundle as "| <id> - <symbolic name> - <version> |".
+        String marker = "| " + info.bundleId() + " - " + (b == null ? "" : b.getSymbolicName()) + " - ";
+        return ModuleLogs.gateway(log, l -> l.contains(marker), query, java.time.ZoneId.systemDefault());
     }
 
     @Override

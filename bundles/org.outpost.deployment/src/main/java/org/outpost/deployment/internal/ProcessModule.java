@@ -26,6 +26,7 @@ final class ProcessModule {
     private final List<String> command;
     private final Map<String, String> env;
     private final Path directory;
+    private final ModuleLogs.Writer output;
     private Process process;
     private boolean stoppedOnPurpose = true;
     private Integer exitCode;
@@ -33,11 +34,12 @@ final class ProcessModule {
     private Instant lastStart;
     private String startError;
 
-    ProcessModule(String name, List<String> command, Map<String, String> env, Path directory) {
+    ProcessModule(String name, List<String> command, Map<String, String> env, Path directory, long maxLogBytes) {
         this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
         this.directory = directory;
+        this.output = new ModuleLogs.Writer(log(), maxLogBytes);
     }
 
     synchronized void start() throws IOException {
@@ -46,8 +48,7 @@ final class ProcessModule {
         }
         Files.createDirectories(directory);
         endOrphan();
-        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         try {
             process = pb.start();
@@ -59,6 +60,7 @@ final class ProcessModule {
             throw new IOException("module " + name + ": " + startError, e);
         }
         startError = null;
+        pump(process);
         stoppedOnPurpose = false;
         exitCode = null;
         lastStart = Instant.now();
@@ -93,6 +95,23 @@ final class ProcessModule {
                 });
     }
 
+    /** Copies the process's output to its log, a line at a time with the time of each, until the process ends. */
+    private void pump(Process p) {
+        Thread t = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.line(Instant.now(), line);
+                }
+            } catch (IOException e) {
+                // The process ended, or its log cannot be written: nothing more to copy.
+            }
+        }, "outpost-output-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
     private Path pidFile() {
         return directory.resolve("pid");
     }
@@ -107,6 +126,11 @@ final class ProcessModule {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+        try {
+            output.close();
+        } catch (IOException e) {
+            // Its last lines may be lost; the module is stopped either way.
         }
     }
 

@@ -3,6 +3,10 @@
  */
 package org.outpost.shell.internal;
 
+import java.time.Instant;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,11 +15,12 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.LogQuery;
 
-/** {@code edge:logs}: a module's newest log lines. */
+/** {@code edge:logs}: a module's newest log entries, filtered as IoT Edge's GetModuleLogs filters them. */
 @Service
-@Command(scope = "edge", name = "logs", description = "Shows a module's newest log lines: a container module's"
-        + " output (stdout and stderr), or a bundle module's lines of the gateway log.")
+@Command(scope = "edge", name = "logs", description = "Shows a module's newest log entries: a container module's"
+        + " output (stdout and stderr, each line with its time), or a bundle module's entries of the gateway log.")
 public class LogsCommand implements Action {
 
     @Reference
@@ -25,12 +30,40 @@ public class LogsCommand implements Action {
     @Completion(ModuleCompleter.class)
     private String module;
 
-    @Option(name = "--tail", aliases = "-n", description = "How many of the newest lines (default 50)")
+    @Option(name = "--tail", aliases = "-n", description = "How many of the newest matching entries (default 50)")
     private int tail = 50;
+
+    @Option(name = "--since", description = "Only entries since this time: a duration back from now (90s, 10m, 2h,"
+            + " 1d), an RFC 3339 time (2026-11-26T10:00:00Z) or UNIX seconds")
+    private String since;
+
+    @Option(name = "--until", description = "Only entries before this time (same forms as --since)")
+    private String until;
+
+    @Option(name = "--level", description = "Only entries of this level or worse: trace, debug, info, warn, error")
+    private String level;
+
+    @Option(name = "--grep", aliases = "--regex", description = "Only entries that contain a match of this Java"
+            + " regular expression")
+    private String regex;
 
     @Override
     public Object execute() throws Exception {
-        deployer.logs(module, tail).forEach(System.out::println);
+        Instant now = Instant.now();
+        LogQuery query;
+        try {
+            query = new LogQuery(tail, since == null ? null : LogQuery.time(since, now),
+                    until == null ? null : LogQuery.time(until, now), level,
+                    regex == null ? null : Pattern.compile(regex));
+        } catch (PatternSyntaxException e) {
+            System.err.println("--grep: not a regular expression: " + e.getDescription() + " near index "
+                    + e.getIndex());
+            return null;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+        deployer.logs(module, query).forEach(System.out::println);
         return null;
     }
 }
