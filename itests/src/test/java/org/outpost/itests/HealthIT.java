@@ -14,6 +14,7 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
+import org.outpost.api.module.ModuleClient;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -63,5 +64,30 @@ public class HealthIT extends OutpostTestSupport {
 
         assertThat(shell("edge:restart heartbeat")).contains("Module heartbeat restarted");
         assertThat(runtime.module("heartbeat").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
+    }
+
+    @Test
+    public void aModuleWhoseThreadDiesIsFailedUntilItsBundleLetsGoOfItsClient() throws Exception {
+        // The probe bundle is module "itest": its client's threads report an uncaught exception.
+        org.osgi.framework.ServiceReference<ModuleClient> ref = bundleContext.getServiceReference(ModuleClient.class);
+        ModuleClient client = bundleContext.getService(ref);
+        Thread worker = client.threadFactory().newThread(() -> {
+            throw new IllegalStateException("sensor bus gone");
+        });
+        assertThat(worker.getName()).isEqualTo("outpost-itest-1");
+        assertThat(worker.isDaemon()).isTrue();
+        worker.start();
+        worker.join(10_000);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.module("itest").orElseThrow().state()
+                == ModuleState.FAILED);
+        assertThat(runtime.module("itest").orElseThrow().reason()).contains("its thread outpost-itest-1 died",
+                "IllegalStateException: sensor bus gone");
+        assertThat(shell("edge:list")).containsPattern("itest\\s*\\|.*failed");
+
+        // Its bundle stops using the client (as when it stops): the next start begins without the dead thread.
+        bundleContext.ungetService(ref);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.module("itest").orElseThrow().state()
+                == ModuleState.RUNNING);
     }
 }

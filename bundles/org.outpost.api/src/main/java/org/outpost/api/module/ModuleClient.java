@@ -63,4 +63,21 @@ public interface ModuleClient {
      * @throws IllegalArgumentException if the output name is not valid
      */
     CompletionStage<Void> sendAsync(String output, Message message);
+
+    /**
+     * Threads for the module's own work (loops, pollers, device readers). They are named {@code outpost-<module>-<n>}
+     * and are daemons. A thread that dies from an uncaught exception marks the module failed, with the exception as the
+     * reason ({@code edge:list}, {@code edge:status}), so that its restart policy restarts it, as for a failed
+     * component; the mark clears when the module's bundle stops.
+     *
+     * <pre>{@code
+     * ExecutorService reader = Executors.newSingleThreadExecutor(client.threadFactory());
+     * }</pre>
+     *
+     * Tasks of an executor catch their own exceptions; the mark comes from threads that end with one, such as those
+     * started directly with {@code client.threadFactory().newThread(loop).start()}.
+     *
+     * @return the module's thread factory
+     */
+    java.util.concurrent.ThreadFactory threadFactory();
 }

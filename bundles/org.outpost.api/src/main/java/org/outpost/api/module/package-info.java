@@ -7,7 +7,7 @@
  * services receive on its inputs.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.outpost.api.module;
 
 import org.osgi.annotation.bundle.Export;

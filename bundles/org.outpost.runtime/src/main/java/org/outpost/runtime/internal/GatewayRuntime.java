@@ -41,6 +41,7 @@ public final class GatewayRuntime implements EdgeRuntime {
 
     private final Ingress ingress;
     private final ModuleCounters counters;
+    private final ModuleThreads threads;
     private final ServiceComponentRuntime scr;
     private final BundleTracker<String> modules;
     private volatile BundleService bundleService;
@@ -61,8 +62,9 @@ public final class GatewayRuntime implements EdgeRuntime {
 
     @Activate
     public GatewayRuntime(BundleContext context, @Reference Ingress ingress, @Reference ModuleCounters counters,
-            @Reference ServiceComponentRuntime scr) {
+            @Reference ModuleThreads threads, @Reference ServiceComponentRuntime scr) {
         this.ingress = ingress;
+        this.threads = threads;
         this.counters = counters;
         this.scr = scr;
         int all = Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING;
@@ -126,6 +128,10 @@ public final class GatewayRuntime implements EdgeRuntime {
         switch (bundle.getState()) {
             case Bundle.ACTIVE -> {
                 reason = componentProblems(bundle);
+                String death = threads.death(name);
+                if (death != null) {
+                    reason = reason.isEmpty() ? death : reason + "; " + death;
+                }
                 state = reason.isEmpty() ? ModuleState.RUNNING : ModuleState.FAILED;
             }
             case Bundle.INSTALLED -> {

@@ -4,11 +4,13 @@
 package org.outpost.runtime.internal;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadFactory;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.ComponentException;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
@@ -26,11 +28,14 @@ import org.outpost.api.module.SendException;
 public final class ModuleClientImpl implements ModuleClient {
 
     private final Ingress ingress;
+    private final ModuleThreads threads;
     private final String moduleId;
+    private final ThreadFactory threadFactory;
 
     @Activate
-    public ModuleClientImpl(@Reference Ingress ingress, ComponentContext context) {
+    public ModuleClientImpl(@Reference Ingress ingress, @Reference ModuleThreads threads, ComponentContext context) {
         this.ingress = ingress;
+        this.threads = threads;
         Bundle user = context.getUsingBundle();
         String id = user == null ? null : user.getHeaders("").get(EdgeModule.HEADER);
         if (!ModuleNames.isValid(id)) {
@@ -39,6 +44,18 @@ public final class ModuleClientImpl implements ModuleClient {
                     + " (manifest header " + EdgeModule.HEADER + ")" + (id == null ? "" : "; found '" + id + "'"));
         }
         this.moduleId = id;
+        this.threadFactory = threads.factory(id);
+    }
+
+    /** The module's bundle no longer uses its client: it stopped. */
+    @Deactivate
+    void deactivate() {
+        threads.clear(moduleId);
+    }
+
+    @Override
+    public ThreadFactory threadFactory() {
+        return threadFactory;
     }
 
     @Override

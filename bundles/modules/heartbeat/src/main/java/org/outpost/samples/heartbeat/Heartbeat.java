@@ -37,11 +37,7 @@ public final class Heartbeat implements HealthCheck {
     }
 
     private final ModuleClient client;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer;
     private long beat = 1;
     private final long intervalMs;
     private final Instant started = Instant.now();
@@ -52,6 +48,8 @@ public final class Heartbeat implements HealthCheck {
     public Heartbeat(@Reference ModuleClient client, Config config) {
         this.client = client;
         this.intervalMs = Math.max(1, config.interval_ms());
+        // The module's own threads: if one died of an exception, the gateway would mark the module failed.
+        this.timer = Executors.newSingleThreadScheduledExecutor(client.threadFactory());
         timer.scheduleAtFixedRate(this::beat, 0, Math.max(1, config.interval_ms()), TimeUnit.MILLISECONDS);
     }
 

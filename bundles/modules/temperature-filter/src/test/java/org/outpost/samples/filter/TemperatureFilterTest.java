@@ -39,6 +39,11 @@ class TemperatureFilterTest {
             send(output, message);
             return CompletableFuture.completedFuture(null);
         }
+
+        @Override
+        public java.util.concurrent.ThreadFactory threadFactory() {
+            return java.util.concurrent.Executors.defaultThreadFactory();
+        }
     };
     private final TemperatureFilter filter = new TemperatureFilter(client, config(30));
 
