@@ -57,5 +57,10 @@ public class FeatureDeploymentIT extends OutpostTestSupport {
                 .get("heartbeat").version()));
         assertThat(deployer.status().lastDesiredStatus().code()).isEqualTo(200);
         assertThat(runtime.module("heartbeat").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
+
+        // Its bundle stops (as if it crashed): the feature module is restarted by its policy (always), like a bundle.
+        bundleContext.getBundle(runtime.module("heartbeat").orElseThrow().bundleId()).stop();
+        await().atMost(Duration.ofSeconds(60)).until(() -> deployer.status().modules().get("heartbeat")
+                .restartCount() == 1 && runtime.module("heartbeat").orElseThrow().state() == ModuleState.RUNNING);
     }
 }

@@ -318,10 +318,14 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             setRunning(spec, true);
             return;
         }
-        if (spec.type() != ModuleType.BUNDLE) {
-            throw new IllegalStateException("only bundle modules are restarted yet");
+        Bundle b;
+        if (spec.type() == ModuleType.FEATURE) {
+            // The feature's module bundle (the one that declares the module id) is what runs the module.
+            ModuleInfo info = runtime.module(spec.name()).orElse(null);
+            b = info == null ? null : context.getBundle(info.bundleId());
+        } else {
+            b = context.getBundle(spec.location());
         }
-        Bundle b = context.getBundle(spec.location());
         if (b == null) {
             install(spec);
             return;
