@@ -272,6 +272,18 @@ public final class ManifestParser {
                 JsonNode options = settings.get("createOptions");
                 if (options != null && !options.isNull()) {
                     createOptions = options.isTextual() ? options.textValue() : options.toString();
+                    // IoT Edge splits long options into createOptions01, createOptions02, ... strings.
+                    for (int i = 1; i < 100 && options.isTextual(); i++) {
+                        JsonNode more = settings.get(String.format("createOptions%02d", i));
+                        if (more == null) {
+                            break;
+                        }
+                        if (!more.isTextual()) {
+                            throw new ManifestException(400, s + String.format(".createOptions%02d", i),
+                                    "must be a string: the next part of createOptions");
+                        }
+                        createOptions += more.textValue();
+                    }
                     CreateOptions.parse(createOptions, s + ".createOptions");
                 }
                 if (command.isEmpty() && (image == null || image.isBlank())) {

@@ -41,7 +41,8 @@ class ManifestParserTest {
                               "settings": { "location": "mvn:org.acme.edge/filter/1.0.0" } },
                   "legacy": { "type": "docker", "status": "stopped", "restartPolicy": "never", "startupOrder": 0,
                               "settings": { "image": "acme/legacy:2.1",
-                                            "createOptions": "{\\"HostConfig\\": {\\"Privileged\\": false}}" } },
+                                            "createOptions": "{\\"HostConfig\\": {\\"Privi",
+                                            "createOptions01": "leged\\": false}}" } },
                   "script": { "type": "container", "settings": { "command": ["/usr/bin/python3", "run.py"],
                               "healthCheck": { "command": ["/bin/test", "-f", "ok"], "retries": 3 } } } } } },
               "$edgeHub": { "properties.desired": {
