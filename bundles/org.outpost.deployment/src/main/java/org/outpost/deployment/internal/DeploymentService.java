@@ -35,7 +35,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -59,7 +58,6 @@ import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
-import org.outpost.deployment.manifest.CreateOptions;
 import org.outpost.deployment.manifest.DeploymentManifest;
 import org.outpost.deployment.manifest.DesiredStatus;
 import org.outpost.deployment.manifest.LocationPolicy;
@@ -139,7 +137,6 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
     private final Routing routing;
-    private final ModuleAccess access;
     private final DeployedModules deployed;
     private final EdgeRuntime runtime;
     private final ManifestParser parser;
@@ -155,8 +152,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final Config config;
     private final Map<String, RestartClock> clocks = new ConcurrentHashMap<>();
     private final WatchedFile deploymentFile;
-    private final Map<String, ProcessModule> processes = new ConcurrentHashMap<>();
-    private final Path containersDir;
+    private final ContainerModules containers;
     private final HealthProbes health;
     private final Map<String, String> supervised = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -171,7 +167,6 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             @Reference DeployedModules deployed, Config config) {
         this.context = context;
         this.deployed = deployed;
-        this.access = access;
         this.configurationAdmin = configurationAdmin;
         this.routing = routing;
         this.runtime = runtime;
@@ -185,7 +180,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.stateFile = Path.of(data, "outpost", "deployment", "current.json");
         this.versionFile = stateFile.resolveSibling("desired-version");
         this.lastDesiredVersion = readVersion(versionFile);
-        this.containersDir = Path.of(data, "outpost", "containers");
+        this.containers = new ContainerModules(Path.of(data, "outpost", "containers"), access,
+                list(config.container_engines()), Math.max(16, config.container_log_max_kb()) * 1024L);
         this.current = loadCurrent();
         this.lastOutcome = Files.exists(stateFile) ? new DeploymentStatus.Outcome(200, "") : null;
         this.config = config;
@@ -220,18 +216,12 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         }
         supervisor.shutdownNow();
         health.close();
-        for (ProcessModule p : processes.values()) {
-            try {
-                p.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        containers.stopAll();
     }
 
     private synchronized void startContainers() {
         for (ModuleSpec spec : current.modules().values()) {
-            if (spec.type() == ModuleType.CONTAINER && !processes.containsKey(spec.name())) {
+            if (spec.type() == ModuleType.CONTAINER && !containers.has(spec.name())) {
                 try {
                     install(spec);
                 } catch (Exception e) {
@@ -276,7 +266,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             RestartClock.Down why;
             String sick = null;
             if (info.state() == ModuleState.RUNNING) {
-                sick = health.check(spec, info, processes.get(spec.name()), now);
+                sick = health.check(spec, info, containers.get(spec.name()), now);
                 if (sick == null) {
                     clock.running(now);
                     supervised.remove(spec.name());
@@ -483,80 +473,14 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     private void checkSupported(DeploymentManifest m) throws ManifestException {
         for (ModuleSpec spec : m.modules().values()) {
-            if (spec.type() == ModuleType.CONTAINER && spec.command().isEmpty() && engine() == null) {
-                throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules."
-                        + spec.name() + ".settings.image", "no container engine (" + String.join(" or ",
-                                engines()) + ") is installed on this gateway: install one, or run"
-                        + " the module as a process with settings.command");
-            }
+            containers.checkSupported(spec);
         }
-    }
-
-    /** @return the container engines to look for, in order */
-    private List<String> engines() {
-        return list(config.container_engines());
     }
 
     /** @return the values of a list setting: a .cfg file gives them as one comma-separated value */
     static List<String> list(String[] values) {
         return Arrays.stream(values).flatMap(e -> Arrays.stream(e.split(","))).map(String::strip)
                 .filter(e -> !e.isEmpty()).toList();
-    }
-
-    /** @return the first container engine on the PATH, or null */
-    private String engine() {
-        String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
-        for (String name : engines()) {
-            if (name.contains("/")) {
-                if (Files.isExecutable(Path.of(name))) {
-                    return name;
-                }
-                continue;
-            }
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * @return the command line of a container module: its command, or its image run by the container engine with its
-     *         createOptions translated
-     */
-    private List<String> commandOf(ModuleSpec spec, Map<String, String> env) throws ManifestException {
-        if (!spec.command().isEmpty()) {
-            return spec.command();
-        }
-        CreateOptions options = CreateOptions.parse(spec.createOptions(), "modules." + spec.name()
-                + ".settings.createOptions");
-        if (!options.ignored().isEmpty()) {
-            LOG.warn("Module {}: these createOptions are not translated for {} and are ignored: {}", spec.name(),
-                    engines().get(0), String.join(", ", options.ignored()));
-        }
-        List<String> c = new ArrayList<>(List.of(Objects.requireNonNull(engine(), "no container engine"), "run",
-                "--rm", "--name", "outpost-" + spec.name()));
-        c.addAll(options.runOptions());
-        env.keySet().forEach(k -> {
-            c.add("-e");
-            c.add(k);
-        });
-        c.add(spec.image());
-        c.addAll(options.command());
-        return c;
-    }
-
-    /**
-     * @return a container module's environment: its env, then who it is and how it reaches the broker (fresh
-     *         credentials: those it had before stop working)
-     */
-    private Map<String, String> containerEnv(ModuleSpec spec) {
-        Map<String, String> env = new LinkedHashMap<>(spec.env());
-        env.putAll(access.grant(spec.name()));
-        return env;
     }
 
     /** Adds the deployment's feature repositories and checks that its features resolve, without installing them. */
@@ -674,7 +598,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
      */
     private String deadReason(ModuleSpec spec) {
         if (spec.type() == ModuleType.CONTAINER) {
-            ProcessModule p = processes.get(spec.name());
+            ProcessModule p = containers.get(spec.name());
             return p == null ? null : p.startError();
         }
         if (spec.type() == ModuleType.BUNDLE && context.getBundle(spec.location()) == null) {
@@ -685,27 +609,14 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     private ModuleInfo moduleInfo(ModuleSpec spec) {
         if (spec.type() == ModuleType.CONTAINER) {
-            ProcessModule p = processes.get(spec.name());
-            return p == null ? null : containerInfo(spec, p);
+            return containers.info(spec);
         }
         return runtime.module(spec.name()).orElse(null);
     }
 
-    private static ModuleInfo containerInfo(ModuleSpec spec, ProcessModule p) {
-        return new ModuleInfo(spec.name(), "container", p.state(), -1, spec.version().isEmpty() ? "-"
-                : spec.version(), true, 0, 0, p.reason());
-    }
-
     @Override
     public List<ModuleInfo> ownModules() {
-        List<ModuleInfo> out = new ArrayList<>();
-        current.modules().values().stream().filter(m -> m.type() == ModuleType.CONTAINER).forEach(m -> {
-            ProcessModule p = processes.get(m.name());
-            if (p != null) {
-                out.add(containerInfo(m, p));
-            }
-        });
-        return out;
+        return containers.infos(current.modules().values());
     }
 
     private void install(ModuleSpec spec) throws Exception {
@@ -730,12 +641,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             f.installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             lastStart.put(spec.name(), Instant.now());
         } else {
-            Map<String, String> env = containerEnv(spec);
-            ProcessModule p = new ProcessModule(spec.name(), commandOf(spec, env), env,
-                    containersDir.resolve(spec.name()), Math.max(16, config.container_log_max_kb()) * 1024L);
-            processes.put(spec.name(), p);
+            containers.install(spec, spec.status() == DesiredStatus.RUNNING);
             if (spec.status() == DesiredStatus.RUNNING) {
-                p.start();
                 lastStart.put(spec.name(), Instant.now());
             }
         }
@@ -754,20 +661,15 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                         EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             }
         } else {
-            ProcessModule p = processes.remove(spec.name());
-            if (p != null) {
-                p.stop();
-            }
-            access.revoke(spec.name());
+            containers.remove(spec.name());
         }
     }
 
     private void setRunning(ModuleSpec spec, boolean running) throws Exception {
         if (spec.type() == ModuleType.CONTAINER) {
-            ProcessModule p = processes.get(spec.name());
+            ProcessModule p = containers.get(spec.name());
             if (p == null) {
-                install(spec);
-                p = processes.get(spec.name());
+                p = containers.install(spec, false);
             }
             if (running) {
                 p.start();
@@ -859,7 +761,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     public List<String> logs(String module, LogQuery query) throws IOException {
         ModuleSpec spec = current.modules().get(module);
         if (spec != null && spec.type() == ModuleType.CONTAINER) {
-            ProcessModule p = processes.get(module);
+            ProcessModule p = containers.get(module);
             return p == null ? List.of() : ModuleLogs.container(p.log(), query);
         }
         ModuleInfo info = runtime.module(module).orElseThrow(() -> new IllegalArgumentException("no module '"
@@ -925,7 +827,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 description = "given up after " + clock.restarts() + " restarts" + (description.isEmpty() ? ""
                         : "; " + description);
             }
-            ProcessModule p = processes.get(spec.name());
+            ProcessModule p = containers.get(spec.name());
             modules.put(spec.name(), new DeploymentStatus.ModuleStatus(spec.declaredType(), spec.version(),
                     spec.status().name().toLowerCase(java.util.Locale.ROOT), runtimeStatus, description,
                     lastStart.get(spec.name()), clock == null ? 0 : clock.restarts(),
