@@ -73,7 +73,7 @@ public class DeploymentIT extends OutpostTestSupport {
         Configuration config = configurationAdmin.getConfiguration("org.outpost.samples.heartbeat", "?");
         assertThat(config.getProperties().get("interval.ms")).as("the module's desired properties").isEqualTo(250L);
         assertThat(routing.routes()).extracting(r -> r.name()).containsExactly("beats");
-        assertThat(shell("edge:status")).contains("Last deployment: 200").containsPattern(
+        assertThat(shell("edge:status")).contains("Last deployment: version 1, 200").containsPattern(
                 "heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*1.0\\s*\\|\\s*running\\s*\\|\\s*running");
         long heartbeatBundle = runtime.module("heartbeat").orElseThrow().bundleId();
         assertThat(shell("edge:list")).containsPattern("heartbeat\\s*\\|\\s*bundle\\s*\\|\\s*deployment\\s*\\|\\s*running")
@@ -91,7 +91,7 @@ public class DeploymentIT extends OutpostTestSupport {
                 .isEqualTo(heartbeatBundle);
         assertThat(runtime.module("load-generator")).isEmpty();
         assertThat(routing.routes()).extracting(rt -> rt.name()).as("the routes stay").containsExactly("beats");
-        assertThat(shell("edge:status")).contains("Last deployment: 500");
+        assertThat(shell("edge:status")).contains("Last deployment: version 2, 500");
 
         // A malformed manifest is refused before anything changes, saying where.
         DeploymentResult bad = deployer.deploy(manifest("\"x\": {\"type\": \"rocket\", \"settings\": {}}", ""), false);

@@ -61,7 +61,7 @@ public final class Ingress {
         this.settings = settingsOrDefault(config, properties, settings);
     }
 
-    private static RuntimeSettings settingsOrDefault(Config config, Map<String, Object> properties,
+    static RuntimeSettings settingsOrDefault(Config config, Map<String, Object> properties,
             RuntimeSettings keep) {
         try {
             return RuntimeSettings.from(config, properties);

@@ -16,10 +16,9 @@ import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.Modified;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.ModuleAccess;
-import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.BrokerAuthenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,28 +31,43 @@ import org.slf4j.LoggerFactory;
  * User names are the module id, or the IoT Hub form {@code <host>/<device>/<module>[/?api-version=...]} that Azure IoT
  * SDK module clients send.
  */
-@Component(service = {ModuleAccess.class, BrokerAuthenticator.class, ModuleAccessControl.class})
-public final class ModuleAccessControl implements ModuleAccess, BrokerAuthenticator {
+@Component(service = {BrokerAuthenticator.class, ModuleAccessControl.class}, configurationPid = RuntimeSettings.PID)
+public final class ModuleAccessControl implements BrokerAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModuleAccessControl.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Supplier<Optional<String>> mqttUrl;
     private final Supplier<String> deviceId;
     private final Map<String, byte[]> passwords = new ConcurrentHashMap<>();
+    private volatile RuntimeSettings settings;
 
+    /*
+     * No references: the broker binds this authenticator while it starts, so a reference to the broker, or to anything
+     * that needs it, would be circular. The device id comes from the runtime's configuration, the broker URL from the
+     * caller of grant (the MQTT module bridge, which has the broker).
+     */
     @Activate
-    public ModuleAccessControl(@Reference Broker broker, @Reference Ingress ingress) {
-        this(() -> broker.acceptorUrl("MQTT"), ingress::deviceId);
+    public ModuleAccessControl(Ingress.Config config, Map<String, Object> properties) {
+        this.settings = Ingress.settingsOrDefault(config, properties, new RuntimeSettings(config.device_id()));
+        this.deviceId = () -> settings.deviceId();
     }
 
-    ModuleAccessControl(Supplier<Optional<String>> mqttUrl, Supplier<String> deviceId) {
-        this.mqttUrl = mqttUrl;
+    ModuleAccessControl(Supplier<String> deviceId) {
         this.deviceId = deviceId;
     }
 
-    @Override
-    public Map<String, String> grant(String module) {
+    @Modified
+    void modified(Ingress.Config config, Map<String, Object> properties) {
+        this.settings = Ingress.settingsOrDefault(config, properties, settings);
+    }
+
+    /**
+     * Issues new credentials for a module; those issued to it before stop working.
+     *
+     * @param url the broker's MQTT URL, if it has an MQTT acceptor
+     * @return the module's environment variables (see {@link ModuleAccess})
+     */
+    Map<String, String> grant(String module, Optional<String> url) {
         ModuleNames.require("module id", module);
         byte[] secret = new byte[24];
         RANDOM.nextBytes(secret);
@@ -61,31 +75,30 @@ public final class ModuleAccessControl implements ModuleAccess, BrokerAuthentica
         passwords.put(module, password.getBytes(StandardCharsets.UTF_8));
         String device = deviceId.get();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put(MODULE_ID, module);
-        env.put(DEVICE_ID, device);
+        env.put(ModuleAccess.MODULE_ID, module);
+        env.put(ModuleAccess.DEVICE_ID, device);
         env.put("IOTEDGE_MODULEID", module);
         env.put("IOTEDGE_DEVICEID", device);
-        Optional<String> url = mqttUrl.get();
         if (url.isPresent()) {
             URI uri = URI.create(url.get());
-            env.put(MQTT_URL, url.get());
-            env.put(MQTT_HOST, uri.getHost());
-            env.put(MQTT_PORT, Integer.toString(uri.getPort()));
+            env.put(ModuleAccess.MQTT_URL, url.get());
+            env.put(ModuleAccess.MQTT_HOST, uri.getHost());
+            env.put(ModuleAccess.MQTT_PORT, Integer.toString(uri.getPort()));
             env.put("IOTEDGE_GATEWAYHOSTNAME", uri.getHost());
         } else {
             LOG.warn("Module '{}' gets no broker URL: the gateway broker has no MQTT acceptor (mqtt.port in"
                     + " etc/org.outpost.broker.cfg)", module);
         }
-        env.put(MQTT_CLIENT_ID, device + "/" + module);
-        env.put(MQTT_USERNAME, module);
-        env.put(MQTT_PASSWORD, password);
-        env.put(EVENTS_TOPIC, ModuleTopics.eventsPrefix(device, module));
-        env.put(INPUTS_TOPIC, ModuleTopics.inputsPrefix(device, module));
+        env.put(ModuleAccess.MQTT_CLIENT_ID, device + "/" + module);
+        env.put(ModuleAccess.MQTT_USERNAME, module);
+        env.put(ModuleAccess.MQTT_PASSWORD, password);
+        env.put(ModuleAccess.EVENTS_TOPIC, ModuleTopics.eventsPrefix(device, module));
+        env.put(ModuleAccess.INPUTS_TOPIC, ModuleTopics.inputsPrefix(device, module));
         return env;
     }
 
-    @Override
-    public void revoke(String module) {
+    /** Withdraws a module's credentials. */
+    void revoke(String module) {
         passwords.remove(module);
     }
 

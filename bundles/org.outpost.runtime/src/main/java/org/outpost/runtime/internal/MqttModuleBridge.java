@@ -33,6 +33,7 @@ import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
+import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.broker.api.Broker;
 import org.outpost.protocol.PropertyBag;
 import org.outpost.protocol.TelemetryTopic;
@@ -42,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects modules that speak MQTT to the broker (container modules) with the router, both ways:
+ * Connects modules that speak MQTT to the broker (container modules) with the router, both ways, and gives them their
+ * credentials ({@link ModuleAccess}):
  * <ul>
  * <li>what they publish on {@code devices/<device>/modules/<module>/messages/events/<bag>} is taken from a durable
  * queue and routed like a bundle module's message, from output {@code $.on} ({@value #DEFAULT_OUTPUT} without one);
@@ -51,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * while the module is subscribed there, and wait in the input's queue while it is not.</li>
  * </ul>
  */
-@Component(service = {})
-public final class MqttModuleBridge {
+@Component(service = ModuleAccess.class)
+public final class MqttModuleBridge implements ModuleAccess {
 
     static final String DEFAULT_OUTPUT = "default";
     static final String EVENTS_QUEUE = "outpost.mqtt.module-events";
@@ -111,6 +113,18 @@ public final class MqttModuleBridge {
         }
         factory.close();
         locator.close();
+    }
+
+    // ---- credentials: a module reaches the broker this bridge serves
+
+    @Override
+    public Map<String, String> grant(String module) {
+        return access.grant(module, broker.acceptorUrl("MQTT"));
+    }
+
+    @Override
+    public void revoke(String module) {
+        access.revoke(module);
     }
 
     // ---- module telemetry -> router

@@ -15,12 +15,13 @@ import org.outpost.broker.api.BrokerAuthenticator.Action;
 
 class ModuleAccessControlTest {
 
-    private final ModuleAccessControl access = new ModuleAccessControl(() -> Optional.of("tcp://127.0.0.1:1883"),
-            () -> "gw1");
+    private static final Optional<String> URL = Optional.of("tcp://127.0.0.1:1883");
+
+    private final ModuleAccessControl access = new ModuleAccessControl(() -> "gw1");
 
     @Test
     void aGrantTellsTheModuleWhoItIsAndHowToReachTheBroker() {
-        Map<String, String> env = access.grant("pump");
+        Map<String, String> env = access.grant("pump", URL);
         assertThat(env).containsEntry(ModuleAccess.MODULE_ID, "pump").containsEntry(ModuleAccess.DEVICE_ID, "gw1")
                 .containsEntry("IOTEDGE_MODULEID", "pump").containsEntry(ModuleAccess.MQTT_URL, "tcp://127.0.0.1:1883")
                 .containsEntry(ModuleAccess.MQTT_HOST, "127.0.0.1").containsEntry(ModuleAccess.MQTT_PORT, "1883")
@@ -33,8 +34,8 @@ class ModuleAccessControlTest {
 
     @Test
     void onlyTheLatestPasswordOfAModuleIsAccepted() {
-        String first = access.grant("pump").get(ModuleAccess.MQTT_PASSWORD);
-        String second = access.grant("pump").get(ModuleAccess.MQTT_PASSWORD);
+        String first = access.grant("pump", URL).get(ModuleAccess.MQTT_PASSWORD);
+        String second = access.grant("pump", URL).get(ModuleAccess.MQTT_PASSWORD);
         assertThat(second).isNotEqualTo(first);
         assertThat(access.authenticate("pump", first, "127.0.0.1")).isEmpty();
         assertThat(access.authenticate("pump", second, "127.0.0.1")).contains("pump");
@@ -51,7 +52,7 @@ class ModuleAccessControlTest {
 
     @Test
     void aModulePublishesOnlyItsOwnTelemetryAndSubscribesOnlyToItsOwnInputs() {
-        access.grant("pump");
+        access.grant("pump", URL);
         assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.pump.messages.events.%24\\.on=out"))
                 .isTrue();
         assertThat(access.authorize("pump", Action.SEND, "devices.gw1.modules.valve.messages.events")).isFalse();
@@ -67,7 +68,7 @@ class ModuleAccessControlTest {
 
     @Test
     void aGrantNeedsAValidModuleId() {
-        assertThatThrownBy(() -> access.grant("a/b")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> access.grant("a/b", URL)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("module id 'a/b' is not valid");
     }
 }
