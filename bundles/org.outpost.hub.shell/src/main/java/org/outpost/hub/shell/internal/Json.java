@@ -28,6 +28,15 @@ final class Json {
         }
     }
 
+    /** @return the JSON text as a tree, to print it indented */
+    static Object read(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read JSON: " + e.getMessage(), e);
+        }
+    }
+
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -1,0 +1,50 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.outpost.protocol.TwinDocument;
+
+/**
+ * The twins the hub holds: one per registered device and one per module of a device, stored durably. A desired change
+ * reaches the device when it is connected (at once) or when it next connects (it reads its twin). Module ids are
+ * {@code null} for the device's own twin.
+ */
+@ProviderType
+public interface Twins {
+
+    /**
+     * @return the twin (an empty one at version 1 if nothing was set yet)
+     * @throws IllegalArgumentException if the device is not registered
+     */
+    TwinDocument twin(String deviceId, String moduleId);
+
+    /**
+     * Merges a patch into the desired properties.
+     *
+     * @return the twin after the patch
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws org.outpost.protocol.TwinException if the patch is refused (nothing changes then)
+     * @throws java.io.UncheckedIOException if it cannot be stored (nothing changes then)
+     */
+    TwinDocument patchDesired(String deviceId, String moduleId, String patchJson);
+
+    /**
+     * Replaces the desired properties (for {@code $edgeAgent}, a deployment).
+     *
+     * @return the twin after the change
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws org.outpost.protocol.TwinException if they are refused (nothing changes then)
+     */
+    TwinDocument replaceDesired(String deviceId, String moduleId, String desiredJson);
+
+    /**
+     * Merges a patch into the reported properties, as the device reports them.
+     *
+     * @return the twin after the patch
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws org.outpost.protocol.TwinException if the patch is refused (nothing changes then)
+     */
+    TwinDocument patchReported(String deviceId, String moduleId, String patchJson);
+}

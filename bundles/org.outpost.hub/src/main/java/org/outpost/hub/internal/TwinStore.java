@@ -1,0 +1,177 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.outpost.hub.api.Twins;
+import org.outpost.protocol.TwinDocument;
+import org.outpost.protocol.TwinLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's twins, one file per twin under {@code ${karaf.data}/outpost/hub/twins/<device>/} ({@code $device.json}
+ * for the device's own, {@code <module>.json} for a module's), each written to a temporary file that atomically
+ * replaces the old one, so a crash leaves the previous version or the new one, never a torn file. Changes to one twin
+ * are serialized; listeners hear of each desired change after it is stored.
+ */
+@Component(service = {Twins.class, TwinStore.class})
+public final class TwinStore implements Twins {
+
+    /** Hears of desired changes, after they are stored. */
+    @FunctionalInterface
+    interface DesiredListener {
+        /**
+         * @param patch what changed, as a merge patch (the whole desired properties after a replace), with the new
+         *            {@code $version}
+         */
+        void desiredChanged(String deviceId, String moduleId, String patch, TwinDocument twin);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwinStore.class);
+    private static final String DEVICE_FILE = "$device";
+
+    private final Path directory;
+    private final DeviceStore devices;
+    private final TwinLimits limits;
+    private final Map<String, TwinDocument> cache = new ConcurrentHashMap<>();
+    private final List<DesiredListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public TwinStore(BundleContext context, @Reference DeviceStore devices) {
+        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost", "hub", "twins"),
+                devices, TwinLimits.IOT_HUB);
+    }
+
+    TwinStore(Path directory, DeviceStore devices, TwinLimits limits) {
+        this.directory = directory;
+        this.devices = devices;
+        this.limits = limits;
+    }
+
+    void addListener(DesiredListener l) {
+        listeners.add(l);
+    }
+
+    void removeListener(DesiredListener l) {
+        listeners.remove(l);
+    }
+
+    @Override
+    public TwinDocument twin(String deviceId, String moduleId) {
+        Path file = file(deviceId, moduleId);
+        return cache.computeIfAbsent(file.toString(), k -> read(file));
+    }
+
+    @Override
+    public TwinDocument patchDesired(String deviceId, String moduleId, String patchJson) {
+        TwinDocument after = change(deviceId, moduleId, t -> t.patchDesired(patchJson, limits));
+        String patch = TwinDocument.combine(patchJson, "{\"$version\": " + after.desiredVersion() + "}");
+        listeners.forEach(l -> notify(l, deviceId, moduleId, patch, after));
+        return after;
+    }
+
+    @Override
+    public TwinDocument replaceDesired(String deviceId, String moduleId, String desiredJson) {
+        TwinDocument after = change(deviceId, moduleId, t -> t.replaceDesired(desiredJson, limits));
+        listeners.forEach(l -> notify(l, deviceId, moduleId, after.desired(), after));
+        return after;
+    }
+
+    @Override
+    public TwinDocument patchReported(String deviceId, String moduleId, String patchJson) {
+        return change(deviceId, moduleId, t -> t.patchReported(patchJson, limits));
+    }
+
+    /** Forgets a deleted device's twins. */
+    void delete(String deviceId) throws IOException {
+        Path dir = directory.resolve(deviceId);
+        cache.keySet().removeIf(k -> k.startsWith(dir.toString()));
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private TwinDocument change(String deviceId, String moduleId, UnaryOperator<TwinDocument> how) {
+        Path file = file(deviceId, moduleId);
+        synchronized (this) {
+            TwinDocument before = twin(deviceId, moduleId);
+            TwinDocument after = how.apply(before);
+            write(file, after);
+            cache.put(file.toString(), after);
+            return after;
+        }
+    }
+
+    private static void notify(DesiredListener l, String deviceId, String moduleId, String patch, TwinDocument twin) {
+        try {
+            l.desiredChanged(deviceId, moduleId, patch, twin);
+        } catch (RuntimeException e) {
+            LOG.warn("A listener failed on the desired change of {}/{}: {}", deviceId, moduleId, e.toString());
+        }
+    }
+
+    private Path file(String deviceId, String moduleId) {
+        if (devices.device(deviceId).isEmpty()) {
+            throw new IllegalArgumentException("no device '" + deviceId + "' is registered (see hub:devices)");
+        }
+        if (moduleId != null && !moduleId.matches("\\$?[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("module id '" + moduleId + "' is not valid: use 1 to 64 letters,"
+                    + " digits, '-' or '_' (or $edgeAgent, $edgeHub)");
+        }
+        return directory.resolve(deviceId).resolve((moduleId == null ? DEVICE_FILE : moduleId) + ".json");
+    }
+
+    private static TwinDocument read(Path file) {
+        try {
+            return Files.exists(file) ? TwinDocument.parse(Files.readString(file, StandardCharsets.UTF_8))
+                    : TwinDocument.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the twin " + file, e);
+        }
+    }
+
+    private static void write(Path file, TwinDocument twin) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(twin.toJson().getBytes(StandardCharsets.UTF_8)));
+                // On disk before it replaces the old version: a power cut cannot leave an empty twin.
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the twin " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

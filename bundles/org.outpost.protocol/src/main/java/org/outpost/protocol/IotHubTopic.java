@@ -1,0 +1,154 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.protocol;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The IoT Hub MQTT topics of twins, direct methods and cloud-to-device messages (telemetry is
+ * {@link TelemetryTopic}). Twin and method topics name no device: the server knows the device by its connection.
+ * <ul>
+ * <li>{@code $iothub/twin/GET/?$rid=<rid>}: the device asks for its twin;</li>
+ * <li>{@code $iothub/twin/PATCH/properties/reported/?$rid=<rid>}: the device patches its reported properties;</li>
+ * <li>{@code $iothub/twin/res/<status>/?$rid=<rid>[&$version=<v>]}: the answer to either;</li>
+ * <li>{@code $iothub/twin/PATCH/properties/desired/?$version=<v>}: a desired patch, to the device;</li>
+ * <li>{@code $iothub/methods/POST/<method>/?$rid=<rid>}: a direct method call, to the device;</li>
+ * <li>{@code $iothub/methods/res/<status>/?$rid=<rid>}: the device's answer;</li>
+ * <li>{@code devices/<device>/messages/devicebound/<property bag>}: a cloud-to-device message.</li>
+ * </ul>
+ */
+public sealed interface IotHubTopic {
+
+    /** What a device subscribes to for twin answers. */
+    String TWIN_RESPONSES = "$iothub/twin/res/#";
+    /** What a device subscribes to for desired patches. */
+    String DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/#";
+    /** What a device subscribes to for method calls. */
+    String METHOD_CALLS = "$iothub/methods/POST/#";
+
+    /** @return the topic string */
+    String format();
+
+    record TwinGet(String rid) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/twin/GET/?$rid=" + rid;
+        }
+    }
+
+    record ReportedPatch(String rid) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/twin/PATCH/properties/reported/?$rid=" + rid;
+        }
+    }
+
+    /** @param version the twin version after the request (a reported patch's answer carries it), or null */
+    record TwinResponse(int status, String rid, Long version) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version);
+        }
+    }
+
+    record DesiredPatch(long version) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/twin/PATCH/properties/desired/?$version=" + version;
+        }
+    }
+
+    record MethodCall(String method, String rid) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/methods/POST/" + method + "/?$rid=" + rid;
+        }
+    }
+
+    record MethodResponse(int status, String rid) implements IotHubTopic {
+        @Override
+        public String format() {
+            return "$iothub/methods/res/" + status + "/?$rid=" + rid;
+        }
+    }
+
+    record CloudToDevice(String deviceId, Map<String, String> properties) implements IotHubTopic {
+        public CloudToDevice {
+            properties = Map.copyOf(properties);
+        }
+
+        /** @return the filter a device subscribes to for its messages */
+        public static String filter(String deviceId) {
+            return "devices/" + deviceId + "/messages/devicebound/#";
+        }
+
+        @Override
+        public String format() {
+            return "devices/" + deviceId + "/messages/devicebound/" + PropertyBag.encode(properties);
+        }
+    }
+
+    /**
+     * @param topic an MQTT topic name
+     * @return the twin, method or cloud-to-device topic it is, or empty if it is none of these
+     * @throws IllegalArgumentException saying what is wrong, if it is one of these topics but malformed (no
+     *             {@code $rid}, a status or version that is not a number)
+     */
+    static Optional<IotHubTopic> parse(String topic) {
+        if (topic.startsWith("devices/")) {
+            String[] s = topic.split("/", 5);
+            if (s.length >= 4 && s[2].equals("messages") && s[3].equals("devicebound") && !s[1].isEmpty()) {
+                return Optional.of(new CloudToDevice(s[1], PropertyBag.decode(s.length == 5 ? s[4] : "")));
+            }
+            return Optional.empty();
+        }
+        if (!topic.startsWith("$iothub/")) {
+            return Optional.empty();
+        }
+        int q = topic.indexOf("/?");
+        String path = q < 0 ? topic : topic.substring(0, q);
+        Map<String, String> query = PropertyBag.decode(q < 0 ? "" : topic.substring(q + 2));
+        String[] p = path.split("/");
+        if (p.length == 3 && p[1].equals("twin") && p[2].equals("GET")) {
+            return Optional.of(new TwinGet(rid(query, topic)));
+        }
+        if (p.length == 5 && p[1].equals("twin") && p[2].equals("PATCH") && p[3].equals("properties")) {
+            if (p[4].equals("reported")) {
+                return Optional.of(new ReportedPatch(rid(query, topic)));
+            }
+            if (p[4].equals("desired")) {
+                return Optional.of(new DesiredPatch(number(query.get("$version"), "$version", topic)));
+            }
+        }
+        if (p.length == 4 && p[1].equals("twin") && p[2].equals("res")) {
+            String v = query.get("$version");
+            return Optional.of(new TwinResponse((int) number(p[3], "status", topic), rid(query, topic),
+                    v == null ? null : number(v, "$version", topic)));
+        }
+        if (p.length == 4 && p[1].equals("methods") && p[2].equals("POST") && !p[3].isEmpty()) {
+            return Optional.of(new MethodCall(p[3], rid(query, topic)));
+        }
+        if (p.length == 4 && p[1].equals("methods") && p[2].equals("res")) {
+            return Optional.of(new MethodResponse((int) number(p[3], "status", topic), rid(query, topic)));
+        }
+        return Optional.empty();
+    }
+
+    private static String rid(Map<String, String> query, String topic) {
+        String rid = query.get("$rid");
+        if (rid == null || rid.isEmpty()) {
+            throw new IllegalArgumentException("topic '" + topic + "' has no $rid (request id): add ?$rid=<id>");
+        }
+        return rid;
+    }
+
+    private static long number(String text, String what, String topic) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("topic '" + topic + "': " + what + " '" + text + "' is not a number");
+        }
+    }
+}

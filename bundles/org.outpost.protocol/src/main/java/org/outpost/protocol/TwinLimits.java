@@ -1,0 +1,28 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.protocol;
+
+/**
+ * What a twin section (desired or reported properties) may hold, as IoT Hub limits it: its JSON at most
+ * {@code maxSectionBytes}, objects nested at most {@code maxDepth} deep, string values at most {@code maxValueBytes},
+ * keys at most {@code maxKeyBytes} and without {@code .}, {@code $}, spaces or control characters (keys that start with
+ * {@code $} are the twin's own, such as {@code $version}).
+ *
+ * @param maxSectionBytes bytes of a section's JSON
+ * @param maxDepth levels of nested objects
+ * @param maxValueBytes bytes of a string value
+ * @param maxKeyBytes bytes of a key
+ */
+public record TwinLimits(int maxSectionBytes, int maxDepth, int maxValueBytes, int maxKeyBytes) {
+
+    /** IoT Hub's limits: 32 KB per section, depth 10, 4 KB per value, 1 KB per key. */
+    public static final TwinLimits IOT_HUB = new TwinLimits(32 * 1024, 10, 4 * 1024, 1024);
+
+    public TwinLimits {
+        if (maxSectionBytes < 2 || maxDepth < 1 || maxValueBytes < 1 || maxKeyBytes < 1) {
+            throw new IllegalArgumentException("twin limits must be positive: " + maxSectionBytes + " bytes, depth "
+                    + maxDepth + ", value " + maxValueBytes + ", key " + maxKeyBytes);
+        }
+    }
+}

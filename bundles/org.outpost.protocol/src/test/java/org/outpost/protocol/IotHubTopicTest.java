@@ -1,0 +1,54 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.outpost.protocol.IotHubTopic.CloudToDevice;
+import org.outpost.protocol.IotHubTopic.DesiredPatch;
+import org.outpost.protocol.IotHubTopic.MethodCall;
+import org.outpost.protocol.IotHubTopic.MethodResponse;
+import org.outpost.protocol.IotHubTopic.ReportedPatch;
+import org.outpost.protocol.IotHubTopic.TwinGet;
+import org.outpost.protocol.IotHubTopic.TwinResponse;
+
+class IotHubTopicTest {
+
+    @Test
+    void everyTopicReadsBackAsItWasWritten() {
+        for (IotHubTopic t : new IotHubTopic[] {new TwinGet("7"), new ReportedPatch("8"), new TwinResponse(200, "7",
+                null), new TwinResponse(204, "8", 12L), new DesiredPatch(5), new MethodCall("reboot", "3f"),
+                new MethodResponse(501, "3f"), new CloudToDevice("gw1", Map.of("k", "v w"))}) {
+            assertThat(IotHubTopic.parse(t.format())).contains(t);
+        }
+    }
+
+    @Test
+    void topicsAreWhatTheIotHubContractSays() {
+        assertThat(new TwinGet("1").format()).isEqualTo("$iothub/twin/GET/?$rid=1");
+        assertThat(new ReportedPatch("2").format()).isEqualTo("$iothub/twin/PATCH/properties/reported/?$rid=2");
+        assertThat(new TwinResponse(204, "2", 9L).format()).isEqualTo("$iothub/twin/res/204/?$rid=2&$version=9");
+        assertThat(new DesiredPatch(3).format()).isEqualTo("$iothub/twin/PATCH/properties/desired/?$version=3");
+        assertThat(new MethodCall("ping", "a").format()).isEqualTo("$iothub/methods/POST/ping/?$rid=a");
+        assertThat(new MethodResponse(200, "a").format()).isEqualTo("$iothub/methods/res/200/?$rid=a");
+        assertThat(CloudToDevice.filter("gw1")).isEqualTo("devices/gw1/messages/devicebound/#");
+        // What SDKs send: the $rid is URL-encoded like any bag value, and extra keys are allowed.
+        assertThat(IotHubTopic.parse("$iothub/twin/GET/?$rid=abc%20d&x=1")).contains(new TwinGet("abc d"));
+    }
+
+    @Test
+    void otherTopicsAreNotTheirsAndMalformedOnesSayWhy() {
+        assertThat(IotHubTopic.parse("devices/gw1/messages/events/")).isEmpty();
+        assertThat(IotHubTopic.parse("$iothub/other/thing")).isEmpty();
+        assertThatThrownBy(() -> IotHubTopic.parse("$iothub/twin/GET/")).hasMessageContaining("has no $rid");
+        assertThatThrownBy(() -> IotHubTopic.parse("$iothub/twin/res/ok/?$rid=1")).hasMessageContaining(
+                "status 'ok' is not a number");
+        assertThatThrownBy(() -> IotHubTopic.parse("$iothub/twin/PATCH/properties/desired/")).hasMessageContaining(
+                "$version 'null' is not a number");
+    }
+}

@@ -1,0 +1,81 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TwinDocumentTest {
+
+    private static final TwinLimits LIMITS = TwinLimits.IOT_HUB;
+
+    @Test
+    void patchesMergeNullDeletesAndEachBumpsItsSectionVersion() {
+        TwinDocument t = TwinDocument.empty().patchDesired("{\"pump\": {\"speed\": 3, \"mode\": \"auto\"}, \"x\": 1}",
+                LIMITS);
+        assertThat(t.desiredVersion()).isEqualTo(2);
+        assertThat(t.reportedVersion()).isEqualTo(1);
+        t = t.patchDesired("{\"pump\": {\"speed\": 5, \"mode\": null}, \"x\": null, \"$version\": 99}", LIMITS);
+        assertThat(t.desired()).isEqualTo("{\"pump\":{\"speed\":5},\"$version\":3}");
+        t = t.patchReported("{\"pump\": {\"running\": true}}", LIMITS);
+        assertThat(t.reported()).isEqualTo("{\"pump\":{\"running\":true},\"$version\":2}");
+        assertThat(TwinDocument.parse(t.toJson())).isEqualTo(t);
+    }
+
+    @Test
+    void aPatchThatBreaksARuleIsRefusedWithItsPathAndChangesNothing() {
+        TwinDocument t = TwinDocument.empty().patchDesired("{\"a\": 1}", LIMITS);
+        assertThatThrownBy(() -> t.patchDesired("{\"a.b\": 1}", LIMITS)).isInstanceOfSatisfying(TwinException.class,
+                e -> {
+                    assertThat(e.path()).isEqualTo("desired.a.b");
+                    assertThat(e.reason()).contains("may not contain '.'");
+                });
+        assertThatThrownBy(() -> t.patchDesired("{\"ok\": {\"$bad\": 1}}", LIMITS)).hasMessageStartingWith(
+                "desired.ok.$bad: a key may not contain");
+        assertThatThrownBy(() -> t.patchReported("{\"s\": \"" + "x".repeat(4097) + "\"}", LIMITS))
+                .hasMessageContaining("reported.s: a string value may have at most 4096 bytes; this one has 4097");
+        assertThatThrownBy(() -> t.patchDesired("{\"a\": [1, 2", LIMITS)).hasMessageStartingWith("desired: not JSON");
+        assertThatThrownBy(() -> t.patchDesired("[1]", LIMITS)).hasMessage("desired: must be a JSON object");
+        String deep = "{\"l1\":{\"l2\":{\"l3\":{\"l4\":{\"l5\":{\"l6\":{\"l7\":{\"l8\":{\"l9\":{\"l10\":{\"l11\":1}}}}}}}}}}}";
+        assertThatThrownBy(() -> t.patchDesired(deep, LIMITS)).hasMessageContaining("nested deeper than 10 levels");
+        assertThat(t.desired()).isEqualTo("{\"a\":1,\"$version\":2}");
+    }
+
+    @Test
+    void aSectionMayNotOutgrowItsBoundButNullsMakeRoom() {
+        TwinLimits small = new TwinLimits(64, 10, 4096, 1024);
+        TwinDocument t = TwinDocument.empty().patchReported("{\"a\": \"" + "x".repeat(40) + "\"}", small);
+        assertThatThrownBy(() -> t.patchReported("{\"b\": \"" + "y".repeat(30) + "\"}", small)).isInstanceOfSatisfying(
+                TwinException.class, e -> assertThat(e.reason()).contains("at most 64 are allowed",
+                        "delete keys with null"));
+        assertThat(t.patchReported("{\"a\": null, \"b\": \"" + "y".repeat(30) + "\"}", small).reported())
+                .contains("\"b\"").doesNotContain("\"a\"");
+    }
+
+    @Test
+    void offlinePatchesCombineIntoOneWithTheSameEffect() {
+        String combined = TwinDocument.combine("{\"a\": {\"x\": 1, \"y\": 2}, \"b\": 1}",
+                "{\"a\": {\"y\": null, \"z\": 3}, \"c\": 4}");
+        assertThat(combined).isEqualTo("{\"a\":{\"x\":1,\"y\":null,\"z\":3},\"b\":1,\"c\":4}");
+        TwinDocument base = TwinDocument.empty().patchReported("{\"a\": {\"y\": 0}, \"old\": 1}", LIMITS);
+        TwinDocument stepwise = base.patchReported("{\"a\": {\"x\": 1, \"y\": 2}, \"b\": 1}", LIMITS)
+                .patchReported("{\"a\": {\"y\": null, \"z\": 3}, \"c\": 4}", LIMITS);
+        assertThat(withoutVersion(base.patchReported(combined, LIMITS).reported())).isEqualTo(withoutVersion(stepwise
+                .reported()));
+    }
+
+    private static String withoutVersion(String section) {
+        return section.replaceAll(",?\"\\$version\":\\d+", "");
+    }
+
+    @Test
+    void replacingDesiredKeepsReportedAndCountsOn() {
+        TwinDocument t = TwinDocument.empty().patchReported("{\"r\": 1}", LIMITS).replaceDesired(
+                "{\"modules\": {}, \"$version\": 40}", LIMITS);
+        assertThat(t.desired()).isEqualTo("{\"modules\":{},\"$version\":2}");
+        assertThat(t.reported()).isEqualTo("{\"r\":1,\"$version\":2}");
+    }
+}
