@@ -184,6 +184,9 @@ public final class EmbeddedBroker implements Broker {
         c.setName(s.name());
         c.setPersistenceEnabled(true);
         c.setSecurityEnabled(true);
+        // Every connection is authenticated afresh: revoked credentials stop working at once, and an in-VM session
+        // without a user name is never answered from the cached refusal of a network client that gave none.
+        c.setAuthenticationCacheSize(0);
         c.setJMXManagementEnabled(false);
         c.setJournalType(JournalType.NIO);
         c.setJournalDatasync(true);

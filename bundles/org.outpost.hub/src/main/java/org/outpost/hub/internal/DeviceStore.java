@@ -33,14 +33,17 @@ import org.outpost.hub.api.DeviceRegistry;
 
 /**
  * The device registry, persisted in {@code ${karaf.data}/outpost/hub/devices.properties}: one line per device,
- * {@code id=createdMillis:salt:hmac}, where hmac is HMAC-SHA256 of the key under the salt. Keys are 256 random bits,
- * so a fast keyed hash is enough; the plain key is never stored. Writes go to a temporary file that replaces the old
- * one atomically.
+ * {@code id=createdMillis:salt:hmac:key}, where hmac is HMAC-SHA256 of the key under the salt (a plain key given as a
+ * password is checked against it) and the key itself is kept to check SAS tokens, which are signed with it (as IoT
+ * Hub keeps device keys). The file is readable by the hub's user only. Entries written before keys were kept have no
+ * key: their devices authenticate with the plain key until it is rotated. Writes go to a temporary file that replaces
+ * the old one atomically.
  */
 @Component(service = {DeviceRegistry.class, DeviceStore.class})
 public final class DeviceStore implements DeviceRegistry {
 
-    private record Entry(Instant created, byte[] salt, byte[] hash) {
+    /** @param key the device key, or null for an entry written before keys were kept (it has only the hash) */
+    private record Entry(Instant created, byte[] salt, byte[] hash, String key) {
     }
 
     private final SecureRandom random = new SecureRandom();
@@ -73,23 +76,31 @@ public final class DeviceStore implements DeviceRegistry {
             }
             int eq = line.indexOf('=');
             String[] parts = eq < 0 ? new String[0] : line.substring(eq + 1).split(":");
-            if (parts.length != 3) {
-                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash");
+            if (parts.length != 3 && parts.length != 4) {
+                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash[:key]");
             }
             entries.put(line.substring(0, eq), new Entry(Instant.ofEpochMilli(Long.parseLong(parts[0])),
-                    Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2])));
+                    Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2]),
+                    parts.length == 4 ? parts[3] : null));
         }
     }
 
     private void save() {
         List<String> lines = new ArrayList<>();
-        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key). Keys are not stored.");
+        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key):key. The key is kept to check"
+                + " SAS tokens; only the hub's user may read this file.");
         entries.forEach((id, e) -> lines.add(id + "=" + e.created().toEpochMilli() + ":"
-                + Base64.getEncoder().encodeToString(e.salt()) + ":" + Base64.getEncoder().encodeToString(e.hash())));
+                + Base64.getEncoder().encodeToString(e.salt()) + ":" + Base64.getEncoder().encodeToString(e.hash())
+                + (e.key() == null ? "" : ":" + e.key())));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, lines, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: its own access rules apply.
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot save the device registry to " + file + ": " + e.getMessage(), e);
@@ -136,7 +147,7 @@ public final class DeviceStore implements DeviceRegistry {
         String text = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text)));
+        Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text), text));
         try {
             save();
         } catch (IllegalStateException e) {
@@ -179,6 +190,23 @@ public final class DeviceStore implements DeviceRegistry {
             lastSeen.put(id, Instant.now());
         }
         return ok;
+    }
+
+    /**
+     * @return the device's key, to check a SAS token with; empty if the device is unknown or was registered before
+     *         keys were kept (rotate its key to use SAS tokens)
+     */
+    Optional<String> key(String id) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(id);
+        }
+        return e == null ? Optional.empty() : Optional.ofNullable(e.key());
+    }
+
+    /** Notes that a device authenticated. */
+    void seen(String id) {
+        lastSeen.put(id, Instant.now());
     }
 
     /** Counts a telemetry message from a device. */

@@ -35,6 +35,7 @@ import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.MqttAddresses;
 import org.outpost.protocol.PropertyBag;
 import org.outpost.protocol.TelemetryTopic;
 import org.outpost.routing.api.RouteStatus;
@@ -198,7 +199,7 @@ public final class MqttModuleBridge implements ModuleAccess {
 
     /** @return the message to route, or null (after a warning) if it cannot be: it is dropped */
     private InFlight toRoute(ClientMessage cm) {
-        String topic = ModuleTopics.topic(cm.getAddress());
+        String topic = MqttAddresses.topic(cm.getAddress());
         try {
             TelemetryTopic t = TelemetryTopic.parse(topic).orElseThrow(() -> new IllegalArgumentException(
                     "it is not a module telemetry topic"));
@@ -274,7 +275,7 @@ public final class MqttModuleBridge implements ModuleAccess {
         public void onMessage(Message message) throws Exception {
             String topic = ModuleTopics.inputsPrefix(ingress.deviceId(), module) + input + "/"
                     + PropertyBag.encode(PropertyBag.of(message));
-            String address = ModuleTopics.address(topic);
+            String address = MqttAddresses.address(topic);
             if (!broker.hasSubscribers(address)) {
                 throw new InputDispatcher.NotReadyException("module " + module + " is not subscribed to "
                         + ModuleTopics.inputsPrefix(ingress.deviceId(), module) + "#");

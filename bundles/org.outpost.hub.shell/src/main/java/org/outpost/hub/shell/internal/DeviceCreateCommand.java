@@ -15,9 +15,8 @@ import org.outpost.hub.api.DeviceRegistry;
 
 /** {@code hub:device-create}: registers a device and prints its key, once. */
 @Service
-@Command(scope = "hub", name = "device-create", description = "Registers a device and prints its key (shown only"
-        + " now: the hub keeps a hash). Put the id and key in the gateway's etc/org.outpost.upstream.cfg"
-        + " (username, password).")
+@Command(scope = "hub", name = "device-create", description = "Registers a device and prints its key. Put the id and"
+        + " key in the gateway's etc/org.outpost.upstream.cfg (username, password), or make SAS tokens with it.")
 public class DeviceCreateCommand implements Action {
 
     @Reference

@@ -1,0 +1,173 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.broker.api.Broker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's IoT Hub MQTT endpoint: devices connect with the IoT Hub MQTT contract (MQTT 3.1.1, QoS 1, SAS token or
+ * device key as password) and get their own twin and method topics, which a shared broker cannot give them (every
+ * device subscribes to the same {@code $iothub/twin/res/#}). Telemetry is stored in the hub's broker before it is
+ * acknowledged, where the telemetry ingestion reads it as before.
+ */
+@Component(service = IotHubServer.class, immediate = true, configurationPid = IotHubServer.PID)
+@Designate(ocd = IotHubServer.Config.class)
+public final class IotHubServer {
+
+    static final String PID = "org.outpost.hub.iothub";
+
+    @ObjectClassDefinition(name = "Outpost hub IoT Hub endpoint",
+            description = "Where devices connect with the IoT Hub MQTT contract.")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port (plain MQTT; 0 picks a free one).")
+        int port() default 1885;
+
+        @AttributeDefinition(description = "The hub's host name, as devices name it in their user name and SAS"
+                + " token resource (<host.name>/devices/<id>).")
+        String host_name() default "outpost-hub.local";
+
+        @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
+        int max_message_kb() default 256;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotHubServer.class);
+
+    private final DeviceStore devices;
+    private final TwinStore twins;
+    private final String hostName;
+    private final ServerLocator locator;
+    private final ClientSessionFactory factory;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-iothub-accept",
+            true));
+    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("outpost-iothub", true));
+    private final EventExecutorGroup sessionThreads = new DefaultEventExecutorGroup(16, new DefaultThreadFactory(
+            "outpost-iothub-session", true));
+    private final Channel channel;
+    private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
+    private final TwinStore.DesiredListener desiredListener = this::desiredChanged;
+
+    @Activate
+    public IotHubServer(@Reference DeviceStore devices, @Reference TwinStore twins, @Reference Broker broker,
+            Config config) throws Exception {
+        this.devices = devices;
+        this.twins = twins;
+        this.hostName = config.host_name();
+        this.locator = broker.createLocator();
+        this.factory = locator.createSessionFactory();
+        int maxBytes = Math.max(1, config.max_message_kb()) * 1024;
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
+                        ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                        // Sessions block on the twin store and the broker: they run on their own threads.
+                        ch.pipeline().addLast(sessionThreads, "session", new DeviceSession(IotHubServer.this));
+                    }
+                });
+        try {
+            this.channel = b.bind(config.host(), config.port()).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("the IoT Hub endpoint cannot listen on " + config.host() + ":"
+                    + config.port() + " (" + e.getMessage() + "): change port in etc/" + PID + ".cfg", e);
+        }
+        twins.addListener(desiredListener);
+        LOG.info("IoT Hub endpoint listening on {} as {}", channel.localAddress(), hostName);
+    }
+
+    @Deactivate
+    void deactivate() {
+        twins.removeListener(desiredListener);
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        sessions.values().forEach(DeviceSession::close);
+        close();
+    }
+
+    private void close() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        sessionThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        factory.close();
+        locator.close();
+    }
+
+    /** @return the port it listens on */
+    int port() {
+        return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    DeviceStore devices() {
+        return devices;
+    }
+
+    TwinStore twins() {
+        return twins;
+    }
+
+    String hostName() {
+        return hostName;
+    }
+
+    ClientSessionFactory brokerSessions() {
+        return factory;
+    }
+
+    /** A device (or module) connected: an earlier connection of the same identity is closed, as IoT Hub does. */
+    void connected(String identity, DeviceSession session) {
+        DeviceSession previous = sessions.put(identity, session);
+        if (previous != null && previous != session) {
+            LOG.info("{} connected again; closing its earlier connection", identity);
+            previous.close();
+        }
+    }
+
+    void disconnected(String identity, DeviceSession session) {
+        sessions.remove(identity, session);
+    }
+
+    /** @return the connected session of a device ({@code device}) or module ({@code device/module}), or null */
+    DeviceSession session(String identity) {
+        return sessions.get(identity);
+    }
+
+    private void desiredChanged(String deviceId, String moduleId, String patch, org.outpost.protocol.TwinDocument t) {
+        DeviceSession s = sessions.get(moduleId == null ? deviceId : deviceId + "/" + moduleId);
+        if (s != null) {
+            s.desiredPatch(t.desiredVersion(), patch);
+        }
+    }
+}
