@@ -28,6 +28,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.Test;
 import org.ops4j.pax.exam.Option;
 import org.outpost.broker.api.Broker;
+import org.outpost.hub.api.Methods;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.protocol.IotHubTopic;
@@ -50,6 +51,9 @@ public class HubIT extends KarafTestSupport {
     @Inject
     protected Twins twins;
 
+    @Inject
+    protected Methods methods;
+
     private static final String IOTHUB_PORT = "outpost.test.iothub.port";
 
     @Override
@@ -62,7 +66,7 @@ public class HubIT extends KarafTestSupport {
     }
 
     @Test
-    public void aDeviceUsesItsTwinAndSendsTelemetryOverTheIotHubContractWithASasToken() throws Exception {
+    public void aDeviceUsesItsTwinMethodsAndTelemetryOverTheIotHubContractWithASasToken() throws Exception {
         String key = createDevice("gw-twin");
         String host = "outpost-hub.local";
         String token = SasToken.create(host + "/devices/gw-twin", key, Instant.now().plusSeconds(3600));
@@ -97,6 +101,33 @@ public class HubIT extends KarafTestSupport {
             got = received.poll(10, TimeUnit.SECONDS);
             assertThat(got[0]).isEqualTo("$iothub/twin/PATCH/properties/desired/?$version=2");
             assertThat(got[1]).isEqualTo("{\"interval\":5,\"$version\":2}");
+
+            // A direct method: the device gets the call on its methods topic and answers with the request id.
+            c.subscribe(IotHubTopic.METHOD_CALLS, 1);
+            java.util.concurrent.CompletableFuture<Methods.Result> call = methods.invoke("gw-twin", null, "reboot",
+                    "{\"delay\": 1}", Duration.ofSeconds(10)).toCompletableFuture();
+            got = received.poll(10, TimeUnit.SECONDS);
+            IotHubTopic.MethodCall request = (IotHubTopic.MethodCall) IotHubTopic.parse(got[0]).orElseThrow();
+            assertThat(request.method()).isEqualTo("reboot");
+            assertThat(got[1]).isEqualTo("{\"delay\": 1}");
+            c.publish(new IotHubTopic.MethodResponse(200, request.rid()).format(), "{\"rebooting\": true}"
+                    .getBytes(StandardCharsets.UTF_8), 1, false);
+            assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(new Methods.Result(200, "{\"rebooting\": true}"));
+            // No answer: 504 after the timeout; not connected: 404 at once; bad requests are refused.
+            Methods.Result silent = methods.invoke("gw-twin", null, "slow", "{}", Duration.ofSeconds(5))
+                    .toCompletableFuture().get(15, TimeUnit.SECONDS);
+            received.poll(10, TimeUnit.SECONDS);
+            assertThat(silent.status()).isEqualTo(504);
+            assertThat(silent.payload()).contains("did not answer slow within 5 s");
+            createDevice("gw-away");
+            assertThat(methods.invoke("gw-away", null, "x", "{}", Duration.ofSeconds(5)).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS).status()).isEqualTo(404);
+            assertThat(shell("hub:invoke --timeout 5 gw-away ping")).contains("Status: 404",
+                    "gw-away is not connected");
+            assertThatThrownBy(() -> methods.invoke("gw-twin", null, "x", "{}", Duration.ofSeconds(1)))
+                    .hasMessageContaining("timeout 1 s is out of range: 5 to 300 s");
+            assertThatThrownBy(() -> methods.invoke("gw-twin", null, "x", "{not json", Duration.ofSeconds(5)))
+                    .hasMessageContaining("the payload is not JSON");
 
             // Telemetry is stored at the hub before it is acknowledged, then ingested as before.
             c.publish("devices/gw-twin/messages/events/k=v", "{\"t\": 21}".getBytes(StandardCharsets.UTF_8), 1,

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,6 +42,7 @@ import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.outpost.broker.api.MqttAddresses;
+import org.outpost.hub.api.Methods;
 import org.outpost.protocol.IotHubTopic;
 import org.outpost.protocol.SasToken;
 import org.outpost.protocol.TelemetryTopic;
@@ -62,6 +65,8 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
     /** Granted filters and their QoS. */
     private final Map<String, MqttQoS> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger packetIds = new AtomicInteger();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Map<String, CompletableFuture<Methods.Result>> pendingMethods = new ConcurrentHashMap<>();
     private ChannelHandlerContext ctx;
     private String deviceId;
     private String moduleId;
@@ -242,6 +247,8 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
                     twinGet(get.rid());
                 } else if (t instanceof IotHubTopic.ReportedPatch patch) {
                     reportedPatch(patch.rid(), payload);
+                } else if (t instanceof IotHubTopic.MethodResponse answer) {
+                    methodAnswered(answer, payload);
                 } else {
                     LOG.warn("{} published to '{}', which is not an IoT Hub device topic; dropped", identity, topic);
                 }
@@ -299,6 +306,33 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
 
     // ---- to the device
 
+    private void methodAnswered(IotHubTopic.MethodResponse answer, byte[] payload) {
+        CompletableFuture<Methods.Result> f = pendingMethods.remove(answer.rid());
+        if (f == null) {
+            LOG.info("{} answered method request {} after its timeout, or one it was not sent", identity,
+                    answer.rid());
+            return;
+        }
+        f.complete(new Methods.Result(answer.status(), payload.length == 0 ? "null"
+                : new String(payload, StandardCharsets.UTF_8)));
+    }
+
+    /** Calls a method on the device; completes with its answer, 404 if it does not take calls, 504 on timeout. */
+    CompletableFuture<Methods.Result> invoke(String method, String payload, java.time.Duration timeout) {
+        if (!subscriptions.containsKey(IotHubTopic.METHOD_CALLS)) {
+            return CompletableFuture.completedFuture(new Methods.Result(404, IotHubServer.message(identity
+                    + " is connected but not subscribed to " + IotHubTopic.METHOD_CALLS)));
+        }
+        String rid = Long.toHexString(requestIds.incrementAndGet());
+        CompletableFuture<Methods.Result> f = new CompletableFuture<>();
+        pendingMethods.put(rid, f);
+        f.completeOnTimeout(new Methods.Result(504, IotHubServer.message(identity + " did not answer " + method
+                + " within " + timeout.toSeconds() + " s")), timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pendingMethods.remove(rid));
+        send(IotHubTopic.METHOD_CALLS, new IotHubTopic.MethodCall(method, rid).format(), payload);
+        return f;
+    }
+
     /** Sends a desired patch, if the device subscribed to them. */
     void desiredPatch(long version, String patch) {
         send(IotHubTopic.DESIRED_PATCHES, new IotHubTopic.DesiredPatch(version).format(), patch);
@@ -338,6 +372,8 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             server.disconnected(identity, this);
             LOG.info("{} disconnected", identity);
         }
+        pendingMethods.values().forEach(f -> f.complete(new Methods.Result(404, IotHubServer.message(identity
+                + " disconnected before it answered"))));
         synchronized (this) {
             if (store != null) {
                 try {

@@ -3,7 +3,10 @@
  */
 package org.outpost.hub.internal;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +32,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.broker.api.Broker;
+import org.outpost.hub.api.Methods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * device subscribes to the same {@code $iothub/twin/res/#}). Telemetry is stored in the hub's broker before it is
  * acknowledged, where the telemetry ingestion reads it as before.
  */
-@Component(service = IotHubServer.class, immediate = true, configurationPid = IotHubServer.PID)
+@Component(service = {IotHubServer.class, Methods.class}, immediate = true, configurationPid = IotHubServer.PID)
 @Designate(ocd = IotHubServer.Config.class)
-public final class IotHubServer {
+public final class IotHubServer implements Methods {
 
     static final String PID = "org.outpost.hub.iothub";
 
@@ -62,6 +66,9 @@ public final class IotHubServer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IotHubServer.class);
+    private static final java.util.regex.Pattern METHOD_NAME = java.util.regex.Pattern.compile("[^/?#+\\s]{1,100}");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final DeviceStore devices;
     private final TwinStore twins;
@@ -162,6 +169,43 @@ public final class IotHubServer {
     /** @return the connected session of a device ({@code device}) or module ({@code device/module}), or null */
     DeviceSession session(String identity) {
         return sessions.get(identity);
+    }
+
+    @Override
+    public CompletionStage<Result> invoke(String deviceId, String moduleId, String method, String payloadJson,
+            Duration timeout) {
+        if (devices.device(deviceId).isEmpty()) {
+            throw new IllegalArgumentException("no device '" + deviceId + "' is registered (see hub:devices)");
+        }
+        if (method == null || !METHOD_NAME.matcher(method).matches()) {
+            throw new IllegalArgumentException("method name '" + method + "' is not valid: 1 to 100 characters,"
+                    + " without '/', '?', '#', '+' or spaces");
+        }
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout " + timeout.toSeconds() + " s is out of range: "
+                    + MIN_TIMEOUT.toSeconds() + " to " + MAX_TIMEOUT.toSeconds() + " s");
+        }
+        String payload = payloadJson == null || payloadJson.isBlank() ? "null" : payloadJson;
+        int size = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("the payload has " + size + " bytes; at most " + MAX_PAYLOAD_BYTES
+                    + " are allowed");
+        }
+        try {
+            JSON.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the payload is not JSON: " + e.getMessage());
+        }
+        String identity = moduleId == null ? deviceId : deviceId + "/" + moduleId;
+        DeviceSession s = sessions.get(identity);
+        if (s == null) {
+            return CompletableFuture.completedFuture(new Result(404, message(identity + " is not connected")));
+        }
+        return s.invoke(method, payload, timeout);
+    }
+
+    static String message(String text) {
+        return JSON.createObjectNode().put("message", text).toString();
     }
 
     private void desiredChanged(String deviceId, String moduleId, String patch, org.outpost.protocol.TwinDocument t) {
