@@ -28,6 +28,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.Test;
 import org.ops4j.pax.exam.Option;
 import org.outpost.broker.api.Broker;
+import org.outpost.hub.api.CloudToDevice;
 import org.outpost.hub.api.Methods;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
@@ -53,6 +54,9 @@ public class HubIT extends KarafTestSupport {
 
     @Inject
     protected Methods methods;
+
+    @Inject
+    protected CloudToDevice cloudToDevice;
 
     private static final String IOTHUB_PORT = "outpost.test.iothub.port";
 
@@ -137,6 +141,23 @@ public class HubIT extends KarafTestSupport {
         } finally {
             c.disconnect();
             c.close();
+        }
+
+        // Cloud-to-device: sent while the device is offline, kept, delivered when it subscribes, removed once acked.
+        assertThat(shell("hub:c2d -p k=v gw-twin hello-device")).contains("queued for gw-twin (1 waiting)");
+        received.clear();
+        MqttClient again = iothubClient("gw-twin", host + "/gw-twin/?api-version=2021-04-12", token, received);
+        try {
+            again.subscribe(IotHubTopic.CloudToDevice.filter("gw-twin"), 1);
+            String[] c2d = received.poll(10, TimeUnit.SECONDS);
+            assertThat(c2d).isNotNull();
+            IotHubTopic.CloudToDevice topic = (IotHubTopic.CloudToDevice) IotHubTopic.parse(c2d[0]).orElseThrow();
+            assertThat(topic.properties()).containsEntry("k", "v").containsKey("$.mid");
+            assertThat(c2d[1]).isEqualTo("hello-device");
+            await().atMost(Duration.ofSeconds(10)).until(() -> cloudToDevice.pending("gw-twin") == 0);
+        } finally {
+            again.disconnect();
+            again.close();
         }
 
         // Other keys, other devices' tokens, expired tokens and unknown devices are refused.

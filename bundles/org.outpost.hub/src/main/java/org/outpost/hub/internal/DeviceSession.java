@@ -27,6 +27,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
@@ -38,6 +39,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -73,6 +75,10 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
     private String identity;
     private ClientSession store;
     private ClientProducer producer;
+    private ClientSession c2dSession;
+    private boolean startCloudToDevice;
+    /** Cloud-to-device messages sent and not yet acknowledged, by packet id. */
+    private final Map<Integer, ClientMessage> inFlight = new ConcurrentHashMap<>();
 
     DeviceSession(IotHubServer server) {
         this.server = server;
@@ -103,9 +109,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PUBLISH -> publish((MqttPublishMessage) msg);
-            case PUBACK -> {
-                // QoS 1 deliveries to the device are not redelivered by this endpoint: nothing to track.
-            }
+            case PUBACK -> acknowledged(((MqttPubAckMessage) msg).variableHeader().messageId());
             case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
                     MqttQoS.AT_MOST_ONCE, false, 0)));
             case DISCONNECT -> ctx.close();
@@ -210,6 +214,9 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
                         : MqttQoS.AT_LEAST_ONCE;
                 subscriptions.put(filter, qos);
                 granted.add(qos.value());
+                if (filter.equals(IotHubTopic.CloudToDevice.filter(deviceId))) {
+                    startCloudToDevice = true;
+                }
             } else {
                 LOG.warn("{} may not subscribe to '{}'", identity, filter);
                 granted.add(MqttQoS.FAILURE.value());
@@ -218,6 +225,54 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         ctx.writeAndFlush(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false,
                 MqttQoS.AT_MOST_ONCE, false, 0), MqttMessageIdVariableHeader.from(msg.variableHeader().messageId()),
                 new MqttSubAckPayload(granted)));
+        if (startCloudToDevice) {
+            startCloudToDevice = false;
+            startCloudToDevice();
+        }
+    }
+
+    // ---- cloud-to-device messages
+
+    /**
+     * Delivers the device's waiting and new cloud-to-device messages; each is removed from its queue only when the
+     * device acknowledges it (PUBACK). What is unacknowledged when the connection ends is delivered again next time.
+     */
+    private synchronized void startCloudToDevice() {
+        if (c2dSession != null) {
+            return;
+        }
+        try {
+            c2dSession = server.cloudToDevice().sessions().createSession(false, true, true);
+            C2dStore.ensureQueue(c2dSession, deviceId);
+            ClientConsumer consumer = c2dSession.createConsumer(C2dStore.queue(deviceId));
+            consumer.setMessageHandler(this::deliverCloudToDevice);
+            c2dSession.start();
+        } catch (Exception e) {
+            LOG.warn("Cannot deliver cloud-to-device messages to {}: {}", identity, e.toString());
+        }
+    }
+
+    private void deliverCloudToDevice(ClientMessage m) {
+        byte[] body = new byte[m.getBodyBuffer().readableBytes()];
+        m.getBodyBuffer().readBytes(body);
+        String bag = m.getStringProperty(C2dStore.BAG);
+        int id = nextPacketId();
+        inFlight.put(id, m);
+        ctx.writeAndFlush(MqttMessageBuilders.publish().topicName("devices/" + deviceId + "/messages/devicebound/"
+                + (bag == null ? "" : bag)).qos(MqttQoS.AT_LEAST_ONCE).messageId(id).retained(false)
+                .payload(Unpooled.wrappedBuffer(body)).build());
+    }
+
+    private void acknowledged(int packetId) {
+        ClientMessage m = inFlight.remove(packetId);
+        if (m != null) {
+            try {
+                m.individualAcknowledge();
+            } catch (Exception e) {
+                LOG.warn("Could not remove a delivered cloud-to-device message of {}: {}; it may come again",
+                        identity, e.toString());
+            }
+        }
     }
 
     private boolean allowed(String filter) {
@@ -349,9 +404,12 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             return;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8));
-        int id = packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
-        ctx.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(qos).messageId(id).retained(false)
-                .payload(payload).build());
+        ctx.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(qos).messageId(nextPacketId())
+                .retained(false).payload(payload).build());
+    }
+
+    private int nextPacketId() {
+        return packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
     }
 
     void close() {
@@ -375,6 +433,15 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         pendingMethods.values().forEach(f -> f.complete(new Methods.Result(404, IotHubServer.message(identity
                 + " disconnected before it answered"))));
         synchronized (this) {
+            if (c2dSession != null) {
+                try {
+                    // Unacknowledged cloud-to-device messages go back to the queue for the next connection.
+                    c2dSession.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing the cloud-to-device session of {}: {}", identity, e.toString());
+                }
+                c2dSession = null;
+            }
             if (store != null) {
                 try {
                     store.close();

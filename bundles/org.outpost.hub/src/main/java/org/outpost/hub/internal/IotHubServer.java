@@ -72,6 +72,7 @@ public final class IotHubServer implements Methods {
 
     private final DeviceStore devices;
     private final TwinStore twins;
+    private final C2dStore cloudToDevice;
     private final String hostName;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
@@ -85,9 +86,10 @@ public final class IotHubServer implements Methods {
     private final TwinStore.DesiredListener desiredListener = this::desiredChanged;
 
     @Activate
-    public IotHubServer(@Reference DeviceStore devices, @Reference TwinStore twins, @Reference Broker broker,
-            Config config) throws Exception {
+    public IotHubServer(@Reference DeviceStore devices, @Reference TwinStore twins, @Reference C2dStore cloudToDevice,
+            @Reference Broker broker, Config config) throws Exception {
         this.devices = devices;
+        this.cloudToDevice = cloudToDevice;
         this.twins = twins;
         this.hostName = config.host_name();
         this.locator = broker.createLocator();
@@ -143,6 +145,10 @@ public final class IotHubServer implements Methods {
 
     TwinStore twins() {
         return twins;
+    }
+
+    C2dStore cloudToDevice() {
+        return cloudToDevice;
     }
 
     String hostName() {

@@ -1,0 +1,59 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.shell.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.outpost.hub.api.CloudToDevice;
+
+/** {@code hub:c2d}: sends a cloud-to-device message, delivered now or when the device next connects. */
+@Service
+@Command(scope = "hub", name = "c2d", description = "Sends a cloud-to-device message to a device: delivered at once"
+        + " if it is connected and subscribed, else kept until it is (up to c2d.ttl.hours).")
+public class C2dCommand implements Action {
+
+    @Reference
+    private CloudToDevice c2d;
+
+    @Option(name = "--property", aliases = "-p", multiValued = true, description = "A property key=value (repeat)")
+    private List<String> properties;
+
+    @Argument(index = 0, name = "device", required = true, description = "The device id (see hub:devices)")
+    private String device;
+
+    @Argument(index = 1, name = "body", required = true, description = "The message body (text)")
+    private String body;
+
+    @Override
+    public Object execute() {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (properties != null) {
+            for (String p : properties) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    System.err.println("Property '" + p + "' is not key=value");
+                    return null;
+                }
+                props.put(p.substring(0, eq), p.substring(eq + 1));
+            }
+        }
+        try {
+            String id = c2d.send(device, body.getBytes(StandardCharsets.UTF_8), props);
+            System.out.println("Message " + id + " queued for " + device + " (" + c2d.pending(device)
+                    + " waiting)");
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+        }
+        return null;
+    }
+}
