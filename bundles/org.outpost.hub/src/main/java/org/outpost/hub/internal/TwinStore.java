@@ -84,6 +84,8 @@ public final class TwinStore implements Twins {
     @Override
     public TwinDocument patchDesired(String deviceId, String moduleId, String patchJson) {
         TwinDocument after = change(deviceId, moduleId, t -> t.patchDesired(patchJson, limits));
+        LOG.info("Desired properties of {}{} patched to version {}", deviceId, moduleId == null ? "" : "/" + moduleId,
+                after.desiredVersion());
         String patch = TwinDocument.combine(patchJson, "{\"$version\": " + after.desiredVersion() + "}");
         listeners.forEach(l -> notify(l, deviceId, moduleId, patch, after));
         return after;
@@ -92,6 +94,8 @@ public final class TwinStore implements Twins {
     @Override
     public TwinDocument replaceDesired(String deviceId, String moduleId, String desiredJson) {
         TwinDocument after = change(deviceId, moduleId, t -> t.replaceDesired(desiredJson, limits));
+        LOG.info("Desired properties of {}{} replaced at version {}", deviceId, moduleId == null ? "" : "/" + moduleId,
+                after.desiredVersion());
         listeners.forEach(l -> notify(l, deviceId, moduleId, after.desired(), after));
         return after;
     }

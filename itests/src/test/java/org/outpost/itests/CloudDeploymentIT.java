@@ -1,0 +1,85 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * A deployment set on the hub as the {@code $edgeAgent} twin's desired properties runs on the gateway, and its status
+ * comes back to the hub as the twin's reported properties: both distributions as their own processes, over the IoT Hub
+ * MQTT contract with a SAS token.
+ */
+public class CloudDeploymentIT {
+
+    private static final String VERSION = System.getProperty("outpost.version", "0.1.0-SNAPSHOT");
+    private static final String DEVICE = "outpost-gateway";
+
+    private GatewayProcess hub;
+    private GatewayProcess gateway;
+
+    @After
+    public void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    public void aDeploymentSetOnTheHubRunsOnTheGatewayAndItsStatusComesBack() throws Exception {
+        Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
+        hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
+                Files.createTempDirectory(base, "cloud-hub"));
+        int iothub = GatewayProcess.freePort();
+        hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
+        hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub)));
+        hub.start();
+        String created = await("the hub's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> hub.shell("hub:device-create --json " + DEVICE), o -> o.contains(
+                        "\"key\""));
+        Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
+        assertThat(key.find()).isTrue();
+
+        gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
+                Files.createTempDirectory(base, "cloud-gateway"));
+        gateway.config("org.outpost.twin", Map.of("url", "tcp://127.0.0.1:" + iothub, "key", key.group(1)));
+        gateway.start();
+        gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected", Duration.ofSeconds(120));
+
+        Path agent = Files.createTempFile(base, "agent", ".json");
+        Files.writeString(agent, "{\"schemaVersion\": \"1.1\", \"modules\": {\"heartbeat\": {\"type\": \"bundle\","
+                + " \"settings\": {\"location\": \"mvn:org.outpost/heartbeat/" + VERSION + "\"}}}}");
+        long t0 = System.nanoTime();
+        assertThat(hub.shell("hub:twin-set --replace -m '$edgeAgent' -f " + agent + " " + DEVICE))
+                .contains("at version 2");
+
+        await("heartbeat running on the gateway").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> gateway.shell("edge:status").matches(
+                        "(?s).*heartbeat\\s*\\|\\s*bundle\\s*\\|[^\\n]*running\\s*\\|\\s*running.*"));
+        long applied = (System.nanoTime() - t0) / 1_000_000;
+
+        await("the status reported at the hub").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String twin = hub.shell("hub:twin " + DEVICE + " '$edgeAgent'");
+                    return twin.contains("\"lastDesiredVersion\" : 2") && twin.contains("\"code\" : 200")
+                            && twin.matches("(?s).*\"heartbeat\" : \\{[^}]*\"runtimeStatus\" : \"running\".*");
+                });
+        long reported = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("CloudDeploymentIT: desired set -> module running %d ms, -> status at the hub %d ms%n",
+                applied, reported);
+    }
+}
