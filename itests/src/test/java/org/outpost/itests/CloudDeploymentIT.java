@@ -81,5 +81,29 @@ public class CloudDeploymentIT {
         long reported = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("CloudDeploymentIT: desired set -> module running %d ms, -> status at the hub %d ms%n",
                 applied, reported);
+
+        // The gateway is away while the deployment changes twice; when it is back it converges to the latest.
+        gateway.stop();
+        Files.writeString(agent, "{\"schemaVersion\": \"1.1\", \"modules\": {\"heartbeat\": {\"type\": \"bundle\","
+                + " \"status\": \"stopped\", \"settings\": {\"location\": \"mvn:org.outpost/heartbeat/" + VERSION
+                + "\"}}}}");
+        assertThat(hub.shell("hub:twin-set --replace -m '$edgeAgent' -f " + agent + " " + DEVICE))
+                .contains("at version 3");
+        Files.writeString(agent, "{\"schemaVersion\": \"1.1\", \"modules\": {\"load-generator\": {\"type\":"
+                + " \"bundle\", \"settings\": {\"location\": \"mvn:org.outpost/load-generator/" + VERSION + "\"}}}}");
+        assertThat(hub.shell("hub:twin-set --replace -m '$edgeAgent' -f " + agent + " " + DEVICE))
+                .contains("at version 4");
+        gateway.start();
+        await("the gateway at the latest deployment").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                    String status = gateway.shell("edge:status");
+                    return status.contains("Last deployment: version 4, 200") && status.contains("load-generator")
+                            && !status.contains("heartbeat");
+                });
+        await("the hub sees it").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String twin = hub.shell("hub:twin " + DEVICE + " '$edgeAgent'");
+            return twin.contains("\"lastDesiredVersion\" : 4") && twin.contains("\"load-generator\"")
+                    && !twin.contains("\"heartbeat\"");
+        });
     }
 }

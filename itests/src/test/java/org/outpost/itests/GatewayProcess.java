@@ -152,10 +152,12 @@ public final class GatewayProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        jvm().ifPresent(ProcessHandle::destroy);
+        Optional<ProcessHandle> jvm = jvm();
+        jvm.ifPresent(ProcessHandle::destroy);
         process.destroy();
-        await("gateway stopped").atMost(Duration.ofSeconds(60))
-                .until(() -> !process.isAlive() && process.descendants().noneMatch(ProcessHandle::isAlive));
+        // The script may end before its JVM has shut down: wait for the JVM itself.
+        await("gateway stopped").atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive()
+                && jvm.map(j -> !j.isAlive()).orElse(true) && process.descendants().noneMatch(ProcessHandle::isAlive));
         process = null;
     }
 

@@ -200,14 +200,23 @@ public final class AgentTwin {
     /** Applies the twin's desired properties as the deployment, unless they are the version applied last. */
     private void applyTwin(String twinJson) {
         try {
-            JsonNode desired = JSON.readTree(twinJson).path("desired");
+            JsonNode twin = JSON.readTree(twinJson);
+            JsonNode desired = twin.path("desired");
+            // What the hub holds as reported (also from before a restart): modules gone since are deleted there.
+            java.util.Set<String> atHub = new java.util.HashSet<>();
+            twin.path("reported").path("modules").fieldNames().forEachRemaining(atHub::add);
+            reportedModules = java.util.Set.copyOf(atHub);
+            lastReported = null;
             long version = desired.path("$version").asLong(0);
             if (!desired.has("modules") && !desired.has("schemaVersion")) {
                 LOG.info("The {} twin has no deployment yet (desired version {})", MODULE, version);
                 reportIfChanged();
                 return;
             }
-            if (version == deployer.status().lastDesiredVersion()) {
+            DeploymentStatus now = deployer.status();
+            if (version == now.lastDesiredVersion() && now.lastDesiredStatus() != null
+                    && now.lastDesiredStatus().code() == 200) {
+                // Applied already; a version that failed (e.g. the gateway stopped while applying it) is tried again.
                 reportIfChanged();
                 return;
             }
