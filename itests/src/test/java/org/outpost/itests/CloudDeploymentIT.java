@@ -82,6 +82,23 @@ public class CloudDeploymentIT {
         System.out.printf("CloudDeploymentIT: desired set -> module running %d ms, -> status at the hub %d ms%n",
                 applied, reported);
 
+        // Routes come as the $edgeHub twin; a bad set is refused with the reason and the running routes stay.
+        Path routes = Files.createTempFile(base, "routes", ".json");
+        Files.writeString(routes, "{\"schemaVersion\": \"1.1\", \"routes\": {\"beats\": \"FROM"
+                + " /messages/modules/heartbeat/* INTO $upstream\"}}");
+        hub.shell("hub:twin-set --replace -m '$edgeHub' -f " + routes + " " + DEVICE);
+        await("the routes on the gateway").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> gateway.shell("edge:routes").contains("/messages/modules/heartbeat/*"));
+        Files.writeString(routes, "{\"schemaVersion\": \"1.1\", \"routes\": {\"bad\": \"FROM /messages/* WHERE"
+                + " temp > INTO $upstream\"}}");
+        hub.shell("hub:twin-set --replace -m '$edgeHub' -f " + routes + " " + DEVICE);
+        await("the refusal at the hub").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String twin = hub.shell("hub:twin " + DEVICE + " '$edgeHub'");
+                    return twin.contains("\"lastDesiredVersion\" : 3") && twin.contains("\"code\" : 400");
+                });
+        assertThat(gateway.shell("edge:routes")).contains("/messages/modules/heartbeat/*");
+
         // The gateway is away while the deployment changes twice; when it is back it converges to the latest.
         gateway.stop();
         Files.writeString(agent, "{\"schemaVersion\": \"1.1\", \"modules\": {\"heartbeat\": {\"type\": \"bundle\","

@@ -1,0 +1,178 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.twin.internal;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.DeploymentResult;
+import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.routing.api.Routing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's runtime twins at the hub, as IoT Edge keeps them:
+ * <ul>
+ * <li>{@code $edgeAgent}: its desired properties are the deployment, applied unless that version is the one last
+ * applied successfully; its reported properties are the deployment status;</li>
+ * <li>{@code $edgeHub}: its desired properties are the routes (and store-and-forward settings), applied by the router;
+ * it reports the version it applied and whether the routes were accepted.</li>
+ * </ul>
+ * Deployments and routes persist on the gateway, so it keeps running them while the hub is away, and converges to the
+ * latest desired versions when it is back.
+ */
+@Component(service = {}, configurationPid = CloudTwins.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = CloudTwins.Config.class)
+public final class CloudTwins {
+
+    static final String PID = "org.outpost.twin";
+
+    @ObjectClassDefinition(name = "Outpost cloud twins", description = "The gateway's $edgeAgent and $edgeHub twins"
+            + " at the hub's IoT Hub endpoint; present only when this configuration exists.")
+    public @interface Config {
+        @AttributeDefinition(description = "The hub's IoT Hub endpoint, tcp://host:port.")
+        String url() default "tcp://127.0.0.1:1885";
+
+        @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
+        String host_name() default "outpost-hub.local";
+
+        @AttributeDefinition(description = "The device key (from hub:device-create); SAS tokens are made with it.")
+        String key();
+
+        @AttributeDefinition(description = "Hours a SAS token is valid; a new one is made at each connect.")
+        int token_hours() default 1;
+
+        @AttributeDefinition(description = "Seconds between checks whether the reported properties changed.")
+        int report_interval_seconds() default 5;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudTwins.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final Deployer deployer;
+    private final Routing routing;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outpost-cloud-twins");
+        t.setDaemon(true);
+        return t;
+    });
+    private final TwinClient agent;
+    private final TwinClient hub;
+    /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
+    private long routesVersion;
+    private ObjectNode routesStatus;
+
+    @Activate
+    public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
+            Config config) throws MqttException {
+        this.deployer = deployer;
+        this.routing = routing;
+        if (config.key() == null || config.key().isBlank()) {
+            throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
+        }
+        String device = runtime.deviceId();
+        this.agent = new TwinClient(device, "$edgeAgent", config, new TwinClient.Handler() {
+            @Override
+            public void apply(JsonNode twin) {
+                applyDeployment(twin.path("desired"));
+            }
+
+            @Override
+            public ObjectNode reported() {
+                return JSON.valueToTree(deployer.status());
+            }
+        }, JSON, worker);
+        this.hub = new TwinClient(device, "$edgeHub", config, new TwinClient.Handler() {
+            @Override
+            public void apply(JsonNode twin) {
+                applyRoutes(twin.path("desired"));
+            }
+
+            @Override
+            public ObjectNode reported() {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("lastDesiredVersion", routesVersion);
+                r.set("lastDesiredStatus", routesStatus);
+                return r;
+            }
+        }, JSON, worker);
+        long every = Math.max(1, config.report_interval_seconds());
+        worker.scheduleWithFixedDelay(() -> {
+            agent.report();
+            hub.report();
+        }, every, every, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        worker.shutdownNow();
+        worker.awaitTermination(5, TimeUnit.SECONDS);
+        agent.close();
+        hub.close();
+    }
+
+    private void applyDeployment(JsonNode desired) {
+        long version = desired.path("$version").asLong(0);
+        if (!desired.has("modules") && !desired.has("schemaVersion")) {
+            LOG.info("The $edgeAgent twin has no deployment yet (desired version {})", version);
+            return;
+        }
+        DeploymentStatus now = deployer.status();
+        if (version == now.lastDesiredVersion() && now.lastDesiredStatus() != null
+                && now.lastDesiredStatus().code() == 200) {
+            // Applied already; a version that failed (e.g. the gateway stopped while applying it) is tried again.
+            return;
+        }
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.putObject("modulesContent").putObject("$edgeAgent").set("properties.desired", desired);
+        DeploymentResult result = deployer.deploy(manifest.toString(), false);
+        LOG.info("Applied $edgeAgent desired version {} from the hub: {} {} in {} ms", version, result.code(),
+                result.description(), result.millis());
+    }
+
+    private void applyRoutes(JsonNode desired) {
+        long version = desired.path("$version").asLong(0);
+        if (!desired.has("routes") || version == routesVersion) {
+            return;
+        }
+        ObjectNode section = ((ObjectNode) desired).deepCopy();
+        section.remove("$version");
+        ObjectNode status = JSON.createObjectNode();
+        try {
+            routing.setRoutes(section.toString());
+            status.put("code", 200).put("description", "");
+            LOG.info("Applied $edgeHub desired version {} from the hub: {} routes", version, section.path("routes")
+                    .size());
+        } catch (IllegalArgumentException e) {
+            // A bad route set changes nothing: the running routes stay, and the hub hears why.
+            status.put("code", 400).put("description", e.getMessage());
+            LOG.error("Refused $edgeHub desired version {} from the hub: {}", version, e.getMessage());
+        } catch (java.io.IOException e) {
+            status.put("code", 500).put("description", e.getMessage());
+            LOG.error("Cannot store $edgeHub desired version {}: {}", version, e.getMessage());
+        }
+        routesVersion = version;
+        routesStatus = status;
+    }
+}

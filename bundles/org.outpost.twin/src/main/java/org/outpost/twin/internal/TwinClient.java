@@ -1,0 +1,223 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.twin.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.outpost.protocol.IotHubTopic;
+import org.outpost.protocol.SasToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One module identity's twin at the hub, over the IoT Hub MQTT contract: connects as {@code <device>/<module>} with a
+ * SAS token, reads the whole twin at each connect and after each desired patch (which also covers patches missed while
+ * away) and hands it to its {@link Handler}, and reports what the handler reports whenever that changes, as a merge
+ * patch against what the hub holds (keys that are gone are deleted with {@code null}). All work runs on the given
+ * single-threaded executor.
+ */
+final class TwinClient {
+
+    /** What a twin is for: applying its desired properties, and saying what to report. */
+    interface Handler {
+        /** @param twin the whole twin, {@code {"desired": {...}, "reported": {...}}} */
+        void apply(JsonNode twin);
+
+        /** @return the reported properties as they should be now */
+        ObjectNode reported();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwinClient.class);
+
+    private final String deviceId;
+    private final String moduleId;
+    private final CloudTwins.Config config;
+    private final Handler handler;
+    private final ObjectMapper json;
+    private final ScheduledExecutorService worker;
+    private final MqttAsyncClient client;
+    private final AtomicLong requestIds = new AtomicLong();
+    private volatile boolean running = true;
+    private String lastGetRid;
+    /** The reported properties as the hub holds them, after the last GET and the patches since; null before. */
+    private ObjectNode atHub;
+    private long reconnectDelayMs = 1000;
+
+    TwinClient(String deviceId, String moduleId, CloudTwins.Config config, Handler handler, ObjectMapper json,
+            ScheduledExecutorService worker) throws MqttException {
+        this.deviceId = deviceId;
+        this.moduleId = moduleId;
+        this.config = config;
+        this.handler = handler;
+        this.json = json;
+        this.worker = worker;
+        this.client = new MqttAsyncClient(config.url(), deviceId + "/" + moduleId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                LOG.warn("Twin {}/{} lost its connection to {} ({}); reconnecting", deviceId, moduleId, config.url(),
+                        cause.toString());
+                worker.schedule(TwinClient.this::connect, 1, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                String body = new String(message.getPayload(), StandardCharsets.UTF_8);
+                worker.execute(() -> received(topic, body));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        worker.execute(this::connect);
+    }
+
+    void close() {
+        running = false;
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(2000);
+            }
+            client.close();
+        } catch (MqttException e) {
+            LOG.debug("Closing the twin client {}/{}: {}", deviceId, moduleId, e.toString());
+        }
+    }
+
+    private void connect() {
+        if (!running || client.isConnected()) {
+            return;
+        }
+        String resource = config.host_name() + "/devices/" + deviceId + "/modules/" + moduleId;
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(false);
+        o.setKeepAliveInterval(60);
+        o.setUserName(config.host_name() + "/" + deviceId + "/" + moduleId + "/?api-version=2021-04-12");
+        o.setPassword(SasToken.create(resource, config.key(), Instant.now().plus(Duration.ofHours(Math.max(1,
+                config.token_hours())))).toCharArray());
+        try {
+            client.connect(o).waitForCompletion(10_000);
+            client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES},
+                    new int[] {1, 1}).waitForCompletion(10_000);
+            reconnectDelayMs = 1000;
+            LOG.info("Twin {}/{} connected to {}", deviceId, moduleId, config.url());
+            atHub = null;
+            requestTwin();
+        } catch (MqttException e) {
+            LOG.warn("Cannot connect the twin {}/{} to {}: {}; trying again in {} s", deviceId, moduleId,
+                    config.url(), e.getMessage(), reconnectDelayMs / 1000);
+            worker.schedule(this::connect, reconnectDelayMs, TimeUnit.MILLISECONDS);
+            reconnectDelayMs = Math.min(reconnectDelayMs * 2, 60_000);
+        }
+    }
+
+    private void requestTwin() {
+        lastGetRid = Long.toString(requestIds.incrementAndGet());
+        publish(new IotHubTopic.TwinGet(lastGetRid).format(), "");
+    }
+
+    private void received(String topic, String body) {
+        IotHubTopic t;
+        try {
+            t = IotHubTopic.parse(topic).orElse(null);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Twin {}/{}: ignoring '{}': {}", deviceId, moduleId, topic, e.getMessage());
+            return;
+        }
+        if (t instanceof IotHubTopic.DesiredPatch) {
+            requestTwin();
+        } else if (t instanceof IotHubTopic.TwinResponse r && r.rid().equals(lastGetRid)) {
+            if (r.status() != 200) {
+                LOG.warn("Twin {}/{}: the hub answered the twin request with {}: {}", deviceId, moduleId,
+                        r.status(), body);
+                return;
+            }
+            try {
+                JsonNode twin = json.readTree(body);
+                JsonNode reported = twin.path("reported");
+                atHub = reported.isObject() ? ((ObjectNode) reported).deepCopy() : json.createObjectNode();
+                atHub.remove("$version");
+                handler.apply(twin);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.error("Twin {}/{}: cannot apply the twin from the hub: {}", deviceId, moduleId, e.toString());
+            }
+            report();
+        } else if (t instanceof IotHubTopic.TwinResponse r && r.status() >= 400) {
+            LOG.warn("Twin {}/{}: the hub refused a reported patch ({}): {}", deviceId, moduleId, r.status(), body);
+            atHub = null;
+            requestTwin();
+        }
+    }
+
+    /** Sends what changed in the reported properties since what the hub holds, if anything. */
+    void report() {
+        if (!client.isConnected() || atHub == null) {
+            return;
+        }
+        try {
+            ObjectNode now = handler.reported();
+            ObjectNode patch = diff(atHub, now);
+            if (patch.isEmpty()) {
+                return;
+            }
+            publish(new IotHubTopic.ReportedPatch(Long.toString(requestIds.incrementAndGet())).format(),
+                    patch.toString());
+            atHub = now.deepCopy();
+        } catch (RuntimeException e) {
+            LOG.warn("Twin {}/{}: cannot report: {}", deviceId, moduleId, e.toString());
+        }
+    }
+
+    /** @return the merge patch that turns {@code from} into {@code to} (keys only in {@code from} become null) */
+    static ObjectNode diff(ObjectNode from, ObjectNode to) {
+        ObjectNode patch = from.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            JsonNode old = from.get(f.getKey());
+            JsonNode now = f.getValue();
+            if (now.isObject() && old != null && old.isObject()) {
+                ObjectNode inner = diff((ObjectNode) old, (ObjectNode) now);
+                if (!inner.isEmpty()) {
+                    patch.set(f.getKey(), inner);
+                }
+            } else if (!now.equals(old) && !(now.isNull() && old == null)) {
+                patch.set(f.getKey(), now.deepCopy());
+            }
+        }
+        for (Iterator<String> it = from.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            if (!to.has(key)) {
+                patch.putNull(key);
+            }
+        }
+        return patch;
+    }
+
+    private void publish(String topic, String body) {
+        try {
+            client.publish(topic, body.getBytes(StandardCharsets.UTF_8), 1, false);
+        } catch (MqttException e) {
+            LOG.warn("Twin {}/{}: cannot send '{}': {}", deviceId, moduleId, topic, e.getMessage());
+        }
+    }
+}
