@@ -82,6 +82,16 @@ public class CloudDeploymentIT {
         System.out.printf("CloudDeploymentIT: desired set -> module running %d ms, -> status at the hub %d ms%n",
                 applied, reported);
 
+        // edgeAgent's built-in methods, called from the hub.
+        assertThat(hub.shell("hub:invoke -m '$edgeAgent' " + DEVICE + " ping")).contains("Status: 200");
+        assertThat(hub.shell("hub:invoke -m '$edgeAgent' " + DEVICE + " GetModuleLogs '{\"schemaVersion\": \"1.0\","
+                + " \"items\": [{\"id\": \"heart.*\", \"filter\": {\"tail\": 5, \"since\": \"1h\"}}]}'"))
+                .contains("Status: 200", "\"id\" : \"heartbeat\"", "\"payload\"");
+        assertThat(hub.shell("hub:invoke -m '$edgeAgent' " + DEVICE + " RestartModule '{\"schemaVersion\": \"1.0\","
+                + " \"id\": \"heartbeat\"}'")).contains("Status: 200");
+        assertThat(hub.shell("hub:invoke -m '$edgeAgent' " + DEVICE + " Reboot")).contains("Status: 501",
+                "no method 'Reboot' on $edgeAgent");
+
         // Routes come as the $edgeHub twin; a bad set is refused with the reason and the running routes stay.
         Path routes = Files.createTempFile(base, "routes", ".json");
         Files.writeString(routes, "{\"schemaVersion\": \"1.1\", \"routes\": {\"beats\": \"FROM"

@@ -102,6 +102,11 @@ public final class CloudTwins {
             public ObjectNode reported() {
                 return JSON.valueToTree(deployer.status());
             }
+
+            @Override
+            public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
+                return agentMethod(method, payload);
+            }
         }, JSON, worker);
         this.hub = new TwinClient(device, "$edgeHub", config, new TwinClient.Handler() {
             @Override
@@ -130,6 +135,63 @@ public final class CloudTwins {
         worker.awaitTermination(5, TimeUnit.SECONDS);
         agent.close();
         hub.close();
+    }
+
+    /** edgeAgent's built-in direct methods: ping, RestartModule, GetModuleLogs. */
+    private TwinClient.MethodAnswer agentMethod(String method, JsonNode payload) throws Exception {
+        switch (method) {
+            case "ping":
+                return new TwinClient.MethodAnswer(200, "null");
+            case "RestartModule": {
+                String id = payload.path("id").asText("");
+                if (id.isEmpty()) {
+                    throw new IllegalArgumentException("RestartModule needs {\"schemaVersion\": \"1.0\", \"id\":"
+                            + " \"<module>\"}");
+                }
+                deployer.restart(id);
+                return new TwinClient.MethodAnswer(200, "null");
+            }
+            case "GetModuleLogs":
+                return new TwinClient.MethodAnswer(200, moduleLogs(payload));
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * IoT Edge's GetModuleLogs: {@code items} of {@code {"id": "<module id regex>", "filter": {"tail", "since",
+     * "until", "loglevel" (syslog severity 0-7: this and more severe), "regex"}}}; answered with
+     * {@code [{"id": "<module>", "payload": "<lines>"}]} (text, no encoding).
+     */
+    private String moduleLogs(JsonNode payload) throws Exception {
+        JsonNode items = payload.path("items");
+        if (!items.isArray() || items.isEmpty()) {
+            throw new IllegalArgumentException("GetModuleLogs needs {\"schemaVersion\": \"1.0\", \"items\": [{\"id\":"
+                    + " \"<module id regex>\", \"filter\": {\"tail\": 100}}]}");
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+        java.time.Instant now = java.time.Instant.now();
+        for (JsonNode item : items) {
+            java.util.regex.Pattern id = java.util.regex.Pattern.compile(item.path("id").asText(".*"));
+            JsonNode f = item.path("filter");
+            String level = f.has("loglevel") ? syslogLevel(f.path("loglevel").asInt(7)) : null;
+            org.outpost.deployment.api.LogQuery query = new org.outpost.deployment.api.LogQuery(
+                    f.path("tail").asInt(100), f.hasNonNull("since") ? org.outpost.deployment.api.LogQuery.time(f
+                            .path("since").asText(), now) : null, f.hasNonNull("until")
+                                    ? org.outpost.deployment.api.LogQuery.time(f.path("until").asText(), now) : null,
+                    level, f.hasNonNull("regex") ? java.util.regex.Pattern.compile(f.path("regex").asText()) : null);
+            for (String module : deployer.status().modules().keySet()) {
+                if (id.matcher(module).matches()) {
+                    out.addObject().put("id", module).put("payload", String.join("\n", deployer.logs(module, query)));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** @return the level of a syslog severity and the more severe ones */
+    static String syslogLevel(int severity) {
+        return severity <= 3 ? "error" : severity == 4 ? "warn" : severity <= 6 ? "info" : "debug";
     }
 
     private void applyDeployment(JsonNode desired) {

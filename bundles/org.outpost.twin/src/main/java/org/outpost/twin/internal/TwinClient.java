@@ -43,6 +43,20 @@ final class TwinClient {
 
         /** @return the reported properties as they should be now */
         ObjectNode reported();
+
+        /**
+         * Answers a direct method called on this identity.
+         *
+         * @param payload the request payload (JSON null if there was none)
+         * @return the status and JSON payload, or null if this identity has no method by that name (501)
+         */
+        default MethodAnswer call(String method, JsonNode payload) throws Exception {
+            return null;
+        }
+    }
+
+    /** A direct method's answer. */
+    record MethodAnswer(int status, String payload) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TwinClient.class);
@@ -117,8 +131,8 @@ final class TwinClient {
                 config.token_hours())))).toCharArray());
         try {
             client.connect(o).waitForCompletion(10_000);
-            client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES},
-                    new int[] {1, 1}).waitForCompletion(10_000);
+            client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES,
+                IotHubTopic.METHOD_CALLS}, new int[] {1, 1, 1}).waitForCompletion(10_000);
             reconnectDelayMs = 1000;
             LOG.info("Twin {}/{} connected to {}", deviceId, moduleId, config.url());
             atHub = null;
@@ -146,6 +160,8 @@ final class TwinClient {
         }
         if (t instanceof IotHubTopic.DesiredPatch) {
             requestTwin();
+        } else if (t instanceof IotHubTopic.MethodCall call) {
+            answer(call, body);
         } else if (t instanceof IotHubTopic.TwinResponse r && r.rid().equals(lastGetRid)) {
             if (r.status() != 200) {
                 LOG.warn("Twin {}/{}: the hub answered the twin request with {}: {}", deviceId, moduleId,
@@ -167,6 +183,30 @@ final class TwinClient {
             atHub = null;
             requestTwin();
         }
+    }
+
+    private void answer(IotHubTopic.MethodCall call, String body) {
+        MethodAnswer a;
+        try {
+            JsonNode payload = body.isBlank() ? json.nullNode() : json.readTree(body);
+            a = handler.call(call.method(), payload);
+            if (a == null) {
+                a = new MethodAnswer(501, message("no method '" + call.method() + "' on " + moduleId));
+            }
+        } catch (java.io.IOException e) {
+            a = new MethodAnswer(400, message("the payload is not JSON: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            a = new MethodAnswer(400, message(e.getMessage()));
+        } catch (Exception e) {
+            LOG.warn("Twin {}/{}: method {} failed: {}", deviceId, moduleId, call.method(), e.toString());
+            a = new MethodAnswer(500, message(call.method() + " failed: " + e));
+        }
+        publish(new IotHubTopic.MethodResponse(a.status(), call.rid()).format(), a.payload());
+    }
+
+    /** @return {@code {"message": text}} */
+    String message(String text) {
+        return json.createObjectNode().put("message", text).toString();
     }
 
     /** Sends what changed in the reported properties since what the hub holds, if anything. */
