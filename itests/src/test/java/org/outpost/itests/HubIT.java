@@ -65,7 +65,8 @@ public class HubIT extends KarafTestSupport {
         int port = freePort();
         return new Option[] {
             systemProperty(IOTHUB_PORT).value(Integer.toString(port)),
-            editConfigurationFilePut("etc/org.outpost.hub.iothub.cfg", "port", Integer.toString(port))
+            editConfigurationFilePut("etc/org.outpost.hub.iothub.cfg", "port", Integer.toString(port)),
+            editConfigurationFilePut("etc/org.outpost.hub.iothub.cfg", "auth.max.failures.per.minute", "5")
         };
     }
 
@@ -172,6 +173,12 @@ public class HubIT extends KarafTestSupport {
                 MqttSecurityException.class);
         // The device key itself is a password too (what the gateway's upstream gives).
         iothubClient("gw-twin", "gw-twin", key, received).disconnect();
+
+        // A fifth failure within the minute (the limit here) blocks the address, even with the right key.
+        assertThatThrownBy(() -> iothubClient("gw-twin", "x", key + "x", received)).isInstanceOf(
+                MqttSecurityException.class);
+        assertThatThrownBy(() -> iothubClient("gw-twin", "gw-twin", key, received)).isInstanceOf(
+                MqttSecurityException.class);
     }
 
     /** @return a client connected to the hub's IoT Hub endpoint, putting what it receives in {@code received} */

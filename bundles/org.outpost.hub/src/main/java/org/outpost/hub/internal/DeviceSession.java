@@ -4,6 +4,7 @@
 package org.outpost.hub.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,10 +144,19 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         }
         String device = ids[0];
         String module = ids.length == 2 ? ids[1] : null;
+        String host = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : remote;
+        Duration wait = server.authLimiter().blocked(host);
+        if (!wait.isZero()) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "too many failed authentications from "
+                    + host + "; it may try again in " + Math.max(1, wait.toSeconds()) + " s", remote);
+            return;
+        }
         String password = msg.payload().passwordInBytes() == null ? null
                 : new String(msg.payload().passwordInBytes(), StandardCharsets.UTF_8);
         String why = authenticate(device, module, password);
         if (why != null) {
+            server.authLimiter().failed(host);
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, why, remote);
             return;
         }

@@ -63,6 +63,10 @@ public final class IotHubServer implements Methods {
 
         @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
         int max_message_kb() default 256;
+
+        @AttributeDefinition(description = "Failed authentications from one address within a minute after which it"
+                + " is refused without a check until the oldest leaves the minute.")
+        int auth_max_failures_per_minute() default 10;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IotHubServer.class);
@@ -74,6 +78,7 @@ public final class IotHubServer implements Methods {
     private final TwinStore twins;
     private final C2dStore cloudToDevice;
     private final String hostName;
+    private final AuthLimiter authLimiter;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("outpost-iothub-accept",
@@ -92,6 +97,8 @@ public final class IotHubServer implements Methods {
         this.cloudToDevice = cloudToDevice;
         this.twins = twins;
         this.hostName = config.host_name();
+        this.authLimiter = new AuthLimiter(Math.max(1, config.auth_max_failures_per_minute()),
+                java.time.Duration.ofMinutes(1), java.time.Clock.systemUTC());
         this.locator = broker.createLocator();
         this.factory = locator.createSessionFactory();
         int maxBytes = Math.max(1, config.max_message_kb()) * 1024;
@@ -149,6 +156,10 @@ public final class IotHubServer implements Methods {
 
     C2dStore cloudToDevice() {
         return cloudToDevice;
+    }
+
+    AuthLimiter authLimiter() {
+        return authLimiter;
     }
 
     String hostName() {
