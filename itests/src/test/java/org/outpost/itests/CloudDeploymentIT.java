@@ -57,6 +57,9 @@ public class CloudDeploymentIT {
         gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
                 Files.createTempDirectory(base, "cloud-gateway"));
         gateway.config("org.outpost.twin", Map.of("url", "tcp://127.0.0.1:" + iothub, "key", key.group(1)));
+        // Telemetry goes to the same IoT Hub endpoint, with a SAS token made from the key at each connect.
+        gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + iothub, "sas.key", key.group(1),
+                "reconnect.max.ms", "2000"));
         gateway.start();
         gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected", Duration.ofSeconds(120));
 
@@ -99,6 +102,8 @@ public class CloudDeploymentIT {
         hub.shell("hub:twin-set --replace -m '$edgeHub' -f " + routes + " " + DEVICE);
         await("the routes on the gateway").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> gateway.shell("edge:routes").contains("/messages/modules/heartbeat/*"));
+        await("heartbeats at the hub").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> hub.shell("hub:telemetry -d " + DEVICE).contains("heartbeat"));
         Files.writeString(routes, "{\"schemaVersion\": \"1.1\", \"routes\": {\"bad\": \"FROM /messages/* WHERE"
                 + " temp > INTO $upstream\"}}");
         hub.shell("hub:twin-set --replace -m '$edgeHub' -f " + routes + " " + DEVICE);

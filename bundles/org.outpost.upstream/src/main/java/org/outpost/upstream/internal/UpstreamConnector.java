@@ -53,6 +53,7 @@ import org.outpost.api.runtime.UpstreamStatus;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.MessageHeaders;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.protocol.SasToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,17 @@ public final class UpstreamConnector implements Upstream {
 
         @AttributeDefinition(description = "Messages published and not yet acknowledged by the cloud, at most.")
         int max_inflight() default 256;
+
+        @AttributeDefinition(description = "Device key for IoT Hub SAS tokens: when set, the password is a SAS token"
+                + " made at each connect (and the user name, if empty, IoT Hub's <host>/<device>/?api-version=...).",
+                type = AttributeType.PASSWORD)
+        String sas_key() default "";
+
+        @AttributeDefinition(description = "The hub's host name in SAS tokens.")
+        String sas_host_name() default "outpost-hub.local";
+
+        @AttributeDefinition(description = "Hours each SAS token is valid.")
+        int sas_token_hours() default 1;
     }
 
     static final String QUEUE = "outpost.endpoint.upstream";
@@ -242,11 +254,19 @@ public final class UpstreamConnector implements Upstream {
             options.setKeepAliveInterval(s.keepAliveSeconds());
             options.setAutomaticReconnect(false);
             options.setMaxInflight(s.maxInflight() + 10);
-            if (!s.username().isEmpty()) {
-                options.setUserName(s.username());
-            }
-            if (!s.password().isEmpty()) {
-                options.setPassword(s.password().toCharArray());
+            if (!s.sasKey().isEmpty()) {
+                String device = runtime.deviceId();
+                options.setUserName(s.username().isEmpty() ? s.sasHostName() + "/" + device
+                        + "/?api-version=2021-04-12" : s.username());
+                options.setPassword(SasToken.create(s.sasHostName() + "/devices/" + device, s.sasKey(),
+                        Instant.now().plus(java.time.Duration.ofHours(s.sasTokenHours()))).toCharArray());
+            } else {
+                if (!s.username().isEmpty()) {
+                    options.setUserName(s.username());
+                }
+                if (!s.password().isEmpty()) {
+                    options.setPassword(s.password().toCharArray());
+                }
             }
             c.connect(options).waitForCompletion(30_000);
             client = c;

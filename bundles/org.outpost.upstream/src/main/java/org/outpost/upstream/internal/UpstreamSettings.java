@@ -23,9 +23,13 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param reconnectMinMs the first reconnect delay
  * @param reconnectMaxMs the cap of the reconnect delay
  * @param maxInflight how many messages may be published and not yet acknowledged by the cloud
+ * @param sasKey the device key to make IoT Hub SAS tokens with (a new one at each connect), empty for none
+ * @param sasHostName the hub's host name in SAS tokens and the IoT Hub user name
+ * @param sasTokenHours how long each SAS token is valid
  */
 record UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
-        int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight) {
+        int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight, String sasKey,
+        String sasHostName, int sasTokenHours) {
 
     static final String PID = "org.outpost.upstream";
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
@@ -43,7 +47,11 @@ record UpstreamSettings(String url, String clientId, String username, String pas
         long min = v.get("reconnect.min.ms", c::reconnect_min_ms, m -> m >= 10, "at least 10");
         long max = v.get("reconnect.max.ms", c::reconnect_max_ms, m -> m >= min, "at least reconnect.min.ms");
         int maxInflight = v.get("max.inflight", c::max_inflight, n -> n >= 1 && n <= 65_000, "1 to 65000");
-        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight);
+        String sasKey = v.get("sas.key", c::sas_key, "a device key (Base64), or empty");
+        String sasHost = v.get("sas.host.name", c::sas_host_name, h -> !h.isBlank(), "the hub's host name");
+        int sasHours = v.get("sas.token.hours", c::sas_token_hours, h -> h >= 1 && h <= 8760, "1 to 8760");
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight,
+                sasKey, sasHost, sasHours);
     }
 
     private static boolean isBrokerUrl(String url) {
