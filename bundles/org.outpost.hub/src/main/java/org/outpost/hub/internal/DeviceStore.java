@@ -51,6 +51,8 @@ public final class DeviceStore implements DeviceRegistry {
     private final Map<String, Entry> entries = new TreeMap<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> messages = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> deleteListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Activate
     public DeviceStore(BundleContext context) throws IOException {
@@ -162,18 +164,36 @@ public final class DeviceStore implements DeviceRegistry {
     }
 
     @Override
-    public synchronized boolean delete(String id) {
-        Entry removed = entries.remove(id);
-        if (removed == null) {
-            return false;
+    public boolean delete(String id) {
+        synchronized (this) {
+            Entry removed = entries.remove(id);
+            if (removed == null) {
+                return false;
+            }
+            try {
+                save();
+            } catch (IllegalStateException e) {
+                entries.put(id, removed);
+                throw e;
+            }
         }
-        try {
-            save();
-        } catch (IllegalStateException e) {
-            entries.put(id, removed);
-            throw e;
+        // Outside this store's lock: listeners take their own (the twin store asks this store while it holds it).
+        lastSeen.remove(id);
+        messages.remove(id);
+        for (java.util.function.Consumer<String> l : deleteListeners) {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DeviceStore.class).warn("Cleaning up after device {} failed: {}",
+                        id, e.toString());
+            }
         }
         return true;
+    }
+
+    /** Hears of deleted devices, so that what is kept for them (twins) goes with them. */
+    void onDelete(java.util.function.Consumer<String> listener) {
+        deleteListeners.add(listener);
     }
 
     /** @return true if {@code key} is the device's current key */

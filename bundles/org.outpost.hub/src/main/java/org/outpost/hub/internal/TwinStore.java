@@ -65,6 +65,14 @@ public final class TwinStore implements Twins {
         this.directory = directory;
         this.devices = devices;
         this.limits = limits;
+        // A deleted device's twins go with it: an id registered again starts with empty twins.
+        devices.onDelete(id -> {
+            try {
+                delete(id);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the twins of " + id, e);
+            }
+        });
     }
 
     void addListener(DesiredListener l) {
@@ -106,7 +114,7 @@ public final class TwinStore implements Twins {
     }
 
     /** Forgets a deleted device's twins. */
-    void delete(String deviceId) throws IOException {
+    synchronized void delete(String deviceId) throws IOException {
         Path dir = directory.resolve(deviceId);
         cache.keySet().removeIf(k -> k.startsWith(dir.toString()));
         if (Files.isDirectory(dir)) {

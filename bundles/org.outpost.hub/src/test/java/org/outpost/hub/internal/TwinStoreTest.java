@@ -72,4 +72,15 @@ class TwinStoreTest {
         twins.replaceDesired("gw1", "$edgeAgent", "{\"modules\": {\"a\": {\"type\": \"bundle\"}}}");
         assertThat(heard).containsExactly("gw1/$edgeAgent {\"modules\":{\"a\":{\"type\":\"bundle\"}},\"$version\":2}");
     }
+
+    @Test
+    void aDeletedDeviceTakesItsTwinsWithItAndARegisteredAgainIdStartsEmpty() {
+        twins.patchDesired("gw1", null, "{\"a\": 1}");
+        twins.patchReported("gw1", "$edgeAgent", "{\"b\": 2}");
+        assertThat(devices.delete("gw1")).isTrue();
+        assertThat(dir.resolve("twins").resolve("gw1")).doesNotExist();
+        devices.create("gw1");
+        assertThat(twins.twin("gw1", null).desired()).isEqualTo("{\"$version\":1}");
+        assertThat(twins.twin("gw1", "$edgeAgent").reported()).isEqualTo("{\"$version\":1}");
+    }
 }
