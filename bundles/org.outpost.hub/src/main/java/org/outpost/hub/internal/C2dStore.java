@@ -44,6 +44,7 @@ public final class C2dStore implements CloudToDevice {
     private final long ttlMillis;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
+    private final Runnable stopListening;
 
     @Activate
     public C2dStore(@Reference DeviceStore devices, @Reference Broker broker, Config config) throws Exception {
@@ -52,10 +53,25 @@ public final class C2dStore implements CloudToDevice {
         this.ttlMillis = Math.max(1, config.c2d_ttl_hours()) * 3_600_000L;
         this.locator = broker.createLocator();
         this.factory = locator.createSessionFactory();
+        this.stopListening = devices.onDelete(this::deleteQueue);
+    }
+
+    /** A deleted device's waiting messages go with it. */
+    private void deleteQueue(String deviceId) {
+        try (ClientSession session = factory.createSession()) {
+            if (session.queueQuery(SimpleString.of(queue(deviceId))).isExists()) {
+                session.deleteQueue(queue(deviceId));
+            }
+        } catch (Exception e) {
+            // E.g. the device's connection still consumes it: its messages expire after c2d.ttl.hours.
+            org.slf4j.LoggerFactory.getLogger(C2dStore.class).warn("Could not delete the cloud-to-device queue of"
+                    + " deleted device {} ({}); its messages expire after c2d.ttl.hours", deviceId, e.toString());
+        }
     }
 
     @Deactivate
     void deactivate() {
+        stopListening.run();
         factory.close();
         locator.close();
     }

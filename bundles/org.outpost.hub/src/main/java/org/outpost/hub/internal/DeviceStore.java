@@ -191,9 +191,14 @@ public final class DeviceStore implements DeviceRegistry {
         return true;
     }
 
-    /** Hears of deleted devices, so that what is kept for them (twins) goes with them. */
-    void onDelete(java.util.function.Consumer<String> listener) {
+    /**
+     * Hears of deleted devices, so that what is kept for them (twins, messages, connections) goes with them.
+     *
+     * @return stops listening (when the listener's component stops)
+     */
+    Runnable onDelete(java.util.function.Consumer<String> listener) {
         deleteListeners.add(listener);
+        return () -> deleteListeners.remove(listener);
     }
 
     /** @return true if {@code key} is the device's current key */

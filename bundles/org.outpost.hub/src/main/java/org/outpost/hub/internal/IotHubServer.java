@@ -89,6 +89,8 @@ public final class IotHubServer implements Methods {
     private final Channel channel;
     private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final TwinStore.DesiredListener desiredListener = this::desiredChanged;
+    private Runnable stopListening = () -> {
+    };
 
     @Activate
     public IotHubServer(@Reference DeviceStore devices, @Reference TwinStore twins, @Reference C2dStore cloudToDevice,
@@ -120,12 +122,19 @@ public final class IotHubServer implements Methods {
                     + config.port() + " (" + e.getMessage() + "): change port in etc/" + PID + ".cfg", e);
         }
         twins.addListener(desiredListener);
+        // A deleted device is disconnected at once, with its module identities.
+        this.stopListening = devices.onDelete(id -> sessions.forEach((identity, session) -> {
+            if (identity.equals(id) || identity.startsWith(id + "/")) {
+                session.close();
+            }
+        }));
         LOG.info("IoT Hub endpoint listening on {} as {}", channel.localAddress(), hostName);
     }
 
     @Deactivate
     void deactivate() {
         twins.removeListener(desiredListener);
+        stopListening.run();
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.outpost.hub.api.Twins;
 import org.outpost.protocol.TwinDocument;
@@ -54,6 +55,7 @@ public final class TwinStore implements Twins {
     private final TwinLimits limits;
     private final Map<String, TwinDocument> cache = new ConcurrentHashMap<>();
     private final List<DesiredListener> listeners = new CopyOnWriteArrayList<>();
+    private final Runnable stopListening;
 
     @Activate
     public TwinStore(BundleContext context, @Reference DeviceStore devices) {
@@ -66,13 +68,18 @@ public final class TwinStore implements Twins {
         this.devices = devices;
         this.limits = limits;
         // A deleted device's twins go with it: an id registered again starts with empty twins.
-        devices.onDelete(id -> {
+        this.stopListening = devices.onDelete(id -> {
             try {
                 delete(id);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete the twins of " + id, e);
             }
         });
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopListening.run();
     }
 
     void addListener(DesiredListener l) {
