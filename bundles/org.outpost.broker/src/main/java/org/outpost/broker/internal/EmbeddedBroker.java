@@ -6,7 +6,6 @@ package org.outpost.broker.internal;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -20,7 +19,10 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.config.WildcardConfiguration;
+import org.apache.activemq.artemis.core.postoffice.Address;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
+import org.apache.activemq.artemis.core.postoffice.impl.AddressImpl;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
@@ -254,9 +256,11 @@ public final class EmbeddedBroker implements Broker {
         if (s == null) {
             return false;
         }
-        List<String> words = AddressMatch.words(address);
+        // Artemis' own wildcard matching, so the answer is what its routing would do with the message.
+        WildcardConfiguration wildcards = s.getConfiguration().getWildcardConfiguration();
+        Address target = new AddressImpl(SimpleString.of(address), wildcards);
         return s.getPostOffice().getAllBindings().anyMatch(b -> b instanceof QueueBinding
-                && AddressMatch.matches(AddressMatch.words(b.getAddress().toString()), words));
+                && target.matches(new AddressImpl(b.getAddress(), wildcards)));
     }
 
     @Override
