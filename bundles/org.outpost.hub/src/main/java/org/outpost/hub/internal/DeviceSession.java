@@ -365,7 +365,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         } catch (TwinException e) {
             LOG.warn("Refused a reported patch of {}: {}", identity, e.getMessage());
             send(IotHubTopic.TWIN_RESPONSES, new IotHubTopic.TwinResponse(400, rid, null).format(),
-                    "{\"message\": " + quote(e.getMessage()) + "}");
+                    IotHubServer.message(e.getMessage()));
         }
     }
 
@@ -471,9 +471,5 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
 
     private String who() {
         return identity == null ? "an unauthenticated connection" : identity;
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 }
