@@ -87,6 +87,14 @@ public record LogQuery(int tail, Instant since, Instant until, String level, Pat
         return now.minus(d);
     }
 
+    /**
+     * @param severity a syslog severity, 0 (emergency) to 7 (debug)
+     * @return its level: 0-3 {@code error}, 4 {@code warn}, 5-6 {@code info}, 7 {@code debug}
+     */
+    public static String levelOfSyslogSeverity(int severity) {
+        return severity <= 3 ? "error" : severity == 4 ? "warn" : severity <= 6 ? "info" : "debug";
+    }
+
     /** @return the newest {@code tail} entries, unfiltered otherwise */
     public static LogQuery tail(int tail) {
         return new LogQuery(tail, null, null, null, null);

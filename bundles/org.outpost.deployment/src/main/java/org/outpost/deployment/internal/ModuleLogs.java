@@ -128,8 +128,7 @@ final class ModuleLogs {
     static String level(String text) {
         Matcher syslog = SYSLOG.matcher(text);
         if (syslog.find()) {
-            int severity = Integer.parseInt(syslog.group(1));
-            return severity <= 3 ? "error" : severity == 4 ? "warn" : severity <= 6 ? "info" : "debug";
+            return LogQuery.levelOfSyslogSeverity(Integer.parseInt(syslog.group(1)));
         }
         Matcher word = LEVEL_WORD.matcher(text.length() > 80 ? text.substring(0, 80) : text);
         if (word.find()) {

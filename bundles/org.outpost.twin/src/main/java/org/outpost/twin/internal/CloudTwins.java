@@ -3,14 +3,18 @@
  */
 package org.outpost.twin.internal;
 
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -26,6 +30,7 @@ import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.deployment.api.LogQuery;
 import org.outpost.routing.api.Routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,29 +174,24 @@ public final class CloudTwins {
             throw new IllegalArgumentException("GetModuleLogs needs {\"schemaVersion\": \"1.0\", \"items\": [{\"id\":"
                     + " \"<module id regex>\", \"filter\": {\"tail\": 100}}]}");
         }
-        com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
-        java.time.Instant now = java.time.Instant.now();
+        ArrayNode out = JSON.createArrayNode();
+        Instant now = Instant.now();
+        Set<String> modules = deployer.status().modules().keySet();
         for (JsonNode item : items) {
-            java.util.regex.Pattern id = java.util.regex.Pattern.compile(item.path("id").asText(".*"));
+            Pattern id = Pattern.compile(item.path("id").asText(".*"));
             JsonNode f = item.path("filter");
-            String level = f.has("loglevel") ? syslogLevel(f.path("loglevel").asInt(7)) : null;
-            org.outpost.deployment.api.LogQuery query = new org.outpost.deployment.api.LogQuery(
-                    f.path("tail").asInt(100), f.hasNonNull("since") ? org.outpost.deployment.api.LogQuery.time(f
-                            .path("since").asText(), now) : null, f.hasNonNull("until")
-                                    ? org.outpost.deployment.api.LogQuery.time(f.path("until").asText(), now) : null,
-                    level, f.hasNonNull("regex") ? java.util.regex.Pattern.compile(f.path("regex").asText()) : null);
-            for (String module : deployer.status().modules().keySet()) {
+            LogQuery query = new LogQuery(f.path("tail").asInt(100),
+                    f.hasNonNull("since") ? LogQuery.time(f.path("since").asText(), now) : null,
+                    f.hasNonNull("until") ? LogQuery.time(f.path("until").asText(), now) : null,
+                    f.has("loglevel") ? LogQuery.levelOfSyslogSeverity(f.path("loglevel").asInt(7)) : null,
+                    f.hasNonNull("regex") ? Pattern.compile(f.path("regex").asText()) : null);
+            for (String module : modules) {
                 if (id.matcher(module).matches()) {
                     out.addObject().put("id", module).put("payload", String.join("\n", deployer.logs(module, query)));
                 }
             }
         }
         return out.toString();
-    }
-
-    /** @return the level of a syslog severity and the more severe ones */
-    static String syslogLevel(int severity) {
-        return severity <= 3 ? "error" : severity == 4 ? "warn" : severity <= 6 ? "info" : "debug";
     }
 
     private void applyDeployment(JsonNode desired) {
