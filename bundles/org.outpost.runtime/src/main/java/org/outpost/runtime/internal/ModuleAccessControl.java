@@ -126,11 +126,11 @@ public final class ModuleAccessControl implements BrokerAuthenticator {
         int fqqn = address.indexOf("::");
         String a = fqqn < 0 ? address : address.substring(0, fqqn);
         String device = deviceId.get();
-        String inputs = ModuleTopics.inputsAddress(device, identity);
+        String inputs = ModuleTopics.address(ModuleTopics.inputsPrefix(device, identity));
         return switch (action) {
             // A subscription creates its address, which the broker checks as a send: a module may thus also publish
             // to its own inputs, which reach nobody but itself.
-            case SEND -> under(a, ModuleTopics.eventsAddress(device, identity)) || under(a, inputs);
+            case SEND -> under(a, ModuleTopics.address(ModuleTopics.eventsPrefix(device, identity))) || under(a, inputs);
             case CONSUME -> under(a, inputs);
             case MANAGE -> false;
         };

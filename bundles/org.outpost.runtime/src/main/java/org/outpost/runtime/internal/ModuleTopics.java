@@ -3,9 +3,14 @@
  */
 package org.outpost.runtime.internal;
 
+import java.util.Map;
+
+import org.outpost.broker.api.MqttAddresses;
+import org.outpost.protocol.TelemetryTopic;
+
 /**
  * The MQTT topics of modules that connect over the network (IoT Hub's module topics) and their broker addresses (see
- * {@link org.outpost.broker.api.MqttAddresses}).
+ * {@link MqttAddresses}).
  */
 final class ModuleTopics {
 
@@ -14,7 +19,7 @@ final class ModuleTopics {
 
     /** @return the topic prefix a module publishes its messages under; the property bag follows */
     static String eventsPrefix(String device, String module) {
-        return "devices/" + device + "/modules/" + module + "/messages/events/";
+        return new TelemetryTopic(device, module, Map.of()).format();
     }
 
     /** @return the topic prefix of a module's inputs: {@code <prefix><input>/<property bag>} */
@@ -22,13 +27,8 @@ final class ModuleTopics {
         return "devices/" + device + "/modules/" + module + "/inputs/";
     }
 
-    /** @return the address of a module's telemetry topics (without the property bag level) */
-    static String eventsAddress(String device, String module) {
-        return "devices." + device + ".modules." + module + ".messages.events";
-    }
-
-    /** @return the address of a module's inputs (without the input and property bag levels) */
-    static String inputsAddress(String device, String module) {
-        return "devices." + device + ".modules." + module + ".inputs";
+    /** @return the broker address of a topic prefix (without its trailing level separator) */
+    static String address(String prefix) {
+        return MqttAddresses.address(prefix.substring(0, prefix.length() - 1));
     }
 }

@@ -12,9 +12,10 @@ class ModuleTopicsTest {
 
     @Test
     void prefixesAndAddressesNameTheSameTopics() {
-        assertThat(MqttAddresses.address(ModuleTopics.eventsPrefix("gw1", "m") + "x")).isEqualTo(ModuleTopics
-                .eventsAddress("gw1", "m") + ".x");
+        assertThat(ModuleTopics.eventsPrefix("gw1", "m")).isEqualTo("devices/gw1/modules/m/messages/events/");
+        assertThat(ModuleTopics.address(ModuleTopics.eventsPrefix("gw1", "m"))).isEqualTo(
+                "devices.gw1.modules.m.messages.events");
         assertThat(MqttAddresses.address(ModuleTopics.inputsPrefix("gw1", "m") + "in")).isEqualTo(ModuleTopics
-                .inputsAddress("gw1", "m") + ".in");
+                .address(ModuleTopics.inputsPrefix("gw1", "m")) + ".in");
     }
 }
