@@ -39,6 +39,8 @@ final class HealthProbes {
     private static final class State {
         Instant lastRun;
         Future<?> running;
+        /** When a running bundle probe has taken too long; null for container probes (they time out themselves). */
+        Instant deadline;
         int failuresInARow;
         volatile String unhealthy;
     }
@@ -72,12 +74,19 @@ final class HealthProbes {
         HealthProbe probe = spec.healthCheck();
         Duration interval = probe != null && probe.intervalSeconds() > 0 ? Duration.ofSeconds(probe.intervalSeconds())
                 : defaultInterval;
+        if (s.running != null && !s.running.isDone() && s.deadline != null && !now.isBefore(s.deadline)) {
+            s.running.cancel(true);
+            record(spec.name(), s, "its health check did not answer within " + BUNDLE_CHECK_TIMEOUT_MS / 1000
+                    + " s", 1);
+        }
         boolean due = s.lastRun == null || !now.isBefore(s.lastRun.plus(interval));
         if (due && (s.running == null || s.running.isDone())) {
             s.lastRun = now;
             if (probe != null && process != null) {
+                s.deadline = null;
                 s.running = pool.submit(() -> record(spec.name(), s, runCommand(probe, process), probe.retries()));
             } else if (info.bundleId() >= 0) {
+                s.deadline = now.plusMillis(BUNDLE_CHECK_TIMEOUT_MS);
                 s.running = pool.submit(() -> record(spec.name(), s, askBundle(info.bundleId()), 1));
             }
         }
@@ -163,7 +172,13 @@ final class HealthProbes {
             Object service = context.getService(ref);
             try {
                 if (service instanceof HealthCheck check) {
-                    HealthCheck.Health h = ask(check);
+                    HealthCheck.Health h;
+                    try {
+                        // On this probe's own thread: check() stops it when it takes too long.
+                        h = check.check();
+                    } catch (RuntimeException e) {
+                        h = HealthCheck.Health.unhealthy("its health check failed: " + e);
+                    }
                     if (!h.healthy()) {
                         return h.reason();
                     }
@@ -173,21 +188,5 @@ final class HealthProbes {
             }
         }
         return null;
-    }
-
-    private HealthCheck.Health ask(HealthCheck check) {
-        Future<HealthCheck.Health> answer = pool.submit(check::check);
-        try {
-            return answer.get(BUNDLE_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            answer.cancel(true);
-            return HealthCheck.Health.unhealthy("its health check did not answer within "
-                    + BUNDLE_CHECK_TIMEOUT_MS / 1000 + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return HealthCheck.Health.HEALTHY;
-        } catch (Exception e) {
-            return HealthCheck.Health.unhealthy("its health check failed: " + e.getCause());
-        }
     }
 }
