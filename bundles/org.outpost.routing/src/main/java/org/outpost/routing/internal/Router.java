@@ -119,6 +119,10 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     private volatile Running running = new Running(new RouteTable());
+    /** Guards changes of the running routes, which come from setRoutes, the routes file and the configuration. */
+    private final Object routesLock = new Object();
+    /** The settings {@link #running} was built from. */
+    private Map<String, String> runningSettings;
     private final AtomicLong noRoute = new AtomicLong();
     private final ConcurrentMap<String, EndpointCounters> endpointCounters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Metrics.Counter> receivedBy = new ConcurrentHashMap<>();
@@ -159,8 +163,11 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        apply(properties);
+    void modified(Map<String, Object> properties) throws IOException {
+        // Configuration events arrive asynchronously, possibly after setRoutes has applied a newer set itself: apply
+        // what the configuration holds now, not what it held when this event was sent.
+        Dictionary<String, Object> latest = configurationAdmin.getConfiguration(PID, null).getProperties();
+        apply(latest == null ? properties : toMap(latest));
     }
 
     @Deactivate
@@ -181,13 +188,44 @@ public final class Router extends RouteBuilder implements Routing {
 
     private void apply(Map<String, Object> properties) {
         try {
-            RouteTable next = RouteTable.fromProperties(properties);
-            running = new Running(next);
-            LOG.info("Routes: {}", next.routes().stream().map(r -> r.name() + ": " + r.text())
-                    .collect(Collectors.joining("; ")));
+            Map<String, String> settings = settings(properties);
+            run(settings, RouteTable.fromProperties(settings), "configuration " + PID);
         } catch (IllegalArgumentException e) {
-            rejected("configuration org.outpost.routing rejected, the running routes stay: " + e.getMessage());
+            rejected("configuration " + PID + " rejected, the running routes stay: " + e.getMessage());
         }
+    }
+
+    /** Makes a valid route set the running one (keeping the counters when it is the one running already). */
+    private void run(Map<String, String> settings, RouteTable table, String source) {
+        synchronized (routesLock) {
+            if (settings.equals(runningSettings)) {
+                return;
+            }
+            running = new Running(table);
+            runningSettings = settings;
+        }
+        LOG.info("Routes from {}: {}", source, table.routes().stream().map(r -> r.name() + ": " + r.text())
+                .collect(Collectors.joining("; ")));
+    }
+
+    /** The routing settings among configuration properties, as text (without the framework's own keys). */
+    private static Map<String, String> settings(Map<String, ?> properties) {
+        Map<String, String> out = new HashMap<>();
+        properties.forEach((k, v) -> {
+            if (!k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("component.")) {
+                out.put(k, String.valueOf(v));
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Object> toMap(Dictionary<String, Object> d) {
+        Map<String, Object> out = new HashMap<>();
+        for (Enumeration<String> keys = d.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            out.put(k, d.get(k));
+        }
+        return out;
     }
 
     @Override
@@ -431,12 +469,17 @@ public final class Router extends RouteBuilder implements Routing {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the routes are not JSON: " + e.getOriginalMessage());
         }
-        RouteTable.fromProperties(properties);
-        if (routesFile != null) {
-            // The routes file stays the one place that holds the routes.
-            routesFile.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(edgeHubJson)));
+        RouteTable table = RouteTable.fromProperties(properties);
+        synchronized (routesLock) {
+            if (routesFile != null) {
+                // The routes file stays the one place that holds the routes.
+                routesFile.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        JSON.readTree(edgeHubJson)));
+            }
+            store(properties);
+            // In effect when this returns: the configuration event that follows finds them running already.
+            run(settings(properties), table, "setRoutes");
         }
-        store(properties);
     }
 
     @Override
@@ -453,10 +496,10 @@ public final class Router extends RouteBuilder implements Routing {
         try {
             Map<String, String> properties = EdgeHubRoutes.toProperties(JSON.readTree(content));
             RouteTable table = RouteTable.fromProperties(properties);
-            running = new Running(table);
-            LOG.info("Routes from {}: {}", routesFile.path(), table.routes().stream().map(r -> r.name() + ": "
-                    + r.text()).collect(Collectors.joining("; ")));
-            store(properties);
+            synchronized (routesLock) {
+                store(properties);
+                run(settings(properties), table, routesFile.path().toString());
+            }
         } catch (JsonProcessingException e) {
             rejected(routesFile.path() + " rejected, the running routes stay: it is not JSON: "
                     + e.getOriginalMessage());
@@ -487,13 +530,6 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     private static boolean sameRoutes(Dictionary<String, Object> current, Map<String, Object> next) {
-        Map<String, Object> now = new HashMap<>();
-        for (Enumeration<String> keys = current.keys(); keys.hasMoreElements();) {
-            String k = keys.nextElement();
-            if (!k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("component.")) {
-                now.put(k, String.valueOf(current.get(k)));
-            }
-        }
-        return now.equals(next);
+        return settings(toMap(current)).equals(settings(next));
     }
 }
