@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Test;
@@ -24,44 +22,25 @@ import org.junit.Test;
 public class CloudDeploymentIT {
 
     private static final String VERSION = System.getProperty("outpost.version", "0.1.0-SNAPSHOT");
-    private static final String DEVICE = "outpost-gateway";
+    private static final String DEVICE = CloudPair.DEVICE;
 
+    private CloudPair pair;
     private GatewayProcess hub;
     private GatewayProcess gateway;
 
     @After
     public void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (hub != null) {
-            hub.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 
     @Test
     public void aDeploymentSetOnTheHubRunsOnTheGatewayAndItsStatusComesBack() throws Exception {
+        pair = CloudPair.start(Map.of());
+        hub = pair.hub;
+        gateway = pair.gateway;
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
-        hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
-                Files.createTempDirectory(base, "cloud-hub"));
-        int iothub = GatewayProcess.freePort();
-        hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
-        hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub)));
-        hub.start();
-        String created = await("the hub's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> hub.shell("hub:device-create --json " + DEVICE), o -> o.contains(
-                        "\"key\""));
-        Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
-        assertThat(key.find()).isTrue();
-
-        gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
-                Files.createTempDirectory(base, "cloud-gateway"));
-        gateway.config("org.outpost.twin", Map.of("url", "tcp://127.0.0.1:" + iothub, "key", key.group(1)));
-        // Telemetry goes to the same IoT Hub endpoint, with a SAS token made from the key at each connect.
-        gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + iothub, "sas.key", key.group(1),
-                "reconnect.max.ms", "2000"));
-        gateway.start();
-        gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected", Duration.ofSeconds(120));
 
         Path agent = Files.createTempFile(base, "agent", ".json");
         Files.writeString(agent, "{\"schemaVersion\": \"1.1\", \"modules\": {\"heartbeat\": {\"type\": \"bundle\","

@@ -121,6 +121,58 @@ public final class TwinDocument {
     }
 
     /**
+     * @param desiredJson desired properties as another holder of this twin has them (a {@code $version} in them is
+     *            ignored)
+     * @param version their version there
+     * @return the twin with these desired properties at that version: how a gateway takes the hub's copy
+     * @throws TwinException if they are malformed or break a limit
+     */
+    public TwinDocument withDesired(String desiredJson, long version, TwinLimits limits) {
+        TwinDocument replaced = replaceDesired(desiredJson, limits);
+        return new TwinDocument(replaced.desired, version, reported, reportedVersion);
+    }
+
+    /**
+     * @param fromJson a JSON object
+     * @param toJson another
+     * @return the merge patch that turns {@code fromJson} into {@code toJson} ({@code {}} when they are equal; keys only
+     *         in {@code fromJson} become {@code null}); {@code $version} keys are left out
+     * @throws TwinException if either is not a JSON object
+     */
+    public static String diff(String fromJson, String toJson) {
+        ObjectNode from = (ObjectNode) object(read(fromJson, "twin section"), "twin section").deepCopy();
+        ObjectNode to = (ObjectNode) object(read(toJson, "twin section"), "twin section").deepCopy();
+        from.remove(VERSION);
+        to.remove(VERSION);
+        return diff(from, to).toString();
+    }
+
+    /** @return the merge patch that turns {@code from} into {@code to} (keys only in {@code from} become null) */
+    public static ObjectNode diff(ObjectNode from, ObjectNode to) {
+        ObjectNode patch = from.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            JsonNode old = from.get(f.getKey());
+            JsonNode now = f.getValue();
+            if (now.isObject() && old != null && old.isObject()) {
+                ObjectNode inner = diff((ObjectNode) old, (ObjectNode) now);
+                if (!inner.isEmpty()) {
+                    patch.set(f.getKey(), inner);
+                }
+            } else if (!now.equals(old) && !(now.isNull() && old == null)) {
+                patch.set(f.getKey(), now.deepCopy());
+            }
+        }
+        for (Iterator<String> it = from.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            if (!to.has(key)) {
+                patch.putNull(key);
+            }
+        }
+        return patch;
+    }
+
+    /**
      * Combines two patches into one with the effect of applying {@code first}, then {@code second}: how reported
      * patches made while offline become one. Deletions ({@code null}) are kept so that they still apply.
      *

@@ -78,4 +78,28 @@ class TwinDocumentTest {
         assertThat(t.desired()).isEqualTo("{\"modules\":{},\"$version\":2}");
         assertThat(t.reported()).isEqualTo("{\"r\":1,\"$version\":2}");
     }
+
+    @Test
+    void aDiffHoldsOnlyWhatChangedAndDeletesWhatIsGone() {
+        String from = "{\"lastDesiredVersion\": 2, \"modules\": {\"a\": {\"runtimeStatus\": \"running\","
+                + " \"restartCount\": 0}, \"gone\": {\"runtimeStatus\": \"running\"}}, \"old\": 1, \"$version\": 4}";
+        String to = "{\"lastDesiredVersion\": 3, \"modules\": {\"a\": {\"runtimeStatus\": \"running\","
+                + " \"restartCount\": 1}, \"b\": {\"runtimeStatus\": \"backoff\"}}, \"lastDesiredStatus\": null}";
+        assertThat(TwinDocument.diff(from, to)).isEqualTo("{\"lastDesiredVersion\":3,\"modules\":{\"a\":"
+                + "{\"restartCount\":1},\"b\":{\"runtimeStatus\":\"backoff\"},\"gone\":null},\"old\":null}");
+    }
+
+    @Test
+    void theDiffOfEqualSectionsIsEmpty() {
+        String same = "{\"a\": {\"b\": [1, 2]}, \"c\": \"x\"}";
+        assertThat(TwinDocument.diff(same, same)).isEqualTo("{}");
+    }
+
+    @Test
+    void takingTheHubsDesiredKeepsItsVersionAndTheLocalReported() {
+        TwinDocument local = TwinDocument.empty().patchReported("{\"a\": 1}", TwinLimits.IOT_HUB);
+        TwinDocument taken = local.withDesired("{\"t\": 30, \"$version\": 7}", 7, TwinLimits.IOT_HUB);
+        assertThat(taken.desired()).isEqualTo("{\"t\":30,\"$version\":7}");
+        assertThat(taken.reported()).isEqualTo(local.reported());
+    }
 }

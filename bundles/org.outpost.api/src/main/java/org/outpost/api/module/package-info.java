@@ -4,10 +4,12 @@
 /**
  * How a bundle becomes an edge module: {@link org.outpost.api.module.EdgeModule} names it, a
  * {@link org.outpost.api.module.ModuleClient} sends to its outputs and {@link org.outpost.api.module.InputHandler}
- * services receive on its inputs.
+ * services receive on its inputs;
+ * {@link org.outpost.api.module.ModuleTwin}, {@link org.outpost.api.module.DesiredPropertiesListener} and
+ * {@link org.outpost.api.module.MethodHandler} are its twin and direct methods.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.outpost.api.module;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,6 +25,13 @@ public interface Deployer {
     DeploymentStatus status();
 
     /**
+     * @param module a module id
+     * @return the configuration PID that gets the module's env and desired properties ({@code settings.pid}, by
+     *         default {@code org.outpost.module.<module>}), if the running deployment has that module
+     */
+    java.util.Optional<String> configurationPid(String module);
+
+    /**
      * Restarts a module, deployed or not: its bundle is stopped and started again.
      *
      * @throws IllegalArgumentException if there is no such module

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -551,7 +552,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 default -> throw new IllegalStateException(step.action().toString());
             }
             if (after != null) {
-                configure(after, next.moduleTwins().get(after.name()), undo);
+                configure(before, after, next.moduleTwins().get(after.name()), undo);
             }
         }
         if (next.edgeHub() != null && !Objects.equals(next.edgeHub(), current.edgeHub())) {
@@ -696,9 +697,24 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         }
     }
 
-    /** Gives a module its env and desired properties as the configuration {@code spec.configPid()}. */
-    private void configure(ModuleSpec spec, String twinJson, Deque<Undo> undo) throws Exception {
+    /**
+     * Gives a module its env and desired properties as the configuration {@code spec.configPid()}. A manifest without
+     * the module's twin section (as one from the cloud, where module twins are kept apart) leaves the desired
+     * properties the configuration holds and replaces only the env.
+     */
+    private void configure(ModuleSpec before, ModuleSpec spec, String twinJson, Deque<Undo> undo) throws Exception {
         Hashtable<String, Object> properties = new Hashtable<>();
+        Configuration existing = configurationAdmin.getConfiguration(spec.configPid(), "?");
+        if (twinJson == null && existing.getProperties() != null) {
+            for (java.util.Enumeration<String> keys = existing.getProperties().keys(); keys.hasMoreElements();) {
+                String k = keys.nextElement();
+                boolean oldEnv = before != null && before.configPid().equals(spec.configPid())
+                        && before.env().containsKey(k);
+                if (!k.startsWith("service.") && !k.startsWith("felix.") && !oldEnv) {
+                    properties.put(k, existing.getProperties().get(k));
+                }
+            }
+        }
         spec.env().forEach(properties::put);
         if (twinJson != null) {
             JsonNode twin = JSON.readTree(twinJson);
@@ -713,17 +729,17 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         if (properties.isEmpty()) {
             return;
         }
-        Configuration c = configurationAdmin.getConfiguration(spec.configPid(), "?");
-        Dictionary<String, Object> before = c.getProperties();
-        if (before != null && same(before, properties)) {
+        Configuration c = existing;
+        Dictionary<String, Object> previous = c.getProperties();
+        if (previous != null && same(previous, properties)) {
             return;
         }
         c.update(properties);
         undo.push(new Undo("restore configuration " + spec.configPid(), () -> {
-            if (before == null) {
+            if (previous == null) {
                 c.delete();
             } else {
-                c.update(before);
+                c.update(previous);
             }
         }));
     }
@@ -803,6 +819,13 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     @Override
     public boolean manages(String module) {
         return current.modules().containsKey(module);
+    }
+
+    @Override
+    public Optional<String> configurationPid(String module) {
+        DeploymentManifest m = current;
+        ModuleSpec spec = m == null ? null : m.modules().get(module);
+        return spec == null ? Optional.empty() : Optional.of(spec.configPid());
     }
 
     @Override

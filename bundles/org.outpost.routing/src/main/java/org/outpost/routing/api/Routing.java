@@ -14,6 +14,13 @@ import org.outpost.api.message.Message;
 public interface Routing {
 
     /**
+     * The output name of twin change notifications: a message routed with it (and the changed module as its
+     * {@code connectionModuleId}) has the source {@code /twinChangeNotifications}, not a module output. Modules cannot
+     * send to it: output names do not start with {@code $}.
+     */
+    String TWIN_CHANGE_NOTIFICATIONS = "$twinChangeNotifications";
+
+    /**
      * Routes a message a module sent: the running routes choose its endpoints, and it is stored durably in the queue of
      * each (once per endpoint, with the best priority of the routes that took it there). Messages routed from one
      * thread are stored in call order.

@@ -3,7 +3,7 @@
  */
 /** The running router as a service: its routes, their counters, and explanations of routing decisions. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.outpost.routing.api;
 
 import org.osgi.annotation.bundle.Export;

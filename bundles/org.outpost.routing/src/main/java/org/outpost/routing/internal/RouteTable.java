@@ -203,6 +203,9 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
 
     /** @return the source path of a module's output */
     static String sourceOf(String module, String output) {
+        if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
+            return "/twinChangeNotifications";
+        }
         return "/messages/modules/" + module + "/outputs/" + output;
     }
 }

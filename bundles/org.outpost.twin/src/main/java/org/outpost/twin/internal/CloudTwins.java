@@ -4,6 +4,9 @@
 package org.outpost.twin.internal;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code $edgeHub}: its desired properties are the routes (and store-and-forward settings), applied by the router;
  * it reports the version it applied and whether the routes were accepted.</li>
  * </ul>
- * Deployments and routes persist on the gateway, so it keeps running them while the hub is away, and converges to the
- * latest desired versions when it is back.
+ * and each bundle module's own twin ({@link ModuleTwins}), with its direct methods.
+ * Deployments, routes and module twins persist on the gateway, so it keeps running them while the hub is away, and
+ * converges to the latest desired versions when it is back.
  */
 @Component(service = {}, configurationPid = CloudTwins.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = CloudTwins.Config.class)
@@ -82,17 +86,32 @@ public final class CloudTwins {
         t.setDaemon(true);
         return t;
     });
+    /** Direct methods run here, so that a slow one does not hold up twins. */
+    private final java.util.concurrent.ThreadPoolExecutor methodRunner = new java.util.concurrent.ThreadPoolExecutor(
+            0, 8, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "outpost-cloud-methods");
+                t.setDaemon(true);
+                return t;
+            });
     private final TwinClient agent;
     private final TwinClient hub;
+    private final Config config;
+    private final EdgeRuntime runtime;
+    private final ModuleTwins twins;
+    /** The twin clients of bundle modules, by module id; changed on the worker only. */
+    private final Map<String, TwinClient> moduleClients = new HashMap<>();
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
-            Config config) throws MqttException {
+            @Reference ModuleTwins twins, Config config) throws MqttException {
         this.deployer = deployer;
         this.routing = routing;
+        this.runtime = runtime;
+        this.twins = twins;
+        this.config = config;
         if (config.key() == null || config.key().isBlank()) {
             throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
         }
@@ -112,7 +131,7 @@ public final class CloudTwins {
             public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
                 return agentMethod(method, payload);
             }
-        }, JSON, worker);
+        }, JSON, worker, methodRunner);
         this.hub = new TwinClient(device, "$edgeHub", config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
@@ -126,20 +145,95 @@ public final class CloudTwins {
                 r.set("lastDesiredStatus", routesStatus);
                 return r;
             }
-        }, JSON, worker);
+        }, JSON, worker, methodRunner);
+        twins.onReportedChange(module -> worker.execute(() -> {
+            TwinClient c = moduleClients.get(module);
+            if (c != null) {
+                c.report();
+            }
+        }));
+        worker.execute(this::syncModules);
         long every = Math.max(1, config.report_interval_seconds());
         worker.scheduleWithFixedDelay(() -> {
+            syncModules();
             agent.report();
             hub.report();
+            moduleClients.values().forEach(TwinClient::report);
         }, every, every, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        twins.onReportedChange(null);
         worker.shutdownNow();
         worker.awaitTermination(5, TimeUnit.SECONDS);
+        methodRunner.shutdownNow();
         agent.close();
         hub.close();
+        moduleClients.values().forEach(TwinClient::close);
+    }
+
+    /** Gives every bundle module a twin client, and closes those of modules that are gone. */
+    private void syncModules() {
+        Set<String> present = new java.util.HashSet<>();
+        for (org.outpost.api.runtime.ModuleInfo m : runtime.modules()) {
+            if (m.bundleId() >= 0) {
+                present.add(m.name());
+            }
+        }
+        for (Iterator<Map.Entry<String, TwinClient>> it = moduleClients.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, TwinClient> e = it.next();
+            if (!present.contains(e.getKey())) {
+                e.getValue().close();
+                it.remove();
+            }
+        }
+        for (String module : present) {
+            if (!moduleClients.containsKey(module)) {
+                try {
+                    moduleClients.put(module, new TwinClient(runtime.deviceId(), module, config, moduleHandler(module),
+                            JSON, worker, methodRunner));
+                } catch (MqttException e) {
+                    LOG.error("Cannot make the twin client of module {}: {}", module, e.toString());
+                }
+            }
+        }
+    }
+
+    private TwinClient.Handler moduleHandler(String module) {
+        return new TwinClient.Handler() {
+            @Override
+            public void apply(JsonNode twin) {
+                JsonNode desired = twin.path("desired");
+                twins.desiredWhole(module, desired.toString(), desired.path("$version").asLong(1));
+            }
+
+            @Override
+            public boolean patch(JsonNode patch) {
+                ObjectNode p = ((ObjectNode) patch).deepCopy();
+                long version = p.path("$version").asLong(-1);
+                p.remove("$version");
+                return twins.desiredPatch(module, p.toString(), version);
+            }
+
+            @Override
+            public ObjectNode reported() {
+                try {
+                    ObjectNode r = (ObjectNode) JSON.readTree(twins.document(module).reported());
+                    r.remove("$version");
+                    return r;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
+                org.outpost.api.module.MethodHandler.Result r = twins.invoke(module, method, payload.toString())
+                        .toCompletableFuture().get(300, TimeUnit.SECONDS);
+                return new TwinClient.MethodAnswer(r.status(), r.payloadJson());
+            }
+        };
     }
 
     /** edgeAgent's built-in direct methods: ping, RestartModule, GetModuleLogs. */

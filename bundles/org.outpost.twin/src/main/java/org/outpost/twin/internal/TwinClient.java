@@ -6,8 +6,6 @@ package org.outpost.twin.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +22,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.outpost.protocol.IotHubTopic;
 import org.outpost.protocol.SasToken;
+import org.outpost.protocol.TwinDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +42,16 @@ final class TwinClient {
 
         /** @return the reported properties as they should be now */
         ObjectNode reported();
+
+        /**
+         * Takes a desired patch pushed by the hub, if it can (it is the next version).
+         *
+         * @param patch the patch with its {@code $version}
+         * @return whether it was taken; if not, the whole twin is read and given to {@link #apply}
+         */
+        default boolean patch(JsonNode patch) {
+            return false;
+        }
 
         /**
          * Answers a direct method called on this identity.
@@ -67,6 +76,7 @@ final class TwinClient {
     private final Handler handler;
     private final ObjectMapper json;
     private final ScheduledExecutorService worker;
+    private final java.util.concurrent.Executor methodRunner;
     private final MqttAsyncClient client;
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
@@ -75,9 +85,14 @@ final class TwinClient {
     private ObjectNode atHub;
     private long reconnectDelayMs = 1000;
 
+    /**
+     * @param worker runs all of this client's work but direct methods
+     * @param methodRunner runs direct methods, which may take long
+     */
     TwinClient(String deviceId, String moduleId, CloudTwins.Config config, Handler handler, ObjectMapper json,
-            ScheduledExecutorService worker) throws MqttException {
+            ScheduledExecutorService worker, java.util.concurrent.Executor methodRunner) throws MqttException {
         this.deviceId = deviceId;
+        this.methodRunner = methodRunner;
         this.moduleId = moduleId;
         this.config = config;
         this.handler = handler;
@@ -159,9 +174,22 @@ final class TwinClient {
             return;
         }
         if (t instanceof IotHubTopic.DesiredPatch) {
+            try {
+                if (handler.patch(json.readTree(body))) {
+                    report();
+                    return;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Twin {}/{}: cannot take the desired patch ({}); reading the whole twin", deviceId, moduleId,
+                        e.toString());
+            }
             requestTwin();
         } else if (t instanceof IotHubTopic.MethodCall call) {
-            answer(call, body);
+            try {
+                methodRunner.execute(() -> answer(call, body));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                publish(new IotHubTopic.MethodResponse(503, call.rid()).format(), message("the gateway is busy"));
+            }
         } else if (t instanceof IotHubTopic.TwinResponse r && r.rid().equals(lastGetRid)) {
             if (r.status() != 200) {
                 LOG.warn("Twin {}/{}: the hub answered the twin request with {}: {}", deviceId, moduleId,
@@ -216,7 +244,7 @@ final class TwinClient {
         }
         try {
             ObjectNode now = handler.reported();
-            ObjectNode patch = diff(atHub, now);
+            ObjectNode patch = TwinDocument.diff(atHub, now);
             if (patch.isEmpty()) {
                 return;
             }
@@ -226,31 +254,6 @@ final class TwinClient {
         } catch (RuntimeException e) {
             LOG.warn("Twin {}/{}: cannot report: {}", deviceId, moduleId, e.toString());
         }
-    }
-
-    /** @return the merge patch that turns {@code from} into {@code to} (keys only in {@code from} become null) */
-    static ObjectNode diff(ObjectNode from, ObjectNode to) {
-        ObjectNode patch = from.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
-            JsonNode old = from.get(f.getKey());
-            JsonNode now = f.getValue();
-            if (now.isObject() && old != null && old.isObject()) {
-                ObjectNode inner = diff((ObjectNode) old, (ObjectNode) now);
-                if (!inner.isEmpty()) {
-                    patch.set(f.getKey(), inner);
-                }
-            } else if (!now.equals(old) && !(now.isNull() && old == null)) {
-                patch.set(f.getKey(), now.deepCopy());
-            }
-        }
-        for (Iterator<String> it = from.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            if (!to.has(key)) {
-                patch.putNull(key);
-            }
-        }
-        return patch;
     }
 
     private void publish(String topic, String body) {

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 import org.outpost.api.message.Message;
+import org.outpost.api.module.MethodHandler;
 import org.outpost.api.module.ModuleClient;
+import org.outpost.api.module.ModuleTwin;
 
 class TemperatureFilterTest {
 
@@ -45,7 +47,41 @@ class TemperatureFilterTest {
             return java.util.concurrent.Executors.defaultThreadFactory();
         }
     };
-    private final TemperatureFilter filter = new TemperatureFilter(client, config(30));
+    private final List<String> reported = new ArrayList<>();
+    private final ModuleTwin twin = new ModuleTwin() {
+        @Override
+        public String moduleId() {
+            return "temperature-filter";
+        }
+
+        @Override
+        public String desired() {
+            return "{\"$version\":1}";
+        }
+
+        @Override
+        public String reported() {
+            return "{\"$version\":1}";
+        }
+
+        @Override
+        public long patchReported(String patchJson) {
+            reported.add(patchJson);
+            return reported.size() + 1;
+        }
+    };
+    private final TemperatureFilter filter = new TemperatureFilter(client, twin, config(30));
+
+    @Test
+    void reportsTheThresholdItUsesAndCountsInItsStatsMethod() throws Exception {
+        filter.modified(config(31.5));
+        filter.onMessage(reading(40));
+        filter.onMessage(reading(20));
+
+        assertThat(reported).containsExactly("{\"threshold\":30.0}", "{\"threshold\":31.5}");
+        assertThat(filter.invoke("null")).isEqualTo(MethodHandler.Result.ok(
+                "{\"threshold\":31.5,\"readings\":2,\"alerts\":1}"));
+    }
 
     @Test
     void forwardsHotReadingsAsAlerts() throws Exception {

@@ -1,0 +1,82 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.shell.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.twin.api.GatewayTwins;
+
+/** {@code edge:twin}: a module's twin, or a table of all module twins. */
+@Service
+@Command(scope = "edge", name = "twin", description = "Shows a module's twin on this gateway: desired properties (as"
+        + " the cloud holds them, and the version the module has), reported properties. Without a module: every"
+        + " module's twin versions.")
+public class TwinCommand implements Action {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One row of the table. */
+    record Row(String module, long desiredVersion, Long appliedVersion, Integer appliedCode, String appliedError,
+            long reportedVersion) {
+    }
+
+    @Reference
+    private GatewayTwins twins;
+
+    @Argument(index = 0, name = "module", description = "The module id (see edge:list)")
+    @Completion(ModuleCompleter.class)
+    private String module;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() throws Exception {
+        if (module != null) {
+            String twin = twins.twin(module).orElseThrow(() -> new IllegalArgumentException("No module '" + module
+                    + "' on this gateway; edge:list shows the modules"));
+            System.out.println(Json.write(JSON.readTree(twin)));
+            return null;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String m : twins.modules()) {
+            JsonNode t = JSON.readTree(twins.twin(m).orElse("{}"));
+            JsonNode status = t.path("reported").path("outpost");
+            JsonNode last = status.path("lastDesiredStatus");
+            rows.add(new Row(m, t.path("desired").path("$version").asLong(1),
+                    status.has("lastDesiredVersion") ? status.path("lastDesiredVersion").asLong() : null,
+                    last.has("code") ? last.path("code").asInt() : null, last.path("description").asText(""),
+                    t.path("reported").path("$version").asLong(1)));
+        }
+        if (json) {
+            System.out.println(Json.write(rows));
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Module");
+        table.column("Desired").alignRight();
+        table.column("Applied").alignRight();
+        table.column("Outcome");
+        table.column("Reported").alignRight();
+        for (Row r : rows) {
+            table.addRow().addContent(r.module(), r.desiredVersion(), r.appliedVersion() == null ? "-"
+                    : r.appliedVersion(), r.appliedCode() == null ? "-" : r.appliedCode() == 200 ? "200 applied"
+                            : r.appliedCode() + " " + r.appliedError(), r.reportedVersion());
+        }
+        table.emptyTableText("No module twins. Modules get one when they start.");
+        table.print(System.out);
+        return null;
+    }
+}

@@ -1,0 +1,10 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+/** The gateway's module twins, for the shell and tools. */
+@Export
+@Version("1.0.0")
+package org.outpost.twin.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
