@@ -19,6 +19,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -61,6 +65,18 @@ public final class IotHubServer implements Methods {
                 + " token resource (<host.name>/devices/<id>).")
         String host_name() default "outpost-hub.local";
 
+        @AttributeDefinition(description = "Port of the TLS endpoint (MQTT over TLS, as IoT Hub's 8883; 0 picks a free"
+                + " one, -1 turns it off). It listens only when tls.keystore exists.")
+        int tls_port() default 8883;
+
+        @AttributeDefinition(description = "PKCS#12 key store with the hub's private key and certificate chain (its"
+                + " names, DNS or IP, in the subject alternative names), in ${karaf.etc} unless absolute.")
+        String tls_keystore() default "hub-tls.p12";
+
+        @AttributeDefinition(description = "Password of tls.keystore (and of its key).", type =
+                org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String tls_keystore_password() default "";
+
         @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
         int max_message_kb() default 256;
 
@@ -87,6 +103,7 @@ public final class IotHubServer implements Methods {
     private final EventExecutorGroup sessionThreads = new DefaultEventExecutorGroup(16, new DefaultThreadFactory(
             "outpost-iothub-session", true));
     private final Channel channel;
+    private final Channel tlsChannel;
     private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final TwinStore.DesiredListener desiredListener = this::desiredChanged;
     private Runnable stopListening = () -> {
@@ -104,22 +121,13 @@ public final class IotHubServer implements Methods {
         this.locator = broker.createLocator();
         this.factory = locator.createSessionFactory();
         int maxBytes = Math.max(1, config.max_message_kb()) * 1024;
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
-                        ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
-                        // Sessions block on the twin store and the broker: they run on their own threads.
-                        ch.pipeline().addLast(sessionThreads, "session", new DeviceSession(IotHubServer.this));
-                    }
-                });
         try {
-            this.channel = b.bind(config.host(), config.port()).sync().channel();
+            this.channel = listen(config.host(), config.port(), null, maxBytes);
+            SslContext tls = tlsContext(config);
+            this.tlsChannel = tls == null ? null : listen(config.host(), config.tls_port(), tls, maxBytes);
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("the IoT Hub endpoint cannot listen on " + config.host() + ":"
-                    + config.port() + " (" + e.getMessage() + "): change port in etc/" + PID + ".cfg", e);
+            throw e;
         }
         twins.addListener(desiredListener);
         // A deleted device is disconnected at once, with its module identities.
@@ -128,7 +136,63 @@ public final class IotHubServer implements Methods {
                 session.close();
             }
         }));
-        LOG.info("IoT Hub endpoint listening on {} as {}", channel.localAddress(), hostName);
+        LOG.info("IoT Hub endpoint listening on {} as {}{}", channel.localAddress(), hostName, tlsChannel == null ? ""
+                : ", with TLS on " + tlsChannel.localAddress());
+    }
+
+    private Channel listen(String host, int port, SslContext tls, int maxBytes) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
+                        ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                        // Sessions block on the twin store and the broker: they run on their own threads.
+                        ch.pipeline().addLast(sessionThreads, "session", new DeviceSession(IotHubServer.this));
+                    }
+                });
+        try {
+            return b.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("the IoT Hub endpoint cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "): change " + (tls == null ? "port" : "tls.port") + " in etc/" + PID
+                    + ".cfg", e);
+        }
+    }
+
+    /** @return the TLS context from tls.keystore, or null if TLS is off or there is no key store */
+    private static SslContext tlsContext(Config config) throws Exception {
+        if (config.tls_port() < 0) {
+            return null;
+        }
+        java.nio.file.Path store = java.nio.file.Path.of(System.getProperty("karaf.etc", "etc"))
+                .resolve(config.tls_keystore());
+        if (!java.nio.file.Files.isRegularFile(store)) {
+            LOG.info("The IoT Hub TLS endpoint is off: there is no key store {}. Make one with the hub's names in it,"
+                    + " e.g. keytool -genkeypair -alias hub -keyalg EC -storetype PKCS12 -keystore {} -dname"
+                    + " CN={} -ext san=dns:{},ip:127.0.0.1 (docs/protocol.md, TLS)", store, store,
+                    config.host_name(), config.host_name());
+            return null;
+        }
+        char[] password = config.tls_keystore_password().toCharArray();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+            ks.load(in, password);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the TLS key store " + store + " (" + e.getMessage()
+                    + "): check tls.keystore.password in etc/" + PID + ".cfg", e);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        // Client certificates are asked for, not required: a device authenticates with a SAS token or with a
+        // certificate whose thumbprint its identity holds, checked at CONNECT.
+        return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+                .protocols("TLSv1.3", "TLSv1.2").build();
     }
 
     @Deactivate
@@ -137,6 +201,9 @@ public final class IotHubServer implements Methods {
         stopListening.run();
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (tlsChannel != null) {
+            tlsChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         sessions.values().forEach(DeviceSession::close);
         close();
@@ -153,6 +220,11 @@ public final class IotHubServer implements Methods {
     /** @return the port it listens on */
     int port() {
         return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** @return the port of its TLS endpoint, or -1 if it has none */
+    int tlsPort() {
+        return tlsChannel == null ? -1 : ((java.net.InetSocketAddress) tlsChannel.localAddress()).getPort();
     }
 
     DeviceStore devices() {

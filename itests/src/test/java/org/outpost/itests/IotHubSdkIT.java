@@ -1,0 +1,154 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
+import com.microsoft.azure.sdk.iot.device.twin.Twin;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * The official Azure IoT device SDK for Java (2.5.0, unmodified) as a device of the Outpost hub, over MQTT on TLS:
+ * telemetry the hub stores, reading and patching its twin, a desired patch pushed from the hub, and a direct method
+ * invoked from the hub.
+ * <p>
+ * The SDK insists on port 8883 (it has no setting for the port), on TLS with a certificate that names the host it
+ * connects to, and on a host name with a dot in it. The test gives the hub a key store whose certificate names
+ * {@code outpost-hub.local}, {@code localhost} and {@code 127.0.0.1}, and the SDK the connection string of a device
+ * behind a gateway host name ({@code GatewayHostName=localhost}): it signs its SAS token for
+ * {@code outpost-hub.local}, the hub's name, and connects to localhost:8883.
+ */
+public class IotHubSdkIT {
+
+    private static final String DEVICE = "sdk-device";
+    private static final String PASSWORD = "outpost-test";
+
+    private GatewayProcess hub;
+    private DeviceClient client;
+
+    @After
+    public void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    public void theAzureIotDeviceSdkWorksAgainstTheHub() throws Exception {
+        try (ServerSocket probe = new ServerSocket(8883, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(probe.getLocalPort()).as("port 8883 must be free: the SDK connects to no other").isEqualTo(8883);
+        }
+        Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
+        hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
+                Files.createTempDirectory(base, "sdk-hub"));
+        Path keystore = hub.home().resolve("etc/hub-tls.p12");
+        keytool("-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+                "-dname", "CN=outpost-hub.local", "-ext", "san=dns:outpost-hub.local,dns:localhost,ip:127.0.0.1");
+        Path certificate = base.resolve("sdk-hub-" + System.nanoTime() + ".crt");
+        keytool("-exportcert", "-rfc", "-alias", "hub", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+                "-file", certificate.toString());
+        hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
+        hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(GatewayProcess.freePort()),
+                "tls.port", "8883", "tls.keystore.password", PASSWORD));
+        hub.start();
+        hub.awaitLog("with TLS on /127.0.0.1:8883", Duration.ofSeconds(120));
+        String created = await("the hub's shell").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> hub.shell("hub:device-create --json " + DEVICE),
+                        o -> o.contains("\"key\""));
+        Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
+        assertThat(key.find()).isTrue();
+
+        client = new DeviceClient("HostName=outpost-hub.local;DeviceId=" + DEVICE + ";SharedAccessKey=" + key.group(1)
+                + ";GatewayHostName=localhost", IotHubClientProtocol.MQTT,
+                ClientOptions.builder().sslContext(trusting(Files.readAllBytes(certificate))).build());
+        client.open(false);
+
+        // Telemetry, with an application property, stored by the hub.
+        Message reading = new Message("{\"temperature\": 21.5}");
+        reading.setContentType("application/json");
+        reading.setContentEncoding("utf-8");
+        reading.setProperty("site", "plant 1");
+        client.sendEvent(reading);
+        await("the reading at the hub").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> hub.shell("hub:telemetry -d " + DEVICE), out -> out.contains("21.5")
+                        && out.contains("plant 1"));
+
+        // Twin: read, patch reported, and a desired patch from the hub.
+        BlockingQueue<Twin> desired = new LinkedBlockingQueue<>();
+        client.subscribeToDesiredProperties((twin, context) -> desired.add(twin), null);
+        Twin twin = client.getTwin();
+        assertThat(twin.getDesiredProperties().getVersion()).isEqualTo(1);
+        TwinCollection reported = new TwinCollection();
+        reported.put("firmware", "2.5.0");
+        ReportedPropertiesUpdateResponse response = client.updateReportedProperties(reported);
+        assertThat(response.getVersion()).isEqualTo(2);
+        assertThat(hub.shell("hub:twin " + DEVICE)).contains("\"firmware\" : \"2.5.0\"");
+
+        assertThat(hub.shell("hub:twin-set " + DEVICE + " '{\"interval\": 5}'")).contains("at version 2");
+        Twin patch = desired.poll(30, TimeUnit.SECONDS);
+        assertThat(patch).as("the desired patch reached the SDK's callback").isNotNull();
+        assertThat(patch.getDesiredProperties().getVersion()).isEqualTo(2);
+        assertThat(((Number) patch.getDesiredProperties().get("interval")).intValue()).isEqualTo(5);
+        assertThat(client.getTwin().getReportedProperties().get("firmware")).isEqualTo("2.5.0");
+
+        // A direct method invoked from the hub, answered by the SDK's callback.
+        client.subscribeToMethods((method, payload, context) -> "echo".equals(method)
+                ? new DirectMethodResponse(200, Map.of("echo", payload.getPayloadAsJsonString()))
+                : new DirectMethodResponse(404, null), null);
+        assertThat(hub.shell("hub:invoke " + DEVICE + " echo '{\"n\": 7}'")).contains("Status: 200", "echo",
+                "\\\"n\\\":7");
+    }
+
+    private static SSLContext trusting(byte[] pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem)));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static void keytool(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("keytool: " + out).isZero();
+    }
+}
