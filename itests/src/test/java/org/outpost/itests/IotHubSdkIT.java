@@ -129,18 +129,74 @@ public class IotHubSdkIT {
                 : new DirectMethodResponse(404, null), null);
         assertThat(hub.shell("hub:invoke " + DEVICE + " echo '{\"n\": 7}'")).contains("Status: 200", "echo",
                 "\\\"n\\\":7");
+
+        // A device that authenticates with its X.509 certificate (registered by thumbprint), and one whose
+        // certificate is not the registered one.
+        Path deviceStore = base.resolve("x509-device-" + System.nanoTime() + ".p12");
+        Path otherStore = base.resolve("x509-other-" + System.nanoTime() + ".p12");
+        for (Path p : new Path[] {deviceStore, otherStore}) {
+            keytool("-genkeypair", "-alias", "device", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", p.toString(), "-storepass", PASSWORD,
+                    "-dname", "CN=x509-device");
+        }
+        KeyStore deviceKeys = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(deviceStore)) {
+            deviceKeys.load(in, PASSWORD.toCharArray());
+        }
+        String thumbprint = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(deviceKeys.getCertificate("device").getEncoded()));
+        assertThat(hub.shell("hub:device-create --thumbprint " + thumbprint + " x509-device"))
+                .contains("Device 'x509-device' registered");
+        String x509 = "HostName=outpost-hub.local;DeviceId=x509-device;x509=true;GatewayHostName=localhost";
+        DeviceClient certified = new DeviceClient(x509, IotHubClientProtocol.MQTT, ClientOptions.builder()
+                .sslContext(withKey(Files.readAllBytes(certificate), deviceStore)).build());
+        try {
+            certified.open(false);
+            certified.sendEvent(new Message("{\"certified\": true}"));
+        } finally {
+            certified.close();
+        }
+        assertThat(hub.shell("hub:telemetry -d x509-device")).contains("certified");
+
+        DeviceClient impostor = new DeviceClient(x509, IotHubClientProtocol.MQTT, ClientOptions.builder()
+                .sslContext(withKey(Files.readAllBytes(certificate), otherStore)).build());
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> impostor.open(false))
+                    .isInstanceOf(com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException.class);
+        } finally {
+            impostor.close();
+        }
+        hub.awaitLog("the client certificate's thumbprint is not the device's", Duration.ofSeconds(10));
+    }
+
+    private static SSLContext withKey(byte[] hubPem, Path keyStore) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(keyStore)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(kmf.getKeyManagers(), trustManagers(hubPem), null);
+        return context;
     }
 
     private static SSLContext trusting(byte[] pem) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, trustManagers(pem), null);
+        return context;
+    }
+
+    /** @return trust managers that trust the hub's (self-signed) certificate */
+    private static javax.net.ssl.TrustManager[] trustManagers(byte[] pem) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("hub", CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(pem)));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return tmf.getTrustManagers();
     }
 
     private static void keytool(String... args) throws Exception {

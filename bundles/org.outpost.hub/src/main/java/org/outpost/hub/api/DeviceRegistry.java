@@ -38,6 +38,15 @@ public interface DeviceRegistry {
     String rotateKey(String id);
 
     /**
+     * Lets a device authenticate with an X.509 certificate (over TLS, without a password), as IoT Hub's self-signed
+     * X.509 devices: the certificate whose SHA-256 or SHA-1 thumbprint this is.
+     *
+     * @param thumbprint hex digits (colons allowed), or null to take the certificate away
+     * @throws IllegalArgumentException if there is no such device or the thumbprint is not one
+     */
+    void setThumbprint(String id, String thumbprint);
+
+    /**
      * @return true if the device existed and was deleted
      */
     boolean delete(String id);

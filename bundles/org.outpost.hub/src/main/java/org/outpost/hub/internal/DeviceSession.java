@@ -182,7 +182,18 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             return "no device '" + device + "' is registered";
         }
         if (password == null || password.isEmpty()) {
-            return "no password (give a SAS token or the device key)";
+            java.security.cert.X509Certificate certificate = clientCertificate();
+            if (certificate == null) {
+                return "no password and no client certificate (give a SAS token, or connect over TLS with the"
+                        + " device's X.509 certificate)";
+            }
+            String registered = server.devices().thumbprint(device).orElse(null);
+            if (registered == null) {
+                return "a client certificate, but the device has no thumbprint registered (hub:device-create"
+                        + " --thumbprint)";
+            }
+            return registered.equals(thumbprint(certificate, registered.length() == 40 ? "SHA-1" : "SHA-256")) ? null
+                    : "the client certificate's thumbprint is not the device's";
         }
         if (!password.startsWith("SharedAccessSignature ")) {
             return server.devices().verify(device, password) ? null : "wrong device key";
@@ -204,6 +215,30 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             case WRONG_RESOURCE -> "SAS token is for '" + token.resource() + "', not " + resource;
             case BAD_SIGNATURE -> "SAS token signature does not match the device key";
         };
+    }
+
+    /** @return the certificate the client presented in the TLS handshake, or null (no TLS, or none presented) */
+    private java.security.cert.X509Certificate clientCertificate() {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x ? x : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return null;
+        }
+    }
+
+    /** @return the certificate's thumbprint, upper-case hex */
+    static String thumbprint(java.security.cert.X509Certificate certificate, String algorithm) {
+        try {
+            return java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest
+                    .getInstance(algorithm).digest(certificate.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot take the " + algorithm + " thumbprint: " + e.getMessage(), e);
+        }
     }
 
     private void refuse(MqttConnectReturnCode code, String why, String remote) {

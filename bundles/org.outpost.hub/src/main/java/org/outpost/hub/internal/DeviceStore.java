@@ -42,9 +42,18 @@ import org.outpost.hub.api.DeviceRegistry;
 @Component(service = {DeviceRegistry.class, DeviceStore.class})
 public final class DeviceStore implements DeviceRegistry {
 
-    /** @param key the device key, or null for an entry written before keys were kept (it has only the hash) */
-    private record Entry(Instant created, byte[] salt, byte[] hash, String key) {
+    /**
+     * @param key the device key, or null for an entry written before keys were kept (it has only the hash)
+     * @param thumbprint the SHA-1 or SHA-256 thumbprint (upper-case hex) of the device's X.509 certificate, or null
+     */
+    private record Entry(Instant created, byte[] salt, byte[] hash, String key, String thumbprint) {
+        Entry withThumbprint(String t) {
+            return new Entry(created, salt, hash, key, t);
+        }
     }
+
+    private static final java.util.regex.Pattern THUMBPRINT = java.util.regex.Pattern.compile(
+            "[0-9A-F]{40}|[0-9A-F]{64}");
 
     private final SecureRandom random = new SecureRandom();
     private final Path file;
@@ -78,22 +87,24 @@ public final class DeviceStore implements DeviceRegistry {
             }
             int eq = line.indexOf('=');
             String[] parts = eq < 0 ? new String[0] : line.substring(eq + 1).split(":");
-            if (parts.length != 3 && parts.length != 4) {
-                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash[:key]");
+            if (parts.length < 3 || parts.length > 5) {
+                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash[:key[:thumbprint]]");
             }
             entries.put(line.substring(0, eq), new Entry(Instant.ofEpochMilli(Long.parseLong(parts[0])),
                     Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2]),
-                    parts.length == 4 ? parts[3] : null));
+                    parts.length >= 4 && !parts[3].isEmpty() ? parts[3] : null,
+                    parts.length == 5 && !parts[4].isEmpty() ? parts[4] : null));
         }
     }
 
     private void save() {
         List<String> lines = new ArrayList<>();
-        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key):key. The key is kept to check"
-                + " SAS tokens; only the hub's user may read this file.");
+        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key):key[:x509 thumbprint]. The key"
+                + " is kept to check SAS tokens; only the hub's user may read this file.");
         entries.forEach((id, e) -> lines.add(id + "=" + e.created().toEpochMilli() + ":"
                 + Base64.getEncoder().encodeToString(e.salt()) + ":" + Base64.getEncoder().encodeToString(e.hash())
-                + (e.key() == null ? "" : ":" + e.key())));
+                + (e.key() == null && e.thumbprint() == null ? "" : ":" + (e.key() == null ? "" : e.key()))
+                + (e.thumbprint() == null ? "" : ":" + e.thumbprint())));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -149,7 +160,9 @@ public final class DeviceStore implements DeviceRegistry {
         String text = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text), text));
+        Entry old = entries.get(id);
+        Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text), text,
+                old == null ? null : old.thumbprint()));
         try {
             save();
         } catch (IllegalStateException e) {
@@ -227,6 +240,33 @@ public final class DeviceStore implements DeviceRegistry {
             e = entries.get(id);
         }
         return e == null ? Optional.empty() : Optional.ofNullable(e.key());
+    }
+
+    @Override
+    public synchronized void setThumbprint(String id, String thumbprint) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            throw new IllegalArgumentException("no device '" + id + "'");
+        }
+        String t = thumbprint == null ? null : thumbprint.replace(":", "").toUpperCase(java.util.Locale.ROOT);
+        if (t != null && !THUMBPRINT.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + thumbprint + "' is not a certificate thumbprint: give the"
+                    + " SHA-256 (64 hex digits) or SHA-1 (40) fingerprint, e.g. from openssl x509 -noout"
+                    + " -fingerprint -sha256 -in device.crt");
+        }
+        entries.put(id, e.withThumbprint(t));
+        try {
+            save();
+        } catch (IllegalStateException ex) {
+            entries.put(id, e);
+            throw ex;
+        }
+    }
+
+    /** @return the thumbprint of the device's X.509 certificate, if it has one */
+    synchronized Optional<String> thumbprint(String id) {
+        Entry e = entries.get(id);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.thumbprint());
     }
 
     /** Notes that a device authenticated. */

@@ -94,4 +94,23 @@ class DeviceStoreTest {
         assertThat(DeviceAuthenticator.deviceId("gw-1")).isEqualTo("gw-1");
         assertThat(DeviceAuthenticator.deviceId("hub.example/gw-1/?api-version=2020-09-30")).isEqualTo("gw-1");
     }
+
+    @Test
+    void aThumbprintIsNormalisedKeptAcrossKeyRotationAndRestartsAndABadOneChangesNothing() throws Exception {
+        Path file = dir.resolve("devices.properties");
+        DeviceStore store = new DeviceStore(file);
+        store.create("cam-1");
+        String sha256 = "ab:cd".repeat(16).replace("ab:cdab", "ab:cd:ab");
+        store.setThumbprint("cam-1", sha256);
+        store.rotateKey("cam-1");
+
+        DeviceStore reloaded = new DeviceStore(file);
+        assertThat(reloaded.thumbprint("cam-1")).contains("ABCD".repeat(16));
+        assertThatThrownBy(() -> reloaded.setThumbprint("cam-1", "not-hex"))
+                .hasMessageStartingWith("'not-hex' is not a certificate thumbprint");
+        assertThatThrownBy(() -> reloaded.setThumbprint("nobody", "AB".repeat(20))).hasMessage("no device 'nobody'");
+        assertThat(new DeviceStore(file).thumbprint("cam-1")).contains("ABCD".repeat(16));
+        reloaded.setThumbprint("cam-1", null);
+        assertThat(new DeviceStore(file).thumbprint("cam-1")).isEmpty();
+    }
 }

@@ -28,12 +28,28 @@ public class DeviceCreateCommand implements Action {
     @Option(name = "--rotate", description = "Give an existing device a new key (the old one stops working)")
     private boolean rotate;
 
+    @Option(name = "--thumbprint", description = "Also let the device authenticate with this X.509 certificate (its"
+            + " SHA-256 or SHA-1 fingerprint, hex)")
+    private String thumbprint;
+
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
 
     @Override
     public Object execute() {
+        if (rotate && thumbprint != null) {
+            registry.setThumbprint(id, thumbprint);
+        }
         String key = rotate ? registry.rotateKey(id) : registry.create(id);
+        if (!rotate && thumbprint != null) {
+            try {
+                registry.setThumbprint(id, thumbprint);
+            } catch (IllegalArgumentException e) {
+                // Nothing half-made: the device goes again.
+                registry.delete(id);
+                throw e;
+            }
+        }
         if (json) {
             System.out.println(Json.write(Map.of("deviceId", id, "key", key)));
         } else {
