@@ -37,9 +37,12 @@ public class CloudDeploymentIT {
 
     @Test
     public void aDeploymentSetOnTheHubRunsOnTheGatewayAndItsStatusComesBack() throws Exception {
-        pair = CloudPair.start(Map.of());
+        // Over TLS, as the gateway reaches a hub that is not on its own machine.
+        pair = CloudPair.start(Map.of(), true);
         hub = pair.hub;
         gateway = pair.gateway;
+        gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected to ssl://127.0.0.1:", Duration.ofSeconds(10));
+        gateway.awaitLog("Upstream connected to ssl://127.0.0.1:", Duration.ofSeconds(60));
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
 
         Path agent = Files.createTempFile(base, "agent", ".json");

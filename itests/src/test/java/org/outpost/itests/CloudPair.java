@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class CloudPair implements AutoCloseable {
 
     public static final String DEVICE = "outpost-gateway";
+    /** Password of the key stores the tests make. */
+    public static final String KEYSTORE_PASSWORD = "outpost-test";
 
     public final GatewayProcess hub;
     public final GatewayProcess gateway;
@@ -35,6 +37,14 @@ public final class CloudPair implements AutoCloseable {
 
     /** Starts the hub, registers {@value #DEVICE}, and starts the gateway with the given extra configurations. */
     public static CloudPair start(Map<String, Map<String, String>> gatewayConfig) throws Exception {
+        return start(gatewayConfig, false);
+    }
+
+    /**
+     * As {@link #start(Map)}; with {@code tls}, the gateway reaches the hub over TLS only: the hub gets a key store
+     * made with keytool (a self-signed certificate for 127.0.0.1), the gateway that certificate to trust.
+     */
+    public static CloudPair start(Map<String, Map<String, String>> gatewayConfig, boolean tls) throws Exception {
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
         GatewayProcess hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
                 Files.createTempDirectory(base, "cloud-hub"));
@@ -42,7 +52,14 @@ public final class CloudPair implements AutoCloseable {
         try {
             int iothub = GatewayProcess.freePort();
             hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
-            hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub)));
+            int tlsPort = GatewayProcess.freePort();
+            Path certificate = tls ? hubKeyStore(hub) : null;
+            if (tls) {
+                hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub), "tls.port",
+                        Integer.toString(tlsPort), "tls.keystore.password", KEYSTORE_PASSWORD));
+            } else {
+                hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub), "tls.port", "-1"));
+            }
             hub.start();
             String created = await("the hub's shell").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -52,9 +69,15 @@ public final class CloudPair implements AutoCloseable {
 
             gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
                     Files.createTempDirectory(base, "cloud-gateway"));
-            gateway.config("org.outpost.twin", Map.of("url", "tcp://127.0.0.1:" + iothub, "key", key.group(1)));
-            gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + iothub, "sas.key",
-                    key.group(1), "reconnect.max.ms", "2000"));
+            String url = tls ? "ssl://127.0.0.1:" + tlsPort : "tcp://127.0.0.1:" + iothub;
+            String ca = "";
+            if (tls) {
+                Files.copy(certificate, gateway.home().resolve("etc/hub-ca.pem"));
+                ca = "hub-ca.pem";
+            }
+            gateway.config("org.outpost.twin", Map.of("url", url, "key", key.group(1), "tls.ca", ca));
+            gateway.config("org.outpost.upstream", Map.of("url", url, "sas.key", key.group(1), "reconnect.max.ms",
+                    "2000", "tls.ca", ca));
             for (Map.Entry<String, Map<String, String>> c : gatewayConfig.entrySet()) {
                 gateway.config(c.getKey(), c.getValue());
             }
@@ -68,6 +91,33 @@ public final class CloudPair implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * Gives a hub a TLS key store ({@code etc/hub-tls.p12}, password {@value #KEYSTORE_PASSWORD}): a self-signed
+     * certificate for outpost-hub.local, localhost and 127.0.0.1.
+     *
+     * @return a PEM file of the certificate, for clients to trust
+     */
+    public static Path hubKeyStore(GatewayProcess hub) throws Exception {
+        Path keystore = hub.home().resolve("etc/hub-tls.p12");
+        keytool("-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", KEYSTORE_PASSWORD,
+                "-dname", "CN=outpost-hub.local", "-ext", "san=dns:outpost-hub.local,dns:localhost,ip:127.0.0.1");
+        Path certificate = hub.home().resolve("etc/hub-tls.crt");
+        keytool("-exportcert", "-rfc", "-alias", "hub", "-keystore", keystore.toString(), "-storepass",
+                KEYSTORE_PASSWORD, "-file", certificate.toString());
+        return certificate;
+    }
+
+    /** Runs the JDK's keytool, failing with its output if it fails. */
+    public static void keytool(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("keytool: " + out).isZero();
     }
 
     @Override

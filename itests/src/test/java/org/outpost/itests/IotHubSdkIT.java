@@ -49,7 +49,7 @@ import org.junit.Test;
 public class IotHubSdkIT {
 
     private static final String DEVICE = "sdk-device";
-    private static final String PASSWORD = "outpost-test";
+    private static final String PASSWORD = CloudPair.KEYSTORE_PASSWORD;
 
     private GatewayProcess hub;
     private DeviceClient client;
@@ -72,13 +72,7 @@ public class IotHubSdkIT {
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
         hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
                 Files.createTempDirectory(base, "sdk-hub"));
-        Path keystore = hub.home().resolve("etc/hub-tls.p12");
-        keytool("-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-dname", "CN=outpost-hub.local", "-ext", "san=dns:outpost-hub.local,dns:localhost,ip:127.0.0.1");
-        Path certificate = base.resolve("sdk-hub-" + System.nanoTime() + ".crt");
-        keytool("-exportcert", "-rfc", "-alias", "hub", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", certificate.toString());
+        Path certificate = CloudPair.hubKeyStore(hub);
         hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
         hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(GatewayProcess.freePort()),
                 "tls.port", "8883", "tls.keystore.password", PASSWORD));
@@ -135,7 +129,8 @@ public class IotHubSdkIT {
         Path deviceStore = base.resolve("x509-device-" + System.nanoTime() + ".p12");
         Path otherStore = base.resolve("x509-other-" + System.nanoTime() + ".p12");
         for (Path p : new Path[] {deviceStore, otherStore}) {
-            keytool("-genkeypair", "-alias", "device", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+            CloudPair.keytool("-genkeypair", "-alias", "device", "-keyalg",
+                    "EC", "-groupname", "secp256r1", "-validity", "2",
                     "-storetype", "PKCS12", "-keystore", p.toString(), "-storepass", PASSWORD,
                     "-dname", "CN=x509-device");
         }
@@ -197,14 +192,5 @@ public class IotHubSdkIT {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         return tmf.getTrustManagers();
-    }
-
-    private static void keytool(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool: " + out).isZero();
     }
 }

@@ -59,7 +59,8 @@ public final class CloudTwins {
     @ObjectClassDefinition(name = "Outpost cloud twins", description = "The gateway's $edgeAgent and $edgeHub twins"
             + " at the hub's IoT Hub endpoint; present only when this configuration exists.")
     public @interface Config {
-        @AttributeDefinition(description = "The hub's IoT Hub endpoint, tcp://host:port.")
+        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on a"
+                + " loopback or trusted network).")
         String url() default "tcp://127.0.0.1:1885";
 
         @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
@@ -70,6 +71,10 @@ public final class CloudTwins {
 
         @AttributeDefinition(description = "Hours a SAS token is valid; a new one is made at each connect.")
         int token_hours() default 1;
+
+        @AttributeDefinition(description = "For ssl:// URLs: PEM file (in ${karaf.etc} unless absolute) of the"
+                + " certificates to trust, e.g. the hub's own or its CA; empty trusts the JVM's default CAs.")
+        String tls_ca() default "";
 
         @AttributeDefinition(description = "Seconds between checks whether the reported properties changed.")
         int report_interval_seconds() default 5;

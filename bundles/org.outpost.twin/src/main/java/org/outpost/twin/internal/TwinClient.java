@@ -141,6 +141,17 @@ final class TwinClient {
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(false);
         o.setKeepAliveInterval(60);
+        if (!config.tls_ca().isEmpty()) {
+            try {
+                o.setSocketFactory(org.outpost.protocol.TrustedCertificates.socketFactory(java.nio.file.Path.of(
+                        System.getProperty("karaf.etc", "etc")).resolve(config.tls_ca())));
+            } catch (java.io.IOException e) {
+                LOG.error("Twin {}/{}: cannot use tls.ca of {}: {}; trying again in 60 s", deviceId, moduleId,
+                        CloudTwins.PID, e.getMessage());
+                worker.schedule(this::connect, 60, TimeUnit.SECONDS);
+                return;
+            }
+        }
         o.setUserName(config.host_name() + "/" + deviceId + "/" + moduleId + "/?api-version=2021-04-12");
         o.setPassword(SasToken.create(resource, config.key(), Instant.now().plus(Duration.ofHours(Math.max(1,
                 config.token_hours())))).toCharArray());

@@ -111,6 +111,10 @@ public final class UpstreamConnector implements Upstream {
 
         @AttributeDefinition(description = "Hours each SAS token is valid.")
         int sas_token_hours() default 1;
+
+        @AttributeDefinition(description = "For ssl:// URLs: PEM file (in ${karaf.etc} unless absolute) of the"
+                + " certificates to trust, e.g. the hub's own or its CA; empty trusts the JVM's default CAs.")
+        String tls_ca() default "";
     }
 
     static final String QUEUE = "outpost.endpoint.upstream";
@@ -254,6 +258,10 @@ public final class UpstreamConnector implements Upstream {
             options.setKeepAliveInterval(s.keepAliveSeconds());
             options.setAutomaticReconnect(false);
             options.setMaxInflight(s.maxInflight() + 10);
+            if (!s.tlsCa().isEmpty()) {
+                options.setSocketFactory(org.outpost.protocol.TrustedCertificates.socketFactory(java.nio.file.Path
+                        .of(System.getProperty("karaf.etc", "etc")).resolve(s.tlsCa())));
+            }
             if (!s.sasKey().isEmpty()) {
                 String device = runtime.deviceId();
                 options.setUserName(s.username().isEmpty() ? s.sasHostName() + "/" + device
@@ -279,6 +287,9 @@ public final class UpstreamConnector implements Upstream {
             LOG.info("Upstream connected to {} as {}", s.url(), clientId);
         } catch (MqttException e) {
             failed("cannot connect to " + s.url() + ": " + describe(e));
+            scheduleReconnect();
+        } catch (java.io.IOException e) {
+            failed("cannot use tls.ca of " + UpstreamSettings.PID + ": " + e.getMessage());
             scheduleReconnect();
         }
     }

@@ -26,10 +26,11 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param sasKey the device key to make IoT Hub SAS tokens with (a new one at each connect), empty for none
  * @param sasHostName the hub's host name in SAS tokens and the IoT Hub user name
  * @param sasTokenHours how long each SAS token is valid
+ * @param tlsCa PEM file of the certificates an ssl:// connection trusts, empty for the JVM's default
  */
 record UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
         int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight, String sasKey,
-        String sasHostName, int sasTokenHours) {
+        String sasHostName, int sasTokenHours, String tlsCa) {
 
     static final String PID = "org.outpost.upstream";
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
@@ -50,8 +51,9 @@ record UpstreamSettings(String url, String clientId, String username, String pas
         String sasKey = v.get("sas.key", c::sas_key, "a device key (Base64), or empty");
         String sasHost = v.get("sas.host.name", c::sas_host_name, h -> !h.isBlank(), "the hub's host name");
         int sasHours = v.get("sas.token.hours", c::sas_token_hours, h -> h >= 1 && h <= 8760, "1 to 8760");
+        String tlsCa = v.get("tls.ca", c::tls_ca, "a PEM file of certificates to trust, or empty");
         return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight,
-                sasKey, sasHost, sasHours);
+                sasKey, sasHost, sasHours, tlsCa);
     }
 
     private static boolean isBrokerUrl(String url) {
