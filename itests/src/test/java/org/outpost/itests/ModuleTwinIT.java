@@ -50,7 +50,8 @@ public class ModuleTwinIT {
         pair.gateway.awaitLog("Twin " + DEVICE + "/" + MODULE + " connected", Duration.ofSeconds(60));
         // Twin changes of modules go upstream as /twinChangeNotifications messages.
         pair.hub.shell("hub:twin-set --replace -m '$edgeHub' " + DEVICE + " '{\"schemaVersion\": \"1.1\", \"routes\":"
-                + " {\"twins\": \"FROM /twinChangeNotifications INTO $upstream\"}}'");
+                + " {\"twins\": \"FROM /twinChangeNotifications INTO $upstream\", \"alerts\":"
+                + " \"FROM /messages/modules/temperature-filter/outputs/* INTO $upstream\"}}'");
 
         // The module reports the threshold it starts with.
         await("the module's first report").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -100,11 +101,18 @@ public class ModuleTwinIT {
         pair.gateway.stop();
         pair.hub.shell("hub:twin-set -m " + MODULE + " " + DEVICE + " '{\"threshold\": 40}'");
         pair.hub.shell("hub:twin-set -m " + MODULE + " " + DEVICE + " '{\"threshold\": 41}'");
+        // A cloud-to-device message for the module's input waits at the hub meanwhile (beyond IoT Hub, which sends
+        // them to devices only); the module turns it into an alert, which comes back as telemetry.
+        assertThat(pair.hub.shell("hub:c2d -m " + MODULE + " -i input1 " + DEVICE
+                + " '{\"machine\": {\"temperature\": 99.25}}'")).contains("queued for " + DEVICE + " (1 waiting)");
         pair.gateway.start();
         await("the module at the latest desired threshold").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> reportedAtHub().path("threshold").asDouble() == 41.0
                         && reportedAtHub().path("outpost").path("lastDesiredVersion").asLong() == 5);
+        await("the alert made from the cloud-to-device message").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> pair.hub.shell("hub:telemetry -d " + DEVICE)
+                        .contains("99.25"));
 
         // The hub is away while the module reports twice: the hub gets both, combined, when it is back.
         pair.hub.stop();

@@ -29,6 +29,8 @@ public final class PropertyBag {
     public static final String CONNECTION_DEVICE_ID = "$.cdid";
     public static final String CONNECTION_MODULE_ID = "$.cmid";
     public static final String OUTPUT_NAME = "$.on";
+    /** The destination of a cloud-to-device message, e.g. {@code /devices/d/modules/m/inputs/i} (Outpost's own use). */
+    public static final String TO = "$.to";
 
     private PropertyBag() {
     }

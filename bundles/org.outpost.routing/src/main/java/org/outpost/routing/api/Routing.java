@@ -32,6 +32,16 @@ public interface Routing {
      */
     CompletionStage<Void> route(Message message);
 
+    /**
+     * Stores a message for a module input directly, without routes: how a cloud-to-device message addressed to a
+     * module input reaches it. It waits in the input's queue (durably, with the default time to live) until the
+     * module takes it.
+     *
+     * @return completes when stored, or exceptionally with a {@link org.outpost.api.module.SendException}
+     * @throws IllegalArgumentException if the module or input name is not valid
+     */
+    CompletionStage<Void> deliver(String module, String input, Message message);
+
     /** @return every endpoint the running routes name, and {@code $upstream}, with what waits in its queue */
     List<EndpointStatus> endpoints();
 

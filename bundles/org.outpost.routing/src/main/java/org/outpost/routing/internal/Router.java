@@ -240,6 +240,25 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     @Override
+    public CompletionStage<Void> deliver(String module, String input, Message message) {
+        org.outpost.api.module.ModuleNames.require("module", module);
+        org.outpost.api.module.ModuleNames.require("input", input);
+        String queue = "outpost.modules." + module + ".inputs." + input;
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        RouteTable table = running.table();
+        writer.write("$cloudToDevice", message, Map.of(queue, new RouteTable.Delivery(RouteTable.jmsPriority(null),
+                table.defaultTimeToLiveSecs() * 1000)), error -> {
+                    if (error == null) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(new SendException("the gateway broker did not store the message"
+                                + " for " + module + "/" + input + ": " + error.getMessage(), error));
+                    }
+                });
+        return result;
+    }
+
+    @Override
     public CompletionStage<Void> route(Message message) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         AsyncProducer p;

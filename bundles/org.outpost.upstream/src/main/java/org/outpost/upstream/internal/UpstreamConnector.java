@@ -53,7 +53,10 @@ import org.outpost.api.runtime.UpstreamStatus;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.MessageHeaders;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.protocol.IotHubTopic;
+import org.outpost.protocol.PropertyBag;
 import org.outpost.protocol.SasToken;
+import org.outpost.routing.api.Routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,11 +156,13 @@ public final class UpstreamConnector implements Upstream {
     private long backoffMs;
     private boolean stopped;
     private final Object connected = new Object();
+    private final Routing routing;
 
     @Activate
     public UpstreamConnector(@Reference Broker broker, @Reference EdgeRuntime runtime, @Reference Metrics metrics,
-            Config config, Map<String, Object> properties) {
+            @Reference Routing routing, Config config, Map<String, Object> properties) {
         this.broker = broker;
+        this.routing = routing;
         this.runtime = runtime;
         this.metrics = metrics;
         UpstreamSettings initial;
@@ -245,7 +250,10 @@ public final class UpstreamConnector implements Upstream {
                 }
 
                 @Override
-                public void messageArrived(String topic, MqttMessage message) {
+                public void messageArrived(String topic, MqttMessage message) throws Exception {
+                    // Returning acknowledges the message: a cloud-to-device message is stored first. Throwing drops
+                    // the connection unacknowledged, and the hub delivers it again after the reconnect.
+                    cloudToDevice(topic, message.getPayload());
                 }
 
                 @Override
@@ -277,6 +285,10 @@ public final class UpstreamConnector implements Upstream {
                 }
             }
             c.connect(options).waitForCompletion(30_000);
+            if (!s.sasKey().isEmpty()) {
+                // The IoT Hub contract: the device's cloud-to-device messages, kept by the hub while it was away.
+                c.subscribe(IotHubTopic.CloudToDevice.filter(runtime.deviceId()), 1).waitForCompletion(10_000);
+            }
             client = c;
             backoffMs = 0;
             connectedSince = Instant.now();
@@ -292,6 +304,40 @@ public final class UpstreamConnector implements Upstream {
             failed("cannot use tls.ca of " + UpstreamSettings.PID + ": " + e.getMessage());
             scheduleReconnect();
         }
+    }
+
+    /**
+     * A cloud-to-device message: one addressed to a module input ({@code $.to = /devices/<d>/modules/<m>/inputs/<i>},
+     * {@code hub:c2d -m <module> -i <input>}) is stored in that input's queue; others have no receiver on a gateway
+     * and are logged and dropped.
+     */
+    private void cloudToDevice(String topic, byte[] body) throws Exception {
+        IotHubTopic t = IotHubTopic.parse(topic).orElse(null);
+        if (!(t instanceof IotHubTopic.CloudToDevice c2d)) {
+            LOG.warn("Ignoring a message on '{}' from the cloud: not a cloud-to-device topic", topic);
+            return;
+        }
+        Map<String, String> p = c2d.properties();
+        java.util.regex.Matcher to = java.util.regex.Pattern.compile("/devices/([^/]+)/modules/([^/]+)/inputs/([^/]+)")
+                .matcher(p.getOrDefault(PropertyBag.TO, ""));
+        if (!to.matches() || !to.group(1).equals(runtime.deviceId())) {
+            LOG.warn("Dropping cloud-to-device message {}: it names no module input of this gateway (to '{}'); send"
+                    + " it with hub:c2d -m <module> -i <input>", p.get(PropertyBag.MESSAGE_ID),
+                    p.getOrDefault(PropertyBag.TO, ""));
+            return;
+        }
+        Map<String, String> application = new java.util.TreeMap<>();
+        p.forEach((k, v) -> {
+            if (!k.startsWith("$.")) {
+                application.put(k, v);
+            }
+        });
+        Message m = Message.builder().body(body)
+                .messageId(p.get(PropertyBag.MESSAGE_ID)).correlationId(p.get(PropertyBag.CORRELATION_ID))
+                .contentType(p.get(PropertyBag.CONTENT_TYPE)).contentEncoding(p.get(PropertyBag.CONTENT_ENCODING))
+                .connectionDeviceId(runtime.deviceId()).properties(application).build();
+        routing.deliver(to.group(2), to.group(3), m).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        LOG.info("Cloud-to-device message {} stored for {}/{}", m.messageId(), to.group(2), to.group(3));
     }
 
     private void scheduleReconnect() {

@@ -28,6 +28,13 @@ public class C2dCommand implements Action {
     @Option(name = "--property", aliases = "-p", multiValued = true, description = "A property key=value (repeat)")
     private List<String> properties;
 
+    @Option(name = "--module", aliases = "-m", description = "Deliver to this module's input on the gateway (beyond"
+            + " IoT Hub; with --input)")
+    private String module;
+
+    @Option(name = "--input", aliases = "-i", description = "The module input (with --module)")
+    private String input;
+
     @Argument(index = 0, name = "device", required = true, description = "The device id (see hub:devices)")
     private String device;
 
@@ -46,6 +53,13 @@ public class C2dCommand implements Action {
                 }
                 props.put(p.substring(0, eq), p.substring(eq + 1));
             }
+        }
+        if ((module == null) != (input == null)) {
+            System.err.println("Give both --module and --input, or neither");
+            return null;
+        }
+        if (module != null) {
+            props.put("$.to", "/devices/" + device + "/modules/" + module + "/inputs/" + input);
         }
         try {
             String id = c2d.send(device, body.getBytes(StandardCharsets.UTF_8), props);
