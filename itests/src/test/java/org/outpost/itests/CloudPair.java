@@ -3,7 +3,6 @@
  */
 package org.outpost.itests;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A hub and a gateway, each the real distribution in its own process, the gateway registered at the hub and connected
- * to its IoT Hub endpoint (twins, methods and telemetry, with SAS tokens made from its key).
+ * to its IoT Hub endpoint (twins, methods and telemetry, with SAS tokens made from its key). Used by tests and by
+ * benchmarks (so it uses no test library).
  */
 public final class CloudPair implements AutoCloseable {
 
@@ -65,7 +65,9 @@ public final class CloudPair implements AutoCloseable {
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .until(() -> hub.shell("hub:device-create --json " + DEVICE), o -> o.contains("\"key\""));
             Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
-            assertThat(key.find()).isTrue();
+            if (!key.find()) {
+                throw new IllegalStateException("hub:device-create printed no key: " + created);
+            }
 
             gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
                     Files.createTempDirectory(base, "cloud-gateway"));
@@ -117,7 +119,9 @@ public final class CloudPair implements AutoCloseable {
         System.arraycopy(args, 0, command, 1, args.length);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool: " + out).isZero();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
     }
 
     @Override
