@@ -19,6 +19,14 @@ public record TwinLimits(int maxSectionBytes, int maxDepth, int maxValueBytes, i
     /** IoT Hub's limits: 32 KB per section, depth 10, 4 KB per value, 1 KB per key. */
     public static final TwinLimits IOT_HUB = new TwinLimits(32 * 1024, 10, 4 * 1024, 1024);
 
+    /**
+     * @return limits given as operators write them (KB for sizes)
+     * @throws IllegalArgumentException if one is not positive
+     */
+    public static TwinLimits of(int maxSectionKb, int maxDepth, int maxValueKb, int maxKeyBytes) {
+        return new TwinLimits(maxSectionKb * 1024, maxDepth, maxValueKb * 1024, maxKeyBytes);
+    }
+
     public TwinLimits {
         if (maxSectionBytes < 2 || maxDepth < 1 || maxValueBytes < 1 || maxKeyBytes < 1) {
             throw new IllegalArgumentException("twin limits must be positive: " + maxSectionBytes + " bytes, depth "

@@ -102,4 +102,16 @@ class TwinDocumentTest {
         assertThat(taken.desired()).isEqualTo("{\"t\":30,\"$version\":7}");
         assertThat(taken.reported()).isEqualTo(local.reported());
     }
+
+    @Test
+    void limitsSetByAnOperatorApply() {
+        TwinLimits tight = TwinLimits.of(1, 2, 1, 8);
+        TwinDocument t = TwinDocument.empty();
+
+        assertThatThrownBy(() -> t.patchDesired("{\"a\": {\"b\": {\"c\": 1}}}", tight))
+                .hasMessageContaining("nested deeper than 2 levels");
+        assertThatThrownBy(() -> t.patchReported("{\"longer-than-8\": 1}", tight)).hasMessageContaining("reported.");
+        assertThat(t.patchDesired("{\"a\": {\"b\": 1}}", tight).desiredVersion()).isEqualTo(2);
+        assertThatThrownBy(() -> TwinLimits.of(0, 1, 1, 1)).hasMessageStartingWith("twin limits must be positive");
+    }
 }

@@ -187,6 +187,11 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
                 return "no password and no client certificate (give a SAS token, or connect over TLS with the"
                         + " device's X.509 certificate)";
             }
+            try {
+                certificate.checkValidity();
+            } catch (java.security.cert.CertificateException e) {
+                return "the client certificate is not valid now (" + e.getMessage() + ")";
+            }
             String registered = server.devices().thumbprint(device).orElse(null);
             if (registered == null) {
                 return "a client certificate, but the device has no thumbprint registered (hub:device-create"

@@ -22,6 +22,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.hub.api.Twins;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinLimits;
@@ -34,8 +37,24 @@ import org.slf4j.LoggerFactory;
  * replaces the old one, so a crash leaves the previous version or the new one, never a torn file. Changes to one twin
  * are serialized; listeners hear of each desired change after it is stored.
  */
-@Component(service = {Twins.class, TwinStore.class})
+@Component(service = {Twins.class, TwinStore.class}, configurationPid = "org.outpost.hub.twins")
+@Designate(ocd = TwinStore.Config.class)
 public final class TwinStore implements Twins {
+
+    @ObjectClassDefinition(name = "Outpost hub twins", description = "Limits of the twins the hub keeps; a patch over one is refused whole with its path.")
+    public @interface Config {
+        @AttributeDefinition(description = "Largest desired or reported section, in KB (IoT Hub: 32).")
+        int max_section_kb() default 32;
+
+        @AttributeDefinition(description = "Deepest nesting of objects (IoT Hub: 10).")
+        int max_depth() default 10;
+
+        @AttributeDefinition(description = "Largest string value, in KB (IoT Hub: 4).")
+        int max_value_kb() default 4;
+
+        @AttributeDefinition(description = "Largest key, in bytes (IoT Hub: 1024).")
+        int max_key_bytes() default 1024;
+    }
 
     /** Hears of desired changes, after they are stored. */
     @FunctionalInterface
@@ -58,9 +77,10 @@ public final class TwinStore implements Twins {
     private final Runnable stopListening;
 
     @Activate
-    public TwinStore(BundleContext context, @Reference DeviceStore devices) {
+    public TwinStore(BundleContext context, @Reference DeviceStore devices, Config config) {
         this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost", "hub", "twins"),
-                devices, TwinLimits.IOT_HUB);
+                devices, TwinLimits.of(config.max_section_kb(), config.max_depth(), config.max_value_kb(),
+                        config.max_key_bytes()));
     }
 
     TwinStore(Path directory, DeviceStore devices, TwinLimits limits) {

@@ -21,14 +21,15 @@ import org.outpost.twin.api.GatewayTwins;
 /** {@code edge:twin}: a module's twin, or a table of all module twins. */
 @Service
 @Command(scope = "edge", name = "twin", description = "Shows a module's twin on this gateway: desired properties (as"
-        + " the cloud holds them, and the version the module has), reported properties. Without a module: every"
-        + " module's twin versions.")
+        + " the cloud holds them) and reported properties. Without a module: each module's desired version, the"
+        + " version last checked against the module and its outcome (200 applied, or why it was refused), and the"
+        + " reported version.")
 public class TwinCommand implements Action {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One row of the table. */
-    record Row(String module, long desiredVersion, Long appliedVersion, Integer appliedCode, String appliedError,
+    record Row(String module, long desiredVersion, Long checkedVersion, Integer outcomeCode, String outcomeError,
             long reportedVersion) {
     }
 
@@ -67,13 +68,13 @@ public class TwinCommand implements Action {
         ShellTable table = new ShellTable();
         table.column("Module");
         table.column("Desired").alignRight();
-        table.column("Applied").alignRight();
+        table.column("Checked").alignRight();
         table.column("Outcome");
         table.column("Reported").alignRight();
         for (Row r : rows) {
-            table.addRow().addContent(r.module(), r.desiredVersion(), r.appliedVersion() == null ? "-"
-                    : r.appliedVersion(), r.appliedCode() == null ? "-" : r.appliedCode() == 200 ? "200 applied"
-                            : r.appliedCode() + " " + r.appliedError(), r.reportedVersion());
+            table.addRow().addContent(r.module(), r.desiredVersion(), r.checkedVersion() == null ? "-"
+                    : r.checkedVersion(), r.outcomeCode() == null ? "-" : r.outcomeCode() == 200 ? "200 applied"
+                            : r.outcomeCode() + " " + r.outcomeError(), r.reportedVersion());
         }
         table.emptyTableText("No module twins. Modules get one when they start.");
         table.print(System.out);

@@ -78,8 +78,26 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Changes to reported properties go to the router as {@code /twinChangeNotifications} messages.
  */
-@Component(service = {GatewayTwins.class, ModuleTwins.class})
+@Component(service = {GatewayTwins.class, ModuleTwins.class}, configurationPid = ModuleTwins.PID)
+@org.osgi.service.metatype.annotations.Designate(ocd = ModuleTwins.Config.class)
 public final class ModuleTwins implements GatewayTwins {
+
+    static final String PID = "org.outpost.twin.modules";
+
+    @org.osgi.service.metatype.annotations.ObjectClassDefinition(name = "Outpost module twins", description = "Limits of the module twins the gateway keeps; a patch over one is refused whole with its path.")
+    public @interface Config {
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Largest desired or reported section, in KB (IoT Hub: 32).")
+        int max_section_kb() default 32;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Deepest nesting of objects (IoT Hub: 10).")
+        int max_depth() default 10;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Largest string value, in KB (IoT Hub: 4).")
+        int max_value_kb() default 4;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Largest key, in bytes (IoT Hub: 1024).")
+        int max_key_bytes() default 1024;
+    }
 
     /** The reported key under which the gateway says what became of the desired properties. */
     static final String STATUS_KEY = "outpost";
@@ -102,7 +120,7 @@ public final class ModuleTwins implements GatewayTwins {
     private final Routing routing;
     private final EdgeRuntime runtime;
     private final Path dir;
-    private final TwinLimits limits = TwinLimits.IOT_HUB;
+    private final TwinLimits limits;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final ConcurrentMap<ServiceReference<?>, Registered<DesiredPropertiesListener>> listeners =
             new ConcurrentHashMap<>();
@@ -125,7 +143,9 @@ public final class ModuleTwins implements GatewayTwins {
     @Activate
     public ModuleTwins(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
             @Reference MetaTypeService metaType, @Reference Routing routing,
-            @Reference EdgeRuntime runtime) throws IOException {
+            @Reference EdgeRuntime runtime, Config config) throws IOException {
+        this.limits = TwinLimits.of(config.max_section_kb(), config.max_depth(), config.max_value_kb(),
+                config.max_key_bytes());
         this.context = context;
         this.configurationAdmin = configurationAdmin;
         this.metaType = metaType;
@@ -385,7 +405,29 @@ public final class ModuleTwins implements GatewayTwins {
             }
         }
         next.putAll(values);
+        if (current != null && sameProperties(current, next)) {
+            return;
+        }
         c.update(next);
+    }
+
+    private static boolean sameProperties(Dictionary<String, Object> current, Map<String, Object> next) {
+        Map<String, Object> now = new java.util.HashMap<>();
+        for (Enumeration<String> keys = current.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            if (!k.equals("service.pid")) {
+                now.put(k, current.get(k));
+            }
+        }
+        if (!now.keySet().equals(next.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : next.entrySet()) {
+            if (!java.util.Objects.deepEquals(now.get(e.getKey()), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
