@@ -92,6 +92,11 @@ public class HubIT extends KarafTestSupport {
             got = received.poll(10, TimeUnit.SECONDS);
             assertThat(got[0]).isEqualTo("$iothub/twin/res/204/?$rid=2&$version=2");
             assertThat(shell("hub:twin gw-twin")).contains("\"fw\" : \"1.2\"");
+            // A twin query finds it by its reported properties; a malformed one says where it went wrong.
+            assertThat(shell("hub:twin-query \"properties.reported.fw = '1.2' AND deviceId IN ['gw-twin']\""))
+                    .containsPattern("gw-twin\\s*\\|\\s*1\\s*\\|\\s*2");
+            assertThat(shell("hub:twin-query \"properties.reported.fw = '9'\"")).contains("No device matches.");
+            assertThat(shell("hub:twin-query \"properties.reported.fw =\"")).contains("Not a condition: column 25:");
 
             // A patch that breaks a key rule is answered 400 with the reason; the twin stays.
             c.publish("$iothub/twin/PATCH/properties/reported/?$rid=3", "{\"a.b\": 1}".getBytes(

@@ -40,6 +40,14 @@ public interface Twins {
     TwinDocument replaceDesired(String deviceId, String moduleId, String desiredJson);
 
     /**
+     * The devices whose twin matches a condition, tested against {@code {"deviceId": ..., "tags": {...},
+     * "properties": {"desired": {...}, "reported": {...}}}} (the device's own twin).
+     *
+     * @return their ids, sorted
+     */
+    java.util.List<String> query(org.outpost.hub.query.Condition condition);
+
+    /**
      * Merges a patch into the reported properties, as the device reports them.
      *
      * @return the twin after the patch

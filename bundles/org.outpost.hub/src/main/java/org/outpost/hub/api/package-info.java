@@ -3,7 +3,7 @@
  */
 /** The hub's services: the device registry and the telemetry it received. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.outpost.hub.api;
 
 import org.osgi.annotation.bundle.Export;

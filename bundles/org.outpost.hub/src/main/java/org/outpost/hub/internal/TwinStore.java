@@ -111,6 +111,29 @@ public final class TwinStore implements Twins {
     }
 
     @Override
+    public List<String> query(org.outpost.hub.query.Condition condition) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> out = new java.util.ArrayList<>();
+        for (org.outpost.hub.api.Device d : devices.devices()) {
+            try {
+                TwinDocument t = twin(d.id(), null);
+                com.fasterxml.jackson.databind.node.ObjectNode doc = json.createObjectNode();
+                doc.put("deviceId", d.id());
+                doc.putObject("tags");
+                com.fasterxml.jackson.databind.node.ObjectNode properties = doc.putObject("properties");
+                properties.set("desired", json.readTree(t.desired()));
+                properties.set("reported", json.readTree(t.reported()));
+                if (condition.test(doc)) {
+                    out.add(d.id());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Twin query: skipping {}: {}", d.id(), e.toString());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public TwinDocument twin(String deviceId, String moduleId) {
         Path file = file(deviceId, moduleId);
         return cache.computeIfAbsent(file.toString(), k -> read(file));

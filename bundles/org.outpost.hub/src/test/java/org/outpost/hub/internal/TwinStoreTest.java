@@ -83,4 +83,20 @@ class TwinStoreTest {
         assertThat(twins.twin("gw1", null).desired()).isEqualTo("{\"$version\":1}");
         assertThat(twins.twin("gw1", "$edgeAgent").reported()).isEqualTo("{\"$version\":1}");
     }
+
+    @Test
+    void aQueryFindsTheDevicesWhoseTwinMatches() {
+        devices.create("gw2");
+        devices.create("gw3");
+        twins.patchReported("gw1", null, "{\"firmware\": \"1.4\"}");
+        twins.patchReported("gw2", null, "{\"firmware\": \"2.1\"}");
+        twins.patchDesired("gw3", null, "{\"interval\": 5}");
+
+        assertThat(twins.query(org.outpost.hub.query.Condition.parse("properties.reported.firmware < '2.0'")))
+                .containsExactly("gw1");
+        assertThat(twins.query(org.outpost.hub.query.Condition.parse("IS_DEFINED(properties.reported.firmware)"
+                + " OR properties.desired.interval = 5"))).containsExactly("gw1", "gw2", "gw3");
+        assertThat(twins.query(org.outpost.hub.query.Condition.parse("deviceId IN ['gw2', 'gw9']")))
+                .containsExactly("gw2");
+    }
 }
