@@ -1,0 +1,61 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class HubDeploymentTest {
+
+    static final String BASE_CONTENT = "{\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\": \"1.1\","
+            + " \"modules\": {}}}, \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {}}}}";
+
+    @Test
+    void aDeploymentObjectIsReadWithItsDefaults() {
+        HubDeployment d = HubDeployment.parse("{\"id\": \"plant-1-base\", \"targetCondition\": \"tags.site ="
+                + " 'plant-1'\", \"labels\": {\"team\": \"ops\"}, \"content\": {\"modulesContent\": " + BASE_CONTENT
+                + "}}", Instant.EPOCH);
+
+        assertThat(d.id()).isEqualTo("plant-1-base");
+        assertThat(d.priority()).isZero();
+        assertThat(d.layered()).isFalse();
+        assertThat(d.labels()).containsEntry("team", "ops");
+        assertThat(d.targetCondition().toString()).isEqualTo("tags.site = 'plant-1'");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{not json|$: not JSON",
+        "[]|$: a deployment is a JSON object",
+        "{\"id\": \"Big_Id\"}|id: 'Big_Id' is not a deployment id",
+        "{\"id\": \"d\", \"priority\": -1}|priority: must be a whole number, 0 or more",
+        "{\"id\": \"d\", \"priority\": 1.5}|priority: must be a whole number, 0 or more",
+        "{\"id\": \"d\", \"targetCondition\": \"tags.site =\"}|targetCondition: column 12: expected a value",
+        "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"labels\": {\"a\": 1}}|labels.a: must be a string",
+        "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"content\": {}}|content.modulesContent: missing or empty",
+        "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"content\": {\"modulesContent\": {\"$edgeAgent\": 1}}}|content.modulesContent.$edgeAgent: must be an object",
+        "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired.modules.x\": {}}}}}|content.modulesContent.$edgeAgent.properties.desired.modules.x: expected \"properties.desired\" (dotted paths are for layered deployments)",
+        "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {}}}}}|content.modulesContent.$edgeHub: a base deployment needs the whole $edgeHub section",
+        "{\"id\": \"d\", \"layered\": true, \"targetCondition\": \"deviceId = 'a'\", \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"desired\": {}}}}}|content.modulesContent.$edgeAgent.desired: expected \"properties.desired\" or a path under it",
+    })
+    void aBadDeploymentIsRefusedWithThePathOfItsProblem(String json, String message) {
+        assertThatThrownBy(() -> HubDeployment.parse(json, Instant.EPOCH)).isInstanceOf(DeploymentException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void contentOverTheLimitIsRefused() {
+        String big = "\"" + "x".repeat(HubDeployment.MAX_CONTENT_BYTES) + "\"";
+        assertThatThrownBy(() -> HubDeployment.parse("{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\","
+                + " \"content\": {\"modulesContent\": {\"m\": {\"properties.desired\": {\"a\": " + big + "}}}}}",
+                Instant.EPOCH)).hasMessageContaining("content.modulesContent: ").hasMessageEndingWith(
+                        "bytes; at most " + HubDeployment.MAX_CONTENT_BYTES);
+    }
+}
