@@ -97,6 +97,16 @@ public class HubIT extends KarafTestSupport {
                     .containsPattern("gw-twin\\s*\\|\\s*1\\s*\\|\\s*2");
             assertThat(shell("hub:twin-query \"properties.reported.fw = '9'\"")).contains("No device matches.");
             assertThat(shell("hub:twin-query \"properties.reported.fw =\"")).contains("Not a condition: column 25:");
+            // A deployment object is checked and shows which devices it would reach, changing nothing.
+            java.nio.file.Path deployment = java.nio.file.Files.createTempFile("deployment", ".json");
+            java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"priority\": 5, \"targetCondition\":"
+                    + " \"properties.reported.fw = '1.2'\", \"content\": {\"modulesContent\": {\"$edgeAgent\":"
+                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": {}}}, \"$edgeHub\":"
+                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {}}}}}}");
+            assertThat(shell("hub:deployment-check " + deployment)).contains("Deployment 'fw-12' (base, priority 5)",
+                    "targets 1 of", "gw-twin");
+            java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"targetCondition\": \"x =\"}");
+            assertThat(shell("hub:deployment-check " + deployment)).contains("Refused: targetCondition: column 4:");
 
             // A patch that breaks a key rule is answered 400 with the reason; the twin stays.
             c.publish("$iothub/twin/PATCH/properties/reported/?$rid=3", "{\"a.b\": 1}".getBytes(

@@ -48,6 +48,13 @@ public interface Twins {
     java.util.List<String> query(org.outpost.hub.query.Condition condition);
 
     /**
+     * @return what conditions see of a device: {@code {"deviceId": ..., "tags": {...}, "properties": {"desired":
+     *         {...}, "reported": {...}}}}
+     * @throws IllegalArgumentException if the device is not registered
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode conditionDocument(String deviceId);
+
+    /**
      * Merges a patch into the reported properties, as the device reports them.
      *
      * @return the twin after the patch

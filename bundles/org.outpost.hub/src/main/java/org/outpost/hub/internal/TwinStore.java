@@ -67,6 +67,8 @@ public final class TwinStore implements Twins {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TwinStore.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String DEVICE_FILE = "$device";
 
     private final Path directory;
@@ -112,25 +114,33 @@ public final class TwinStore implements Twins {
 
     @Override
     public List<String> query(org.outpost.hub.query.Condition condition) {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> out = new java.util.ArrayList<>();
         for (org.outpost.hub.api.Device d : devices.devices()) {
             try {
-                TwinDocument t = twin(d.id(), null);
-                com.fasterxml.jackson.databind.node.ObjectNode doc = json.createObjectNode();
-                doc.put("deviceId", d.id());
-                doc.putObject("tags");
-                com.fasterxml.jackson.databind.node.ObjectNode properties = doc.putObject("properties");
-                properties.set("desired", json.readTree(t.desired()));
-                properties.set("reported", json.readTree(t.reported()));
-                if (condition.test(doc)) {
+                if (condition.test(conditionDocument(d.id()))) {
                     out.add(d.id());
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warn("Twin query: skipping {}: {}", d.id(), e.toString());
             }
         }
         return out;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode conditionDocument(String deviceId) {
+        TwinDocument t = twin(deviceId, null);
+        com.fasterxml.jackson.databind.node.ObjectNode doc = JSON.createObjectNode();
+        doc.put("deviceId", deviceId);
+        doc.putObject("tags");
+        com.fasterxml.jackson.databind.node.ObjectNode properties = doc.putObject("properties");
+        try {
+            properties.set("desired", JSON.readTree(t.desired()));
+            properties.set("reported", JSON.readTree(t.reported()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the twin of " + deviceId + " is not JSON", e);
+        }
+        return doc;
     }
 
     @Override
