@@ -156,6 +156,9 @@ public final class UpstreamConnector implements Upstream {
     private long backoffMs;
     private boolean stopped;
     private final Object connected = new Object();
+    /** The {@code $.to} of a cloud-to-device message for a module input. */
+    private static final java.util.regex.Pattern MODULE_INPUT = java.util.regex.Pattern.compile(
+            "/devices/([^/]+)/modules/([^/]+)/inputs/([^/]+)");
     private final Routing routing;
 
     @Activate
@@ -318,8 +321,7 @@ public final class UpstreamConnector implements Upstream {
             return;
         }
         Map<String, String> p = c2d.properties();
-        java.util.regex.Matcher to = java.util.regex.Pattern.compile("/devices/([^/]+)/modules/([^/]+)/inputs/([^/]+)")
-                .matcher(p.getOrDefault(PropertyBag.TO, ""));
+        java.util.regex.Matcher to = MODULE_INPUT.matcher(p.getOrDefault(PropertyBag.TO, ""));
         if (!to.matches() || !to.group(1).equals(runtime.deviceId())) {
             LOG.warn("Dropping cloud-to-device message {}: it names no module input of this gateway (to '{}'); send"
                     + " it with hub:c2d -m <module> -i <input>", p.get(PropertyBag.MESSAGE_ID),
