@@ -197,6 +197,20 @@ public final class TwinDocument {
         }
     }
 
+    /**
+     * Applies a merge patch to a JSON object kept beside a twin (the hub keeps a device's tags so), under the same key
+     * rules and limits as a twin section.
+     *
+     * @param sectionJson the object now
+     * @param patchJson the merge patch ({@code null} deletes a key)
+     * @param name what the object is called in errors ({@code tags} gives {@code tags.site: ...})
+     * @return the object after the patch
+     * @throws TwinException if the patch is malformed or the result breaks a limit
+     */
+    public static ObjectNode patchSection(ObjectNode sectionJson, String patchJson, String name, TwinLimits limits) {
+        return patched(sectionJson, patchJson, name, limits);
+    }
+
     private static ObjectNode patched(ObjectNode section, String patchJson, String at, TwinLimits limits) {
         JsonNode patch = object(read(patchJson, at), at);
         check(patch, at, 1, limits);

@@ -10,8 +10,18 @@ import java.time.Instant;
  *
  * @param id the device id
  * @param created when it was created
- * @param lastSeen when it last authenticated or sent telemetry, or null
+ * @param lastSeen when it last authenticated, sent telemetry or reported, or null
  * @param messages telemetry messages received from it since the hub started
+ * @param enabled false while it is disabled (it cannot connect; its twins and deployments are kept)
+ * @param connections its connections to this hub now (the device and its modules, {@code $edgeAgent} included), 0
+ *            when it is disconnected
+ * @param secondaryKey whether it has a secondary key besides the primary (both are accepted)
  */
-public record Device(String id, Instant created, Instant lastSeen, long messages) {
+public record Device(String id, Instant created, Instant lastSeen, long messages, boolean enabled, int connections,
+        boolean secondaryKey) {
+
+    /** @return "connected" or "disconnected", as IoT Hub's connectionState */
+    public String connectionState() {
+        return connections > 0 ? "connected" : "disconnected";
+    }
 }

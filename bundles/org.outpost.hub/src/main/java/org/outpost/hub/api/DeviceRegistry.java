@@ -30,12 +30,32 @@ public interface DeviceRegistry {
     String create(String id);
 
     /**
-     * Replaces a device's key (the old key stops working at once).
+     * Replaces a device's primary key (the old one stops working at once).
      *
      * @return the new key
      * @throws IllegalArgumentException if there is no such device
      */
-    String rotateKey(String id);
+    default String rotateKey(String id) {
+        return rotateKey(id, false);
+    }
+
+    /**
+     * Replaces a device's primary or secondary key; the other keeps working. Rotating without downtime, as with IoT
+     * Hub: rotate the secondary, give it to the device, then rotate the primary (the device is on the secondary
+     * meanwhile).
+     *
+     * @return the new key
+     * @throws IllegalArgumentException if there is no such device
+     */
+    String rotateKey(String id, boolean secondary);
+
+    /**
+     * Enables or disables a device. A disabled device cannot connect, and its connections are closed at once; its
+     * keys, tags, twins and deployments are kept for when it is enabled again.
+     *
+     * @throws IllegalArgumentException if there is no such device
+     */
+    void setEnabled(String id, boolean enabled);
 
     /**
      * Lets a device authenticate with an X.509 certificate (over TLS, without a password), as IoT Hub's self-signed

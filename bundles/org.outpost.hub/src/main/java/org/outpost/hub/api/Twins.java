@@ -62,4 +62,21 @@ public interface Twins {
      * @throws org.outpost.protocol.TwinException if the patch is refused (nothing changes then)
      */
     TwinDocument patchReported(String deviceId, String moduleId, String patchJson);
+
+    /**
+     * @return the device's tags (metadata the operator keeps for it, which target conditions read as {@code tags.*};
+     *         the device never sees them), an empty object if none
+     * @throws IllegalArgumentException if the device is not registered
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode tags(String deviceId);
+
+    /**
+     * Merges a patch into the device's tags ({@code null} deletes a tag), under the limits of a twin section.
+     * Deployments whose target conditions read tags are re-evaluated for the device.
+     *
+     * @return the tags after the patch
+     * @throws IllegalArgumentException if the device is not registered
+     * @throws org.outpost.protocol.TwinException if the patch is refused (nothing changes then)
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode patchTags(String deviceId, String patchJson);
 }

@@ -181,6 +181,9 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         if (server.devices().device(device).isEmpty()) {
             return "no device '" + device + "' is registered";
         }
+        if (!server.devices().enabled(device)) {
+            return "device '" + device + "' is disabled (hub:device-enable " + device + " lets it in again)";
+        }
         if (password == null || password.isEmpty()) {
             java.security.cert.X509Certificate certificate = clientCertificate();
             if (certificate == null) {
@@ -210,11 +213,18 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
             return e.getMessage();
         }
         String key = server.devices().key(device).orElse(null);
-        if (key == null) {
+        String secondary = server.devices().secondaryKey(device).orElse(null);
+        if (key == null && secondary == null) {
             return "the device's key predates SAS support on this hub: rotate it (hub:device-create --rotate)";
         }
         String resource = server.hostName() + "/devices/" + device + (module == null ? "" : "/modules/" + module);
-        return switch (token.check(resource, key, Instant.now())) {
+        Instant now = Instant.now();
+        SasToken.Check check = key == null ? SasToken.Check.BAD_SIGNATURE : token.check(resource, key, now);
+        if (check == SasToken.Check.BAD_SIGNATURE && secondary != null) {
+            // Signed with the secondary key, as a device is while its primary key is rotated.
+            check = token.check(resource, secondary, now);
+        }
+        return switch (check) {
             case VALID -> null;
             case EXPIRED -> "SAS token expired at " + token.expiry();
             case WRONG_RESOURCE -> "SAS token is for '" + token.resource() + "', not " + resource;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,22 +34,33 @@ import org.outpost.hub.api.DeviceRegistry;
 
 /**
  * The device registry, persisted in {@code ${karaf.data}/outpost/hub/devices.properties}: one line per device,
- * {@code id=createdMillis:salt:hmac:key}, where hmac is HMAC-SHA256 of the key under the salt (a plain key given as a
- * password is checked against it) and the key itself is kept to check SAS tokens, which are signed with it (as IoT
- * Hub keeps device keys). The file is readable by the hub's user only. Entries written before keys were kept have no
- * key: their devices authenticate with the plain key until it is rotated. Writes go to a temporary file that replaces
- * the old one atomically.
+ * {@code id=createdMillis:salt:hmac:key:thumbprint:secondaryKey:disabled}, where hmac is HMAC-SHA256 of the primary key
+ * under the salt (a plain key given as a password is checked against it) and the keys themselves are kept to check
+ * SAS tokens, which are signed with them (as IoT Hub keeps device keys). Trailing fields may be missing (lines written
+ * by earlier versions); entries written before keys were kept have only the hash: their devices authenticate with the
+ * plain key until it is rotated. The file is readable by the hub's user only. Writes go to a temporary file that
+ * replaces the old one atomically.
  */
 @Component(service = {DeviceRegistry.class, DeviceStore.class})
 public final class DeviceStore implements DeviceRegistry {
 
     /**
-     * @param key the device key, or null for an entry written before keys were kept (it has only the hash)
+     * @param key the primary key, or null for an entry written before keys were kept (it has only the hash)
      * @param thumbprint the SHA-1 or SHA-256 thumbprint (upper-case hex) of the device's X.509 certificate, or null
+     * @param secondary the secondary key, or null
      */
-    private record Entry(Instant created, byte[] salt, byte[] hash, String key, String thumbprint) {
+    private record Entry(Instant created, byte[] salt, byte[] hash, String key, String thumbprint, String secondary,
+            boolean disabled) {
         Entry withThumbprint(String t) {
-            return new Entry(created, salt, hash, key, t);
+            return new Entry(created, salt, hash, key, t, secondary, disabled);
+        }
+
+        Entry withSecondary(String k) {
+            return new Entry(created, salt, hash, key, thumbprint, k, disabled);
+        }
+
+        Entry withDisabled(boolean d) {
+            return new Entry(created, salt, hash, key, thumbprint, secondary, d);
         }
     }
 
@@ -60,7 +72,12 @@ public final class DeviceStore implements DeviceRegistry {
     private final Map<String, Entry> entries = new TreeMap<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> messages = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> connections = new ConcurrentHashMap<>();
     private final List<java.util.function.Consumer<String>> deleteListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> createListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> disableListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Activate
@@ -86,25 +103,29 @@ public final class DeviceStore implements DeviceRegistry {
                 continue;
             }
             int eq = line.indexOf('=');
-            String[] parts = eq < 0 ? new String[0] : line.substring(eq + 1).split(":");
-            if (parts.length < 3 || parts.length > 5) {
-                throw new IOException(file + ":" + lineNumber + ": expected id=created:salt:hash[:key[:thumbprint]]");
+            String[] parts = eq < 0 ? new String[0] : line.substring(eq + 1).split(":", -1);
+            if (parts.length < 3 || parts.length > 7) {
+                throw new IOException(file + ":" + lineNumber + ": expected"
+                        + " id=created:salt:hash[:key[:thumbprint[:secondaryKey[:disabled]]]]");
             }
             entries.put(line.substring(0, eq), new Entry(Instant.ofEpochMilli(Long.parseLong(parts[0])),
-                    Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2]),
-                    parts.length >= 4 && !parts[3].isEmpty() ? parts[3] : null,
-                    parts.length == 5 && !parts[4].isEmpty() ? parts[4] : null));
+                    Base64.getDecoder().decode(parts[1]), Base64.getDecoder().decode(parts[2]), field(parts, 3),
+                    field(parts, 4), field(parts, 5), "disabled".equals(field(parts, 6))));
         }
+    }
+
+    private static String field(String[] parts, int i) {
+        return parts.length > i && !parts[i].isEmpty() ? parts[i] : null;
     }
 
     private void save() {
         List<String> lines = new ArrayList<>();
-        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key):key[:x509 thumbprint]. The key"
-                + " is kept to check SAS tokens; only the hub's user may read this file.");
+        lines.add("# Outpost hub device registry: id=createdMillis:salt:hmac-sha256(key):key:x509 thumbprint:secondary"
+                + " key:disabled. The keys are kept to check SAS tokens; only the hub's user may read this file.");
         entries.forEach((id, e) -> lines.add(id + "=" + e.created().toEpochMilli() + ":"
                 + Base64.getEncoder().encodeToString(e.salt()) + ":" + Base64.getEncoder().encodeToString(e.hash())
-                + (e.key() == null && e.thumbprint() == null ? "" : ":" + (e.key() == null ? "" : e.key()))
-                + (e.thumbprint() == null ? "" : ":" + e.thumbprint())));
+                + ":" + Objects.toString(e.key(), "") + ":" + Objects.toString(e.thumbprint(), "") + ":"
+                + Objects.toString(e.secondary(), "") + ":" + (e.disabled() ? "disabled" : "")));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -132,37 +153,92 @@ public final class DeviceStore implements DeviceRegistry {
 
     private Device toDevice(String id) {
         AtomicLong n = messages.get(id);
-        return new Device(id, entries.get(id).created(), lastSeen.get(id), n == null ? 0 : n.get());
+        java.util.concurrent.atomic.AtomicInteger c = connections.get(id);
+        Entry e = entries.get(id);
+        return new Device(id, e.created(), lastSeen.get(id), n == null ? 0 : n.get(), !e.disabled(),
+                c == null ? 0 : c.get(), e.secondary() != null);
     }
 
     @Override
-    public synchronized String create(String id) {
-        ModuleNames.require("device id", id);
-        if (entries.containsKey(id)) {
-            throw new IllegalArgumentException("device '" + id + "' is already registered; use rotate-key to give it a"
-                    + " new key");
+    public String create(String id) {
+        String key;
+        synchronized (this) {
+            ModuleNames.require("device id", id);
+            if (entries.containsKey(id)) {
+                throw new IllegalArgumentException("device '" + id + "' is already registered; use rotate-key to"
+                        + " give it a new key");
+            }
+            key = setKey(id, Instant.now());
         }
-        return setKey(id, Instant.now());
+        notify(createListeners, id, "registering");
+        return key;
     }
 
     @Override
-    public synchronized String rotateKey(String id) {
+    public synchronized String rotateKey(String id, boolean secondary) {
         Entry e = entries.get(id);
         if (e == null) {
             throw new IllegalArgumentException("no device '" + id + "'");
         }
-        return setKey(id, e.created());
+        if (!secondary) {
+            return setKey(id, e.created());
+        }
+        String key = newKey();
+        entries.put(id, e.withSecondary(key));
+        try {
+            save();
+        } catch (IllegalStateException ex) {
+            entries.put(id, e);
+            throw ex;
+        }
+        return key;
+    }
+
+    @Override
+    public void setEnabled(String id, boolean enabled) {
+        synchronized (this) {
+            Entry e = entries.get(id);
+            if (e == null) {
+                throw new IllegalArgumentException("no device '" + id + "'");
+            }
+            if (e.disabled() != enabled) {
+                return;
+            }
+            entries.put(id, e.withDisabled(!enabled));
+            try {
+                save();
+            } catch (IllegalStateException ex) {
+                entries.put(id, e);
+                throw ex;
+            }
+        }
+        org.slf4j.LoggerFactory.getLogger(DeviceStore.class).info("Device {} {}", id, enabled ? "enabled"
+                : "disabled");
+        if (!enabled) {
+            notify(disableListeners, id, "disabling");
+        }
+    }
+
+    /** @return true if the device is registered and not disabled */
+    synchronized boolean enabled(String id) {
+        Entry e = entries.get(id);
+        return e != null && !e.disabled();
+    }
+
+    private String newKey() {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private String setKey(String id, Instant created) {
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        String text = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        String text = newKey();
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         Entry old = entries.get(id);
         Entry previous = entries.put(id, new Entry(created, salt, hmac(salt, text), text,
-                old == null ? null : old.thumbprint()));
+                old == null ? null : old.thumbprint(), old == null ? null : old.secondary(),
+                old != null && old.disabled()));
         try {
             save();
         } catch (IllegalStateException e) {
@@ -193,15 +269,40 @@ public final class DeviceStore implements DeviceRegistry {
         // Outside this store's lock: listeners take their own (the twin store asks this store while it holds it).
         lastSeen.remove(id);
         messages.remove(id);
-        for (java.util.function.Consumer<String> l : deleteListeners) {
+        notify(deleteListeners, id, "deleting");
+        return true;
+    }
+
+    private static void notify(List<java.util.function.Consumer<String>> listeners, String id, String what) {
+        for (java.util.function.Consumer<String> l : listeners) {
             try {
                 l.accept(id);
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(DeviceStore.class).warn("Cleaning up after device {} failed: {}",
-                        id, e.toString());
+                org.slf4j.LoggerFactory.getLogger(DeviceStore.class).warn("A listener failed after {} device {}: {}",
+                        what, id, e.toString());
             }
         }
-        return true;
+    }
+
+    /** Hears of registered devices (after they are stored). */
+    Runnable onCreate(java.util.function.Consumer<String> listener) {
+        createListeners.add(listener);
+        return () -> createListeners.remove(listener);
+    }
+
+    /** Hears of disabled devices, so that their connections are closed. */
+    Runnable onDisable(java.util.function.Consumer<String> listener) {
+        disableListeners.add(listener);
+        return () -> disableListeners.remove(listener);
+    }
+
+    /** Counts a connection of the device (or of one of its modules) opening or closing. */
+    void connection(String id, boolean open) {
+        if (open) {
+            connections.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        } else {
+            connections.computeIfPresent(id, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
     }
 
     /**
@@ -214,7 +315,7 @@ public final class DeviceStore implements DeviceRegistry {
         return () -> deleteListeners.remove(listener);
     }
 
-    /** @return true if {@code key} is the device's current key */
+    /** @return true if {@code key} is the device's primary or secondary key */
     boolean verify(String id, String key) {
         Entry e;
         synchronized (this) {
@@ -223,7 +324,9 @@ public final class DeviceStore implements DeviceRegistry {
         if (e == null || key == null) {
             return false;
         }
-        boolean ok = MessageDigest.isEqual(e.hash(), hmac(e.salt(), key));
+        boolean ok = MessageDigest.isEqual(e.hash(), hmac(e.salt(), key)) | (e.secondary() != null
+                && MessageDigest.isEqual(e.secondary().getBytes(StandardCharsets.UTF_8),
+                        key.getBytes(StandardCharsets.UTF_8)));
         if (ok) {
             lastSeen.put(id, Instant.now());
         }
@@ -240,6 +343,15 @@ public final class DeviceStore implements DeviceRegistry {
             e = entries.get(id);
         }
         return e == null ? Optional.empty() : Optional.ofNullable(e.key());
+    }
+
+    /** @return the device's secondary key, if it has one */
+    Optional<String> secondaryKey(String id) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(id);
+        }
+        return e == null ? Optional.empty() : Optional.ofNullable(e.secondary());
     }
 
     @Override

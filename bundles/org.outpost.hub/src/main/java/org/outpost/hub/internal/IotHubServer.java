@@ -130,12 +130,18 @@ public final class IotHubServer implements Methods {
             throw e;
         }
         twins.addListener(desiredListener);
-        // A deleted device is disconnected at once, with its module identities.
-        this.stopListening = devices.onDelete(id -> sessions.forEach((identity, session) -> {
+        // A deleted or disabled device is disconnected at once, with its module identities.
+        java.util.function.Consumer<String> disconnect = id -> sessions.forEach((identity, session) -> {
             if (identity.equals(id) || identity.startsWith(id + "/")) {
                 session.close();
             }
-        }));
+        });
+        Runnable stopDelete = devices.onDelete(disconnect);
+        Runnable stopDisable = devices.onDisable(disconnect);
+        this.stopListening = () -> {
+            stopDelete.run();
+            stopDisable.run();
+        };
         LOG.info("IoT Hub endpoint listening on {} as {}{}", channel.localAddress(), hostName, tlsChannel == null ? ""
                 : ", with TLS on " + tlsChannel.localAddress());
     }
@@ -254,6 +260,9 @@ public final class IotHubServer implements Methods {
     /** A device (or module) connected: an earlier connection of the same identity is closed, as IoT Hub does. */
     void connected(String identity, DeviceSession session) {
         DeviceSession previous = sessions.put(identity, session);
+        if (previous == null) {
+            devices.connection(deviceOf(identity), true);
+        }
         if (previous != null && previous != session) {
             LOG.info("{} connected again; closing its earlier connection", identity);
             previous.close();
@@ -261,7 +270,14 @@ public final class IotHubServer implements Methods {
     }
 
     void disconnected(String identity, DeviceSession session) {
-        sessions.remove(identity, session);
+        if (sessions.remove(identity, session)) {
+            devices.connection(deviceOf(identity), false);
+        }
+    }
+
+    private static String deviceOf(String identity) {
+        int slash = identity.indexOf('/');
+        return slash < 0 ? identity : identity.substring(0, slash);
     }
 
     /** @return the connected session of a device ({@code device}) or module ({@code device/module}), or null */

@@ -70,12 +70,15 @@ public final class TwinStore implements Twins {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String DEVICE_FILE = "$device";
+    private static final String TAGS_FILE = "$tags.json";
 
     private final Path directory;
     private final DeviceStore devices;
     private final TwinLimits limits;
     private final Map<String, TwinDocument> cache = new ConcurrentHashMap<>();
     private final List<DesiredListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> tags = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> tagListeners = new CopyOnWriteArrayList<>();
     private final Runnable stopListening;
 
     @Activate
@@ -112,6 +115,50 @@ public final class TwinStore implements Twins {
         listeners.remove(l);
     }
 
+    /** Hears of changed tags (with the device id), after they are stored. */
+    Runnable onTagsChanged(java.util.function.Consumer<String> listener) {
+        tagListeners.add(listener);
+        return () -> tagListeners.remove(listener);
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode tags(String deviceId) {
+        return storedTags(deviceId).deepCopy();
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode storedTags(String deviceId) {
+        Path file = file(deviceId, null).resolveSibling(TAGS_FILE);
+        return tags.computeIfAbsent(deviceId, k -> {
+            try {
+                return Files.exists(file) ? (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                        Files.readString(file, StandardCharsets.UTF_8)) : JSON.createObjectNode();
+            } catch (IOException | ClassCastException e) {
+                throw new UncheckedIOException("cannot read the tags " + file, e instanceof IOException io ? io
+                        : new IOException("not a JSON object"));
+            }
+        });
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode patchTags(String deviceId, String patchJson) {
+        com.fasterxml.jackson.databind.node.ObjectNode after;
+        synchronized (this) {
+            Path file = file(deviceId, null).resolveSibling(TAGS_FILE);
+            after = TwinDocument.patchSection(storedTags(deviceId), patchJson, "tags", limits);
+            AtomicFiles.write(file, after.toString());
+            tags.put(deviceId, after);
+        }
+        LOG.info("Tags of {} set to {}", deviceId, after);
+        for (java.util.function.Consumer<String> l : tagListeners) {
+            try {
+                l.accept(deviceId);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener failed on the tag change of {}: {}", deviceId, e.toString());
+            }
+        }
+        return after.deepCopy();
+    }
+
     @Override
     public List<String> query(org.outpost.hub.query.Condition condition) {
         List<String> out = new java.util.ArrayList<>();
@@ -132,7 +179,7 @@ public final class TwinStore implements Twins {
         TwinDocument t = twin(deviceId, null);
         com.fasterxml.jackson.databind.node.ObjectNode doc = JSON.createObjectNode();
         doc.put("deviceId", deviceId);
-        doc.putObject("tags");
+        doc.set("tags", storedTags(deviceId).deepCopy());
         com.fasterxml.jackson.databind.node.ObjectNode properties = doc.putObject("properties");
         try {
             properties.set("desired", JSON.readTree(t.desired()));
@@ -177,6 +224,7 @@ public final class TwinStore implements Twins {
     synchronized void delete(String deviceId) throws IOException {
         Path dir = directory.resolve(deviceId);
         cache.keySet().removeIf(k -> k.startsWith(dir.toString()));
+        tags.remove(deviceId);
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
@@ -227,23 +275,7 @@ public final class TwinStore implements Twins {
     }
 
     private static void write(Path file, TwinDocument twin) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(twin.toJson().getBytes(StandardCharsets.UTF_8)));
-                // On disk before it replaces the old version: a power cut cannot leave an empty twin.
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the twin " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, twin.toJson());
     }
+
 }

@@ -45,7 +45,9 @@ class DeviceStoreTest {
         DeviceStore store = new DeviceStore(file);
         String key = store.create("gw-old");
         String line = Files.readAllLines(file).stream().filter(l -> l.startsWith("gw-old=")).findFirst().orElseThrow();
-        Files.write(file, java.util.List.of(line.substring(0, line.lastIndexOf(':'))));
+        String[] fields = line.split(":");
+        // The line as versions before keys were kept wrote it: id=created:salt:hash.
+        Files.write(file, java.util.List.of(fields[0] + ":" + fields[1] + ":" + fields[2]));
         DeviceStore reloaded = new DeviceStore(file);
         assertThat(reloaded.verify("gw-old", key)).isTrue();
         assertThat(reloaded.key("gw-old")).isEmpty();
@@ -112,5 +114,56 @@ class DeviceStoreTest {
         assertThat(new DeviceStore(file).thumbprint("cam-1")).contains("ABCD".repeat(16));
         reloaded.setThumbprint("cam-1", null);
         assertThat(new DeviceStore(file).thumbprint("cam-1")).isEmpty();
+    }
+
+    @Test
+    void theSecondaryKeyWorksBesideThePrimarySoThatKeysRotateWithoutDowntime() throws Exception {
+        Path file = dir.resolve("devices.properties");
+        DeviceStore store = new DeviceStore(file);
+        String primary = store.create("gw");
+        assertThat(store.device("gw").orElseThrow().secondaryKey()).isFalse();
+        String secondary = store.rotateKey("gw", true);
+        assertThat(store.verify("gw", primary)).isTrue();
+        assertThat(store.verify("gw", secondary)).isTrue();
+        // The device moves to the secondary; the primary is rotated; the secondary still works.
+        String newPrimary = store.rotateKey("gw");
+        assertThat(store.verify("gw", primary)).isFalse();
+        DeviceStore reloaded = new DeviceStore(file);
+        assertThat(reloaded.verify("gw", secondary)).isTrue();
+        assertThat(reloaded.verify("gw", newPrimary)).isTrue();
+        assertThat(reloaded.secondaryKey("gw")).contains(secondary);
+        assertThat(reloaded.device("gw").orElseThrow().secondaryKey()).isTrue();
+    }
+
+    @Test
+    void aDisabledDeviceIsKeptAndHeardOfAndSurvivesARestart() throws Exception {
+        Path file = dir.resolve("devices.properties");
+        DeviceStore store = new DeviceStore(file);
+        String key = store.create("gw");
+        java.util.List<String> disabled = new java.util.ArrayList<>();
+        store.onDisable(disabled::add);
+        store.setEnabled("gw", false);
+        store.setEnabled("gw", false);
+        assertThat(disabled).containsExactly("gw");
+        assertThat(store.enabled("gw")).isFalse();
+        DeviceStore reloaded = new DeviceStore(file);
+        assertThat(reloaded.device("gw").orElseThrow().enabled()).isFalse();
+        assertThat(reloaded.verify("gw", key)).isTrue();
+        reloaded.setEnabled("gw", true);
+        assertThat(new DeviceStore(file).enabled("gw")).isTrue();
+        assertThatThrownBy(() -> store.setEnabled("none", true)).hasMessage("no device 'none'");
+    }
+
+    @Test
+    void connectionsAreCountedPerDevice() throws Exception {
+        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        store.create("gw");
+        store.connection("gw", true);
+        store.connection("gw", true);
+        assertThat(store.device("gw").orElseThrow().connectionState()).isEqualTo("connected");
+        store.connection("gw", false);
+        assertThat(store.device("gw").orElseThrow().connections()).isEqualTo(1);
+        store.connection("gw", false);
+        assertThat(store.device("gw").orElseThrow().connectionState()).isEqualTo("disconnected");
     }
 }

@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.outpost.hub.api.DeviceRegistry;
+import org.outpost.hub.api.Twins;
 
 /** {@code hub:device-create}: registers a device and prints its key, once. */
 @Service
@@ -22,11 +23,23 @@ public class DeviceCreateCommand implements Action {
     @Reference
     private DeviceRegistry registry;
 
+    @Reference
+    private Twins twins;
+
     @Argument(index = 0, name = "id", required = true, description = "Device id: letters, digits, '-', '_'")
     private String id;
 
-    @Option(name = "--rotate", description = "Give an existing device a new key (the old one stops working)")
+    @Option(name = "--rotate", description = "Give an existing device a new primary key (the old one stops working;"
+            + " the secondary key keeps working)")
     private boolean rotate;
+
+    @Option(name = "--secondary", description = "With --rotate: give it a new secondary key instead. To rotate without"
+            + " downtime: --rotate --secondary, move the device to that key, then --rotate")
+    private boolean secondary;
+
+    @Option(name = "--tags", description = "Tags for a new device, a JSON object, e.g. '{\"site\": \"plant-1\"}'"
+            + " (target conditions of deployments read them)")
+    private String tags;
 
     @Option(name = "--thumbprint", description = "Also let the device authenticate with this X.509 certificate (its"
             + " SHA-256 or SHA-1 fingerprint, hex)")
@@ -37,14 +50,26 @@ public class DeviceCreateCommand implements Action {
 
     @Override
     public Object execute() {
+        if (secondary && !rotate) {
+            throw new IllegalArgumentException("--secondary goes with --rotate (a new device gets a primary key)");
+        }
+        if (rotate && tags != null) {
+            throw new IllegalArgumentException("--tags is for a new device; change tags with hub:tags " + id
+                    + " '<json patch>'");
+        }
         if (rotate && thumbprint != null) {
             registry.setThumbprint(id, thumbprint);
         }
-        String key = rotate ? registry.rotateKey(id) : registry.create(id);
-        if (!rotate && thumbprint != null) {
+        String key = rotate ? registry.rotateKey(id, secondary) : registry.create(id);
+        if (!rotate) {
             try {
-                registry.setThumbprint(id, thumbprint);
-            } catch (IllegalArgumentException e) {
+                if (thumbprint != null) {
+                    registry.setThumbprint(id, thumbprint);
+                }
+                if (tags != null) {
+                    twins.patchTags(id, tags);
+                }
+            } catch (RuntimeException e) {
                 // Nothing half-made: the device goes again.
                 registry.delete(id);
                 throw e;
@@ -53,8 +78,8 @@ public class DeviceCreateCommand implements Action {
         if (json) {
             System.out.println(Json.write(Map.of("deviceId", id, "key", key)));
         } else {
-            System.out.println("Device '" + id + "' " + (rotate ? "has a new key" : "registered") + ". Its key (shown"
-                    + " once):");
+            System.out.println("Device '" + id + "' " + (rotate ? "has a new " + (secondary ? "secondary" : "primary")
+                    + " key" : "registered") + ". Its key (shown once):");
             System.out.println(key);
         }
         return null;
