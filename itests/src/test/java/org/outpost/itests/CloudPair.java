@@ -27,12 +27,20 @@ public final class CloudPair implements AutoCloseable {
     public final GatewayProcess gateway;
     public final int iothubPort;
     public final String key;
+    /** Where gateways reach the hub's IoT Hub endpoint. */
+    private final String url;
+    /** The hub's certificate, for gateways to trust, or null without TLS. */
+    private final Path certificate;
+    private final java.util.List<GatewayProcess> more = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private CloudPair(GatewayProcess hub, GatewayProcess gateway, int iothubPort, String key) {
+    private CloudPair(GatewayProcess hub, GatewayProcess gateway, int iothubPort, String key, String url,
+            Path certificate) {
         this.hub = hub;
         this.gateway = gateway;
         this.iothubPort = iothubPort;
         this.key = key;
+        this.url = url;
+        this.certificate = certificate;
     }
 
     /** Starts the hub, registers {@value #DEVICE}, and starts the gateway with the given extra configurations. */
@@ -61,31 +69,17 @@ public final class CloudPair implements AutoCloseable {
                 hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub), "tls.port", "-1"));
             }
             hub.start();
-            String created = await("the hub's shell").atMost(Duration.ofSeconds(120))
+            String key = await("the hub's shell").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(() -> hub.shell("hub:device-create --json " + DEVICE), o -> o.contains("\"key\""));
-            Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
-            if (!key.find()) {
-                throw new IllegalStateException("hub:device-create printed no key: " + created);
-            }
-
-            gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
-                    Files.createTempDirectory(base, "cloud-gateway"));
+                    .until(() -> register(hub, DEVICE, null), k -> true);
             String url = tls ? "ssl://127.0.0.1:" + tlsPort : "tcp://127.0.0.1:" + iothub;
-            String ca = "";
-            if (tls) {
-                Files.copy(certificate, gateway.home().resolve("etc/hub-ca.pem"));
-                ca = "hub-ca.pem";
-            }
-            gateway.config("org.outpost.twin", Map.of("url", url, "key", key.group(1), "tls.ca", ca));
-            gateway.config("org.outpost.upstream", Map.of("url", url, "sas.key", key.group(1), "reconnect.max.ms",
-                    "2000", "tls.ca", ca));
+            gateway = gateway(base, DEVICE, key, url, certificate);
             for (Map.Entry<String, Map<String, String>> c : gatewayConfig.entrySet()) {
                 gateway.config(c.getKey(), c.getValue());
             }
             gateway.start();
             gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected", Duration.ofSeconds(120));
-            return new CloudPair(hub, gateway, iothub, key.group(1));
+            return new CloudPair(hub, gateway, iothub, key, url, certificate);
         } catch (Exception | AssertionError e) {
             if (gateway != null) {
                 gateway.close();
@@ -93,6 +87,49 @@ public final class CloudPair implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * Registers another gateway at the hub, with tags, and starts it (not waiting for it: see
+     * {@link GatewayProcess#awaitLog}). It is stopped with the pair.
+     *
+     * @param tagsJson its tags, a JSON object, or null
+     */
+    public GatewayProcess addGateway(String deviceId, String tagsJson) throws Exception {
+        String deviceKey = register(hub, deviceId, tagsJson);
+        Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
+        GatewayProcess g = gateway(base, deviceId, deviceKey, url, certificate);
+        more.add(g);
+        g.start();
+        return g;
+    }
+
+    /** @return the key of a device registered with {@code hub:device-create} */
+    private static String register(GatewayProcess hub, String deviceId, String tagsJson) throws Exception {
+        String created = hub.shell("hub:device-create --json" + (tagsJson == null ? "" : " --tags '" + tagsJson + "'")
+                + " " + deviceId);
+        Matcher key = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(created);
+        if (!key.find()) {
+            throw new IllegalStateException("hub:device-create printed no key: " + created);
+        }
+        return key.group(1);
+    }
+
+    /** Unpacks a gateway configured as the device, to reach the hub at {@code url}. */
+    private static GatewayProcess gateway(Path base, String deviceId, String deviceKey, String url, Path certificate)
+            throws Exception {
+        GatewayProcess g = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
+                Files.createTempDirectory(base, "cloud-" + deviceId));
+        String ca = "";
+        if (certificate != null) {
+            Files.copy(certificate, g.home().resolve("etc/hub-ca.pem"));
+            ca = "hub-ca.pem";
+        }
+        g.config("org.outpost.runtime", Map.of("device.id", deviceId));
+        g.config("org.outpost.twin", Map.of("url", url, "key", deviceKey, "tls.ca", ca));
+        g.config("org.outpost.upstream", Map.of("url", url, "sas.key", deviceKey, "reconnect.max.ms", "2000",
+                "tls.ca", ca));
+        return g;
     }
 
     /**
@@ -126,6 +163,7 @@ public final class CloudPair implements AutoCloseable {
 
     @Override
     public void close() {
+        more.forEach(GatewayProcess::close);
         gateway.close();
         hub.close();
     }

@@ -389,7 +389,9 @@ public final class FleetDeployer implements Deployments {
         JsonNode status = reported.path("lastDesiredStatus");
         int code = status.path("code").asInt(0);
         if (code != 200) {
-            return code + " " + status.path("description").asText("");
+            String description = status.path("description").asText("");
+            // Gateways may start the description with the code already (Outpost's does).
+            return description.startsWith(code + " ") ? description : (code + " " + description).strip();
         }
         List<String> failing = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = reported.path("modules").fields(); it.hasNext();) {
