@@ -30,6 +30,15 @@ public interface DeviceRegistry {
     String create(String id);
 
     /**
+     * Registers many devices at once, as IoT Hub's bulk import: all of them or, if one is refused, none.
+     *
+     * @return each device's primary key (the one given, or the one made for it), by id
+     * @throws IllegalArgumentException naming the first device refused and why (a bad or taken id, a key that is not
+     *             Base64 of 16 to 64 bytes); nothing is registered then
+     */
+    java.util.Map<String, String> importDevices(List<NewDevice> devices);
+
+    /**
      * Replaces a device's primary key (the old one stops working at once).
      *
      * @return the new key

@@ -175,6 +175,57 @@ public final class DeviceStore implements DeviceRegistry {
     }
 
     @Override
+    public Map<String, String> importDevices(List<org.outpost.hub.api.NewDevice> devices) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        synchronized (this) {
+            Map<String, Entry> made = new java.util.LinkedHashMap<>();
+            Instant now = Instant.now();
+            for (int i = 0; i < devices.size(); i++) {
+                org.outpost.hub.api.NewDevice d = devices.get(i);
+                String at = "device " + (i + 1) + " ('" + d.id() + "')";
+                if (!ModuleNames.isValid(d.id())) {
+                    throw new IllegalArgumentException(at + ": not a device id (letters, digits, '-', '_')");
+                }
+                if (entries.containsKey(d.id()) || made.containsKey(d.id())) {
+                    throw new IllegalArgumentException(at + ": already registered" + (made.containsKey(d.id())
+                            ? " earlier in this import" : ""));
+                }
+                String key = d.primaryKey() == null ? newKey() : checkKey(d.primaryKey(), at + ": primaryKey");
+                String secondary = d.secondaryKey() == null ? null : checkKey(d.secondaryKey(), at
+                        + ": secondaryKey");
+                byte[] salt = new byte[16];
+                random.nextBytes(salt);
+                made.put(d.id(), new Entry(now, salt, hmac(salt, key), key, null, secondary, false));
+                keys.put(d.id(), key);
+            }
+            entries.putAll(made);
+            try {
+                save();
+            } catch (IllegalStateException e) {
+                made.keySet().forEach(entries::remove);
+                throw e;
+            }
+        }
+        org.slf4j.LoggerFactory.getLogger(DeviceStore.class).info("{} device(s) imported", keys.size());
+        keys.keySet().forEach(id -> notify(createListeners, id, "registering"));
+        return keys;
+    }
+
+    private static String checkKey(String key, String at) {
+        byte[] bytes;
+        try {
+            bytes = key.indexOf('-') >= 0 || key.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(key)
+                    : Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": not Base64 (" + e.getMessage() + ")");
+        }
+        if (bytes.length < 16 || bytes.length > 64) {
+            throw new IllegalArgumentException(at + ": " + bytes.length + " bytes; a key has 16 to 64 (as IoT Hub's)");
+        }
+        return key;
+    }
+
+    @Override
     public synchronized String rotateKey(String id, boolean secondary) {
         Entry e = entries.get(id);
         if (e == null) {

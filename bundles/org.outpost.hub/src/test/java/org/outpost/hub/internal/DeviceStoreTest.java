@@ -166,4 +166,32 @@ class DeviceStoreTest {
         store.connection("gw", false);
         assertThat(store.device("gw").orElseThrow().connectionState()).isEqualTo("disconnected");
     }
+
+    @Test
+    void anImportRegistersAllOrNothing() throws Exception {
+        Path file = dir.resolve("devices.properties");
+        DeviceStore store = new DeviceStore(file);
+        store.create("gw-0");
+        String given = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        store.onCreate(heard::add);
+        assertThatThrownBy(() -> store.importDevices(java.util.List.of(new org.outpost.hub.api.NewDevice("gw-1",
+                given, null), new org.outpost.hub.api.NewDevice("gw-2", "c2hvcnQ=", null))))
+                .hasMessage("device 2 ('gw-2'): primaryKey: 5 bytes; a key has 16 to 64 (as IoT Hub's)");
+        assertThatThrownBy(() -> store.importDevices(java.util.List.of(new org.outpost.hub.api.NewDevice("gw-1",
+                null, null), new org.outpost.hub.api.NewDevice("gw-0", null, null))))
+                .hasMessage("device 2 ('gw-0'): already registered");
+        assertThat(store.devices()).extracting(org.outpost.hub.api.Device::id).containsExactly("gw-0");
+        assertThat(heard).isEmpty();
+
+        java.util.Map<String, String> keys = store.importDevices(java.util.List.of(
+                new org.outpost.hub.api.NewDevice("gw-1", given, null),
+                new org.outpost.hub.api.NewDevice("gw-2", null, given)));
+        assertThat(keys).containsEntry("gw-1", given).containsKey("gw-2");
+        assertThat(heard).containsExactly("gw-1", "gw-2");
+        DeviceStore reloaded = new DeviceStore(file);
+        assertThat(reloaded.verify("gw-1", given)).isTrue();
+        assertThat(reloaded.verify("gw-2", keys.get("gw-2"))).isTrue();
+        assertThat(reloaded.verify("gw-2", given)).isTrue();
+    }
 }
