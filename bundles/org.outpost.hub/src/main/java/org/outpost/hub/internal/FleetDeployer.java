@@ -50,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * cleared even across restarts.
  *
  * <p>
- * Devices to recompute are collected in a set and worked through by one thread: a burst of changes (a deployment
- * created while tags are edited) costs one pass per device, and the twins of one device are never set by two threads
- * at once. A twin is only written when what it should hold differs from what it holds, so recomputing is idempotent:
- * after a restart every device is recomputed and nothing is sent to devices that are up to date.
+ * Devices to recompute are collected in sets and worked through by a few threads, each device always by the same one
+ * (its id's hash picks the stripe): a burst of changes (a deployment created while tags are edited) costs one pass per
+ * device, the twins of one device are never set by two threads at once, and the stripes' durable writes overlap (most
+ * of a pass is waiting for the disk). A twin is only written when what it should hold differs from what it holds, so
+ * recomputing is idempotent: after a restart every device is recomputed and nothing is sent to devices that are up to
+ * date.
  */
 @Component(service = Deployments.class, immediate = true)
 public final class FleetDeployer implements Deployments {
@@ -61,6 +63,8 @@ public final class FleetDeployer implements Deployments {
     private static final Logger LOG = LoggerFactory.getLogger(FleetDeployer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AGENT = "$edgeAgent";
+    /** Threads that set devices' twins (each write waits for the disk; a few overlap well on 2 cores). */
+    private static final int STRIPES = 4;
     /** Module states that count as a failure of the deployment on a device. */
     private static final Set<String> FAILING = Set.of("failed", "backoff", "unhealthy", "dead");
 
@@ -73,12 +77,11 @@ public final class FleetDeployer implements Deployments {
     private final TwinStore twins;
     private final Map<String, HubDeployment> deployments = new ConcurrentHashMap<>();
     private final Map<String, Applied> applied = new ConcurrentHashMap<>();
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outpost-hub-deployer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Devices to recompute, per stripe; a device is always in the same stripe. */
+    private final List<Set<String>> dirty = new ArrayList<>();
+    private final List<ExecutorService> workers = new ArrayList<>();
+    /** Devices scheduled and not yet recomputed (including those being recomputed now). */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Runnable> stopListening = new ArrayList<>();
 
     @Activate
@@ -92,6 +95,15 @@ public final class FleetDeployer implements Deployments {
         this.directory = directory;
         this.devices = devices;
         this.twins = twins;
+        for (int i = 0; i < STRIPES; i++) {
+            dirty.add(ConcurrentHashMap.newKeySet());
+            String name = "outpost-hub-deployer-" + (i + 1);
+            workers.add(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            }));
+        }
         load();
         stopListening.add(twins.onTagsChanged(id -> schedule(List.of(id))));
         stopListening.add(devices.onCreate(id -> schedule(List.of(id))));
@@ -103,8 +115,10 @@ public final class FleetDeployer implements Deployments {
     @Deactivate
     void deactivate() throws InterruptedException {
         stopListening.forEach(Runnable::run);
-        worker.shutdownNow();
-        worker.awaitTermination(10, TimeUnit.SECONDS);
+        workers.forEach(ExecutorService::shutdownNow);
+        for (ExecutorService w : workers) {
+            w.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     private void load() throws IOException {
@@ -209,9 +223,9 @@ public final class FleetDeployer implements Deployments {
         return a == null ? new EffectiveDesired(Optional.empty(), List.of(), Map.of()) : a.effective();
     }
 
-    /** @return true if no device waits to be recomputed (for tests and the dashboard) */
+    /** @return true if no device waits to be recomputed or is being recomputed (for tests and the dashboard) */
     boolean idle() {
-        return dirty.isEmpty();
+        return pending.get() == 0;
     }
 
     private void scheduleAll() {
@@ -219,17 +233,28 @@ public final class FleetDeployer implements Deployments {
     }
 
     private void schedule(List<String> ids) {
-        if (dirty.addAll(ids)) {
-            try {
-                worker.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // Stopping: what is left is recomputed when the hub starts again.
+        boolean[] touched = new boolean[STRIPES];
+        for (String id : ids) {
+            int stripe = Math.floorMod(id.hashCode(), STRIPES);
+            if (dirty.get(stripe).add(id)) {
+                pending.incrementAndGet();
+                touched[stripe] = true;
+            }
+        }
+        for (int i = 0; i < STRIPES; i++) {
+            if (touched[i]) {
+                int stripe = i;
+                try {
+                    workers.get(i).execute(() -> drain(stripe));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Stopping: what is left is recomputed when the hub starts again.
+                }
             }
         }
     }
 
-    private void drain() {
-        for (Iterator<String> it = dirty.iterator(); it.hasNext();) {
+    private void drain(int stripe) {
+        for (Iterator<String> it = dirty.get(stripe).iterator(); it.hasNext();) {
             String id = it.next();
             it.remove();
             try {
@@ -243,6 +268,8 @@ public final class FleetDeployer implements Deployments {
                 applied.put(id, new Applied(before == null ? new EffectiveDesired(Optional.empty(), List.of(),
                         Map.of()) : before.effective(), before == null ? Set.of() : before.identities(),
                         e.getMessage()));
+            } finally {
+                pending.decrementAndGet();
             }
         }
     }
@@ -318,7 +345,9 @@ public final class FleetDeployer implements Deployments {
 
     private void forget(String deviceId) {
         applied.remove(deviceId);
-        dirty.remove(deviceId);
+        if (dirty.get(Math.floorMod(deviceId.hashCode(), STRIPES)).remove(deviceId)) {
+            pending.decrementAndGet();
+        }
         try {
             Files.deleteIfExists(directory.resolve("applied").resolve(deviceId + ".json"));
         } catch (IOException e) {

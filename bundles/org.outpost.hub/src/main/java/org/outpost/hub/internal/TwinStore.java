@@ -76,6 +76,7 @@ public final class TwinStore implements Twins {
     private final DeviceStore devices;
     private final TwinLimits limits;
     private final Map<String, TwinDocument> cache = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final List<DesiredListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> tags = new ConcurrentHashMap<>();
     private final List<java.util.function.Consumer<String>> tagListeners = new CopyOnWriteArrayList<>();
@@ -223,7 +224,10 @@ public final class TwinStore implements Twins {
     /** Forgets a deleted device's twins. */
     synchronized void delete(String deviceId) throws IOException {
         Path dir = directory.resolve(deviceId);
-        cache.keySet().removeIf(k -> k.startsWith(dir.toString()));
+        // The separator too: deleting gw1 must not touch gw10.
+        String prefix = dir.toString() + java.io.File.separator;
+        cache.keySet().removeIf(k -> k.startsWith(prefix));
+        locks.keySet().removeIf(k -> k.startsWith(prefix));
         tags.remove(deviceId);
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
@@ -237,7 +241,8 @@ public final class TwinStore implements Twins {
 
     private TwinDocument change(String deviceId, String moduleId, UnaryOperator<TwinDocument> how) {
         Path file = file(deviceId, moduleId);
-        synchronized (this) {
+        // One twin's changes are serialized; different twins are written (and wait for the disk) side by side.
+        synchronized (locks.computeIfAbsent(file.toString(), k -> new Object())) {
             TwinDocument before = twin(deviceId, moduleId);
             TwinDocument after = how.apply(before);
             write(file, after);
