@@ -26,6 +26,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final Path home;
     private Process process;
+    private int httpPort = -1;
 
     /**
      * Unpacks the distribution into {@code dir} and points its listeners at free ports.
@@ -41,6 +42,16 @@ public final class GatewayProcess implements AutoCloseable {
         }
         config("org.apache.karaf.shell", Map.of("sshPort", Integer.toString(freePort())));
         config("org.outpost.broker", Map.of("core.port", "0", "mqtt.port", "0", "amqp.port", "0"));
+        if (Files.exists(home.resolve("etc/org.apache.felix.http.cfg"))) {
+            // The hub's REST API and dashboard.
+            httpPort = freePort();
+            config("org.apache.felix.http", Map.of("org.osgi.service.http.port", Integer.toString(httpPort)));
+        }
+    }
+
+    /** @return the HTTP port (the hub's REST API and dashboard), or -1 for a distribution without HTTP */
+    public int httpPort() {
+        return httpPort;
     }
 
     /** @return the distribution's directory */
