@@ -101,8 +101,15 @@ public class HubIT extends KarafTestSupport {
             java.nio.file.Path deployment = java.nio.file.Files.createTempFile("deployment", ".json");
             java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"priority\": 5, \"targetCondition\":"
                     + " \"properties.reported.fw = '1.2'\", \"content\": {\"modulesContent\": {\"$edgeAgent\":"
-                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": {}}}, \"$edgeHub\":"
-                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {}}}}}}");
+                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": {\"fw\": {\"type\":"
+                    + " \"bundle\", \"settings\": {\"location\": \"mvn:org.example/fw/1.2\"}}}}}, \"$edgeHub\":"
+                    + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {\"up\": \"FROM"
+                    + " /messages/* WHERE temp > INTO $upstream\"}}}}}}");
+            // The route is compiled by the gateway's own compiler, built into the hub.
+            assertThat(shell("hub:deployment-check " + deployment)).contains("Refused: content.modulesContent"
+                    + ".$edgeHub.properties.desired.routes.up: column ");
+            java.nio.file.Files.writeString(deployment, java.nio.file.Files.readString(deployment).replace(
+                    " WHERE temp >", ""));
             assertThat(shell("hub:deployment-check " + deployment)).contains("Deployment 'fw-12' (base, priority 5)",
                     "targets 1 of", "gw-twin");
             java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"targetCondition\": \"x =\"}");
@@ -239,7 +246,7 @@ public class HubIT extends KarafTestSupport {
         assertThat(r.message().outputName()).isEqualTo("out");
         assertThat(r.message().properties()).containsEntry("k", "v");
         assertThat(r.message().bodyAsString()).isEqualTo("{\"n\":1}");
-        assertThat(shell("hub:devices")).containsPattern("gw-test\\s*\\|.*\\|\\s*1\\s*\\n");
+        assertThat(shell("hub:devices")).containsPattern("gw-test\\s*\\|[^\\n]*\\|\\s*1\\s*\\|\\s*-\\s*\\|");
         assertThat(shell("hub:telemetry")).contains("gw-test", "m1", "{\"n\":1}");
 
         // Publishing under another device's topics is refused; nothing arrives in its name.

@@ -129,6 +129,7 @@ public record HubDeployment(String id, int priority, Condition targetCondition, 
                 }
             }
         }
+        ContentCheck.check((ObjectNode) content, layered);
         return new HubDeployment(id, p.isMissingNode() ? 0 : p.intValue(), target, labels, layered,
                 (ObjectNode) content, created);
     }

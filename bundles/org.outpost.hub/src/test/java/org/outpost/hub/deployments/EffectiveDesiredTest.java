@@ -23,7 +23,8 @@ class EffectiveDesiredTest {
     private static HubDeployment base(String id, int priority, String target, String module, long created) {
         return HubDeployment.parse("{\"id\": \"" + id + "\", \"priority\": " + priority + ", \"targetCondition\": \""
                 + target + "\", \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\"}}}},"
+                + " {\"schemaVersion\": \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\","
+                + " \"settings\": {\"location\": \"mvn:org.example/" + module + "/1.0\"}}}}},"
                 + " \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {\"all\":"
                 + " \"FROM /messages/* INTO $upstream\"}}}, \"" + module + "\": {\"properties.desired\":"
                 + " {\"threshold\": 25}}}}}", Instant.ofEpochSecond(created));

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class HubDeploymentTest {
 
     static final String BASE_CONTENT = "{\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\": \"1.1\","
-            + " \"modules\": {}}}, \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {}}}}";
+            + " \"modules\": {\"filter\": {\"type\": \"bundle\", \"settings\": {\"location\":"
+            + " \"mvn:org.example/filter/1.0\"}}}}}, \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\","
+            + " \"routes\": {}}}}";
 
     @Test
     void aDeploymentObjectIsReadWithItsDefaults() {
@@ -48,6 +50,45 @@ class HubDeploymentTest {
     void aBadDeploymentIsRefusedWithThePathOfItsProblem(String json, String message) {
         assertThatThrownBy(() -> HubDeployment.parse(json, Instant.EPOCH)).isInstanceOf(DeploymentException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    private static String base(String modules, String routes) {
+        return "{\"id\": \"d\", \"targetCondition\": \"deviceId = 'a'\", \"content\": {\"modulesContent\":"
+                + " {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": " + modules
+                + "}}, \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": " + routes
+                + "}}}}}";
+    }
+
+    private static final String FILTER = "{\"filter\": {\"type\": \"bundle\", \"settings\": {\"location\":"
+            + " \"mvn:org.example/filter/1.0\"}}}";
+
+    @Test
+    void theContentIsCheckedAsAGatewayWouldBeforeAnyDeviceSeesIt() {
+        // Module types and settings, by the gateway's own manifest reader.
+        assertThatThrownBy(() -> HubDeployment.parse(base("{\"filter\": {\"type\": \"wasm\"}}", "{}"),
+                Instant.EPOCH)).hasMessageStartingWith("content.modulesContent.$edgeAgent.properties.desired.modules"
+                        + ".filter.type: ");
+        assertThatThrownBy(() -> HubDeployment.parse(base("{\"filter\": {\"type\": \"bundle\", \"settings\":"
+                + " {\"location\": \"mvn:../evil\"}}}", "{}"), Instant.EPOCH)).hasMessageContaining(
+                        "modules.filter.settings.location");
+        assertThatThrownBy(() -> HubDeployment.parse(base("{}", "{}"), Instant.EPOCH)).hasMessageContaining(
+                "the deployment is empty");
+        // Routes, by the gateway's route compiler, with the column.
+        assertThatThrownBy(() -> HubDeployment.parse(base(FILTER, "{\"up\": \"FROM /messages/* WHERE temp >"
+                + " INTO $upstream\"}"), Instant.EPOCH)).hasMessageStartingWith(
+                        "content.modulesContent.$edgeHub.properties.desired.routes.up: column ");
+        assertThat(HubDeployment.parse(base(FILTER, "{\"up\": {\"route\": \"FROM /messages/* INTO $upstream\","
+                + " \"priority\": 1}}"), Instant.EPOCH).id()).isEqualTo("d");
+        // A layer's modules and routes, one by one (it is not a whole manifest).
+        String layer = "{\"id\": \"l\", \"layered\": true, \"targetCondition\": \"deviceId = 'a'\", \"content\":"
+                + " {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired.modules.x\": {\"type\": \"vm\"}}}}}";
+        assertThatThrownBy(() -> HubDeployment.parse(layer, Instant.EPOCH)).hasMessage(
+                "content.modulesContent.$edgeAgent.properties.desired.modules.x.type: unknown module type 'vm': one"
+                        + " of bundle, feature, container, docker");
+        String layerRoute = "{\"id\": \"l\", \"layered\": true, \"targetCondition\": \"deviceId = 'a'\","
+                + " \"content\": {\"modulesContent\": {\"$edgeHub\": {\"properties.desired.routes.r\": \"FROM\"}}}}";
+        assertThatThrownBy(() -> HubDeployment.parse(layerRoute, Instant.EPOCH)).hasMessageStartingWith(
+                "content.modulesContent.$edgeHub.properties.desired.routes.r: column ");
     }
 
     @Test
