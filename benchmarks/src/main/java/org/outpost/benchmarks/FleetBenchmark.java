@@ -17,37 +17,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import org.outpost.itests.GatewayProcess;
 import org.outpost.itests.Mosquitto;
-import org.outpost.protocol.SasToken;
+import org.outpost.itests.SimulatedFleet;
 
 /**
  * One hub node under a fleet of simulated gateways, against a bare MQTT broker in the same run.
@@ -75,8 +51,6 @@ import org.outpost.protocol.SasToken;
 public final class FleetBenchmark {
 
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
-    private static final String HOST = "outpost-hub.local";
-    private static final int IN_FLIGHT = 100;
 
     private FleetBenchmark() {
     }
@@ -104,31 +78,26 @@ public final class FleetBenchmark {
                 + " {\"schemaVersion\": \"1.1\", \"routes\": {\"all\": \"FROM /messages/* INTO $upstream\"}}}}}}";
         int payloadBytes = 180;
 
-        NioEventLoopGroup loop = new NioEventLoopGroup(2);
-        try {
-            Result baseline = baseline(loop, ids, payloadBytes);
-            Result hub = hub(loop, base, ids, keys, jsonl.toString(), deployment);
-            System.out.println();
-            System.out.printf(Locale.ROOT, "FleetBenchmark, %d simulated gateways, one hub node, %d vCPU%n", devices,
-                    Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "%-44s %12s %12s %8s%n", "", "Outpost hub", "Mosquitto", "ratio");
-            System.out.printf(Locale.ROOT, "%-44s %12.0f %12.0f %8.2f%n", "connects/s (CONNECT+SAS+SUBSCRIBE)",
-                    hub.connectsPerSecond, baseline.connectsPerSecond, hub.connectsPerSecond
-                            / baseline.connectsPerSecond);
-            System.out.printf(Locale.ROOT, "%-44s %12d %12d %8.2f%n", "deployment -> last device holds it, ms",
-                    hub.fanOutMillis, baseline.fanOutMillis, (double) hub.fanOutMillis / Math.max(1,
-                            baseline.fanOutMillis));
-            System.out.printf(Locale.ROOT, "%-44s %12d %12s%n", "deployment -> hub status: all succeeded, ms",
-                    hub.reportedMillis, "-");
-            System.out.printf(Locale.ROOT, "%-44s %12.1f %12s%n", "hub heap per connected device, KB",
-                    hub.heapPerDeviceKb, "-");
-            System.out.printf(Locale.ROOT, "%-44s %12.1f %12.1f%n", "server RSS per connected device, KB",
-                    hub.rssPerDeviceKb, baseline.rssPerDeviceKb);
-            System.out.printf(Locale.ROOT, "%-44s %12d %12s%n", "device import (hub:device-import), ms",
-                    hub.importMillis, "-");
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        }
+        Result baseline = baseline(ids, payloadBytes);
+        Result hub = hub(base, ids, keys, jsonl.toString(), deployment);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "FleetBenchmark, %d simulated gateways, one hub node, %d vCPU%n", devices,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-44s %12s %12s %8s%n", "", "Outpost hub", "Mosquitto", "ratio");
+        System.out.printf(Locale.ROOT, "%-44s %12.0f %12.0f %8.2f%n", "connects/s (CONNECT+SAS+SUBSCRIBE)",
+                hub.connectsPerSecond, baseline.connectsPerSecond, hub.connectsPerSecond
+                        / baseline.connectsPerSecond);
+        System.out.printf(Locale.ROOT, "%-44s %12d %12d %8.2f%n", "deployment -> last device holds it, ms",
+                hub.fanOutMillis, baseline.fanOutMillis, (double) hub.fanOutMillis / Math.max(1,
+                        baseline.fanOutMillis));
+        System.out.printf(Locale.ROOT, "%-44s %12d %12s%n", "deployment -> hub status: all succeeded, ms",
+                hub.reportedMillis, "-");
+        System.out.printf(Locale.ROOT, "%-44s %12.1f %12s%n", "hub heap per connected device, KB",
+                hub.heapPerDeviceKb, "-");
+        System.out.printf(Locale.ROOT, "%-44s %12.1f %12.1f%n", "server RSS per connected device, KB",
+                hub.rssPerDeviceKb, baseline.rssPerDeviceKb);
+        System.out.printf(Locale.ROOT, "%-44s %12d %12s%n", "device import (hub:device-import), ms",
+                hub.importMillis, "-");
     }
 
     private record Result(double connectsPerSecond, long fanOutMillis, long reportedMillis, double heapPerDeviceKb,
@@ -137,10 +106,10 @@ public final class FleetBenchmark {
 
     // ---- The hub
 
-    private static Result hub(NioEventLoopGroup loop, Path base, List<String> ids, Map<String, String> keys,
-            String jsonl, String deployment) throws Exception {
+    private static Result hub(Path base, List<String> ids, Map<String, String> keys, String jsonl, String deployment)
+            throws Exception {
         try (GatewayProcess hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
-                Files.createTempDirectory(base, "fleet-hub"))) {
+                Files.createTempDirectory(base, "fleet-hub")); SimulatedFleet fleet = new SimulatedFleet(2)) {
             int port = GatewayProcess.freePort();
             hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
             hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1"));
@@ -156,24 +125,22 @@ public final class FleetBenchmark {
             long heap0 = heapUsedKb(pid);
             long rss0 = rssKb(pid);
 
-            Map<String, Instant> arrivals = new ConcurrentHashMap<>();
-            AtomicInteger refused = new AtomicInteger();
             long c0 = System.nanoTime();
-            List<Channel> channels = connectAll(loop, port, ids, id -> new Sim(id, keys.get(id), arrivals, refused));
+            fleet.connectGateways(port, keys);
             double rate = ids.size() / ((System.nanoTime() - c0) / 1e9);
-            System.out.printf(Locale.ROOT, "hub: %d connected at %.0f/s (%d refused)%n", channels.size(), rate,
-                    refused.get());
+            System.out.printf(Locale.ROOT, "hub: %d connected at %.0f/s (%d refused)%n", fleet.connected(), rate,
+                    fleet.refused.get());
             double heapPer = (heapUsedKb(pid) - heap0) / (double) ids.size();
             double rssPer = (rssKb(pid) - rss0) / (double) ids.size();
 
             Path dfile = hub.home().resolve("deployment.json");
             Files.writeString(dfile, deployment);
-            arrivals.clear();
+            fleet.forgetArrivals();
             System.out.println("hub: " + hub.shell("hub:deployment-create " + dfile).strip());
             Instant created = logTime(hub, "Deployment fleet-bench created");
             waitFor("every gateway holding the deployment", Duration.ofMinutes(10),
-                    () -> arrivals.size() == ids.size());
-            Instant last = arrivals.values().stream().max(Instant::compareTo).orElseThrow();
+                    () -> fleet.arrivals.size() == ids.size());
+            Instant last = fleet.arrivals.values().stream().max(Instant::compareTo).orElseThrow();
             long fanOut = Duration.between(created, last).toMillis();
             Pattern succeeded = Pattern.compile("\"reportedSuccessfulCount\"\\s*:\\s*(\\d+)");
             waitFor("the hub counting every gateway as succeeded", Duration.ofMinutes(10), () -> {
@@ -181,225 +148,30 @@ public final class FleetBenchmark {
                 return m.find() && Integer.parseInt(m.group(1)) == ids.size();
             });
             long reported = Duration.between(created, Instant.now()).toMillis();
-            channels.forEach(Channel::close);
             return new Result(rate, fanOut, reported, heapPer, rssPer, importMillis);
-        }
-    }
-
-    /** A simulated gateway's {@code $edgeAgent}: the twin protocol, as the hub sees it from a real one. */
-    private static final class Sim extends Client {
-        private final String id;
-        private final String key;
-        private final Map<String, Instant> arrivals;
-        private final AtomicInteger refused;
-        private int rid;
-
-        Sim(String id, String key, Map<String, Instant> arrivals, AtomicInteger refused) {
-            this.id = id;
-            this.key = key;
-            this.arrivals = arrivals;
-            this.refused = refused;
-        }
-
-        @Override
-        MqttMessage connect() {
-            String identity = id + "/$edgeAgent";
-            String token = SasToken.create(HOST + "/devices/" + id + "/modules/$edgeAgent", key,
-                    Instant.now().plus(Duration.ofHours(1)));
-            return MqttMessageBuilders.connect().clientId(identity).protocolVersion(MqttVersion.MQTT_3_1_1)
-                    .username(HOST + "/" + identity + "/?api-version=2021-04-12").password(token
-                            .getBytes(StandardCharsets.UTF_8)).keepAlive(300).cleanSession(true).build();
-        }
-
-        @Override
-        List<String> topics() {
-            return List.of("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
-        }
-
-        @Override
-        void refused(MqttConnectReturnCode code) {
-            refused.incrementAndGet();
-        }
-
-        @Override
-        void subscribed(ChannelHandlerContext ctx) {
-            publish(ctx, "$iothub/twin/GET/?$rid=" + ++rid, "");
-        }
-
-        @Override
-        void received(ChannelHandlerContext ctx, String topic, String payload) {
-            if (topic.startsWith("$iothub/twin/PATCH/properties/desired/")) {
-                arrivals.putIfAbsent(id, Instant.now());
-                String v = topic.substring(topic.indexOf("$version=") + 9);
-                publish(ctx, "$iothub/twin/PATCH/properties/reported/?$rid=" + ++rid, "{\"lastDesiredVersion\": "
-                        + v + ", \"lastDesiredStatus\": {\"code\": 200}, \"modules\": {\"sim\": {\"runtimeStatus\":"
-                        + " \"running\"}}}");
-            }
         }
     }
 
     // ---- The baseline
 
-    private static Result baseline(NioEventLoopGroup loop, List<String> ids, int payloadBytes) throws Exception {
+    private static Result baseline(List<String> ids, int payloadBytes) throws Exception {
         int port = GatewayProcess.freePort();
-        try (Mosquitto broker = new Mosquitto(port, false).start()) {
+        try (Mosquitto broker = new Mosquitto(port, false).start(); SimulatedFleet fleet = new SimulatedFleet(2)) {
             long pid = mosquittoPid(port);
             long rss0 = rssKb(pid);
-            Map<String, Instant> arrivals = new ConcurrentHashMap<>();
             long c0 = System.nanoTime();
-            List<Channel> channels = connectAll(loop, port, ids, id -> new Plain(id, arrivals));
+            fleet.connectPlain(port, ids);
             double rate = ids.size() / ((System.nanoTime() - c0) / 1e9);
             double rssPer = (rssKb(pid) - rss0) / (double) ids.size();
-            System.out.printf(Locale.ROOT, "baseline: %d connected at %.0f/s%n", channels.size(), rate);
-            String payload = "x".repeat(payloadBytes);
-            Plain publisher = new Plain("bench-publisher", new ConcurrentHashMap<>());
-            Channel p = connectAll(loop, port, List.of("bench-publisher"), id -> publisher).get(0);
+            System.out.printf(Locale.ROOT, "baseline: %d connected at %.0f/s%n", fleet.connected(), rate);
             Instant start = Instant.now();
-            for (String id : ids) {
-                p.write(publishMessage("bench/" + id + "/desired", payload));
-            }
-            p.flush();
-            waitFor("every client holding its message", Duration.ofMinutes(5), () -> arrivals.size() == ids.size());
-            long fanOut = Duration.between(start, arrivals.values().stream().max(Instant::compareTo).orElseThrow())
-                    .toMillis();
-            channels.forEach(Channel::close);
-            p.close();
+            fleet.publishToPlain(port, ids, "x".repeat(payloadBytes));
+            waitFor("every client holding its message", Duration.ofMinutes(5), () -> fleet.arrivals.size() == ids
+                    .size());
+            long fanOut = Duration.between(start, fleet.arrivals.values().stream().max(Instant::compareTo)
+                    .orElseThrow()).toMillis();
             return new Result(rate, fanOut, 0, 0, rssPer, 0);
         }
-    }
-
-    private static final class Plain extends Client {
-        private final String id;
-        private final Map<String, Instant> arrivals;
-
-        Plain(String id, Map<String, Instant> arrivals) {
-            this.id = id;
-            this.arrivals = arrivals;
-        }
-
-        @Override
-        MqttMessage connect() {
-            return MqttMessageBuilders.connect().clientId(id).protocolVersion(MqttVersion.MQTT_3_1_1).keepAlive(300)
-                    .cleanSession(true).build();
-        }
-
-        @Override
-        List<String> topics() {
-            return List.of("bench/" + id + "/desired");
-        }
-
-        @Override
-        void received(ChannelHandlerContext ctx, String topic, String payload) {
-            arrivals.putIfAbsent(id, Instant.now());
-        }
-    }
-
-    // ---- A minimal MQTT 3.1.1 client on Netty
-
-    private abstract static class Client extends SimpleChannelInboundHandler<MqttMessage> {
-        private Runnable onReady;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-
-        /** Subscribed, refused or closed: the slot it took is free. */
-        private void ready() {
-            if (done.compareAndSet(false, true)) {
-                onReady.run();
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            ready();
-        }
-
-        abstract MqttMessage connect();
-
-        abstract List<String> topics();
-
-        void refused(MqttConnectReturnCode code) {
-            throw new IllegalStateException("refused: " + code);
-        }
-
-        void subscribed(ChannelHandlerContext ctx) {
-        }
-
-        abstract void received(ChannelHandlerContext ctx, String topic, String payload);
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(connect());
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
-            MqttMessageType type = msg.fixedHeader().messageType();
-            if (type == MqttMessageType.CONNACK) {
-                MqttConnectReturnCode code = ((MqttConnAckMessage) msg).variableHeader().connectReturnCode();
-                if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-                    refused(code);
-                    ready();
-                    ctx.close();
-                    return;
-                }
-                MqttMessageBuilders.SubscribeBuilder s = MqttMessageBuilders.subscribe().messageId(1);
-                topics().forEach(t -> s.addSubscription(MqttQoS.AT_MOST_ONCE, t));
-                ctx.writeAndFlush(s.build());
-            } else if (type == MqttMessageType.SUBACK) {
-                subscribed(ctx);
-                ready();
-            } else if (type == MqttMessageType.PUBLISH) {
-                MqttPublishMessage p = (MqttPublishMessage) msg;
-                received(ctx, p.variableHeader().topicName(), p.payload().toString(StandardCharsets.UTF_8));
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-
-        void publish(ChannelHandlerContext ctx, String topic, String payload) {
-            ctx.writeAndFlush(publishMessage(topic, payload));
-        }
-    }
-
-    private static MqttPublishMessage publishMessage(String topic, String payload) {
-        ByteBuf bytes = Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8));
-        return MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_MOST_ONCE).retained(false)
-                .payload(bytes).build();
-    }
-
-    /** Connects every client, at most {@value #IN_FLIGHT} connecting at a time; returns when all are subscribed. */
-    private static List<Channel> connectAll(NioEventLoopGroup loop, int port, List<String> ids,
-            java.util.function.Function<String, Client> clients) throws Exception {
-        Semaphore window = new Semaphore(IN_FLIGHT);
-        List<Channel> channels = new ArrayList<>();
-        CountDownLatch all = new CountDownLatch(ids.size());
-        int n = 0;
-        for (String id : ids) {
-            window.acquire();
-            Client c = clients.apply(id);
-            c.onReady = () -> {
-                window.release();
-                all.countDown();
-            };
-            Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE, c);
-                        }
-                    });
-            Channel ch = b.connect("127.0.0.1", port).sync().channel();
-            channels.add(ch);
-            if (++n % 2000 == 0) {
-                System.out.println("  " + n + " of " + ids.size() + " connecting");
-            }
-        }
-        if (!all.await(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("not every client connected in 10 minutes");
-        }
-        return channels;
     }
 
     // ---- Measuring
