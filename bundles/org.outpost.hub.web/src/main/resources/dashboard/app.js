@@ -17,6 +17,8 @@ function cell(row, text, cls) {
   return td;
 }
 
+let lastTotal = null;
+
 async function api(method, path, body) {
   const res = await fetch('/api' + path, {
     method,
@@ -27,6 +29,7 @@ async function api(method, path, body) {
     showLogin('The token was refused.');
     throw new Error('unauthorized');
   }
+  if (res.headers.has('X-Total-Count')) lastTotal = Number(res.headers.get('X-Total-Count'));
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (!res.ok) {
@@ -65,6 +68,9 @@ function renderDevices(devices) {
   }
   if (!devices.length) {
     cell(body.insertRow(), 'No devices yet: register one with hub:device-create or PUT /api/devices/{id}.', 'muted');
+  } else if (lastTotal !== null && lastTotal > devices.length) {
+    cell(body.insertRow(), 'Showing the first ' + devices.length + ' of ' + lastTotal + ' devices (the REST API pages'
+      + ' them: /api/devices?offset=&limit=&q=<condition>).', 'muted');
   }
 }
 

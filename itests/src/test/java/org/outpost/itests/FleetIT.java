@@ -153,5 +153,10 @@ public class FleetIT {
                 + "\\s*1\\s*\\|\\s*1\\s*\\|\\s*0\\s*\\|\\s*1\\s*\\|\\s*0");
         assertThat(running(B)).containsExactly("temperature-filter");
         assertThat(list(status("plant-1-v2").path("succeededDevices"))).contains(A, C);
+
+        // The fleet and one device from the shell.
+        assertThat(hub.shell("hub:fleet")).contains("3 devices, 3 connected, 0 disabled; 4 deployments");
+        assertThat(hub.shell("hub:device " + C)).contains("Deployment: plant-1-v2 + prod-load")
+                .containsPattern("load-generator\\s*\\|\\s*running");
     }
 }

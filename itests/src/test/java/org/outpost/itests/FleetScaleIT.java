@@ -125,5 +125,16 @@ public class FleetScaleIT {
         assertThat(summary.path("devices").asInt()).isEqualTo(DEVICES);
         assertThat(summary.path("connected").asInt()).isEqualTo(DEVICES);
         assertThat(summary.path("failingModules")).isEmpty();
+        // A page of one site's devices, found by a condition.
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + hub.httpPort() + "/api/devices?limit=5&offset=10&q=" + java.net.URLEncoder
+                        .encode("tags.site = 'site-3'", java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("X-Total-Count")).contains("100");
+        JsonNode devicesPage = JSON.readTree(page.body());
+        assertThat(devicesPage).hasSize(5);
+        assertThat(devicesPage.get(0).path("deviceId").asText()).isEqualTo("sim-0103");
+        assertThat(devicesPage.get(0).path("deployment").asText()).isEqualTo("site-3-canary");
+        assertThat(devicesPage.get(0).path("modules").path("canary").asText()).isEqualTo("running");
     }
 }

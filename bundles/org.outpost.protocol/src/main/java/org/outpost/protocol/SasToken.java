@@ -67,7 +67,9 @@ public record SasToken(String resource, String encodedResource, String signature
         for (String pair : token.substring(PREFIX.length()).split("&")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("shared access signature field '" + pair + "' is not key=value");
+                // A field name is echoed; anything else could be part of a signature, which is not for the log.
+                throw new IllegalArgumentException("shared access signature field " + (pair.matches("[A-Za-z]{1,8}")
+                        ? "'" + pair + "' " : "") + "is not key=value");
             }
             fields.put(pair.substring(0, eq), pair.substring(eq + 1));
         }

@@ -200,15 +200,7 @@ public final class ApiServlet extends HttpServlet {
     private Object devices(String method, String[] p, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
         if (p.length == 2 && method.equals("GET")) {
-            List<Object> out = new ArrayList<>();
-            for (Device d : registry.devices()) {
-                try {
-                    out.add(summary(d));
-                } catch (IllegalArgumentException deleted) {
-                    // Deleted while listing.
-                }
-            }
-            return out;
+            return deviceList(req, resp);
         }
         if (p.length < 3) {
             throw new ApiException(405, method + " is not allowed on /api/devices", null);
@@ -258,6 +250,56 @@ public final class ApiServlet extends HttpServlet {
             return recent(id, parseLimit(req.getParameter("limit")));
         }
         throw new ApiException(404, "no such resource: " + method + " /api" + String.join("/", p), null);
+    }
+
+    /**
+     * The devices, sorted by id, a page at a time ({@code offset}, {@code limit}: 1 to 10,000, default 1,000), those
+     * matching {@code q} (a condition, as in deployments: {@code tags.site = 'plant-1'}) if given; the count of all
+     * that match is in {@code X-Total-Count}.
+     */
+    private Object deviceList(HttpServletRequest req, HttpServletResponse resp) {
+        org.outpost.hub.query.Condition condition = null;
+        String q = req.getParameter("q");
+        if (q != null && !q.isBlank()) {
+            try {
+                condition = org.outpost.hub.query.Condition.parse(q);
+            } catch (org.outpost.hub.query.ConditionException e) {
+                throw new ApiException(400, "q: " + e.getMessage(), "q");
+            }
+        }
+        int offset = number(req.getParameter("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = number(req.getParameter("limit"), "limit", 1000, 1, 10_000);
+        List<Object> out = new ArrayList<>();
+        int matching = 0;
+        for (Device d : registry.devices()) {
+            try {
+                if (condition != null && !condition.test(twins.conditionDocument(d.id()))) {
+                    continue;
+                }
+                if (matching++ >= offset && out.size() < limit) {
+                    out.add(summary(d));
+                }
+            } catch (IllegalArgumentException deleted) {
+                // Deleted while listing.
+            }
+        }
+        resp.setHeader("X-Total-Count", Integer.toString(matching));
+        return out;
+    }
+
+    private static int number(String s, String name, int absent, int min, int max) {
+        if (s == null) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw new ApiException(400, name + " is a number from " + min + " to " + max + ", not '" + s + "'", name);
     }
 
     private Device device(String id) {
@@ -365,11 +407,7 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private static int parseLimit(String s) {
-        try {
-            return s == null ? RECENT_TELEMETRY : Math.max(1, Math.min(1000, Integer.parseInt(s)));
-        } catch (NumberFormatException e) {
-            throw new ApiException(400, "limit is a number from 1 to 1000, not '" + s + "'", "limit");
-        }
+        return number(s, "limit", RECENT_TELEMETRY, 1, 1000);
     }
 
     private Object twin(String method, String id, String module, HttpServletRequest req) throws IOException {
