@@ -29,6 +29,10 @@ try {
   console.log('step: the device list shows ' + device + ' connected');
 
   await page.fill('#deployment-json', deployment);
+  await page.click('#deployment-check');
+  await page.waitForFunction((d) => document.querySelector('#deployment-result').textContent.includes(d),
+    device, { timeout: 15000 });
+  console.log('step: checked: ' + await page.textContent('#deployment-result'));
   await page.click('#deployment-create');
   await page.waitForFunction(() => document.querySelector('#deployment-result').textContent.startsWith('Created'),
     null, { timeout: 15000 });

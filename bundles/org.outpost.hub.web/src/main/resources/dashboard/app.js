@@ -192,23 +192,41 @@ async function refresh() {
   }
 }
 
-async function createDeployment() {
+function readDeployment() {
   const result = $('deployment-result');
   result.className = '';
-  result.textContent = 'creating...';
-  let deployment;
   try {
-    deployment = JSON.parse($('deployment-json').value);
+    const deployment = JSON.parse($('deployment-json').value);
+    if (deployment && typeof deployment.id === 'string') return deployment;
+    result.textContent = 'The deployment needs an "id".';
+  } catch (e) {
+    result.textContent = 'Not JSON: ' + e.message;
+  }
+  result.className = 'error';
+  return null;
+}
+
+async function checkDeployment() {
+  const deployment = readDeployment();
+  if (!deployment) return;
+  const result = $('deployment-result');
+  try {
+    const c = await api('POST', '/deployments/check', JSON.stringify(deployment));
+    result.className = c.exists ? 'error' : 'ok';
+    const shown = c.targetedDevices.slice(0, 10).join(', ') + (c.targetedDevices.length > 10 ? ', ...' : '');
+    result.textContent = (c.exists ? 'Valid, but a deployment ' + c.id + ' exists (use another id). ' : 'Valid. ')
+      + 'It would target ' + c.targetedDevices.length + ' device(s)' + (shown ? ': ' + shown : '') + '.';
   } catch (e) {
     result.className = 'error';
-    result.textContent = 'Not JSON: ' + e.message;
-    return;
+    result.textContent = 'Refused: ' + e.message;
   }
-  if (!deployment || typeof deployment.id !== 'string') {
-    result.className = 'error';
-    result.textContent = 'The deployment needs an "id".';
-    return;
-  }
+}
+
+async function createDeployment() {
+  const deployment = readDeployment();
+  if (!deployment) return;
+  const result = $('deployment-result');
+  result.textContent = 'creating...';
   try {
     const d = await api('PUT', '/deployments/' + encodeURIComponent(deployment.id), JSON.stringify(deployment));
     result.className = 'ok';
@@ -236,6 +254,7 @@ function start() {
   };
   $('device-close').onclick = () => { openDevice = null; $('device').hidden = true; };
   $('deployment-create').onclick = createDeployment;
+  $('deployment-check').onclick = checkDeployment;
   if (!token) {
     showLogin();
     return;

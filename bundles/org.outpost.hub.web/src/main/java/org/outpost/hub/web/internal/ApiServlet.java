@@ -319,7 +319,13 @@ public final class ApiServlet extends HttpServlet {
         String key = registry.importDevices(List.of(new NewDevice(id, body.path("primaryKey").textValue(),
                 body.path("secondaryKey").textValue()))).get(id);
         if (body.has("tags")) {
-            twins.patchTags(id, body.get("tags").toString());
+            try {
+                twins.patchTags(id, body.get("tags").toString());
+            } catch (RuntimeException e) {
+                // Nothing half-made: the device goes again (the hub's own tag limits may be tighter than IoT Hub's).
+                registry.delete(id);
+                throw e;
+            }
         }
         resp.setStatus(201);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -434,6 +440,9 @@ public final class ApiServlet extends HttpServlet {
         if (p.length == 2 && method.equals("GET")) {
             return deployments.deployments().stream().map(ApiServlet::deploymentSummary).toList();
         }
+        if (p.length == 3 && p[2].equals("check") && method.equals("POST")) {
+            return check(body(req));
+        }
         if (p.length != 3) {
             throw new ApiException(404, "no such resource: " + method + " /api" + String.join("/", p), null);
         }
@@ -468,6 +477,33 @@ public final class ApiServlet extends HttpServlet {
             default:
                 throw new ApiException(405, method + " is not allowed on a deployment", null);
         }
+    }
+
+    /** Checks a deployment as creating it would, and says which devices it would target, changing nothing. */
+    private Object check(JsonNode body) {
+        org.outpost.hub.deployments.HubDeployment d = org.outpost.hub.deployments.HubDeployment.parse(body.toString(),
+                java.time.Instant.now());
+        List<String> targeted = new ArrayList<>();
+        for (Device device : registry.devices()) {
+            try {
+                if (d.targetCondition().test(twins.conditionDocument(device.id()))) {
+                    targeted.add(device.id());
+                }
+            } catch (IllegalArgumentException deleted) {
+                // Deleted while checking.
+            }
+        }
+        List<String> identities = new ArrayList<>();
+        d.modulesContent().fieldNames().forEachRemaining(identities::add);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("layered", d.layered());
+        m.put("priority", d.priority());
+        m.put("targetCondition", d.targetCondition().toString());
+        m.put("identities", identities);
+        m.put("exists", deployments.deployment(d.id()).isPresent());
+        m.put("targetedDevices", targeted);
+        return m;
     }
 
     private static Map<String, Object> deploymentSummary(DeploymentStatus s) {
