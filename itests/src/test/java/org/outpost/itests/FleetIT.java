@@ -139,6 +139,14 @@ public class FleetIT {
         // Retagging a device moves it: gw-c joins the third plant, and gets v2 with the production layer.
         hub.shell("hub:tags " + C + " '{\"site\": \"plant-3\"}'");
         awaitSucceeded("plant-1-v2", A, B, C);
+        // Narrowing a deployment's target (a staged rollout, backwards) leaves the others running what they had.
+        assertThat(hub.shell("hub:deployment-update --target \"tags.site = 'plant-3'\" plant-1-v2")).contains(
+                "targets 1 device(s)");
+        awaitSucceeded("plant-1", A, B);
+        assertThat(running(A)).containsExactly("heartbeat", "load-generator");
+        assertThat(hub.shell("hub:deployment-update --target \"tags.site IN ['plant-1', 'plant-3']\""
+                + " plant-1-v2")).contains("targets 3 device(s)");
+        awaitSucceeded("plant-1-v2", A, B, C);
         awaitSucceeded("prod-load", A, C);
         assertThat(running(C)).containsExactly("load-generator", "temperature-filter");
 

@@ -38,6 +38,17 @@ public interface Deployments {
     DeploymentStatus create(String json);
 
     /**
+     * Changes what a deployment targets, as IoT Hub allows: its {@code priority}, {@code targetCondition} and
+     * {@code labels} (replaced whole), given as a JSON object of those fields. Its content cannot change. The devices
+     * are recomputed: widening a condition rolls the deployment out further (a canary, then a site, then everyone).
+     *
+     * @return its status just after the change
+     * @throws org.outpost.hub.deployments.DeploymentException if there is no such deployment, a field is not one of
+     *             those, or a value is refused (with its path); nothing changes then
+     */
+    DeploymentStatus update(String id, String changesJson);
+
+    /**
      * Deletes a deployment. The devices it targeted are recomputed: they get what their other deployments add up to,
      * and a device that no base deployment targets any more keeps the twins it has (as IoT Hub does), so that
      * nothing stops because a deployment was deleted.

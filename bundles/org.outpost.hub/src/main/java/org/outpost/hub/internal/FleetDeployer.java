@@ -197,6 +197,49 @@ public final class FleetDeployer implements Deployments {
     }
 
     @Override
+    public DeploymentStatus update(String id, String changesJson) {
+        JsonNode changes;
+        try {
+            changes = JSON.readTree(changesJson);
+        } catch (IOException e) {
+            throw new DeploymentException("$", "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (changes == null || !changes.isObject()) {
+            throw new DeploymentException("$", "give an object of the fields to change: priority, targetCondition,"
+                    + " labels");
+        }
+        for (Iterator<String> it = changes.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!Set.of("priority", "targetCondition", "labels").contains(field)) {
+                throw new DeploymentException(field, "cannot change (only priority, targetCondition and labels can;"
+                        + " for new content create a deployment with a higher priority)");
+            }
+        }
+        HubDeployment d;
+        synchronized (this) {
+            HubDeployment before = deployments.get(id);
+            if (before == null) {
+                throw new DeploymentException("id", "no deployment '" + id + "' (see hub:deployments)");
+            }
+            Path file = directory.resolve(id + ".json");
+            ObjectNode stored;
+            try {
+                stored = (ObjectNode) JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read deployment " + id + ": " + e.getMessage(), e);
+            }
+            stored.setAll((ObjectNode) changes);
+            // Checked as a whole, as at creation; it keeps its creation time (ties among equal priorities).
+            d = HubDeployment.parse(stored.toString(), before.createdTimeUtc());
+            AtomicFiles.write(file, stored.toPrettyString());
+            deployments.put(id, d);
+        }
+        LOG.info("Deployment {} changed: priority {}, target: {}", id, d.priority(), d.targetCondition());
+        scheduleAll();
+        return status(d, conditionDocuments());
+    }
+
+    @Override
     public boolean delete(String id) {
         synchronized (this) {
             if (!deployments.containsKey(id)) {

@@ -171,4 +171,27 @@ class FleetDeployerTest {
         assertThat(deployer.applied("gw1").base()).isEmpty();
         assertThat(deployer.deployments()).isEmpty();
     }
+
+    @Test
+    void wideningATargetConditionRollsTheDeploymentOutFurther() {
+        deployer.create(base("rollout", 10, "deviceId = 'gw1'", "filter"));
+        settle();
+        assertThat(deployer.deployment("rollout").orElseThrow().applied()).containsExactly("gw1");
+        DeploymentStatus s = deployer.update("rollout", "{\"targetCondition\": \"tags.env = 'prod'\", \"labels\":"
+                + " {\"stage\": \"prod\"}}");
+        assertThat(s.targeted()).containsExactly("gw1", "gw3");
+        assertThat(s.deployment().labels()).containsEntry("stage", "prod");
+        settle();
+        assertThat(agentModules("gw3")).contains("\"filter\"");
+
+        // Content cannot change; a bad condition is refused; nothing changes then.
+        assertThatThrownBy(() -> deployer.update("rollout", "{\"content\": {}}")).isInstanceOf(
+                DeploymentException.class).hasMessageStartingWith("content: cannot change");
+        assertThatThrownBy(() -> deployer.update("rollout", "{\"targetCondition\": \"tags.env =\"}"))
+                .hasMessageStartingWith("targetCondition: column");
+        assertThatThrownBy(() -> deployer.update("none", "{\"priority\": 1}")).hasMessageContaining(
+                "no deployment 'none'");
+        assertThat(deployer.deployment("rollout").orElseThrow().deployment().targetCondition().toString())
+                .isEqualTo("tags.env = 'prod'");
+    }
 }

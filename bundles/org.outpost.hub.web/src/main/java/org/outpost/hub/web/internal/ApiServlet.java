@@ -469,6 +469,11 @@ public final class ApiServlet extends HttpServlet {
                 resp.setStatus(201);
                 return deploymentDetail(s);
             }
+            case "PATCH":
+                if (deployments.deployment(id).isEmpty()) {
+                    throw new ApiException(404, "no deployment '" + id + "'", null);
+                }
+                return deploymentDetail(deployments.update(id, body(req).toString()));
             case "DELETE":
                 if (!deployments.delete(id)) {
                     throw new ApiException(404, "no deployment '" + id + "'", null);
