@@ -95,5 +95,19 @@ public class DashboardIT {
         // What the page did is what the hub holds.
         assertThat(hub.shell("hub:deployments")).contains("dash-1").doesNotContain("broken");
         assertThat(pair.gateway.shell("edge:list")).contains("heartbeat");
+
+        // Guessing the token: after ten wrong ones in a minute, the address is refused without a check, even with
+        // the right one, and told when to come back.
+        HttpRequest.Builder guess = HttpRequest.newBuilder(URI.create(url + "/api/fleet"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(http.send(guess.copy().header("Authorization", "Bearer guess-" + i).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> blocked = http.send(guess.copy().header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Files.readString(hub.home().resolve("data/log/karaf.log"))).contains(
+                "REST API: GET /fleet from 127.0.0.1 with a wrong token").doesNotContain("guess-3");
     }
 }

@@ -81,6 +81,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient Deployments deployments;
     private final transient Telemetry telemetry;
     private final byte[] token;
+    private final transient FailureWindow failures = new FailureWindow(10, 60);
 
     @Activate
     public ApiServlet(BundleContext context, @Reference DeviceRegistry registry, @Reference Twins twins,
@@ -114,6 +115,49 @@ public final class ApiServlet extends HttpServlet {
         return t;
     }
 
+    /**
+     * Failed authentications per remote address in a fixed window: after {@code max} in one, the address is refused
+     * unchecked until the window ends.
+     */
+    private static final class FailureWindow {
+        private final int max;
+        private final long seconds;
+        private final java.util.Map<String, long[]> windows = new java.util.concurrent.ConcurrentHashMap<>();
+
+        FailureWindow(int max, long seconds) {
+            this.max = max;
+            this.seconds = seconds;
+        }
+
+        /** @return seconds the address must wait, or 0 */
+        long blockedSeconds(String address) {
+            long[] w = windows.get(address);
+            long now = System.nanoTime() / 1_000_000_000L;
+            if (w == null) {
+                return 0;
+            }
+            synchronized (w) {
+                if (now >= w[0] + seconds) {
+                    windows.remove(address, w);
+                    return 0;
+                }
+                return w[1] >= max ? w[0] + seconds - now : 0;
+            }
+        }
+
+        void failed(String address) {
+            long now = System.nanoTime() / 1_000_000_000L;
+            long[] w = windows.computeIfAbsent(address, a -> new long[] {now, 0});
+            synchronized (w) {
+                if (now >= w[0] + seconds) {
+                    w[0] = now;
+                    w[1] = 0;
+                }
+                w[1]++;
+            }
+        }
+    }
+
     /** A refusal with its status, said to the caller as {@code {"error", "path"}}. */
     private static final class ApiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -140,7 +184,20 @@ public final class ApiServlet extends HttpServlet {
                 }
                 return;
             }
+            String address = req.getRemoteAddr();
+            long wait = failures.blockedSeconds(address);
+            if (wait > 0) {
+                // Refused without a check: guessing the token goes no faster than the window allows.
+                resp.setHeader("Retry-After", Long.toString(wait));
+                throw new ApiException(429, "too many calls with a wrong token from " + address + "; try again in "
+                        + wait + " s", null);
+            }
             if (!authorized(req)) {
+                if (req.getHeader("Authorization") != null) {
+                    // A wrong token counts; no token at all is a caller that has not logged in yet.
+                    failures.failed(address);
+                    LOG.warn("REST API: {} {} from {} with a wrong token", method, path, address);
+                }
                 resp.setHeader("WWW-Authenticate", "Bearer realm=\"outpost-hub\"");
                 throw new ApiException(401, "give the API token as 'Authorization: Bearer <token>' (it is in"
                         + " data/outpost/hub/api-token on the hub, or etc/" + PID + ".cfg)", null);
