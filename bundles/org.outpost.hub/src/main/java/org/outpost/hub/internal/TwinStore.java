@@ -226,6 +226,15 @@ public final class TwinStore implements Twins {
         Path dir = directory.resolve(deviceId);
         // The separator too: deleting gw1 must not touch gw10.
         String prefix = dir.toString() + java.io.File.separator;
+        // The registry has forgotten the device already, so a change that takes a twin's lock from now on is
+        // refused; a change holding one now finishes its write before this goes on, and its file is deleted below.
+        for (Map.Entry<String, Object> lock : locks.entrySet()) {
+            if (lock.getKey().startsWith(prefix)) {
+                synchronized (lock.getValue()) {
+                    LOG.debug("No write in flight on {}", lock.getKey());
+                }
+            }
+        }
         cache.keySet().removeIf(k -> k.startsWith(prefix));
         locks.keySet().removeIf(k -> k.startsWith(prefix));
         tags.remove(deviceId);
@@ -243,6 +252,10 @@ public final class TwinStore implements Twins {
         Path file = file(deviceId, moduleId);
         // One twin's changes are serialized; different twins are written (and wait for the disk) side by side.
         synchronized (locks.computeIfAbsent(file.toString(), k -> new Object())) {
+            // Again under the lock: a device deleted meanwhile must not get a twin file back (see delete).
+            if (devices.device(deviceId).isEmpty()) {
+                throw new IllegalArgumentException("no device '" + deviceId + "' is registered (see hub:devices)");
+            }
             TwinDocument before = twin(deviceId, moduleId);
             TwinDocument after = how.apply(before);
             write(file, after);
