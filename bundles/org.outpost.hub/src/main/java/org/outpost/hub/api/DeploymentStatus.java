@@ -30,4 +30,18 @@ public record DeploymentStatus(HubDeployment deployment, List<String> targeted, 
         failed = Map.copyOf(failed);
         pending = List.copyOf(pending);
     }
+
+    /**
+     * @return the counts under IoT Hub's names: {@code targetedCount}, {@code appliedCount},
+     *         {@code reportedSuccessfulCount}, {@code reportedFailedCount}, and {@code pendingCount}
+     */
+    public Map<String, Integer> systemMetrics() {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("targetedCount", targeted.size());
+        m.put("appliedCount", applied.size());
+        m.put("reportedSuccessfulCount", succeeded.size());
+        m.put("reportedFailedCount", failed.size());
+        m.put("pendingCount", pending.size());
+        return m;
+    }
 }

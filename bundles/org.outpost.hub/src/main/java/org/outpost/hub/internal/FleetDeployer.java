@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
+import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.deployments.DeploymentException;
 import org.outpost.hub.deployments.EffectiveDesired;
 import org.outpost.hub.deployments.HubDeployment;
@@ -65,8 +66,6 @@ public final class FleetDeployer implements Deployments {
     private static final String AGENT = "$edgeAgent";
     /** Threads that set devices' twins (each write waits for the disk; a few overlap well on 2 cores). */
     private static final int STRIPES = 4;
-    /** Module states that count as a failure of the deployment on a device. */
-    private static final Set<String> FAILING = Set.of("failed", "backoff", "unhealthy", "dead");
 
     /** What was set on a device, and the identities that got it. */
     private record Applied(EffectiveDesired effective, Set<String> identities, String error) {
@@ -466,12 +465,10 @@ public final class FleetDeployer implements Deployments {
             return description.startsWith(code + " ") ? description : (code + " " + description).strip();
         }
         List<String> failing = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = reported.path("modules").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> m = it.next();
-            String state = m.getValue().path("runtimeStatus").asText("");
-            if (FAILING.contains(state)) {
-                String why = m.getValue().path("statusDescription").asText("");
-                failing.add("module " + m.getKey() + " is " + state + (why.isEmpty() ? "" : ": " + why));
+        for (ReportedModule m : ReportedModule.of(reported)) {
+            if (m.failing()) {
+                failing.add("module " + m.moduleId() + " is " + m.runtimeStatus() + (m.statusDescription().isEmpty()
+                        ? "" : ": " + m.statusDescription()));
             }
         }
         return String.join("; ", failing);

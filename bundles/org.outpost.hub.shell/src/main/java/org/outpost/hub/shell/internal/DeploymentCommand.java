@@ -89,13 +89,7 @@ public class DeploymentCommand implements Action {
         m.put("layered", s.deployment().layered());
         m.put("targetCondition", s.deployment().targetCondition().toString());
         m.put("createdTimeUtc", s.deployment().createdTimeUtc());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("targetedCount", s.targeted().size());
-        metrics.put("appliedCount", s.applied().size());
-        metrics.put("reportedSuccessfulCount", s.succeeded().size());
-        metrics.put("reportedFailedCount", s.failed().size());
-        metrics.put("pendingCount", s.pending().size());
-        m.put("systemMetrics", metrics);
+        m.put("systemMetrics", s.systemMetrics());
         return m;
     }
 }

@@ -3,8 +3,6 @@
  */
 package org.outpost.hub.shell.internal;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.DeviceRegistry;
+import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.EffectiveDesired;
@@ -46,6 +46,9 @@ public class DeviceCommand implements Action {
     @Reference
     private Telemetry telemetry;
 
+    @Reference
+    private Fleet fleet;
+
     @Argument(index = 0, name = "id", required = true, description = "Device id")
     private String id;
 
@@ -61,16 +64,7 @@ public class DeviceCommand implements Action {
                 + "' (see hub:devices)"));
         EffectiveDesired e = deployments.applied(id);
         JsonNode agent = JSON.readTree(twins.twin(id, "$edgeAgent").reported());
-        List<Map<String, Object>> modules = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = agent.path("modules").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> m = it.next();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("moduleId", m.getKey());
-            row.put("runtimeStatus", m.getValue().path("runtimeStatus").asText("unknown"));
-            row.put("restartCount", m.getValue().path("restartCount").asLong(0));
-            row.put("statusDescription", m.getValue().path("statusDescription").asText(""));
-            modules.add(row);
-        }
+        List<ReportedModule> modules = fleet.modules(id);
         List<Telemetry.Received> recent = telemetry.recent(id, count);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -100,8 +94,8 @@ public class DeviceCommand implements Action {
         table.column("State");
         table.column("Restarts").alignRight();
         table.column("Description").maxSize(80);
-        modules.forEach(m -> table.addRow().addContent(m.get("moduleId"), m.get("runtimeStatus"),
-                m.get("restartCount"), m.get("statusDescription")));
+        modules.forEach(m -> table.addRow().addContent(m.moduleId(), m.runtimeStatus(), m.restartCount(),
+                m.statusDescription()));
         table.emptyTableText("(its $edgeAgent has reported no modules)");
         table.print(System.out);
         if (!recent.isEmpty()) {

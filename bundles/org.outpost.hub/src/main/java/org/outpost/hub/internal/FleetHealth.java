@@ -1,0 +1,68 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.outpost.hub.api.Deployments;
+import org.outpost.hub.api.Device;
+import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ReportedModule;
+
+/** The fleet's health for the shell and the REST API, read from the registry and the {@code $edgeAgent} twins. */
+@Component(service = Fleet.class)
+public final class FleetHealth implements Fleet {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DeviceStore devices;
+    private final TwinStore twins;
+    private final Deployments deployments;
+
+    @Activate
+    public FleetHealth(@Reference DeviceStore devices, @Reference TwinStore twins,
+            @Reference Deployments deployments) {
+        this.devices = devices;
+        this.twins = twins;
+        this.deployments = deployments;
+    }
+
+    @Override
+    public Health health() {
+        int total = 0;
+        int connected = 0;
+        int disabled = 0;
+        List<FailingModule> failing = new ArrayList<>();
+        for (Device d : devices.devices()) {
+            List<ReportedModule> modules;
+            try {
+                modules = modules(d.id());
+            } catch (IllegalArgumentException deleted) {
+                continue;
+            }
+            total++;
+            connected += d.connections() > 0 ? 1 : 0;
+            disabled += d.enabled() ? 0 : 1;
+            modules.stream().filter(ReportedModule::failing).forEach(m -> failing.add(new FailingModule(d.id(),
+                    m)));
+        }
+        return new Health(total, connected, disabled, deployments.deployments().size(), failing);
+    }
+
+    @Override
+    public List<ReportedModule> modules(String deviceId) {
+        try {
+            return ReportedModule.of(JSON.readTree(twins.twin(deviceId, "$edgeAgent").reported()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the $edgeAgent twin of " + deviceId + " is not JSON", e);
+        }
+    }
+}
