@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.hub.internal;
+package org.outpost.protocol;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,23 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down password guessing: a remote address with {@code maxFailures} failed authentications within
- * {@code window} is refused without a check until its oldest failure leaves the window.
+ * {@code window} is refused without a check until its oldest failure leaves the window. Used wherever the hub
+ * checks a secret: device connections and the REST API's token.
  */
-final class AuthLimiter {
+public final class AuthLimiter {
 
     private final int maxFailures;
     private final Duration window;
     private final Clock clock;
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
 
-    AuthLimiter(int maxFailures, Duration window, Clock clock) {
+    public AuthLimiter(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = maxFailures;
         this.window = window;
         this.clock = clock;
     }
 
     /** @return how long the address must wait before it may try again, or zero if it may try now */
-    Duration blocked(String address) {
+    public Duration blocked(String address) {
         Deque<Instant> f = failures.get(address);
         if (f == null) {
             return Duration.ZERO;
@@ -47,7 +48,7 @@ final class AuthLimiter {
         }
     }
 
-    void failed(String address) {
+    public void failed(String address) {
         Deque<Instant> f = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
         synchronized (f) {
             f.addLast(clock.instant());

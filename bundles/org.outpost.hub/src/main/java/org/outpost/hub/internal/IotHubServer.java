@@ -37,6 +37,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.broker.api.Broker;
 import org.outpost.hub.api.Methods;
+import org.outpost.protocol.AuthLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import javax.servlet.http.HttpServletResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -38,12 +36,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
+import org.outpost.hub.api.Fleet;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.NewDevice;
+import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.DeploymentException;
 import org.outpost.hub.deployments.EffectiveDesired;
+import org.outpost.protocol.AuthLimiter;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinException;
 import org.slf4j.Logger;
@@ -80,16 +81,21 @@ public final class ApiServlet extends HttpServlet {
     private final transient Twins twins;
     private final transient Deployments deployments;
     private final transient Telemetry telemetry;
+    private final transient Fleet fleet;
     private final byte[] token;
-    private final transient FailureWindow failures = new FailureWindow(10, 60);
+    /** Ten wrong tokens a minute from one address, then it waits. */
+    private final transient AuthLimiter failures = new AuthLimiter(10, java.time.Duration.ofMinutes(1),
+            java.time.Clock.systemUTC());
 
     @Activate
     public ApiServlet(BundleContext context, @Reference DeviceRegistry registry, @Reference Twins twins,
-            @Reference Deployments deployments, @Reference Telemetry telemetry, Config config) throws IOException {
+            @Reference Deployments deployments, @Reference Telemetry telemetry, @Reference Fleet fleet, Config config)
+            throws IOException {
         this.registry = registry;
         this.twins = twins;
         this.deployments = deployments;
         this.telemetry = telemetry;
+        this.fleet = fleet;
         String t = config.token();
         if (t.isBlank()) {
             Path file = Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost",
@@ -113,49 +119,6 @@ public final class ApiServlet extends HttpServlet {
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, t + "\n", StandardCharsets.UTF_8);
         return t;
-    }
-
-    /**
-     * Failed authentications per remote address in a fixed window: after {@code max} in one, the address is refused
-     * unchecked until the window ends.
-     */
-    private static final class FailureWindow {
-        private final int max;
-        private final long seconds;
-        private final java.util.Map<String, long[]> windows = new java.util.concurrent.ConcurrentHashMap<>();
-
-        FailureWindow(int max, long seconds) {
-            this.max = max;
-            this.seconds = seconds;
-        }
-
-        /** @return seconds the address must wait, or 0 */
-        long blockedSeconds(String address) {
-            long[] w = windows.get(address);
-            long now = System.nanoTime() / 1_000_000_000L;
-            if (w == null) {
-                return 0;
-            }
-            synchronized (w) {
-                if (now >= w[0] + seconds) {
-                    windows.remove(address, w);
-                    return 0;
-                }
-                return w[1] >= max ? w[0] + seconds - now : 0;
-            }
-        }
-
-        void failed(String address) {
-            long now = System.nanoTime() / 1_000_000_000L;
-            long[] w = windows.computeIfAbsent(address, a -> new long[] {now, 0});
-            synchronized (w) {
-                if (now >= w[0] + seconds) {
-                    w[0] = now;
-                    w[1] = 0;
-                }
-                w[1]++;
-            }
-        }
     }
 
     /** A refusal with its status, said to the caller as {@code {"error", "path"}}. */
@@ -185,7 +148,7 @@ public final class ApiServlet extends HttpServlet {
                 return;
             }
             String address = req.getRemoteAddr();
-            long wait = failures.blockedSeconds(address);
+            long wait = (failures.blocked(address).toMillis() + 999) / 1000;
             if (wait > 0) {
                 // Refused without a check: guessing the token goes no faster than the window allows.
                 resp.setHeader("Retry-After", Long.toString(wait));
@@ -418,27 +381,20 @@ public final class ApiServlet extends HttpServlet {
         EffectiveDesired e = deployments.applied(d.id());
         m.put("deployment", e.base().orElse(null));
         m.put("layers", e.layers());
-        JsonNode agent = reported(d.id(), "$edgeAgent");
         ObjectNode modules = JSON.createObjectNode();
         int failing = 0;
         long restarts = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = agent.path("modules").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> mod = it.next();
-            String state = mod.getValue().path("runtimeStatus").asText("unknown");
-            modules.put(mod.getKey(), state);
-            failing += isFailing(state) ? 1 : 0;
-            restarts += mod.getValue().path("restartCount").asLong(0);
+        for (ReportedModule mod : fleet.modules(d.id())) {
+            modules.put(mod.moduleId(), mod.runtimeStatus());
+            failing += mod.failing() ? 1 : 0;
+            restarts += mod.restartCount();
         }
         m.put("modules", modules);
         m.put("failingModules", failing);
         m.put("restartCount", restarts);
-        JsonNode last = agent.path("lastDesiredStatus");
+        JsonNode last = reported(d.id(), "$edgeAgent").path("lastDesiredStatus");
         m.put("lastDesiredStatus", last.isMissingNode() ? null : last);
         return m;
-    }
-
-    private static boolean isFailing(String state) {
-        return state.equals("failed") || state.equals("backoff") || state.equals("unhealthy") || state.equals("dead");
     }
 
     private Object detail(Device d) {
@@ -576,13 +532,7 @@ public final class ApiServlet extends HttpServlet {
         m.put("targetCondition", s.deployment().targetCondition().toString());
         m.put("labels", s.deployment().labels());
         m.put("createdTimeUtc", s.deployment().createdTimeUtc().toString());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("targetedCount", s.targeted().size());
-        metrics.put("appliedCount", s.applied().size());
-        metrics.put("reportedSuccessfulCount", s.succeeded().size());
-        metrics.put("reportedFailedCount", s.failed().size());
-        metrics.put("pendingCount", s.pending().size());
-        m.put("systemMetrics", metrics);
+        m.put("systemMetrics", s.systemMetrics());
         return m;
     }
 
@@ -600,39 +550,14 @@ public final class ApiServlet extends HttpServlet {
     // ---- Fleet
 
     private Object fleet() {
-        int total = 0;
-        int connected = 0;
-        int disabled = 0;
-        ArrayNode failing = JSON.createArrayNode();
-        for (Device d : registry.devices()) {
-            total++;
-            connected += d.connections() > 0 ? 1 : 0;
-            disabled += d.enabled() ? 0 : 1;
-            try {
-                JsonNode agent = reported(d.id(), "$edgeAgent");
-                for (Iterator<Map.Entry<String, JsonNode>> it = agent.path("modules").fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> mod = it.next();
-                    String state = mod.getValue().path("runtimeStatus").asText("unknown");
-                    if (isFailing(state)) {
-                        ObjectNode f = failing.addObject();
-                        f.put("deviceId", d.id());
-                        f.put("moduleId", mod.getKey());
-                        f.put("runtimeStatus", state);
-                        f.put("statusDescription", mod.getValue().path("statusDescription").asText(""));
-                        f.put("restartCount", mod.getValue().path("restartCount").asLong(0));
-                    }
-                }
-            } catch (IllegalArgumentException deleted) {
-                // Deleted while counting.
-            }
-        }
+        Fleet.Health h = fleet.health();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("devices", total);
-        m.put("connected", connected);
-        m.put("disabled", disabled);
-        m.put("deployments", deployments.deployments().size());
+        m.put("devices", h.devices());
+        m.put("connected", h.connected());
+        m.put("disabled", h.disabled());
+        m.put("deployments", h.deployments());
         m.put("telemetryReceived", telemetry.received());
-        m.put("failingModules", failing);
+        m.put("failingModules", h.failingModules());
         return m;
     }
 
