@@ -5,9 +5,10 @@ package org.outpost.hub.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +30,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -40,15 +40,17 @@ import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.deployments.DeploymentException;
 import org.outpost.hub.deployments.EffectiveDesired;
 import org.outpost.hub.deployments.HubDeployment;
+import org.outpost.hub.storage.HubDatabase;
 import org.outpost.protocol.TwinDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the deployments to the fleet. Deployments are kept one file each in {@code ${karaf.data}/outpost/hub/
- * deployments/<id>.json}; what was last set on each device (its base, layers and the identities whose twins the
- * deployments set) in {@code applied/<device>.json} beside them, so that an identity a deployment no longer sets is
- * cleared even across restarts.
+ * Applies the deployments to the fleet. Deployments are kept in the hub database's {@code deployments} table, as they
+ * were given; what was last set on each device (its base, layers and the identities whose twins the deployments set)
+ * in {@code applied}, so that an identity a deployment no longer sets is cleared even across restarts, and every hub
+ * node shows the same status. Each node holds the deployments in memory to recompute devices with; a node that
+ * changes them tells the others, which read them again (as after a lost event connection).
  *
  * <p>
  * Devices to recompute are collected in sets and worked through by a few threads, each device always by the same one
@@ -71,11 +73,10 @@ public final class FleetDeployer implements Deployments {
     private record Applied(EffectiveDesired effective, Set<String> identities, String error) {
     }
 
-    private final Path directory;
+    private final HubDatabase db;
     private final DeviceStore devices;
     private final TwinStore twins;
-    private final Map<String, HubDeployment> deployments = new ConcurrentHashMap<>();
-    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+    private volatile Map<String, HubDeployment> deployments = Map.of();
     /** Devices to recompute, per stripe; a device is always in the same stripe. */
     private final List<Set<String>> dirty = new ArrayList<>();
     private final List<ExecutorService> workers = new ArrayList<>();
@@ -84,14 +85,8 @@ public final class FleetDeployer implements Deployments {
     private final List<Runnable> stopListening = new ArrayList<>();
 
     @Activate
-    public FleetDeployer(BundleContext context, @Reference DeviceStore devices, @Reference TwinStore twins)
-            throws IOException {
-        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost", "hub",
-                "deployments"), devices, twins);
-    }
-
-    FleetDeployer(Path directory, DeviceStore devices, TwinStore twins) throws IOException {
-        this.directory = directory;
+    public FleetDeployer(@Reference HubDatabase db, @Reference DeviceStore devices, @Reference TwinStore twins) {
+        this.db = db;
         this.devices = devices;
         this.twins = twins;
         for (int i = 0; i < STRIPES; i++) {
@@ -104,6 +99,10 @@ public final class FleetDeployer implements Deployments {
             }));
         }
         load();
+        LOG.info("{} deployment(s) loaded", deployments.size());
+        // Another node changed the deployments (it recomputes the devices); this one reads them again.
+        stopListening.add(db.subscribe("deployments", id -> load()));
+        stopListening.add(db.onResync(this::load));
         stopListening.add(twins.onTagsChanged(id -> schedule(List.of(id))));
         stopListening.add(devices.onCreate(id -> schedule(List.of(id))));
         stopListening.add(devices.onDelete(this::forget));
@@ -120,79 +119,98 @@ public final class FleetDeployer implements Deployments {
         }
     }
 
-    private void load() throws IOException {
-        Files.createDirectories(directory.resolve("applied"));
-        try (var files = Files.list(directory)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+    private synchronized void load() {
+        Map<String, HubDeployment> loaded = new ConcurrentHashMap<>();
+        db.transaction("reading the deployments", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, created_ms, document FROM deployments");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    try {
+                        HubDeployment d = HubDeployment.parse(r.getString(3), Instant.ofEpochMilli(r.getLong(2)));
+                        loaded.put(d.id(), d);
+                    } catch (RuntimeException e) {
+                        // One damaged row must not take the others down: it is left for the operator, and said so.
+                        LOG.error("Deployment {} in the hub database is not a deployment and was skipped (delete it"
+                                + " with hub:deployment-delete and create it again): {}", r.getString(1),
+                                e.getMessage());
+                    }
+                }
+            }
+            return null;
+        });
+        deployments = loaded;
+    }
+
+    /** @return the deployment's document as stored, if there is one */
+    private static Optional<ObjectNode> document(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT document FROM deployments WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
                 try {
-                    ObjectNode stored = (ObjectNode) JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-                    Instant created = Instant.parse(stored.path("createdTimeUtc").asText());
-                    HubDeployment d = HubDeployment.parse(stored.toString(), created);
-                    deployments.put(d.id(), d);
-                } catch (IOException | RuntimeException e) {
-                    // One damaged file must not take the others down: it is left for the operator, and said so.
-                    LOG.error("Deployment file {} is not a deployment and was skipped (fix or delete it, then"
-                            + " restart the hub): {}", f, e.getMessage());
+                    return Optional.of((ObjectNode) JSON.readTree(r.getString(1)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("deployment " + id + " in the hub database is not JSON", e);
                 }
             }
         }
-        try (var files = Files.list(directory.resolve("applied"))) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-                String device = f.getFileName().toString().replaceFirst("\\.json$", "");
-                try {
-                    JsonNode a = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-                    List<String> layers = new ArrayList<>();
-                    a.path("layers").forEach(n -> layers.add(n.asText()));
-                    Set<String> identities = new TreeSet<>();
-                    a.path("identities").forEach(n -> identities.add(n.asText()));
-                    applied.put(device, new Applied(new EffectiveDesired(Optional.ofNullable(a.path("base")
-                            .textValue()), layers, Map.of()), identities, null));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("{} is damaged; {} will be recomputed from scratch: {}", f, device, e.getMessage());
-                }
-            }
-        }
-        LOG.info("{} deployment(s) loaded", deployments.size());
+    }
+
+    private void changed(String id) {
+        load();
+        db.publish("deployments", id);
+        scheduleAll();
     }
 
     @Override
     public List<DeploymentStatus> deployments() {
         List<HubDeployment> all = new ArrayList<>(deployments.values());
         all.sort(Comparator.comparingInt(HubDeployment::priority).reversed().thenComparing(HubDeployment::id));
-        Map<String, ObjectNode> documents = conditionDocuments();
-        return all.stream().map(d -> status(d, documents)).toList();
+        Fleet fleet = fleet();
+        return all.stream().map(d -> status(d, fleet)).toList();
     }
 
     @Override
     public Optional<DeploymentStatus> deployment(String id) {
         HubDeployment d = deployments.get(id);
-        return d == null ? Optional.empty() : Optional.of(status(d, conditionDocuments()));
+        return d == null ? Optional.empty() : Optional.of(status(d, fleet()));
     }
 
     @Override
     public DeploymentStatus create(String json) {
         Instant now = Instant.now();
         HubDeployment d = HubDeployment.parse(json, now);
-        synchronized (this) {
-            if (deployments.containsKey(d.id())) {
-                throw new DeploymentException("id", "a deployment '" + d.id() + "' exists; its content cannot"
-                        + " change (as in IoT Hub): create one with another id and a higher priority, then delete"
-                        + " this one");
+        ObjectNode stored;
+        try {
+            stored = (ObjectNode) JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stored.put("createdTimeUtc", now.toString());
+        try {
+            db.transaction("creating deployment " + d.id(), c -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO deployments (id, created_ms, document)"
+                        + " VALUES (?, ?, ?)")) {
+                    s.setString(1, d.id());
+                    s.setLong(2, now.toEpochMilli());
+                    s.setString(3, stored.toPrettyString());
+                    return s.executeUpdate();
+                }
+            });
+        } catch (org.outpost.hub.storage.StorageException e) {
+            if (!e.conflict()) {
+                throw e;
             }
-            ObjectNode stored;
-            try {
-                stored = (ObjectNode) JSON.readTree(json);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            stored.put("createdTimeUtc", now.toString());
-            AtomicFiles.write(directory.resolve(d.id() + ".json"), stored.toPrettyString());
-            deployments.put(d.id(), d);
+            throw new DeploymentException("id", "a deployment '" + d.id() + "' exists; its content cannot"
+                    + " change (as in IoT Hub): create one with another id and a higher priority, then delete"
+                    + " this one");
         }
         LOG.info("Deployment {} created (priority {}, {}, target: {})", d.id(), d.priority(), d.layered() ? "layered"
                 : "base", d.targetCondition());
-        scheduleAll();
-        return status(d, conditionDocuments());
+        changed(d.id());
+        return status(d, fleet());
     }
 
     @Override
@@ -214,45 +232,40 @@ public final class FleetDeployer implements Deployments {
                         + " for new content create a deployment with a higher priority)");
             }
         }
-        HubDeployment d;
-        synchronized (this) {
+        HubDeployment d = db.transaction("changing deployment " + id, c -> {
             HubDeployment before = deployments.get(id);
-            if (before == null) {
-                throw new DeploymentException("id", "no deployment '" + id + "' (see hub:deployments)");
-            }
-            Path file = directory.resolve(id + ".json");
-            ObjectNode stored;
-            try {
-                stored = (ObjectNode) JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read deployment " + id + ": " + e.getMessage(), e);
-            }
+            ObjectNode stored = document(c, id).orElseThrow(() -> new DeploymentException("id", "no deployment '"
+                    + id + "' (see hub:deployments)"));
+            Instant created = before != null ? before.createdTimeUtc()
+                    : Instant.parse(stored.path("createdTimeUtc").asText());
             stored.setAll((ObjectNode) changes);
             // Checked as a whole, as at creation; it keeps its creation time (ties among equal priorities).
-            d = HubDeployment.parse(stored.toString(), before.createdTimeUtc());
-            AtomicFiles.write(file, stored.toPrettyString());
-            deployments.put(id, d);
-        }
+            HubDeployment changedTo = HubDeployment.parse(stored.toString(), created);
+            try (PreparedStatement s = c.prepareStatement("UPDATE deployments SET document = ? WHERE id = ?")) {
+                s.setString(1, stored.toPrettyString());
+                s.setString(2, id);
+                s.executeUpdate();
+            }
+            return changedTo;
+        });
         LOG.info("Deployment {} changed: priority {}, target: {}", id, d.priority(), d.targetCondition());
-        scheduleAll();
-        return status(d, conditionDocuments());
+        changed(id);
+        return status(d, fleet());
     }
 
     @Override
     public boolean delete(String id) {
-        synchronized (this) {
-            if (!deployments.containsKey(id)) {
-                return false;
+        int n = db.transaction("deleting deployment " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM deployments WHERE id = ?")) {
+                s.setString(1, id);
+                return s.executeUpdate();
             }
-            try {
-                Files.deleteIfExists(directory.resolve(id + ".json"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete deployment " + id + ": " + e.getMessage(), e);
-            }
-            deployments.remove(id);
+        });
+        if (n == 0) {
+            return false;
         }
         LOG.info("Deployment {} deleted", id);
-        scheduleAll();
+        changed(id);
         return true;
     }
 
@@ -261,8 +274,7 @@ public final class FleetDeployer implements Deployments {
         if (devices.device(deviceId).isEmpty()) {
             throw new IllegalArgumentException("no device '" + deviceId + "' is registered (see hub:devices)");
         }
-        Applied a = applied.get(deviceId);
-        return a == null ? new EffectiveDesired(Optional.empty(), List.of(), Map.of()) : a.effective();
+        return appliedTo(deviceId).getOrDefault(deviceId, NOTHING).effective();
     }
 
     /** @return true if no device waits to be recomputed or is being recomputed (for tests and the dashboard) */
@@ -306,10 +318,12 @@ public final class FleetDeployer implements Deployments {
                 LOG.debug("Device {} is gone: {}", id, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("Could not apply the deployments to {}: {}", id, e.toString());
-                Applied before = applied.get(id);
-                applied.put(id, new Applied(before == null ? new EffectiveDesired(Optional.empty(), List.of(),
-                        Map.of()) : before.effective(), before == null ? Set.of() : before.identities(),
-                        e.getMessage()));
+                try {
+                    Applied before = appliedTo(id).getOrDefault(id, NOTHING);
+                    store(id, new Applied(before.effective(), before.identities(), e.getMessage()));
+                } catch (RuntimeException again) {
+                    LOG.warn("Could not keep the error of {} either: {}", id, again.toString());
+                }
             } finally {
                 pending.decrementAndGet();
             }
@@ -320,14 +334,15 @@ public final class FleetDeployer implements Deployments {
     private void apply(String deviceId) {
         EffectiveDesired e = EffectiveDesired.of(twins.conditionDocument(deviceId), List.copyOf(deployments
                 .values()));
-        Applied before = applied.get(deviceId);
+        Applied before = appliedTo(deviceId).get(deviceId);
         if (e.base().isEmpty()) {
             if (before != null && before.effective().base().isPresent()) {
                 LOG.info("No base deployment targets {} any more; its twins keep what {} set", deviceId,
                         before.effective().base().get());
             }
-            if (before != null) {
-                applied.put(deviceId, new Applied(e, before.identities(), null));
+            if (before != null && (!before.effective().layers().equals(e.layers()) || before.error() != null
+                    || before.effective().base().isPresent())) {
+                store(deviceId, new Applied(e, before.identities(), null));
             }
             return;
         }
@@ -353,8 +368,10 @@ public final class FleetDeployer implements Deployments {
             }
         }
         Applied now = new Applied(e, identities, error);
-        store(deviceId, now);
-        applied.put(deviceId, now);
+        if (before == null || !before.effective().base().equals(e.base()) || !before.effective().layers().equals(
+                e.layers()) || !before.identities().equals(identities) || !Objects.equals(before.error(), error)) {
+            store(deviceId, now);
+        }
         if (before == null || !before.effective().base().equals(e.base())
                 || !before.effective().layers().equals(e.layers())) {
             LOG.info("{} now runs deployment {}{}", deviceId, e.base().get(), e.layers().isEmpty() ? ""
@@ -376,51 +393,97 @@ public final class FleetDeployer implements Deployments {
     }
 
     private void store(String deviceId, Applied a) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("base", a.effective().base().orElse(null));
-        ArrayNode layers = out.putArray("layers");
+        ArrayNode layers = JSON.createArrayNode();
         a.effective().layers().forEach(layers::add);
-        ArrayNode ids = out.putArray("identities");
+        ArrayNode ids = JSON.createArrayNode();
         a.identities().forEach(ids::add);
-        AtomicFiles.write(directory.resolve("applied").resolve(deviceId + ".json"), out.toString());
+        db.transaction("keeping what was applied to " + deviceId, c -> {
+            try (PreparedStatement up = c.prepareStatement("UPDATE applied SET base = ?, layers = ?, identities = ?,"
+                    + " error = ? WHERE device_id = ?")) {
+                up.setString(1, a.effective().base().orElse(null));
+                up.setString(2, layers.toString());
+                up.setString(3, ids.toString());
+                up.setString(4, a.error());
+                up.setString(5, deviceId);
+                if (up.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            // The device's first; a device deleted meanwhile inserts nothing.
+            try (PreparedStatement in = c.prepareStatement("INSERT INTO applied (device_id, base, layers, identities,"
+                    + " error) SELECT id, ?, ?, ?, ? FROM devices WHERE id = ?")) {
+                in.setString(1, a.effective().base().orElse(null));
+                in.setString(2, layers.toString());
+                in.setString(3, ids.toString());
+                in.setString(4, a.error());
+                in.setString(5, deviceId);
+                in.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static final Applied NOTHING = new Applied(new EffectiveDesired(Optional.empty(), List.of(), Map.of()),
+            Set.of(), null);
+
+    /** @return what was applied to a device (to all of them if deviceId is null), by id */
+    private Map<String, Applied> appliedTo(String deviceId) {
+        return db.transaction("reading what was applied", c -> {
+            Map<String, Applied> out = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT device_id, base, layers, identities, error FROM"
+                    + " applied" + (deviceId == null ? "" : " WHERE device_id = ?"))) {
+                if (deviceId != null) {
+                    s.setString(1, deviceId);
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        List<String> layers = new ArrayList<>();
+                        Set<String> identities = new TreeSet<>();
+                        try {
+                            JSON.readTree(r.getString(3)).forEach(n -> layers.add(n.asText()));
+                            JSON.readTree(r.getString(4)).forEach(n -> identities.add(n.asText()));
+                        } catch (IOException e) {
+                            LOG.warn("What was applied to {} is damaged; it is recomputed from scratch: {}",
+                                    r.getString(1), e.getMessage());
+                            continue;
+                        }
+                        out.put(r.getString(1), new Applied(new EffectiveDesired(Optional.ofNullable(r.getString(2)),
+                                layers, Map.of()), identities, r.getString(5)));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private void forget(String deviceId) {
-        applied.remove(deviceId);
+        // Its row in applied went with the device.
         if (dirty.get(Math.floorMod(deviceId.hashCode(), STRIPES)).remove(deviceId)) {
             pending.decrementAndGet();
         }
-        try {
-            Files.deleteIfExists(directory.resolve("applied").resolve(deviceId + ".json"));
-        } catch (IOException e) {
-            LOG.warn("Could not delete what was applied to {}: {}", deviceId, e.toString());
-        }
     }
 
-    private Map<String, ObjectNode> conditionDocuments() {
-        Map<String, ObjectNode> out = new TreeMap<>();
-        for (org.outpost.hub.api.Device d : devices.devices()) {
-            try {
-                out.put(d.id(), twins.conditionDocument(d.id()));
-            } catch (IllegalArgumentException e) {
-                // Deleted meanwhile.
-            }
-        }
-        return out;
+    /** The fleet as the status sees it, read in three queries. */
+    private record Fleet(Map<String, ObjectNode> documents, Map<String, Applied> applied,
+            Map<String, TwinDocument> agents) {
     }
 
-    private DeploymentStatus status(HubDeployment d, Map<String, ObjectNode> documents) {
+    private Fleet fleet() {
+        return new Fleet(twins.conditionDocuments(), appliedTo(null), twins.twins(AGENT));
+    }
+
+    private DeploymentStatus status(HubDeployment d, Fleet fleet) {
         List<String> targeted = new ArrayList<>();
         List<String> appliedTo = new ArrayList<>();
         List<String> succeeded = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>();
-        for (Map.Entry<String, ObjectNode> device : documents.entrySet()) {
+        for (Map.Entry<String, ObjectNode> device : fleet.documents().entrySet()) {
             String id = device.getKey();
             if (d.targetCondition().test(device.getValue())) {
                 targeted.add(id);
             }
-            Applied a = applied.get(id);
+            Applied a = fleet.applied().get(id);
             if (a == null || !(a.effective().base().equals(Optional.of(d.id())) || a.effective().layers()
                     .contains(d.id()))) {
                 continue;
@@ -430,7 +493,7 @@ public final class FleetDeployer implements Deployments {
                 failed.put(id, a.error());
                 continue;
             }
-            String outcome = outcome(id);
+            String outcome = outcome(fleet.agents().getOrDefault(id, TwinDocument.empty()));
             if (outcome == null) {
                 pending.add(id);
             } else if (outcome.isEmpty()) {
@@ -446,8 +509,7 @@ public final class FleetDeployer implements Deployments {
      * @return null while the device has not reported the desired version of {@code $edgeAgent}, "" when it reports it
      *         with 200 and no module failing, else the reason it failed
      */
-    private String outcome(String deviceId) {
-        TwinDocument agent = twins.twin(deviceId, AGENT);
+    private static String outcome(TwinDocument agent) {
         JsonNode reported;
         try {
             reported = JSON.readTree(agent.reported());

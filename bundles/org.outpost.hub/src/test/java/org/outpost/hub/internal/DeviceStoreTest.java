@@ -6,58 +6,60 @@ package org.outpost.hub.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.hub.api.Device;
+import org.outpost.hub.storage.internal.Database;
 
 class DeviceStoreTest {
 
     @TempDir
     Path dir;
 
+    private Database db;
+    private final java.util.List<DeviceStore> stores = new java.util.ArrayList<>();
+
+    /** @return the registry over the embedded database, opened again (as after a restart of the hub) */
+    private DeviceStore open() {
+        close();
+        db = new Database(Database.Settings.embedded(dir));
+        DeviceStore store = new DeviceStore(db);
+        stores.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(DeviceStore::deactivate);
+        stores.clear();
+        if (db != null) {
+            db.close();
+        }
+    }
+
     @Test
     void keysVerifyOnlyForTheirDeviceAndSurviveARestart() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
+        DeviceStore store = open();
         String key = store.create("gw-1");
         store.create("gw-2");
 
-        DeviceStore reloaded = new DeviceStore(file);
+        DeviceStore reloaded = open();
         assertThat(reloaded.verify("gw-1", key)).isTrue();
         assertThat(reloaded.verify("gw-2", key)).isFalse();
         assertThat(reloaded.verify("gw-1", key + "x")).isFalse();
         assertThat(reloaded.verify("nobody", key)).isFalse();
         assertThat(reloaded.devices()).extracting(Device::id).containsExactly("gw-1", "gw-2");
-        // The key is kept to check SAS tokens with, in a file only the hub's user may read.
+        // The key is kept to check SAS tokens with.
         assertThat(reloaded.key("gw-1")).contains(key);
         assertThat(reloaded.key("nobody")).isEmpty();
-        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-    }
-
-    @Test
-    void anEntryWrittenBeforeKeysWereKeptStillVerifiesButHasNoKeyForSas() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
-        String key = store.create("gw-old");
-        String line = Files.readAllLines(file).stream().filter(l -> l.startsWith("gw-old=")).findFirst().orElseThrow();
-        String[] fields = line.split(":");
-        // The line as versions before keys were kept wrote it: id=created:salt:hash.
-        Files.write(file, java.util.List.of(fields[0] + ":" + fields[1] + ":" + fields[2]));
-        DeviceStore reloaded = new DeviceStore(file);
-        assertThat(reloaded.verify("gw-old", key)).isTrue();
-        assertThat(reloaded.key("gw-old")).isEmpty();
-        assertThat(reloaded.rotateKey("gw-old")).isNotNull();
-        assertThat(reloaded.key("gw-old")).isPresent();
     }
 
     @Test
     void rotatingAKeyRevokesTheOldOne() throws Exception {
-        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        DeviceStore store = open();
         String old = store.create("gw");
         String fresh = store.rotateKey("gw");
 
@@ -67,7 +69,7 @@ class DeviceStoreTest {
 
     @Test
     void rejectsDuplicatesBadIdsAndUnknownDevices() throws Exception {
-        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        DeviceStore store = open();
         store.create("gw");
 
         assertThatThrownBy(() -> store.create("gw")).hasMessageContaining("already registered");
@@ -80,7 +82,7 @@ class DeviceStoreTest {
 
     @Test
     void countsTelemetry() throws Exception {
-        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        DeviceStore store = open();
         store.create("gw");
         store.received("gw");
         store.received("gw");
@@ -99,27 +101,26 @@ class DeviceStoreTest {
 
     @Test
     void aThumbprintIsNormalisedKeptAcrossKeyRotationAndRestartsAndABadOneChangesNothing() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
+        DeviceStore store = open();
         store.create("cam-1");
         String sha256 = "ab:cd".repeat(16).replace("ab:cdab", "ab:cd:ab");
         store.setThumbprint("cam-1", sha256);
         store.rotateKey("cam-1");
 
-        DeviceStore reloaded = new DeviceStore(file);
+        DeviceStore reloaded = open();
         assertThat(reloaded.thumbprint("cam-1")).contains("ABCD".repeat(16));
         assertThatThrownBy(() -> reloaded.setThumbprint("cam-1", "not-hex"))
                 .hasMessageStartingWith("'not-hex' is not a certificate thumbprint");
         assertThatThrownBy(() -> reloaded.setThumbprint("nobody", "AB".repeat(20))).hasMessage("no device 'nobody'");
-        assertThat(new DeviceStore(file).thumbprint("cam-1")).contains("ABCD".repeat(16));
-        reloaded.setThumbprint("cam-1", null);
-        assertThat(new DeviceStore(file).thumbprint("cam-1")).isEmpty();
+        DeviceStore again = open();
+        assertThat(again.thumbprint("cam-1")).contains("ABCD".repeat(16));
+        again.setThumbprint("cam-1", null);
+        assertThat(open().thumbprint("cam-1")).isEmpty();
     }
 
     @Test
     void theSecondaryKeyWorksBesideThePrimarySoThatKeysRotateWithoutDowntime() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
+        DeviceStore store = open();
         String primary = store.create("gw");
         assertThat(store.device("gw").orElseThrow().secondaryKey()).isFalse();
         String secondary = store.rotateKey("gw", true);
@@ -128,7 +129,7 @@ class DeviceStoreTest {
         // The device moves to the secondary; the primary is rotated; the secondary still works.
         String newPrimary = store.rotateKey("gw");
         assertThat(store.verify("gw", primary)).isFalse();
-        DeviceStore reloaded = new DeviceStore(file);
+        DeviceStore reloaded = open();
         assertThat(reloaded.verify("gw", secondary)).isTrue();
         assertThat(reloaded.verify("gw", newPrimary)).isTrue();
         assertThat(reloaded.secondaryKey("gw")).contains(secondary);
@@ -137,8 +138,7 @@ class DeviceStoreTest {
 
     @Test
     void aDisabledDeviceIsKeptAndHeardOfAndSurvivesARestart() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
+        DeviceStore store = open();
         String key = store.create("gw");
         java.util.List<String> disabled = new java.util.ArrayList<>();
         store.onDisable(disabled::add);
@@ -146,17 +146,18 @@ class DeviceStoreTest {
         store.setEnabled("gw", false);
         assertThat(disabled).containsExactly("gw");
         assertThat(store.enabled("gw")).isFalse();
-        DeviceStore reloaded = new DeviceStore(file);
+        DeviceStore reloaded = open();
         assertThat(reloaded.device("gw").orElseThrow().enabled()).isFalse();
         assertThat(reloaded.verify("gw", key)).isTrue();
         reloaded.setEnabled("gw", true);
-        assertThat(new DeviceStore(file).enabled("gw")).isTrue();
-        assertThatThrownBy(() -> store.setEnabled("none", true)).hasMessage("no device 'none'");
+        DeviceStore again = open();
+        assertThat(again.enabled("gw")).isTrue();
+        assertThatThrownBy(() -> again.setEnabled("none", true)).hasMessage("no device 'none'");
     }
 
     @Test
     void connectionsAreCountedPerDevice() throws Exception {
-        DeviceStore store = new DeviceStore(dir.resolve("devices.properties"));
+        DeviceStore store = open();
         store.create("gw");
         store.connection("gw", true);
         store.connection("gw", true);
@@ -169,8 +170,7 @@ class DeviceStoreTest {
 
     @Test
     void anImportRegistersAllOrNothing() throws Exception {
-        Path file = dir.resolve("devices.properties");
-        DeviceStore store = new DeviceStore(file);
+        DeviceStore store = open();
         store.create("gw-0");
         String given = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         java.util.List<String> heard = new java.util.ArrayList<>();
@@ -189,9 +189,42 @@ class DeviceStoreTest {
                 new org.outpost.hub.api.NewDevice("gw-2", null, given)));
         assertThat(keys).containsEntry("gw-1", given).containsKey("gw-2");
         assertThat(heard).containsExactly("gw-1", "gw-2");
-        DeviceStore reloaded = new DeviceStore(file);
+        DeviceStore reloaded = open();
         assertThat(reloaded.verify("gw-1", given)).isTrue();
         assertThat(reloaded.verify("gw-2", keys.get("gw-2"))).isTrue();
         assertThat(reloaded.verify("gw-2", given)).isTrue();
+    }
+
+    @Test
+    void anotherNodeSeesTheRegistryAtOnceAndActivityOnceItIsFlushed() {
+        DeviceStore here = open();
+        String key = here.create("gw");
+        // A second hub node over the same database.
+        try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
+            DeviceStore there = new DeviceStore(otherDb);
+            try {
+                assertThat(there.verify("gw", key)).isTrue();
+                here.connection("gw", true);
+                here.received("gw");
+                assertThat(there.device("gw").orElseThrow().connections()).isZero();
+                here.flush();
+                assertThat(there.device("gw").orElseThrow()).satisfies(d -> {
+                    assertThat(d.connections()).isEqualTo(1);
+                    assertThat(d.messages()).isEqualTo(1);
+                    assertThat(d.lastSeen()).isNotNull();
+                });
+                there.connection("gw", true);
+                there.flush();
+                assertThat(here.device("gw").orElseThrow().connections()).isEqualTo(2);
+                assertThat(here.devices()).singleElement().extracting(Device::connections).isEqualTo(2);
+                // Disabled through one node: the other refuses it too.
+                there.setEnabled("gw", false);
+                assertThat(here.enabled("gw")).isFalse();
+            } finally {
+                there.deactivate();
+            }
+        }
+        // The other node left: its connections are not counted any more.
+        assertThat(here.device("gw").orElseThrow().connections()).isEqualTo(1);
     }
 }

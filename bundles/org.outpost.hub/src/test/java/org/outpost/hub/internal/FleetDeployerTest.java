@@ -17,33 +17,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.deployments.DeploymentException;
+import org.outpost.hub.storage.internal.Database;
 import org.outpost.protocol.TwinLimits;
 
-/** The fleet deployer over the real registry and twin store (files in a temporary directory). */
+/** The fleet deployer over the real registry and twin store (the embedded database in a temporary directory). */
 class FleetDeployerTest {
 
     @TempDir
     Path dir;
 
+    private Database db;
     private DeviceStore devices;
     private TwinStore twins;
     private FleetDeployer deployer;
 
     @BeforeEach
     void setUp() throws Exception {
-        devices = new DeviceStore(dir.resolve("devices.properties"));
-        twins = new TwinStore(dir.resolve("twins"), devices, TwinLimits.IOT_HUB);
+        db = new Database(Database.Settings.embedded(dir));
+        devices = new DeviceStore(db);
+        twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         for (String[] d : new String[][] {{"gw1", "plant-1", "prod"}, {"gw2", "plant-1", "test"},
                 {"gw3", "plant-2", "prod"}}) {
             devices.create(d[0]);
             twins.patchTags(d[0], "{\"site\": \"" + d[1] + "\", \"env\": \"" + d[2] + "\"}");
         }
-        deployer = new FleetDeployer(dir.resolve("deployments"), devices, twins);
+        deployer = new FleetDeployer(db, devices, twins);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         deployer.deactivate();
+        devices.deactivate();
+        db.close();
     }
 
     private static String base(String id, int priority, String target, String module) {
@@ -109,7 +114,7 @@ class FleetDeployerTest {
         // A change that does not affect gw1's deployments, and a restart: no new desired version.
         twins.patchTags("gw1", "{\"floor\": 2}");
         deployer.deactivate();
-        deployer = new FleetDeployer(dir.resolve("deployments"), devices, twins);
+        deployer = new FleetDeployer(db, devices, twins);
         settle();
         assertThat(twins.twin("gw1", "$edgeAgent").desiredVersion()).isEqualTo(version);
         assertThat(deployer.applied("gw1").base()).contains("plant-1");
@@ -152,10 +157,10 @@ class FleetDeployerTest {
         assertThatThrownBy(() -> deployer.create(base("bad", 1, "tags.site = ", "x")))
                 .isInstanceOf(DeploymentException.class).hasMessageContaining("targetCondition");
         assertThat(deployer.deployments()).extracting(s -> s.deployment().id()).containsExactly("plant-1");
-        try (var files = Files.list(dir.resolve("deployments"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("plant-1.json",
-                    "applied");
-        }
+        // A new deployer (a restart, or another hub node) finds only the deployment that was created.
+        deployer.deactivate();
+        deployer = new FleetDeployer(db, devices, twins);
+        assertThat(deployer.deployments()).extracting(s -> s.deployment().id()).containsExactly("plant-1");
         assertThat(deployer.deployment("plant-1").orElseThrow().targeted()).containsExactly("gw1", "gw2");
     }
 

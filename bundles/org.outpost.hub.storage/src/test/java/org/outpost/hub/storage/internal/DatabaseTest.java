@@ -1,0 +1,99 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.hub.storage.StorageException;
+
+class DatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void migratesTheEmbeddedDatabaseOnceAndRegistersTheNode() {
+        String first;
+        try (Database db = new Database(Database.Settings.embedded(dir))) {
+            assertThat(db.product()).isEqualTo("H2");
+            first = db.nodeId();
+            assertThat(versions(db)).containsExactly("1");
+            assertThat(nodes(db)).containsExactly(first);
+        }
+        try (Database db = new Database(Database.Settings.embedded(dir))) {
+            // Opened again: nothing more to migrate, the old node left, this start is a new node.
+            assertThat(versions(db)).containsExactly("1");
+            assertThat(db.nodeId()).isNotEqualTo(first);
+            assertThat(nodes(db)).containsExactly(db.nodeId());
+        }
+    }
+
+    @Test
+    void aFailedTransactionKeepsNothing() {
+        try (Database db = new Database(Database.Settings.embedded(dir))) {
+            assertThatThrownBy(() -> db.transaction("adding a device twice", c -> {
+                for (int i = 0; i < 2; i++) {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO devices (id, created_ms, salt,"
+                            + " key_hash) VALUES ('d1', 0, 's', 'h')")) {
+                        s.executeUpdate();
+                    }
+                }
+                return null;
+            })).isInstanceOf(StorageException.class).hasMessageStartingWith("adding a device twice: ")
+                    .matches(e -> ((StorageException) e).conflict(), "is a conflict");
+            int devices = db.transaction("counting", c -> {
+                try (ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM devices")) {
+                    r.next();
+                    return r.getInt(1);
+                }
+            });
+            assertThat(devices).isZero();
+        }
+    }
+
+    @Test
+    void refusesAnUnknownDatabaseWithWhatToDo() {
+        assertThatThrownBy(() -> new Database.Settings("jdbc:mysql://x/y", "", "", 10, ""))
+                .hasMessageContaining("neither jdbc:h2:... nor jdbc:postgresql://")
+                .hasMessageContaining("etc/org.outpost.hub.storage.cfg");
+    }
+
+    @Test
+    void redactsPasswordsInUrls() {
+        assertThat(Database.redacted("jdbc:postgresql://h/db?user=a&password=secret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=a&password=***&ssl=true");
+    }
+
+    private static java.util.List<String> versions(Database db) {
+        return db.transaction("reading the schema history", c -> {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            try (ResultSet r = c.createStatement().executeQuery(
+                    "SELECT \"version\" FROM \"outpost_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static java.util.List<String> nodes(Database db) {
+        return db.transaction("reading the nodes", c -> {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            try (ResultSet r = c.createStatement().executeQuery("SELECT id FROM hub_nodes")) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+}
