@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import org.outpost.itests.GatewayProcess;
 import org.outpost.itests.Mosquitto;
+import org.outpost.itests.PostgresServer;
 import org.outpost.itests.SimulatedFleet;
 
 /**
@@ -46,7 +47,9 @@ import org.outpost.itests.SimulatedFleet;
  * deployment's {@code $edgeAgent} twin: the transport floor of connecting and fanning out.
  * <p>
  * Run: {@code benchmarks/run -Dbench.main=org.outpost.benchmarks.FleetBenchmark -Dbench.devices=10000} (after
- * {@code mvn install -DskipTests}); 1,000 devices by default.
+ * {@code mvn install -DskipTests}); 1,000 devices by default. The hub keeps its data in its embedded database, or with
+ * {@code -Dbench.storage=postgresql} in a PostgreSQL cluster the benchmark starts (Debian's, with its default
+ * durability: every commit synced).
  */
 public final class FleetBenchmark {
 
@@ -81,8 +84,8 @@ public final class FleetBenchmark {
         Result baseline = baseline(ids, payloadBytes);
         Result hub = hub(base, ids, keys, jsonl.toString(), deployment);
         System.out.println();
-        System.out.printf(Locale.ROOT, "FleetBenchmark, %d simulated gateways, one hub node, %d vCPU%n", devices,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "FleetBenchmark, %d simulated gateways, one hub node on %s, %d vCPU%n",
+                devices, System.getProperty("bench.storage", "h2"), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-44s %12s %12s %8s%n", "", "Outpost hub", "Mosquitto", "ratio");
         System.out.printf(Locale.ROOT, "%-44s %12.0f %12.0f %8.2f%n", "connects/s (CONNECT+SAS+SUBSCRIBE)",
                 hub.connectsPerSecond, baseline.connectsPerSecond, hub.connectsPerSecond
@@ -108,8 +111,15 @@ public final class FleetBenchmark {
 
     private static Result hub(Path base, List<String> ids, Map<String, String> keys, String jsonl, String deployment)
             throws Exception {
-        try (GatewayProcess hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
-                Files.createTempDirectory(base, "fleet-hub")); SimulatedFleet fleet = new SimulatedFleet(2)) {
+        boolean postgres = "postgresql".equals(System.getProperty("bench.storage", "h2"));
+        try (PostgresServer db = postgres ? PostgresServer.start(true) : null;
+                GatewayProcess hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
+                        Files.createTempDirectory(base, "fleet-hub"));
+                SimulatedFleet fleet = new SimulatedFleet(2)) {
+            if (db != null) {
+                hub.config("org.outpost.hub.storage", Map.of("url", db.url(), "user", PostgresServer.USER,
+                        "password", PostgresServer.PASSWORD));
+            }
             int port = GatewayProcess.freePort();
             hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
             hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1"));

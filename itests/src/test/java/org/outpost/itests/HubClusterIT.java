@@ -100,8 +100,8 @@ public class HubClusterIT {
                     .ignoreExceptions().until(() -> hub.shell("hub:fleet").contains("devices"));
         }
         // One schema, migrated once by whichever node came first; both nodes registered.
-        assertThat(postgres.sql("SELECT version FROM outpost_schema_history WHERE version IS NOT NULL")).isEqualTo(
-                "1");
+        assertThat(postgres.sql("SELECT version FROM outpost_schema_history WHERE version IS NOT NULL ORDER BY"
+                + " installed_rank")).isEqualTo("1\n2");
         assertThat(postgres.sql("SELECT COUNT(*) FROM hub_nodes")).isEqualTo("2");
 
         // Devices imported through node A; half connect to A, half to B.
@@ -165,6 +165,12 @@ public class HubClusterIT {
                         .contains("\"canary\""));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                 .until(() -> metrics(a, "canary").path("reportedSuccessfulCount").asInt() == 21);
+
+        // A direct method called through node A reaches a gateway connected to node B, and its answer comes back.
+        String answer = a.shell("hub:invoke -m '$edgeAgent' sim-001 ping");
+        assertThat(answer).contains("Status: 200").contains("sim-001");
+        assertThat(b.shell("hub:invoke -m '$edgeAgent' sim-000 ping")).contains("Status: 200").contains("sim-000");
+        assertThat(postgres.sql("SELECT COUNT(*) FROM method_calls")).isEqualTo("0");
 
         // Disabled through node A, a device connected to node B is disconnected by node B.
         assertThat(keysB).containsKey("sim-001");

@@ -35,8 +35,18 @@ public final class PostgresServer implements AutoCloseable {
         this.asPostgres = asPostgres;
     }
 
-    /** Creates a cluster and starts it, with an empty database {@value #DATABASE} owned by {@value #USER}. */
+    /**
+     * Creates a cluster and starts it, with an empty database {@value #DATABASE} owned by {@value #USER}, without
+     * syncing to disk (a test's database).
+     */
     public static PostgresServer start() throws IOException, InterruptedException {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}; {@code durable} keeps PostgreSQL's defaults (every commit synced to disk), for benchmarks.
+     */
+    public static PostgresServer start(boolean durable) throws IOException, InterruptedException {
         Path bin = binaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         // Under /tmp: the postgres user must reach it (it cannot enter root's build directory).
@@ -50,10 +60,10 @@ public final class PostgresServer implements AutoCloseable {
         try {
             server.pg("initdb", "-D", dir.resolve("data").toString(), "-U", USER, "--pwfile=" + dir.resolve(
                     "password"), "--auth=scram-sha-256", "-E", "UTF8");
-            // A test cluster: durability off for speed; loopback only; the socket in the cluster's own directory.
+            // Loopback only; the socket in the cluster's own directory; a test's cluster does not sync.
             server.pg("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
                     "-w", "-t", "60", "-o", "-p " + server.port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-                            + " -c fsync=off -c full_page_writes=off", "start");
+                            + (durable ? "" : " -c fsync=off -c full_page_writes=off"), "start");
             server.pg("createdb", "-h", "127.0.0.1", "-p", Integer.toString(server.port), "-U", USER, DATABASE);
             return server;
         } catch (IOException | RuntimeException e) {

@@ -223,7 +223,7 @@ public final class SimulatedFleet implements AutoCloseable {
 
         @Override
         List<String> topics() {
-            return List.of("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
+            return List.of("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#", "$iothub/methods/POST/#");
         }
 
         @Override
@@ -233,6 +233,12 @@ public final class SimulatedFleet implements AutoCloseable {
 
         @Override
         void received(ChannelHandlerContext ctx, String topic, String payload) {
+            if (topic.startsWith("$iothub/methods/POST/ping/")) {
+                // As edgeAgent's ping, saying which gateway answered.
+                String rid = topic.substring(topic.indexOf("$rid=") + "$rid=".length());
+                ctx.writeAndFlush(publish("$iothub/methods/res/200/?$rid=" + rid, "{\"deviceId\": \"" + id + "\"}"));
+                return;
+            }
             if (!topic.startsWith("$iothub/twin/PATCH/properties/desired/")) {
                 return;
             }

@@ -106,14 +106,18 @@ public final class IotHubServer implements Methods {
     private final Channel channel;
     private final Channel tlsChannel;
     private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
+    /** Methods for devices connected to another hub node. */
+    private final RemoteMethods remoteMethods;
     private final TwinStore.DesiredListener desiredListener = this::desiredChanged;
     private Runnable stopListening = () -> {
     };
 
     @Activate
     public IotHubServer(@Reference DeviceStore devices, @Reference TwinStore twins, @Reference C2dStore cloudToDevice,
-            @Reference Broker broker, Config config) throws Exception {
+            @Reference Broker broker, @Reference org.outpost.hub.storage.HubDatabase db, Config config)
+            throws Exception {
         this.devices = devices;
+        this.remoteMethods = new RemoteMethods(db, sessions::get);
         this.cloudToDevice = cloudToDevice;
         this.twins = twins;
         this.hostName = config.host_name();
@@ -127,6 +131,7 @@ public final class IotHubServer implements Methods {
             SslContext tls = tlsContext(config);
             this.tlsChannel = tls == null ? null : listen(config.host(), config.tls_port(), tls, maxBytes);
         } catch (Exception e) {
+            remoteMethods.close();
             close();
             throw e;
         }
@@ -206,6 +211,7 @@ public final class IotHubServer implements Methods {
     void deactivate() {
         twins.removeListener(desiredListener);
         stopListening.run();
+        remoteMethods.close();
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -314,7 +320,8 @@ public final class IotHubServer implements Methods {
         String identity = moduleId == null ? deviceId : deviceId + "/" + moduleId;
         DeviceSession s = sessions.get(identity);
         if (s == null) {
-            return CompletableFuture.completedFuture(new Result(404, message(identity + " is not connected")));
+            // Connected to another hub node, or nowhere (404).
+            return remoteMethods.invoke(deviceId, identity, method, payload, timeout);
         }
         return s.invoke(method, payload, timeout);
     }
