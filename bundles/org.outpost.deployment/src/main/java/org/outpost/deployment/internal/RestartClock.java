@@ -9,8 +9,10 @@ import java.time.Instant;
 import org.outpost.deployment.manifest.RestartPolicy;
 
 /**
- * IoT Edge's restart rules for one module: a module that is not running is restarted when its policy is
- * {@code always}, or {@code on-failure} / {@code on-unhealthy} and it failed or is unhealthy; the wait before restart
+ * IoT Edge's restart rules for one module: a module that is not running is restarted under {@code always} whatever
+ * stopped it, under {@code on-unhealthy} when it failed or is unhealthy, and under {@code on-failure} only when it
+ * failed (IoT Edge: "on-failure: if the module crashes"; "on-unhealthy: if it crashes or is considered unhealthy");
+ * the wait before restart
  * n is min(base x 2^n, cap); after {@code maxRestarts} restarts it is given up; the count resets after
  * {@code resetAfter} of running. A module given up gets a new series of restarts {@code retryAfter} after its last
  * restart (IoT Edge leaves it dead for good, which operators of remote devices complain about). Not thread-safe: the
@@ -82,8 +84,8 @@ final class RestartClock {
         }
         boolean restartable = switch (policy) {
             case ALWAYS -> true;
-            case ON_FAILURE -> why == Down.FAILED || why == Down.UNHEALTHY;
-            case ON_UNHEALTHY -> why == Down.UNHEALTHY;
+            case ON_FAILURE -> why == Down.FAILED;
+            case ON_UNHEALTHY -> why == Down.FAILED || why == Down.UNHEALTHY;
             case NEVER -> false;
         };
         if (!restartable) {

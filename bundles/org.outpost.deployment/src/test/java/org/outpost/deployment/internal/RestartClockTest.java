@@ -51,8 +51,9 @@ class RestartClockTest {
         assertThat(clock(RestartPolicy.NEVER).down(Down.FAILED, T0)).isEqualTo(Verdict.GIVE_UP);
         assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.STOPPED, T0)).isEqualTo(Verdict.GIVE_UP);
         assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.FAILED, T0)).isEqualTo(Verdict.BACKOFF);
-        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.UNHEALTHY, T0)).isEqualTo(Verdict.BACKOFF);
-        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.FAILED, T0)).isEqualTo(Verdict.GIVE_UP);
+        // As IoT Edge: on-failure covers crashes only; on-unhealthy covers crashes and failed health checks.
+        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.UNHEALTHY, T0)).isEqualTo(Verdict.GIVE_UP);
+        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.FAILED, T0)).isEqualTo(Verdict.BACKOFF);
         assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.UNHEALTHY, T0)).isEqualTo(Verdict.BACKOFF);
         assertThat(clock(RestartPolicy.ALWAYS).down(Down.STOPPED, T0)).isEqualTo(Verdict.BACKOFF);
     }

@@ -44,12 +44,26 @@ public class DeployCommand implements Action {
     @Override
     public Object execute() throws Exception {
         String text;
-        if (manifest.startsWith("http://") || manifest.startsWith("https://")) {
-            try (InputStream in = URI.create(manifest).toURL().openStream()) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (manifest.startsWith("http://") || manifest.startsWith("https://")) {
+                java.net.URLConnection c = URI.create(manifest).toURL().openConnection();
+                c.setConnectTimeout(10_000);
+                c.setReadTimeout(30_000);
+                try (InputStream in = c.getInputStream()) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } else {
+                text = Files.readString(manifest.startsWith("file:") ? Path.of(URI.create(manifest))
+                        : Path.of(manifest));
             }
-        } else {
-            text = Files.readString(Path.of(manifest));
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            System.err.println("No deployment manifest at " + manifest + ": give a file, or a file:, http: or https:"
+                    + " URL. Nothing was changed.");
+            return null;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("Cannot read the deployment manifest " + manifest + ": " + e.getMessage()
+                    + ". Nothing was changed.");
+            return null;
         }
         DeploymentResult r = deployer.deploy(text, dryRun);
         if (json) {
