@@ -6,6 +6,7 @@ package org.outpost.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,27 @@ public class HotDeployIT extends OutpostTestSupport {
     @Test
     public void aModuleWhoseComponentFailsToActivateIsReportedWithTheError() throws Exception {
         Path jar = deploy().resolve("throwing-module.jar");
+        writeThrowingModule(jar);
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(runtime.module("throwing"))
+                    .hasValueSatisfying(m -> {
+                        assertThat(m.state()).isEqualTo(ModuleState.FAILED);
+                        assertThat(m.reason()).startsWith("component throwing failed to activate:")
+                                .contains("sensor hardware not found on /dev/ttyUSB7");
+                    }));
+            assertThat(shell("edge:list")).containsPattern("throwing\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*failed");
+            assertThat(runtime.module("temperature-filter").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
+        } finally {
+            Files.delete(jar);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.module("throwing").isEmpty());
+    }
+
+    /**
+     * Writes the bundle of a module {@code throwing} whose one component throws when it activates (its "hardware" is
+     * missing): it installs and starts, and never runs.
+     */
+    static void writeThrowingModule(Path jar) throws IOException {
         Manifest manifest = manifest("throwing-module", "throwing");
         manifest.getMainAttributes().putValue("Service-Component", "OSGI-INF/throwing.xml");
         String clazz = "org/outpost/itests/broken/ThrowingComponent.class";
@@ -70,19 +92,6 @@ public class HotDeployIT extends OutpostTestSupport {
                 in.transferTo(jarOut);
             }
         }
-        try {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(runtime.module("throwing"))
-                    .hasValueSatisfying(m -> {
-                        assertThat(m.state()).isEqualTo(ModuleState.FAILED);
-                        assertThat(m.reason()).startsWith("component throwing failed to activate:")
-                                .contains("sensor hardware not found on /dev/ttyUSB7");
-                    }));
-            assertThat(shell("edge:list")).containsPattern("throwing\\s*\\|\\s*bundle\\s*\\|\\s*unmanaged\\s*\\|\\s*failed");
-            assertThat(runtime.module("temperature-filter").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);
-        } finally {
-            Files.delete(jar);
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.module("throwing").isEmpty());
     }
 
     private static Manifest manifest(String symbolicName, String moduleId) {

@@ -101,7 +101,7 @@ public class HubClusterIT {
         }
         // One schema, migrated once by whichever node came first; both nodes registered.
         assertThat(postgres.sql("SELECT version FROM outpost_schema_history WHERE version IS NOT NULL ORDER BY"
-                + " installed_rank")).isEqualTo("1\n2");
+                + " installed_rank")).isEqualTo("1\n2\n3");
         assertThat(postgres.sql("SELECT COUNT(*) FROM hub_nodes")).isEqualTo("2");
 
         // Devices imported through node A; half connect to A, half to B.
@@ -172,6 +172,34 @@ public class HubClusterIT {
         assertThat(b.shell("hub:invoke -m '$edgeAgent' sim-000 ping")).contains("Status: 200").contains("sim-000");
         assertThat(postgres.sql("SELECT COUNT(*) FROM method_calls")).isEqualTo("0");
 
+        // Cloud-to-device through node A: a device that is offline gets the message when it connects to node B, and
+        // one sent while it is there arrives at once. Each is deleted once the device acknowledged it.
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(a.shell("hub:device-create --json thermostat"));
+        assertThat(key.find()).isTrue();
+        a.shell("hub:c2d thermostat 'first'");
+        assertThat(postgres.sql("SELECT COUNT(*) FROM c2d_messages")).isEqualTo("1");
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        org.eclipse.paho.client.mqttv3.MqttClient thermostat = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + portB, "thermostat", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        try {
+            org.eclipse.paho.client.mqttv3.MqttConnectOptions o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            o.setUserName("thermostat");
+            o.setPassword(key.group(1).toCharArray());
+            o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+            thermostat.connect(o);
+            thermostat.subscribe("devices/thermostat/messages/devicebound/#", 1, (topic, m) -> received.add(
+                    new String(m.getPayload(), java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(received.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+            a.shell("hub:c2d thermostat 'second'");
+            assertThat(received.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("second");
+            await("the acknowledged messages deleted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(
+                    200)).until(() -> postgres.sql("SELECT COUNT(*) FROM c2d_messages").equals("0"));
+        } finally {
+            thermostat.disconnectForcibly(1000);
+            thermostat.close();
+        }
+
         // Disabled through node A, a device connected to node B is disconnected by node B.
         assertThat(keysB).containsKey("sim-001");
         assertThat(a.shell("hub:device-disable sim-001")).contains("disabled");
@@ -181,7 +209,7 @@ public class HubClusterIT {
                 .until(() -> api(a, "/api/devices/sim-001").path("connectionState").asText()
                         .equals("disconnected"));
         JsonNode summary = api(b, "/api/fleet");
-        assertThat(summary.path("devices").asInt()).isEqualTo(DEVICES);
+        assertThat(summary.path("devices").asInt()).isEqualTo(DEVICES + 1);
         assertThat(summary.path("disabled").asInt()).isEqualTo(1);
     }
 }

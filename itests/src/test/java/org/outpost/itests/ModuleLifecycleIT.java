@@ -112,5 +112,30 @@ public class ModuleLifecycleIT extends OutpostTestSupport {
         assertThat(bundleContext.getBundle(heartbeatBundle).getState()).isEqualTo(Bundle.ACTIVE);
         assertThat(status("load-generator").lastStartTimeUtc()).isEqualTo(loaderStart);
         assertThat(runtime.module("load-generator").orElseThrow().bundleId()).isEqualTo(loaderBundle);
+
+        // A new module that installs and starts but never runs (its component throws): when the probation window
+        // ends, the whole deployment is rolled back, and what ran runs on untouched.
+        java.nio.file.Path modules = java.nio.file.Path.of(System.getProperty("karaf.home"), "modules");
+        java.nio.file.Files.createDirectories(modules);
+        java.nio.file.Path jar = modules.resolve("throwing-module.jar");
+        HotDeployIT.writeThrowingModule(jar);
+        String withThrowing = manifest("1.1", "running").replace("\"load-generator\": {", "\"throwing\": {\"type\":"
+                + " \"bundle\", \"settings\": {\"location\": \"" + jar.toUri() + "\"}}, \"load-generator\": {");
+        DeploymentResult failed = deployer.deploy(withThrowing, false);
+        assertThat(failed.code()).isEqualTo(500);
+        assertThat(failed.description()).contains("throwing", "rolled back to the last good deployment");
+        assertThat(runtime.module("throwing")).as("the new module is gone").isEmpty();
+        assertThat(status("heartbeat").runtimeStatus()).isEqualTo("running");
+        assertThat(runtime.module("load-generator").orElseThrow().bundleId()).isEqualTo(loaderBundle);
+        assertThat(status("load-generator").lastStartTimeUtc()).isEqualTo(loaderStart);
+        assertThat(deployer.status().lastDesiredStatus().code()).isEqualTo(500);
+    }
+
+    @Override
+    protected org.ops4j.pax.exam.Option[] extraOptions() {
+        // A short probation window: the rolled-back deployment waits for it to end.
+        return org.ops4j.pax.exam.OptionUtils.combine(super.extraOptions(), org.ops4j.pax.exam.karaf.options
+                .KarafDistributionOption.editConfigurationFilePut("etc/org.outpost.deployment.cfg",
+                        "probation.seconds", "3"));
     }
 }

@@ -3,29 +3,31 @@
  */
 package org.outpost.hub.internal;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
-import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.outpost.broker.api.Broker;
 import org.outpost.hub.api.CloudToDevice;
+import org.outpost.hub.storage.HubDatabase;
 import org.outpost.protocol.PropertyBag;
 
 /**
- * Cloud-to-device messages in the hub's broker: one durable queue per device ({@code outpost.hub.c2d.<device>}), each
- * message with its property bag and an expiry. {@link DeviceSession} delivers them.
+ * Cloud-to-device messages in the hub database ({@code c2d_messages}), each with its property bag and an expiry, in
+ * the order they were sent. {@link DeviceSession} delivers them while the device is connected and subscribed, on
+ * whichever hub node that is: a node that stores one tells the others, and the one holding the device sends it. A
+ * message is deleted when the device acknowledges it, so one unacknowledged when a connection ends comes again on
+ * the next.
  */
 @Component(service = {CloudToDevice.class, C2dStore.class}, configurationPid = "org.outpost.hub")
 public final class C2dStore implements CloudToDevice {
@@ -36,60 +38,47 @@ public final class C2dStore implements CloudToDevice {
         int c2d_ttl_hours() default 48;
     }
 
-    static final String BAG = "outpost_c2d_bag";
     static final int MAX_BYTES = 64 * 1024;
 
+    /** A waiting message: its place in the device's order, its encoded property bag and its body. */
+    record Message(long seq, String bag, byte[] body) {
+    }
+
+    private final HubDatabase db;
     private final DeviceStore devices;
-    private final Broker broker;
     private final long ttlMillis;
-    private final ServerLocator locator;
-    private final ClientSessionFactory factory;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Runnable stopListening;
 
     @Activate
-    public C2dStore(@Reference DeviceStore devices, @Reference Broker broker, Config config) throws Exception {
+    public C2dStore(@Reference HubDatabase db, @Reference DeviceStore devices, Config config) {
+        this.db = db;
         this.devices = devices;
-        this.broker = broker;
         this.ttlMillis = Math.max(1, config.c2d_ttl_hours()) * 3_600_000L;
-        this.locator = broker.createLocator();
-        this.factory = locator.createSessionFactory();
-        this.stopListening = devices.onDelete(this::deleteQueue);
-    }
-
-    /** A deleted device's waiting messages go with it. */
-    private void deleteQueue(String deviceId) {
-        try (ClientSession session = factory.createSession()) {
-            if (session.queueQuery(SimpleString.of(queue(deviceId))).isExists()) {
-                session.deleteQueue(queue(deviceId));
-            }
-        } catch (Exception e) {
-            // E.g. the device's connection still consumes it: its messages expire after c2d.ttl.hours.
-            org.slf4j.LoggerFactory.getLogger(C2dStore.class).warn("Could not delete the cloud-to-device queue of"
-                    + " deleted device {} ({}); its messages expire after c2d.ttl.hours", deviceId, e.toString());
-        }
+        // Stored through another node: the session of the device, if this node holds it, sends it.
+        this.stopListening = db.subscribe("c2d", this::arrived);
     }
 
     @Deactivate
     void deactivate() {
         stopListening.run();
-        factory.close();
-        locator.close();
     }
 
-    static String queue(String deviceId) {
-        return "outpost.hub.c2d." + deviceId;
+    /** Hears of a device's new messages (with its id), stored through any node. */
+    Runnable onMessage(Consumer<String> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
-    /** Creates the device's queue if it has none. */
-    static void ensureQueue(ClientSession session, String deviceId) throws Exception {
-        String q = queue(deviceId);
-        if (!session.queueQuery(SimpleString.of(q)).isExists()) {
-            session.createQueue(QueueConfiguration.of(q).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+    private void arrived(String deviceId) {
+        for (Consumer<String> l : listeners) {
+            try {
+                l.accept(deviceId);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(C2dStore.class).warn("A listener failed on a cloud-to-device"
+                        + " message for {}: {}", deviceId, e.toString());
+            }
         }
-    }
-
-    ClientSessionFactory sessions() {
-        return factory;
     }
 
     @Override
@@ -101,27 +90,81 @@ public final class C2dStore implements CloudToDevice {
             throw new IllegalArgumentException("the message has " + body.length + " bytes; at most " + MAX_BYTES
                     + " are allowed");
         }
-        Map<String, String> bag = new java.util.LinkedHashMap<>(properties);
+        Map<String, String> bag = new LinkedHashMap<>(properties);
         String id = bag.computeIfAbsent(PropertyBag.MESSAGE_ID, k -> UUID.randomUUID().toString());
-        try (ClientSession session = factory.createSession(true, true)) {
-            ensureQueue(session, deviceId);
-            ClientMessage m = session.createMessage(Message.BYTES_TYPE, true);
-            m.getBodyBuffer().writeBytes(body);
-            m.putStringProperty(BAG, PropertyBag.encode(bag));
-            m.setExpiration(System.currentTimeMillis() + ttlMillis);
-            try (ClientProducer p = session.createProducer(queue(deviceId))) {
-                p.send(m);
+        long now = System.currentTimeMillis();
+        db.transaction("storing a cloud-to-device message for " + deviceId, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO c2d_messages (device_id, properties, body,"
+                    + " created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, deviceId);
+                s.setString(2, PropertyBag.encode(bag));
+                s.setString(3, Base64.getEncoder().encodeToString(body));
+                s.setLong(4, now);
+                s.setLong(5, now + ttlMillis);
+                return s.executeUpdate();
             }
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("the message for " + deviceId + " was not stored: " + e.getMessage(), e);
+        });
+        try {
+            db.publish("c2d", deviceId);
+        } catch (RuntimeException e) {
+            // Stored: the device gets it when it next subscribes.
+            org.slf4j.LoggerFactory.getLogger(C2dStore.class).warn("Could not tell the other hub nodes of a"
+                    + " cloud-to-device message for {}: {}", deviceId, e.getMessage());
         }
+        arrived(deviceId);
         return id;
     }
 
     @Override
     public long pending(String deviceId) {
-        return broker.queueStats(queue(deviceId)).map(s -> s.messages()).orElse(0L);
+        return db.transaction("counting the cloud-to-device messages of " + deviceId, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM c2d_messages WHERE device_id = ? AND"
+                    + " expires_ms > ?")) {
+                s.setString(1, deviceId);
+                s.setLong(2, System.currentTimeMillis());
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * @return the device's next messages after {@code afterSeq}, oldest first, at most {@code max}; expired ones are
+     *         deleted on the way
+     */
+    List<Message> waiting(String deviceId, long afterSeq, int max) {
+        long now = System.currentTimeMillis();
+        return db.transaction("reading the cloud-to-device messages of " + deviceId, c -> {
+            try (PreparedStatement gone = c.prepareStatement("DELETE FROM c2d_messages WHERE device_id = ? AND"
+                    + " expires_ms <= ?")) {
+                gone.setString(1, deviceId);
+                gone.setLong(2, now);
+                gone.executeUpdate();
+            }
+            List<Message> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, properties, body FROM c2d_messages WHERE"
+                    + " device_id = ? AND seq > ? ORDER BY seq LIMIT " + max)) {
+                s.setString(1, deviceId);
+                s.setLong(2, afterSeq);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Message(r.getLong(1), r.getString(2), Base64.getDecoder().decode(r.getString(3))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The device acknowledged a message: it is not sent again. */
+    void delivered(long seq) {
+        db.transaction("deleting a delivered cloud-to-device message", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM c2d_messages WHERE seq = ?")) {
+                s.setLong(1, seq);
+                return s.executeUpdate();
+            }
+        });
     }
 }

@@ -40,7 +40,6 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -76,10 +75,15 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
     private String identity;
     private ClientSession store;
     private ClientProducer producer;
-    private ClientSession c2dSession;
     private boolean startCloudToDevice;
-    /** Cloud-to-device messages sent and not yet acknowledged, by packet id. */
-    private final Map<Integer, ClientMessage> inFlight = new ConcurrentHashMap<>();
+    /** Stops hearing of the device's new cloud-to-device messages; null until it subscribes to them. */
+    private Runnable stopCloudToDevice;
+    /** Cloud-to-device messages sent and not yet acknowledged: their seq by packet id. */
+    private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
+    /** The last cloud-to-device message sent on this connection (the next are after it). */
+    private long lastSent;
+    /** At most this many cloud-to-device messages wait for their PUBACK at once. */
+    private static final int C2D_IN_FLIGHT = 16;
 
     DeviceSession(IotHubServer server) {
         this.server = server;
@@ -294,45 +298,56 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
     // ---- cloud-to-device messages
 
     /**
-     * Delivers the device's waiting and new cloud-to-device messages; each is removed from its queue only when the
-     * device acknowledges it (PUBACK). What is unacknowledged when the connection ends is delivered again next time.
+     * Delivers the device's waiting and new cloud-to-device messages, in order, up to {@value #C2D_IN_FLIGHT} at a
+     * time; each is deleted only when the device acknowledges it (PUBACK). What is unacknowledged when the connection
+     * ends is delivered again next time. New messages, stored through any hub node, are sent as they arrive.
      */
     private synchronized void startCloudToDevice() {
-        if (c2dSession != null) {
+        if (stopCloudToDevice != null || !ctx.channel().isActive()) {
             return;
         }
-        try {
-            c2dSession = server.cloudToDevice().sessions().createSession(false, true, true);
-            C2dStore.ensureQueue(c2dSession, deviceId);
-            ClientConsumer consumer = c2dSession.createConsumer(C2dStore.queue(deviceId));
-            consumer.setMessageHandler(this::deliverCloudToDevice);
-            c2dSession.start();
-        } catch (Exception e) {
-            LOG.warn("Cannot deliver cloud-to-device messages to {}: {}", identity, e.toString());
-        }
+        stopCloudToDevice = server.cloudToDevice().onMessage(id -> {
+            if (id.equals(deviceId)) {
+                ctx.executor().execute(this::sendCloudToDevice);
+            }
+        });
+        sendCloudToDevice();
     }
 
-    private void deliverCloudToDevice(ClientMessage m) {
-        byte[] body = new byte[m.getBodyBuffer().readableBytes()];
-        m.getBodyBuffer().readBytes(body);
-        String bag = m.getStringProperty(C2dStore.BAG);
-        int id = nextPacketId();
-        inFlight.put(id, m);
-        ctx.writeAndFlush(MqttMessageBuilders.publish().topicName("devices/" + deviceId + "/messages/devicebound/"
-                + (bag == null ? "" : bag)).qos(MqttQoS.AT_LEAST_ONCE).messageId(id).retained(false)
-                .payload(Unpooled.wrappedBuffer(body)).build());
+    private synchronized void sendCloudToDevice() {
+        if (stopCloudToDevice == null || !ctx.channel().isActive() || inFlight.size() >= C2D_IN_FLIGHT) {
+            return;
+        }
+        List<C2dStore.Message> next;
+        try {
+            next = server.cloudToDevice().waiting(deviceId, lastSent, C2D_IN_FLIGHT - inFlight.size());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the cloud-to-device messages of {} (sent when it reconnects): {}", identity,
+                    e.getMessage());
+            return;
+        }
+        for (C2dStore.Message m : next) {
+            int id = nextPacketId();
+            inFlight.put(id, m.seq());
+            lastSent = m.seq();
+            ctx.writeAndFlush(MqttMessageBuilders.publish().topicName("devices/" + deviceId
+                    + "/messages/devicebound/" + m.bag()).qos(MqttQoS.AT_LEAST_ONCE).messageId(id).retained(false)
+                    .payload(Unpooled.wrappedBuffer(m.body())).build());
+        }
     }
 
     private void acknowledged(int packetId) {
-        ClientMessage m = inFlight.remove(packetId);
-        if (m != null) {
-            try {
-                m.individualAcknowledge();
-            } catch (Exception e) {
-                LOG.warn("Could not remove a delivered cloud-to-device message of {}: {}; it may come again",
-                        identity, e.toString());
-            }
+        Long seq = inFlight.remove(packetId);
+        if (seq == null) {
+            return;
         }
+        try {
+            server.cloudToDevice().delivered(seq);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove a delivered cloud-to-device message of {}: {}; it may come again", identity,
+                    e.getMessage());
+        }
+        sendCloudToDevice();
     }
 
     private boolean allowed(String filter) {
@@ -493,14 +508,10 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> {
         pendingMethods.values().forEach(f -> f.complete(new Methods.Result(404, IotHubServer.message(identity
                 + " disconnected before it answered"))));
         synchronized (this) {
-            if (c2dSession != null) {
-                try {
-                    // Unacknowledged cloud-to-device messages go back to the queue for the next connection.
-                    c2dSession.close();
-                } catch (Exception e) {
-                    LOG.debug("Closing the cloud-to-device session of {}: {}", identity, e.toString());
-                }
-                c2dSession = null;
+            if (stopCloudToDevice != null) {
+                // Unacknowledged cloud-to-device messages stay stored for the next connection.
+                stopCloudToDevice.run();
+                stopCloudToDevice = null;
             }
             if (store != null) {
                 try {

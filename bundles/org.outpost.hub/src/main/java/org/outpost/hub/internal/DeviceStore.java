@@ -78,10 +78,12 @@ public final class DeviceStore implements DeviceRegistry {
             String secondary, boolean disabled, Instant lastSeen, long messages) {
     }
 
-    /** What this node saw of a device and has not added to the database yet. */
+    /** What this node saw of a device: messages not added to the database yet, and its last activity. */
     private static final class Activity {
         final AtomicLong messages = new AtomicLong();
         volatile long lastSeen;
+        /** The last activity the database has from this node (flushes skip devices quiet since). */
+        long flushedSeen;
     }
 
     private final SecureRandom random = new SecureRandom();
@@ -106,6 +108,8 @@ public final class DeviceStore implements DeviceRegistry {
         // Another node deleted or disabled a device: the connections this node holds for it close.
         stopListening.add(db.subscribe("device-deleted", id -> forgetDeleted(id)));
         stopListening.add(db.subscribe("device-disabled", id -> notify(disableListeners, id, "disabling")));
+        // This node was taken for gone (its counted connections with it) and is registered again: count them again.
+        stopListening.add(db.onResync(() -> connectionsChanged.addAll(connections.keySet())));
         flusher.scheduleWithFixedDelay(this::flush, FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -484,10 +488,16 @@ public final class DeviceStore implements DeviceRegistry {
     }
 
     private void flushActivity() {
-        Map<String, long[]> taken = new HashMap<>();
+        Map<Activity, long[]> taken = new HashMap<>();
+        Map<String, Activity> byId = new HashMap<>();
         for (Map.Entry<String, Activity> e : activity.entrySet()) {
-            long n = e.getValue().messages.getAndSet(0);
-            taken.put(e.getKey(), new long[] {n, e.getValue().lastSeen});
+            Activity a = e.getValue();
+            long seen = a.lastSeen;
+            if (a.messages.get() == 0 && seen == a.flushedSeen) {
+                continue;
+            }
+            taken.put(a, new long[] {a.messages.getAndSet(0), seen});
+            byId.put(e.getKey(), a);
         }
         if (taken.isEmpty()) {
             return;
@@ -497,10 +507,11 @@ public final class DeviceStore implements DeviceRegistry {
                 try (PreparedStatement s = c.prepareStatement("UPDATE devices SET messages = messages + ?,"
                         + " last_seen_ms = CASE WHEN last_seen_ms IS NULL OR last_seen_ms < ? THEN ? ELSE last_seen_ms"
                         + " END WHERE id = ?")) {
-                    for (Map.Entry<String, long[]> e : taken.entrySet()) {
-                        s.setLong(1, e.getValue()[0]);
-                        s.setLong(2, e.getValue()[1]);
-                        s.setLong(3, e.getValue()[1]);
+                    for (Map.Entry<String, Activity> e : byId.entrySet()) {
+                        long[] v = taken.get(e.getValue());
+                        s.setLong(1, v[0]);
+                        s.setLong(2, v[1]);
+                        s.setLong(3, v[1]);
                         s.setString(4, e.getKey());
                         s.addBatch();
                     }
@@ -510,12 +521,10 @@ public final class DeviceStore implements DeviceRegistry {
             });
         } catch (RuntimeException e) {
             // Kept for the next flush.
-            taken.forEach((id, v) -> activity.computeIfAbsent(id, k -> new Activity()).messages.addAndGet(v[0]));
+            taken.forEach((a, v) -> a.messages.addAndGet(v[0]));
             throw e;
         }
-        // Devices quiet since they were written need no entry; a message counted meanwhile keeps its own.
-        taken.forEach((id, v) -> activity.computeIfPresent(id, (k, a) -> a.messages.get() == 0 && a.lastSeen == v[1]
-                ? null : a));
+        taken.forEach((a, v) -> a.flushedSeen = v[1]);
     }
 
     private void flushConnections() {

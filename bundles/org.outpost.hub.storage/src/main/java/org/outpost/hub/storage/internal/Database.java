@@ -226,7 +226,7 @@ public final class Database implements HubDatabase, AutoCloseable {
                             in.executeUpdate();
                         }
                         LOG.warn("Hub node {} had been taken for gone; registered again", nodeId);
-                        resync();
+                        heartbeat.execute(this::resync);
                     }
                     gone.setLong(1, now - TimeUnit.SECONDS.toMillis(NODE_TIMEOUT_SECONDS));
                     int n = gone.executeUpdate();
@@ -252,9 +252,8 @@ public final class Database implements HubDatabase, AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            // The pool gives the connection back in auto-commit mode (HikariCP resets what a user changed).
         } catch (SQLException e) {
             throw new StorageException(what + ": " + e.getMessage(), e);
         }
