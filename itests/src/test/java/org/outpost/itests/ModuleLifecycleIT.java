@@ -113,8 +113,8 @@ public class ModuleLifecycleIT extends OutpostTestSupport {
         assertThat(status("load-generator").lastStartTimeUtc()).isEqualTo(loaderStart);
         assertThat(runtime.module("load-generator").orElseThrow().bundleId()).isEqualTo(loaderBundle);
 
-        // A new module that installs and starts but never runs (its component throws): when the probation window
-        // ends, the whole deployment is rolled back, and what ran runs on untouched.
+        // A new module that installs and starts but fails within its probation window (its component throws): the
+        // whole deployment is rolled back, and what ran runs on untouched.
         java.nio.file.Path modules = java.nio.file.Path.of(System.getProperty("karaf.home"), "modules");
         java.nio.file.Files.createDirectories(modules);
         java.nio.file.Path jar = modules.resolve("throwing-module.jar");
@@ -133,7 +133,7 @@ public class ModuleLifecycleIT extends OutpostTestSupport {
 
     @Override
     protected org.ops4j.pax.exam.Option[] extraOptions() {
-        // A short probation window: the rolled-back deployment waits for it to end.
+        // A short probation window, so that a module that never reaches running cannot hold the test up.
         return org.ops4j.pax.exam.OptionUtils.combine(super.extraOptions(), org.ops4j.pax.exam.karaf.options
                 .KarafDistributionOption.editConfigurationFilePut("etc/org.outpost.deployment.cfg",
                         "probation.seconds", "3"));
