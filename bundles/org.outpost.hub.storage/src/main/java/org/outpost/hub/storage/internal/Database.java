@@ -133,7 +133,8 @@ public final class Database implements HubDatabase, AutoCloseable {
         try {
             this.pool = new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new StorageException("cannot open the hub database " + settings.url() + ": " + rootMessage(e)
+            throw new StorageException("cannot open the hub database " + redacted(settings.url()) + ": "
+                    + rootMessage(e)
                     + (settings.url().startsWith("jdbc:postgresql:") ? " (is PostgreSQL running, and are user and"
                             + " password in etc/org.outpost.hub.storage.cfg right?)" : ""), e);
         }

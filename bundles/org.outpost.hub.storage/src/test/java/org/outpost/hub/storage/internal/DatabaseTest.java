@@ -67,6 +67,16 @@ class DatabaseTest {
     }
 
     @Test
+    void anUnreachablePostgresqlIsRefusedWithWhatToCheckAndNoPassword() {
+        // Port 1 on loopback: nothing listens there. The pool tries for its 10 s, then gives up with the reason.
+        assertThatThrownBy(() -> new Database(new Database.Settings("jdbc:postgresql://127.0.0.1:1/outpost"
+                + "?password=secret", "outpost", "", 2, ""))).isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("cannot open the hub database jdbc:postgresql://127.0.0.1:1/outpost"
+                        + "?password=***")
+                .hasMessageContaining("is PostgreSQL running").hasMessageNotContaining("secret");
+    }
+
+    @Test
     void redactsPasswordsInUrls() {
         assertThat(Database.redacted("jdbc:postgresql://h/db?user=a&password=secret&ssl=true"))
                 .isEqualTo("jdbc:postgresql://h/db?user=a&password=***&ssl=true");
