@@ -567,6 +567,19 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         awaitProbation(next, onProbation);
     }
 
+    /**
+     * @return true for a bundle module whose bundle started and is back in INSTALLED: the framework is refreshing it
+     *         (at gateway start, Karaf's features service refreshes bundles while the deployment is applied), so it
+     *         is waited for until the probation deadline rather than taken as failed
+     */
+    private boolean refreshing(ModuleSpec spec) {
+        if (spec.type() != ModuleType.BUNDLE) {
+            return false;
+        }
+        Bundle b = context.getBundle(spec.location());
+        return b != null && b.getState() == Bundle.INSTALLED;
+    }
+
     /** Waits until every changed module that should run runs; throws naming the first that does not. */
     private void awaitProbation(DeploymentManifest next, List<String> modules) throws Exception {
         Instant deadline = Instant.now().plus(probation);
@@ -578,7 +591,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 if (info != null && info.state() == wanted) {
                     break;
                 }
-                if (info != null && info.state() == ModuleState.FAILED) {
+                if (info != null && info.state() == ModuleState.FAILED && !refreshing(spec)) {
                     throw new IllegalStateException("module " + name + " failed: " + info.reason());
                 }
                 if (Instant.now().isAfter(deadline)) {
