@@ -53,14 +53,6 @@ public class FleetScaleIT {
         return JSON.readTree(out.substring(out.indexOf('{'))).path("systemMetrics");
     }
 
-    private static String deployment(String id, int priority, String target, String module) {
-        return "{\"id\": \"" + id + "\", \"priority\": " + priority + ", \"targetCondition\": \"" + target + "\","
-                + " \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\":"
-                + " \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\", \"settings\": {\"location\":"
-                + " \"mvn:org.example/" + module + "/1.0\"}}}}}, \"$edgeHub\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"routes\": {\"all\": \"FROM /messages/* INTO $upstream\"}}}}}}";
-    }
-
     @Test
     public void aThousandGatewaysConvergeToADeploymentAndMoveWithTheirTags() throws Exception {
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
@@ -94,7 +86,7 @@ public class FleetScaleIT {
         assertThat(fleet.connected()).isEqualTo(DEVICES);
 
         Path file = hub.home().resolve("all.json");
-        Files.writeString(file, deployment("all", 1, "tags.fleet = 'ci'", "agent"));
+        Files.writeString(file, SimulatedFleet.deployment("all", 1, "tags.fleet = 'ci'", "agent"));
         assertThat(hub.shell("hub:deployment-create " + file)).contains("It targets 1000 device(s)");
         await("1,000 gateways reporting the deployment").atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -104,7 +96,7 @@ public class FleetScaleIT {
 
         // A higher priority for one site: its 100 gateways move, the other 900 stay.
         fleet.forgetArrivals();
-        Files.writeString(file, deployment("site-3-canary", 10, "tags.site = 'site-3'", "canary"));
+        Files.writeString(file, SimulatedFleet.deployment("site-3-canary", 10, "tags.site = 'site-3'", "canary"));
         assertThat(hub.shell("hub:deployment-create " + file)).contains("It targets 100 device(s)");
         await("the site's gateways on the canary").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> metrics("site-3-canary").path("reportedSuccessfulCount")

@@ -79,14 +79,6 @@ public class HubClusterIT {
         return JSON.readTree(response.body());
     }
 
-    private static String deployment(String id, int priority, String target, String module) {
-        return "{\"id\": \"" + id + "\", \"priority\": " + priority + ", \"targetCondition\": \"" + target + "\","
-                + " \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\":"
-                + " \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\", \"settings\": {\"location\":"
-                + " \"mvn:org.example/" + module + "/1.0\"}}}}}, \"$edgeHub\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"routes\": {\"all\": \"FROM /messages/* INTO $upstream\"}}}}}}";
-    }
-
     @Test
     public void twoNodesOverOnePostgresqlServeOneFleet() throws Exception {
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
@@ -137,7 +129,7 @@ public class HubClusterIT {
         // A deployment created at node B reaches the gateways connected to node A as well; both nodes tell the
         // same status from what all of them report.
         Path file = b.home().resolve("all.json");
-        Files.writeString(file, deployment("all", 1, "tags.fleet = 'ci'", "agent"));
+        Files.writeString(file, SimulatedFleet.deployment("all", 1, "tags.fleet = 'ci'", "agent"));
         assertThat(b.shell("hub:deployment-create " + file)).contains("It targets 200 device(s)");
         await("200 gateways on two nodes reporting the deployment").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -149,7 +141,7 @@ public class HubClusterIT {
 
         // A canary created at node A for one site: its devices on both nodes move.
         fleet.forgetArrivals();
-        Files.writeString(file, deployment("canary", 10, "tags.site = 'site-3'", "canary"));
+        Files.writeString(file, SimulatedFleet.deployment("canary", 10, "tags.site = 'site-3'", "canary"));
         assertThat(a.shell("hub:deployment-create " + file)).contains("It targets 20 device(s)");
         await("the site's gateways on the canary").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> metrics(b, "canary").path("reportedSuccessfulCount").asInt() == 20);

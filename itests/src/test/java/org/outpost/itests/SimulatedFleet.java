@@ -63,6 +63,18 @@ public final class SimulatedFleet implements AutoCloseable {
     /** Connections the server refused. */
     public final AtomicInteger refused = new AtomicInteger();
 
+    /**
+     * @return a base deployment of one bundle module (at a location no gateway needs to fetch: simulated gateways
+     *         only report it running) and a route to {@code $upstream}
+     */
+    public static String deployment(String id, int priority, String target, String module) {
+        return "{\"id\": \"" + id + "\", \"priority\": " + priority + ", \"targetCondition\": \"" + target + "\","
+                + " \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\":"
+                + " \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\", \"settings\": {\"location\":"
+                + " \"mvn:org.example/" + module + "/1.0\"}}}}}, \"$edgeHub\": {\"properties.desired\":"
+                + " {\"schemaVersion\": \"1.1\", \"routes\": {\"all\": \"FROM /messages/* INTO $upstream\"}}}}}}";
+    }
+
     public SimulatedFleet(int threads) {
         this.loop = new NioEventLoopGroup(threads);
     }
