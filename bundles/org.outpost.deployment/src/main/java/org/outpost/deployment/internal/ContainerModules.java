@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleInfo;
-import org.outpost.deployment.manifest.CreateOptions;
-import org.outpost.deployment.manifest.ManifestException;
-import org.outpost.deployment.manifest.ModuleSpec;
-import org.outpost.deployment.manifest.ModuleType;
+import org.outpost.manifest.CreateOptions;
+import org.outpost.manifest.ManifestException;
+import org.outpost.manifest.ModuleSpec;
+import org.outpost.manifest.ModuleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

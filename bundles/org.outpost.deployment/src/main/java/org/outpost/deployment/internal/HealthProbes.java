@@ -20,8 +20,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.outpost.api.module.HealthCheck;
 import org.outpost.api.runtime.ModuleInfo;
-import org.outpost.deployment.manifest.HealthProbe;
-import org.outpost.deployment.manifest.ModuleSpec;
+import org.outpost.manifest.HealthProbe;
+import org.outpost.manifest.ModuleSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ package org.outpost.deployment.internal;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.outpost.deployment.manifest.RestartPolicy;
+import org.outpost.manifest.RestartPolicy;
 
 /**
  * IoT Edge's restart rules for one module: a module that is not running is restarted under {@code always} whatever

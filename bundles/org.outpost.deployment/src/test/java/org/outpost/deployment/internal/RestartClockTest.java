@@ -11,7 +11,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.outpost.deployment.internal.RestartClock.Down;
 import org.outpost.deployment.internal.RestartClock.Verdict;
-import org.outpost.deployment.manifest.RestartPolicy;
+import org.outpost.manifest.RestartPolicy;
 
 class RestartClockTest {
 

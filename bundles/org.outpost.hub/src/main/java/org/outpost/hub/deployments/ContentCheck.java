@@ -11,11 +11,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.outpost.deployment.manifest.LocationPolicy;
-import org.outpost.deployment.manifest.ManifestException;
-import org.outpost.deployment.manifest.ManifestParser;
-import org.outpost.routing.language.RouteCompileException;
-import org.outpost.routing.language.RouteLanguage;
+import org.outpost.manifest.LocationPolicy;
+import org.outpost.manifest.ManifestException;
+import org.outpost.manifest.ManifestParser;
+import org.outpost.routelanguage.RouteCompileException;
+import org.outpost.routelanguage.RouteLanguage;
 
 /**
  * What the hub can check of a deployment's content before any device sees it, with the gateway's own code (the

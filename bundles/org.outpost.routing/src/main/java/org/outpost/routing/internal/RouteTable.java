@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.outpost.routing.language.CompiledRoute;
-import org.outpost.routing.language.RouteCompileException;
-import org.outpost.routing.language.RouteLanguage;
-import org.outpost.routing.language.RouteMessage;
-import org.outpost.routing.language.Sink;
+import org.outpost.routelanguage.CompiledRoute;
+import org.outpost.routelanguage.RouteCompileException;
+import org.outpost.routelanguage.RouteLanguage;
+import org.outpost.routelanguage.RouteMessage;
+import org.outpost.routelanguage.Sink;
 
 /**
  * An immutable, compiled set of routes with their priorities and times to live.

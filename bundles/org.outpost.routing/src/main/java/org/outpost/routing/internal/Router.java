@@ -61,10 +61,10 @@ import org.outpost.routing.api.EndpointStatus;
 import org.outpost.routing.api.RouteExplanation;
 import org.outpost.routing.api.RouteStatus;
 import org.outpost.routing.api.Routing;
-import org.outpost.routing.internal.tool.MessageJson;
-import org.outpost.routing.language.CompiledRoute;
-import org.outpost.routing.language.Condition;
-import org.outpost.routing.language.RouteMessage;
+import org.outpost.routelanguage.MessageJson;
+import org.outpost.routelanguage.CompiledRoute;
+import org.outpost.routelanguage.Condition;
+import org.outpost.routelanguage.RouteMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

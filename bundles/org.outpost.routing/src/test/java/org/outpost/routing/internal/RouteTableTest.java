@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.outpost.api.message.Message;
-import org.outpost.routing.language.RouteMessage;
+import org.outpost.routelanguage.RouteMessage;
 
 class RouteTableTest {
 

@@ -1,0 +1,28 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.manifest;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checked deployment manifest.
+ *
+ * @param schemaVersion the {@code $edgeAgent} schema version
+ * @param featureRepositories where {@code feature} modules come from ({@code runtime.settings.featureRepositories})
+ * @param modules the modules, in startup order (then by name)
+ * @param edgeHub the {@code $edgeHub} desired properties as JSON text (routes, store and forward), or {@code null}
+ * @param moduleTwins each module's desired properties as JSON text (its own entry in {@code modulesContent})
+ */
+public record DeploymentManifest(String schemaVersion, List<String> featureRepositories,
+        Map<String, ModuleSpec> modules, String edgeHub, Map<String, String> moduleTwins) {
+
+    public DeploymentManifest {
+        featureRepositories = List.copyOf(featureRepositories);
+        modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+        moduleTwins = Collections.unmodifiableMap(new LinkedHashMap<>(moduleTwins));
+    }
+}
