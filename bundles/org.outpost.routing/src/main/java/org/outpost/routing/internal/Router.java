@@ -50,7 +50,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.outpost.api.config.WatchedFile;
+import org.outpost.commons.WatchedFile;
 import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.api.module.SendException;

@@ -1,13 +1,12 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.api.config;
+package org.outpost.commons;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -42,11 +41,8 @@ public final class WatchedFile implements AutoCloseable {
     public WatchedFile(Path file, Consumer<String> onChange) {
         this.file = file;
         this.onChange = onChange;
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "outpost-watch-" + file.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("outpost-watch-"
+                + file.getFileName()));
         this.seen = stat();
         poller.scheduleWithFixedDelay(this::poll, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
     }
@@ -58,9 +54,7 @@ public final class WatchedFile implements AutoCloseable {
 
     /** Writes new content (atomically), without telling {@code onChange} about it. */
     public synchronized void write(String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, content);
         seen = stat();
     }
 
