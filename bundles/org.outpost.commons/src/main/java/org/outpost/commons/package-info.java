@@ -6,7 +6,8 @@
  * or not at all), {@link org.outpost.commons.WatchedFile} (an {@code etc/} file applied when it changes),
  * {@link org.outpost.commons.DaemonThreads} (named daemon thread factories), {@link org.outpost.commons.Listeners}
  * (a listener list whose subscription is its own handle) and {@link org.outpost.commons.Backoff} (capped exponential
- * reconnect delays). Not API: modules use {@code org.outpost.api}.
+ * reconnect delays) and {@link org.outpost.commons.Json} (what shell commands print for {@code --json}). Not API:
+ * modules use {@code org.outpost.api}.
  */
 @Version("1.0.0")
 package org.outpost.commons;

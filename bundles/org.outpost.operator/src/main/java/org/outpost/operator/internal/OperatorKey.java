@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
@@ -20,6 +18,7 @@ import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.outpost.commons.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,20 +60,13 @@ public final class OperatorKey {
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(pair.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
-        Path tmp = etc.resolve("operator.key.tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, pem, StandardOpenOption.TRUNCATE_EXISTING);
         String line = USER + "=" + sshPublicKey((RSAPublicKey) pair.getPublic()) + ",_g_:admingroup";
         Path keys = etc.resolve("keys.properties");
         List<String> lines = Files.exists(keys) ? Files.readAllLines(keys) : List.of();
         List<String> kept = lines.stream().filter(l -> !l.startsWith(USER + "=")).toList();
-        Files.write(keys, concat(kept, line));
-        Files.move(tmp, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(keys, String.join("\n", concat(kept, line)) + "\n");
+        // The private key last: its file is the sign that the whole key is in place.
+        AtomicFiles.writeOwnerOnly(key, pem.getBytes(StandardCharsets.US_ASCII));
         LOG.info("Created the local operator key {} (bin/outpost-shell logs in with it)", key);
     }
 

@@ -31,6 +31,7 @@ import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.MessageHeaders;
+import org.outpost.commons.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +51,7 @@ public final class InputDispatcher {
     private final Metrics metrics;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "outpost-input");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("outpost-input"));
     private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
 
     @Activate

@@ -36,6 +36,7 @@ import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.MqttAddresses;
+import org.outpost.commons.DaemonThreads;
 import org.outpost.protocol.PropertyBag;
 import org.outpost.protocol.TelemetryTopic;
 import org.outpost.routing.api.RouteStatus;
@@ -74,11 +75,8 @@ public final class MqttModuleBridge implements ModuleAccess {
     private final Metrics.Counter malformed;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "outpost-mqtt-bridge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(1,
+            DaemonThreads.named("outpost-mqtt-bridge"));
     private final Thread eventsThread;
     private final Map<String, Runnable> inputs = new HashMap<>();
     private volatile boolean running = true;
@@ -95,8 +93,7 @@ public final class MqttModuleBridge implements ModuleAccess {
         this.malformed = metrics.counter("messages_dropped_total", "reason", "malformed");
         this.locator = broker.createLocator();
         this.factory = locator.createSessionFactory();
-        this.eventsThread = new Thread(this::takeEvents, "outpost-mqtt-events");
-        eventsThread.setDaemon(true);
+        this.eventsThread = DaemonThreads.named("outpost-mqtt-events").newThread(this::takeEvents);
         eventsThread.start();
         executor.scheduleWithFixedDelay(this::reconcileInputs, 0, 2, TimeUnit.SECONDS);
     }

@@ -19,6 +19,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.commons.Json;
 import org.outpost.api.runtime.Upstream;
 import org.outpost.api.runtime.UpstreamStatus;
 import org.outpost.deployment.api.Deployer;

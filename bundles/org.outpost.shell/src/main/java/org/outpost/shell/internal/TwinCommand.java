@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.commons.Json;
 import org.outpost.twin.api.GatewayTwins;
 
 /** {@code edge:twin}: a module's twin, or a table of all module twins. */

@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.outpost.commons.Json;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.deployments.DeploymentException;

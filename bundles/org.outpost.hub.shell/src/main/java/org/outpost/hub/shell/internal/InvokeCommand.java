@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.outpost.commons.Json;
 import org.outpost.hub.api.Methods;
 
 /** {@code hub:invoke}: calls a direct method on a connected device or module and prints its answer. */

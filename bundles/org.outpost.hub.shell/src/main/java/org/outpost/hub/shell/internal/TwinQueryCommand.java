@@ -15,6 +15,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.commons.Json;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.query.Condition;
 import org.outpost.hub.query.ConditionException;

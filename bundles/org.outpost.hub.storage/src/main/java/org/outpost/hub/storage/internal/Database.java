@@ -32,6 +32,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.commons.DaemonThreads;
 import org.outpost.hub.storage.HubDatabase;
 import org.outpost.hub.storage.StorageException;
 import org.slf4j.Logger;
@@ -158,11 +159,8 @@ public final class Database implements HubDatabase, AutoCloseable {
             pool.close();
             throw e;
         }
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "outpost-hub-db-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("outpost-hub-db-heartbeat"));
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Hub storage: {} at {}, node {}", product, redacted(settings.url()), nodeId);
     }

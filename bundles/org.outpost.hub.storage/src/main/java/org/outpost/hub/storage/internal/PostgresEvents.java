@@ -17,6 +17,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.outpost.commons.DaemonThreads;
 
 /**
  * Receives the hub nodes' events: one connection of its own (outside the pool) that {@code LISTEN}s on the channel
@@ -31,11 +32,8 @@ final class PostgresEvents implements AutoCloseable {
     private final String channel;
     private final Consumer<String> dispatch;
     private final Runnable resync;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outpost-hub-db-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("outpost-hub-db-events"));
     private volatile boolean running = true;
     private volatile Connection connection;
 
