@@ -4,13 +4,12 @@
 package org.outpost.hub.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +29,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
+import org.outpost.commons.Backoff;
+import org.outpost.commons.DaemonThreads;
+import org.outpost.commons.Listeners;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.protocol.PropertyBag;
 import org.outpost.protocol.TelemetryTopic;
@@ -58,14 +60,13 @@ public final class TelemetryHub implements Telemetry {
     private final DeviceStore devices;
     private final int capacity;
     private final Deque<Received> recent = new ArrayDeque<>();
-    private final Set<Consumer<Received>> listeners = new CopyOnWriteArraySet<>();
+    private final Listeners<Consumer<Received>> listeners = new Listeners<>("telemetry");
     private final MqttAsyncClient client;
     private final MqttConnectOptions options = new MqttConnectOptions();
-    private final ScheduledExecutorService reconnect = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outpost-hub-ingest");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService reconnect = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("outpost-hub-ingest"));
+    /** A lost connection is retried after 1 s, a failed attempt after 2 s: the broker is in this JVM. */
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private long sequence;
     private volatile boolean running = true;
 
@@ -86,7 +87,7 @@ public final class TelemetryHub implements Telemetry {
             @Override
             public void connectionLost(Throwable cause) {
                 LOG.warn("Telemetry ingestion lost its broker connection ({}); reconnecting", cause.toString());
-                scheduleConnect(1000);
+                retryLater();
             }
 
             @Override
@@ -98,12 +99,13 @@ public final class TelemetryHub implements Telemetry {
             public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
             }
         });
-        scheduleConnect(0);
+        reconnect.execute(this::connect);
     }
 
-    private void scheduleConnect(long delayMs) {
+    /** From Paho's thread (connection lost) or the reconnect thread (attempt failed): the back-off is shared. */
+    private synchronized void retryLater() {
         if (running) {
-            reconnect.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+            reconnect.schedule(this::connect, backoff.nextDelayMs(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -111,10 +113,13 @@ public final class TelemetryHub implements Telemetry {
         try {
             client.connect(options).waitForCompletion(10_000);
             client.subscribe(TelemetryTopic.FILTER_ALL, 1).waitForCompletion(10_000);
+            synchronized (this) {
+                backoff.reset();
+            }
             LOG.info("Ingesting telemetry from {}", TelemetryTopic.FILTER_ALL);
         } catch (MqttException e) {
             LOG.warn("Telemetry ingestion cannot connect to the hub's broker ({}); retrying", e.toString());
-            scheduleConnect(2000);
+            retryLater();
         }
     }
 
@@ -158,13 +163,7 @@ public final class TelemetryHub implements Telemetry {
             TELEMETRY.info("{}/{} {} {}", t.deviceId(), t.moduleId() == null ? "-" : t.moduleId(),
                     propertiesOf(message), new String(payload, StandardCharsets.UTF_8));
         }
-        for (Consumer<Received> l : listeners) {
-            try {
-                l.accept(r);
-            } catch (RuntimeException e) {
-                LOG.warn("A telemetry listener failed: {}", e.toString());
-            }
-        }
+        listeners.fire(l -> l.accept(r));
     }
 
     private static Map<String, String> propertiesOf(Message m) {
@@ -198,7 +197,6 @@ public final class TelemetryHub implements Telemetry {
 
     @Override
     public AutoCloseable subscribe(Consumer<Received> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.subscribe(listener);
     }
 }
