@@ -201,6 +201,17 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
         return sink.isUpstream() ? UPSTREAM_QUEUE : "outpost.modules." + sink.module() + ".inputs." + sink.input();
     }
 
+    /** @return the endpoint a queue holds, as routes name it */
+    static String endpointName(String queue) {
+        if (queue.equals(UPSTREAM_QUEUE)) {
+            return "$upstream";
+        }
+        String rest = queue.substring("outpost.modules.".length());
+        int inputs = rest.indexOf(".inputs.");
+        return "BrokeredEndpoint(\"/modules/" + rest.substring(0, inputs) + "/inputs/"
+                + rest.substring(inputs + ".inputs.".length()) + "\")";
+    }
+
     /** @return the source path of a module's output */
     static String sourceOf(String module, String output) {
         if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {

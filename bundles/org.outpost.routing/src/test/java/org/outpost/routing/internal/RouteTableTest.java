@@ -125,8 +125,8 @@ class RouteTableTest {
 
     @Test
     void endpointNamesAreAsRoutesWriteThem() {
-        assertThat(Router.endpointName("outpost.endpoint.upstream")).isEqualTo("$upstream");
-        assertThat(Router.endpointName("outpost.modules.filter.inputs.input1"))
+        assertThat(RouteTable.endpointName("outpost.endpoint.upstream")).isEqualTo("$upstream");
+        assertThat(RouteTable.endpointName("outpost.modules.filter.inputs.input1"))
                 .isEqualTo("BrokeredEndpoint(\"/modules/filter/inputs/input1\")");
     }
 }

@@ -1,0 +1,282 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.upstream.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.outpost.api.message.Message;
+import org.outpost.api.metrics.Metrics;
+import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.MessageHeaders;
+import org.outpost.commons.DaemonThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the upstream endpoint queue into the cloud, on a thread of its own that owns the broker session. Up to
+ * {@code max.inflight} messages are published at once; a message leaves the queue only after the cloud acknowledged
+ * it (PUBACK at QoS 1). When the connection breaks or a publish fails, the session is closed, so every message not yet
+ * acknowledged goes back to the head of the queue, in order, and is published again once the cloud is connected:
+ * nothing is lost, and order is kept (a message the cloud had acknowledged just before the break may arrive twice).
+ */
+final class QueueDrain implements AutoCloseable {
+
+    /** The cloud as the drain sees it; {@link UpstreamLink} is it. */
+    interface Cloud {
+        /** @return the connection to publish into now, or {@code null} while there is none */
+        Publisher publisher();
+
+        /** Waits, at most {@code ms}, until the cloud is connected. */
+        void awaitConnected(long ms) throws InterruptedException;
+
+        /** Reports an error in the upstream's status. */
+        void failed(String error);
+
+        /** @return the upstream settings now (topic, QoS, max in flight) */
+        UpstreamSettings settings();
+    }
+
+    /** One connection to the cloud. */
+    interface Publisher {
+        boolean isConnected();
+
+        /** Publishes; unless it throws, {@code done} is told once whether the cloud acknowledged it. */
+        void publish(String topic, MqttMessage message, IMqttActionListener done) throws MqttException;
+    }
+
+    static final String QUEUE = "outpost.endpoint.upstream";
+    private static final Logger LOG = LoggerFactory.getLogger(QueueDrain.class);
+    private static final long POLL_MS = 50;
+    private static final int CONSUMER_WINDOW_BYTES = 64 * 1024;
+
+    /** A message published to the cloud and not yet acknowledged by it. */
+    private record InFlight(ClientMessage message, ClientSession session, Semaphore places, String from, int priority,
+            long startNanos) {
+    }
+
+    private final Broker broker;
+    private final Cloud cloud;
+    private final Supplier<String> deviceId;
+    private final Metrics metrics;
+    private final Thread thread;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    /** Free places for publishes of the current session; a new session gets a new one. */
+    private Semaphore inflight = new Semaphore(0);
+    /** Messages the cloud acknowledged, to be acknowledged to the broker by the drain thread (which owns the session). */
+    private final Queue<InFlight> acknowledged = new ConcurrentLinkedQueue<>();
+    private final ConcurrentMap<String, Metrics.Counter> sentCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Metrics.Timer> sendTimers = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+    /** Set when a publish failed: the drain gives every unacknowledged message back to the queue and starts again. */
+    private volatile boolean restart;
+
+    QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Metrics metrics) {
+        this.broker = broker;
+        this.cloud = cloud;
+        this.deviceId = deviceId;
+        this.metrics = metrics;
+        this.thread = DaemonThreads.named("outpost-upstream-drain").newThread(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Stops draining and waits (up to 10 s) until the thread has closed its session. */
+    @Override
+    public void close() throws InterruptedException {
+        stopped = true;
+        thread.interrupt();
+        thread.join(10_000);
+    }
+
+    /** @return messages the cloud acknowledged since the gateway started */
+    long sent() {
+        return sent.get();
+    }
+
+    /** @return messages whose time to live ran out while they waited for the cloud in this drain */
+    long expired() {
+        return expired.get();
+    }
+
+    /** Takes messages from the upstream queue and publishes them while the cloud is connected. */
+    private void loop() {
+        ClientSessionFactory factory = null;
+        ServerLocator locator = null;
+        ClientSession session = null;
+        ClientConsumer consumer = null;
+        while (!stopped) {
+            try {
+                Publisher c = cloud.publisher();
+                if (c == null || !c.isConnected() || restart) {
+                    // Unacknowledged messages go back to the head of the queue, in order.
+                    ackCompleted(session);
+                    closeQuietly(session);
+                    session = null;
+                    consumer = null;
+                    restart = false;
+                    cloud.awaitConnected(POLL_MS * 4);
+                    continue;
+                }
+                if (session == null) {
+                    if (locator == null) {
+                        // The broker hands out messages in priority order; a small window keeps that strict to within
+                        // the few messages already on their way here, while sparing a round trip per message.
+                        locator = broker.createLocator().setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
+                        factory = locator.createSessionFactory();
+                    }
+                    session = factory.createSession(false, true, true);
+                    ensureQueue(session);
+                    consumer = session.createConsumer(QUEUE);
+                    session.start();
+                    // Publishes of the last session that the cloud has not answered no longer count.
+                    inflight = new Semaphore(cloud.settings().maxInflight());
+                }
+                ackCompleted(session);
+                if (!inflight.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                ClientMessage cm = consumer.receive(POLL_MS);
+                if (cm == null) {
+                    inflight.release();
+                    continue;
+                }
+                publish(c, session, cm);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                if (!stopped) {
+                    cloud.failed("upstream queue: " + e.getMessage());
+                    closeQuietly(session);
+                    session = null;
+                    consumer = null;
+                    pause();
+                }
+            }
+        }
+        closeQuietly(session);
+        if (factory != null) {
+            factory.close();
+        }
+        if (locator != null) {
+            locator.close();
+        }
+    }
+
+    private void publish(Publisher c, ClientSession session, ClientMessage cm) throws ActiveMQException {
+        if (cm.isExpired()) {
+            // Its time to live ran out while it waited here for the cloud: dropped and counted, never delivered.
+            expired.incrementAndGet();
+            cm.individualAcknowledge();
+            inflight.release();
+            return;
+        }
+        UpstreamSettings s = cloud.settings();
+        byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
+        cm.getBodyBuffer().readBytes(body);
+        Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
+        String topic = TopicTemplate.expand(s.topic(), deviceId.get(), message);
+        MqttMessage mqtt = new MqttMessage(body);
+        mqtt.setQos(s.qos());
+        String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+        Semaphore places = inflight;
+        InFlight f = new InFlight(cm, session, places, from, 9 - cm.getPriority(), System.nanoTime());
+        try {
+            c.publish(topic, mqtt, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acknowledged.add(f);
+                    places.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable error) {
+                    cloud.failed("publish failed: " + UpstreamLink.describe(error));
+                    restart = true;
+                    places.release();
+                }
+            });
+        } catch (MqttException e) {
+            cloud.failed("publish failed: " + UpstreamLink.describe(e));
+            restart = true;
+            places.release();
+        }
+    }
+
+    /** Acknowledges to the broker what the cloud has acknowledged; on the drain thread, which owns the session. */
+    private void ackCompleted(ClientSession session) {
+        for (InFlight f = acknowledged.poll(); f != null; f = acknowledged.poll()) {
+            if (f.session() != session) {
+                continue; // That session is closed: its message went back to the queue and is published again.
+            }
+            try {
+                f.message().individualAcknowledge();
+            } catch (ActiveMQException e) {
+                LOG.debug("Acknowledging a delivered message: {}", e.getMessage());
+            }
+            sent.incrementAndGet();
+            count(f);
+        }
+    }
+
+    private void count(InFlight f) {
+        String key = f.from() + "\u0000" + f.priority();
+        sentCounters.computeIfAbsent(key, k -> metrics.counter("messages_sent_total", "from", f.from(), "to",
+                "$upstream", "priority", Integer.toString(f.priority()))).increment();
+        sendTimers.computeIfAbsent(f.from(), m -> metrics.timer("message_send_duration_seconds", "from", m,
+                "to", "$upstream")).record(System.nanoTime() - f.startNanos());
+    }
+
+    private static void ensureQueue(ClientSession session) throws ActiveMQException {
+        if (!session.queueQuery(SimpleString.of(QUEUE)).isExists()) {
+            try {
+                session.createQueue(QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            } catch (ActiveMQQueueExistsException e) {
+                // The router created it meanwhile.
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(ClientSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (ActiveMQException e) {
+                LOG.debug("Closing the upstream queue session: {}", e.getMessage());
+            }
+        }
+    }
+}
