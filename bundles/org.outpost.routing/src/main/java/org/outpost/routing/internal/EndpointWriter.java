@@ -23,7 +23,7 @@ import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.MessageHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

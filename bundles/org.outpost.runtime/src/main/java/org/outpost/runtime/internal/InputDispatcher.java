@@ -30,7 +30,7 @@ import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.broker.api.Broker;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.MessageHeaders;
 import org.outpost.commons.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

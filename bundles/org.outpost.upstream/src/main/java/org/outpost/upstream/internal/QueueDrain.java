@@ -29,7 +29,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.broker.api.Broker;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.MessageHeaders;
 import org.outpost.commons.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

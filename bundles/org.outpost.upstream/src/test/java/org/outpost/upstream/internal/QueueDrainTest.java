@@ -33,7 +33,7 @@ import org.outpost.api.message.Message;
 import org.outpost.api.metrics.MetricSample;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.broker.api.Broker;
-import org.outpost.broker.api.MessageHeaders;
+import org.outpost.routing.api.MessageHeaders;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
 

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.broker.api;
+package org.outpost.routing.api;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
