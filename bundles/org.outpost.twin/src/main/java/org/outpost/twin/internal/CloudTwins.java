@@ -30,6 +30,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.commons.DaemonThreads;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -86,18 +87,12 @@ public final class CloudTwins {
 
     private final Deployer deployer;
     private final Routing routing;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outpost-cloud-twins");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("outpost-cloud-twins"));
     /** Direct methods run here, so that a slow one does not hold up twins. */
     private final java.util.concurrent.ThreadPoolExecutor methodRunner = new java.util.concurrent.ThreadPoolExecutor(
-            0, 8, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "outpost-cloud-methods");
-                t.setDaemon(true);
-                return t;
-            });
+            0, 8, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            DaemonThreads.named("outpost-cloud-methods"));
     private final TwinClient agent;
     private final TwinClient hub;
     private final Config config;

@@ -20,6 +20,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.outpost.commons.Backoff;
 import org.outpost.protocol.IotHubTopic;
 import org.outpost.protocol.SasToken;
 import org.outpost.protocol.TwinDocument;
@@ -83,7 +84,8 @@ final class TwinClient {
     private String lastGetRid;
     /** The reported properties as the hub holds them, after the last GET and the patches since; null before. */
     private ObjectNode atHub;
-    private long reconnectDelayMs = 1000;
+    /** The delay before the next connect attempt after one failed: 1 s, doubling up to 60 s. */
+    private final Backoff reconnect = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     /**
      * @param worker runs all of this client's work but direct methods
@@ -159,15 +161,15 @@ final class TwinClient {
             client.connect(o).waitForCompletion(10_000);
             client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES,
                 IotHubTopic.METHOD_CALLS}, new int[] {1, 1, 1}).waitForCompletion(10_000);
-            reconnectDelayMs = 1000;
+            reconnect.reset();
             LOG.info("Twin {}/{} connected to {}", deviceId, moduleId, config.url());
             atHub = null;
             requestTwin();
         } catch (MqttException e) {
+            long delayMs = reconnect.nextDelayMs();
             LOG.warn("Cannot connect the twin {}/{} to {}: {}; trying again in {} s", deviceId, moduleId,
-                    config.url(), e.getMessage(), reconnectDelayMs / 1000);
-            worker.schedule(this::connect, reconnectDelayMs, TimeUnit.MILLISECONDS);
-            reconnectDelayMs = Math.min(reconnectDelayMs * 2, 60_000);
+                    config.url(), e.getMessage(), delayMs / 1000);
+            worker.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -140,4 +140,33 @@ class TypedDesiredTest {
                 .containsEntry("o", "{\"a\":1}");
         assertThat((Long[]) c.get("l")).containsExactly(1L, 2L);
     }
+
+    @Test
+    void withoutADefinitionOnlyArraysOfOneKindOfScalarBecomeArraysAndTheRestFollowsTheUntypedRule() throws Exception {
+        Map<String, Object> c = TypedDesired.toConfiguration(json("{\"s\": [\"a\"], \"x\": [1, 2.5],"
+                + " \"mixed\": [1, \"a\"], \"empty\": [], \"b\": true, \"n\": null, \"$version\": 3}"), null, "f");
+
+        assertThat((String[]) c.get("s")).containsExactly("a");
+        assertThat((Double[]) c.get("x")).containsExactly(1.0, 2.5);
+        assertThat(c).containsEntry("mixed", "[1,\"a\"]").containsEntry("empty", "[]").containsEntry("b", true)
+                .containsEntry("n", "null").doesNotContainKey("$version");
+    }
+
+    @Test
+    void aDefinitionWithoutAttributesRefusesEveryProperty() {
+        ObjectClassDefinition none = Fakes.fake(ObjectClassDefinition.class, Map.of("getAttributeDefinitions",
+                args -> null));
+
+        assertThatThrownBy(() -> TypedDesired.toConfiguration(json("{\"a\": 1}"), none, "f"))
+                .hasMessage("desired.a: f has no property 'a' (it has )");
+    }
+
+    @Test
+    void theDesiredPropertiesGivenAreNotChanged() throws Exception {
+        ObjectNode desired = json("{\"threshold\": 1, \"$version\": 2}");
+
+        TypedDesired.toConfiguration(desired, FILTER, "f");
+
+        assertThat(desired.has("$version")).isTrue();
+    }
 }
