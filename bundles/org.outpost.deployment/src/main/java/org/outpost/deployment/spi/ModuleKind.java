@@ -25,8 +25,8 @@ import org.outpost.manifest.ModuleSpec;
  * A kind is registered with the service property {@value #KIND} naming the module type it runs, as the manifest's
  * module {@code type} reads once parsed: {@code bundle}, {@code feature} or {@code container} ({@code docker} in IoT
  * Edge manifests is {@code container}). A manifest naming a kind that is not registered is refused (400) before
- * anything changes. Every method is called by one thread at a time: the deployment service serialises deployments,
- * supervision and requests.
+ * anything changes. A deployment and the supervisor never call a kind at the same time; status, logs, the runtime's
+ * listing and restarts on request may come from other threads, so a kind is thread-safe.
  */
 @ConsumerType
 public interface ModuleKind {
