@@ -20,6 +20,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.outpost.api.module.HealthCheck;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.commons.DaemonThreads;
+import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.manifest.HealthProbe;
 import org.outpost.manifest.ModuleSpec;
 import org.slf4j.Logger;
@@ -48,11 +50,7 @@ final class HealthProbes {
     private final BundleContext context;
     private final Duration defaultInterval;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "outpost-health-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("outpost-health-check"));
 
     HealthProbes(BundleContext context, Duration defaultInterval) {
         this.context = context;
@@ -66,10 +64,10 @@ final class HealthProbes {
     /**
      * Starts a probe of a running module if one is due.
      *
-     * @param process the module's process, for a container module
+     * @param kind the module's kind, which prepares its health command where the module runs
      * @return why the module is unhealthy, or null if it is healthy or not known to be unhealthy
      */
-    String check(ModuleSpec spec, ModuleInfo info, ProcessModule process, Instant now) {
+    String check(ModuleSpec spec, ModuleInfo info, ModuleKind kind, Instant now) {
         State s = states.computeIfAbsent(spec.name(), n -> new State());
         HealthProbe probe = spec.healthCheck();
         Duration interval = probe != null && probe.intervalSeconds() > 0 ? Duration.ofSeconds(probe.intervalSeconds())
@@ -82,9 +80,10 @@ final class HealthProbes {
         boolean due = s.lastRun == null || !now.isBefore(s.lastRun.plus(interval));
         if (due && (s.running == null || s.running.isDone())) {
             s.lastRun = now;
-            if (probe != null && process != null) {
+            ProcessBuilder command = probe == null ? null : kind.healthCommand(spec, probe.command());
+            if (command != null) {
                 s.deadline = null;
-                s.running = pool.submit(() -> record(spec.name(), s, runCommand(probe, process), probe.retries()));
+                s.running = pool.submit(() -> record(spec.name(), s, runCommand(probe, command), probe.retries()));
             } else if (info.bundleId() >= 0) {
                 s.deadline = now.plusMillis(BUNDLE_CHECK_TIMEOUT_MS);
                 s.running = pool.submit(() -> record(spec.name(), s, askBundle(info.bundleId()), 1));
@@ -134,10 +133,8 @@ final class HealthProbes {
     }
 
     /** @return null if healthy, else why not */
-    private static String runCommand(HealthProbe probe, ProcessModule process) {
-        ProcessBuilder pb = new ProcessBuilder(probe.command()).directory(process.directory().toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(process.env());
+    private static String runCommand(HealthProbe probe, ProcessBuilder command) {
+        ProcessBuilder pb = command.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p;
         try {
             p = pb.start();

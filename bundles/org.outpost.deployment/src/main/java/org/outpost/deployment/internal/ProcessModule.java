@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.outpost.api.runtime.ModuleState;
+import org.outpost.commons.DaemonThreads;
 
 /**
  * A container module's process: started with its command line, environment and its own working directory; its output
@@ -97,7 +98,7 @@ final class ProcessModule {
 
     /** Copies the process's output to its log, a line at a time with the time of each, until the process ends. */
     private void pump(Process p) {
-        Thread t = new Thread(() -> {
+        DaemonThreads.named("outpost-output-" + name).newThread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8))) {
                 String line;
@@ -107,9 +108,7 @@ final class ProcessModule {
             } catch (IOException e) {
                 // The process ended, or its log cannot be written: nothing more to copy.
             }
-        }, "outpost-output-" + name);
-        t.setDaemon(true);
-        t.start();
+        }).start();
     }
 
     private Path pidFile() {

@@ -1,0 +1,154 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.outpost.api.runtime.ModuleAccess;
+import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.deployment.api.LogQuery;
+import org.outpost.deployment.spi.ModuleKind;
+import org.outpost.manifest.DesiredStatus;
+import org.outpost.manifest.ManifestException;
+import org.outpost.manifest.ModuleSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Container modules ({@code container}, {@code docker} in IoT Edge manifests): a process each, run directly or through
+ * a container engine (see {@link ContainerModules}). Processes do not outlive the gateway: they stop with this
+ * component, and the running deployment's start again with it. Configured by the deployment service's PID
+ * ({@code container.engines}, {@code container.log.max.kb}).
+ */
+@Component(service = ModuleKind.class, property = ModuleKind.KIND + "=container",
+        configurationPid = DeploymentService.PID)
+public final class ContainerKind implements ModuleKind {
+
+    /** The deployment service's log: what is logged here is part of its story. */
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
+
+    private final ContainerModules containers;
+
+    @Activate
+    public ContainerKind(BundleContext context, @Reference ModuleAccess access, DeploymentService.Config config) {
+        this(new ContainerModules(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"),
+                "outpost", "containers"), access, DeploymentService.list(config.container_engines()),
+                Math.max(16, config.container_log_max_kb()) * 1024L));
+    }
+
+    ContainerKind(ContainerModules containers) {
+        this.containers = containers;
+    }
+
+    @Deactivate
+    void deactivate() {
+        containers.stopAll();
+    }
+
+    @Override
+    public void check(ModuleSpec spec) throws ManifestException {
+        containers.checkSupported(spec);
+    }
+
+    @Override
+    public boolean install(ModuleSpec spec) throws Exception {
+        boolean run = spec.status() == DesiredStatus.RUNNING;
+        containers.install(spec, run);
+        return run;
+    }
+
+    @Override
+    public void remove(ModuleSpec spec) throws Exception {
+        containers.remove(spec.name());
+    }
+
+    @Override
+    public void setRunning(ModuleSpec spec, boolean running) throws Exception {
+        ProcessModule p = containers.get(spec.name());
+        if (p == null) {
+            p = containers.install(spec, false);
+        }
+        if (running) {
+            p.start();
+        } else {
+            p.stop();
+        }
+    }
+
+    @Override
+    public boolean restart(ModuleSpec spec) throws Exception {
+        setRunning(spec, false);
+        setRunning(spec, true);
+        return true;
+    }
+
+    @Override
+    public boolean resume(ModuleSpec spec) {
+        if (containers.has(spec.name())) {
+            return false;
+        }
+        try {
+            return install(spec);
+        } catch (Exception e) {
+            LOG.error("Container module {} did not start: {}", spec.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public ModuleInfo info(ModuleSpec spec) {
+        return containers.info(spec);
+    }
+
+    @Override
+    public String deadReason(ModuleSpec spec) {
+        ProcessModule p = containers.get(spec.name());
+        return p == null ? null : p.startError();
+    }
+
+    @Override
+    public List<ModuleInfo> ownModules(Collection<ModuleSpec> deployed) {
+        return containers.infos(deployed);
+    }
+
+    @Override
+    public ProcessBuilder healthCommand(ModuleSpec spec, List<String> command) {
+        ProcessModule p = containers.get(spec.name());
+        if (p == null) {
+            return null;
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(p.directory().toFile());
+        pb.environment().putAll(p.env());
+        return pb;
+    }
+
+    @Override
+    public Optional<List<String>> logs(ModuleSpec spec, LogQuery query) throws IOException {
+        ProcessModule p = containers.get(spec.name());
+        return Optional.of(p == null ? List.of() : ModuleLogs.container(p.log(), query));
+    }
+
+    @Override
+    public Integer exitCode(ModuleSpec spec) {
+        ProcessModule p = containers.get(spec.name());
+        return p == null ? null : p.exitCode();
+    }
+
+    @Override
+    public Instant lastExit(ModuleSpec spec) {
+        ProcessModule p = containers.get(spec.name());
+        return p == null ? null : p.lastExit();
+    }
+}

@@ -1,0 +1,110 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.outpost.deployment.internal.Specs.container;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.api.runtime.ModuleAccess;
+import org.outpost.api.runtime.ModuleState;
+import org.outpost.deployment.api.LogQuery;
+import org.outpost.manifest.DesiredStatus;
+import org.outpost.manifest.ManifestException;
+import org.outpost.manifest.ModuleSpec;
+
+class ContainerKindTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> access = new ArrayList<>();
+    private ContainerKind kind;
+
+    private ContainerKind kind() {
+        ModuleAccess grants = Specs.stub(ModuleAccess.class, (method, args) -> {
+            access.add(method + " " + args[0]);
+            return method.equals("grant") ? Map.of(ModuleAccess.MODULE_ID, args[0]) : null;
+        });
+        kind = new ContainerKind(new ContainerModules(dir, grants, List.of("/nonexistent/podman"), 1 << 20));
+        return kind;
+    }
+
+    @AfterEach
+    void stop() {
+        if (kind != null) {
+            kind.deactivate();
+        }
+    }
+
+    @Test
+    void anImageModuleIsRefusedWhenNoContainerEngineIsInstalled() throws Exception {
+        ContainerKind k = kind();
+
+        assertThatThrownBy(() -> k.check(container("cam", DesiredStatus.RUNNING, List.of(), "acme/cam:1")))
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("400 modulesContent.$edgeAgent.properties.desired.modules.cam.settings.image: no"
+                        + " container engine (/nonexistent/podman) is installed on this gateway: install one, or run"
+                        + " the module as a process with settings.command");
+        k.check(container("script", DesiredStatus.RUNNING, List.of("/bin/sh", "-c", "exit 0"), null));
+    }
+
+    @Test
+    void aStoppedModuleGetsItsProcessWithItsCredentialsButDoesNotRun() throws Exception {
+        ContainerKind k = kind();
+        ModuleSpec script = container("script", DesiredStatus.STOPPED, List.of("/bin/sh", "-c", "exit 0"), null);
+
+        assertThat(k.install(script)).isFalse();
+
+        assertThat(k.info(script).state()).isEqualTo(ModuleState.STOPPED);
+        assertThat(k.ownModules(List.of(script))).hasSize(1);
+        assertThat(access).containsExactly("grant script");
+        ProcessBuilder health = k.healthCommand(script, List.of("/bin/test", "-f", "ok"));
+        assertThat(health.directory().toPath()).isEqualTo(dir.resolve("script"));
+        assertThat(health.environment()).containsEntry("LEVEL", "debug").containsEntry(ModuleAccess.MODULE_ID,
+                "script");
+        assertThat(k.logs(script, LogQuery.tail(10))).contains(List.of());
+        assertThat(k.resume(script)).isFalse();
+
+        k.remove(script);
+        assertThat(k.info(script)).isNull();
+        assertThat(k.healthCommand(script, List.of("/bin/true"))).isNull();
+        assertThat(access).containsExactly("grant script", "revoke script");
+    }
+
+    @Test
+    void aProgramThatCannotStartMakesTheModuleDead() {
+        ContainerKind k = kind();
+        ModuleSpec broken = container("broken", DesiredStatus.RUNNING, List.of("/nonexistent/run"), null);
+
+        assertThatThrownBy(() -> k.install(broken)).hasMessageContaining("module broken: cannot start"
+                + " /nonexistent/run");
+
+        assertThat(k.deadReason(broken)).startsWith("cannot start /nonexistent/run");
+        assertThat(k.info(broken).state()).isEqualTo(ModuleState.FAILED);
+    }
+
+    @Test
+    void aRunningProcessIsStoppedAndStartedAgainByARestart() throws Exception {
+        ContainerKind k = kind();
+        ModuleSpec sleeper = container("sleeper", DesiredStatus.RUNNING, List.of("/bin/sh", "-c", "sleep 30"), null);
+
+        assertThat(k.resume(sleeper)).isTrue();
+        assertThat(k.info(sleeper).state()).isEqualTo(ModuleState.RUNNING);
+        assertThat(k.restart(sleeper)).isTrue();
+        assertThat(k.info(sleeper).state()).isEqualTo(ModuleState.RUNNING);
+
+        k.setRunning(sleeper, false);
+        assertThat(k.info(sleeper).state()).isEqualTo(ModuleState.STOPPED);
+        assertThat(k.deadReason(sleeper)).isNull();
+    }
+}

@@ -1,0 +1,106 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.deployment.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.outpost.deployment.internal.Specs.deployment;
+import static org.outpost.deployment.internal.Specs.running;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.outpost.api.runtime.ModuleState;
+import org.outpost.deployment.api.DeploymentStatus;
+import org.outpost.deployment.api.DeploymentStatus.ModuleStatus;
+import org.outpost.manifest.ModuleSpec;
+import org.outpost.manifest.ModuleType;
+
+class StatusViewTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private final FakeKind kind = new FakeKind();
+    private final ModuleKinds kinds = new ModuleKinds();
+    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5)),
+            new Supervisor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMinutes(10),
+                    Duration.ZERO), m -> {
+                    });
+    private final StatusView view = new StatusView(kinds, supervisor);
+
+    StatusViewTest() {
+        kinds.add("container", kind);
+    }
+
+    @AfterEach
+    void close() {
+        supervisor.close();
+    }
+
+    private ModuleStatus status(ModuleSpec spec) {
+        return view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, spec)).modules()
+                .get(spec.name());
+    }
+
+    @Test
+    void aRunningModuleReportsItsStateAndWhenItStarted() {
+        ModuleSpec script = running("script", ModuleType.CONTAINER);
+        kind.states.put("script", ModuleState.RUNNING);
+        view.started("script");
+
+        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, script));
+
+        assertThat(status.lastDesiredVersion()).isEqualTo(7);
+        ModuleStatus m = status.modules().get("script");
+        assertThat(m.type()).isEqualTo("container");
+        assertThat(m.status()).isEqualTo("running");
+        assertThat(m.runtimeStatus()).isEqualTo("running");
+        assertThat(m.lastStartTimeUtc()).isNotNull();
+        assertThat(m.restartCount()).isZero();
+        assertThat(m.exitCode()).isNull();
+    }
+
+    @Test
+    void theSupervisorsViewComesBeforeTheRuntimeStateAndAGivenUpModuleSaysSo() {
+        ModuleSpec script = running("script", ModuleType.CONTAINER);
+        kind.states.put("script", ModuleState.FAILED);
+        kind.reasons.put("script", "exited with code 3");
+        supervisor.tick(List.of(script), T0);
+        assertThat(status(script).runtimeStatus()).isEqualTo("backoff");
+
+        supervisor.tick(List.of(script), T0.plusSeconds(1));
+        supervisor.tick(List.of(script), T0.plusSeconds(2));
+
+        ModuleStatus m = status(script);
+        assertThat(m.runtimeStatus()).isEqualTo("failed");
+        assertThat(m.statusDescription()).isEqualTo("given up after 1 restarts; exited with code 3");
+        assertThat(m.restartCount()).isEqualTo(1);
+        assertThat(m.lastRestartTimeUtc()).isEqualTo(T0.plusSeconds(1));
+        assertThat(m.exitCode()).isEqualTo(3);
+        assertThat(m.lastExitTimeUtc()).isEqualTo(Instant.EPOCH);
+    }
+
+    @Test
+    void aDeadModuleSaysHowToBringItBack() {
+        ModuleSpec script = running("script", ModuleType.CONTAINER);
+        kind.states.put("script", ModuleState.FAILED);
+        kind.dead.put("script", "cannot start /opt/run: No such file");
+
+        ModuleStatus m = status(script);
+
+        assertThat(m.runtimeStatus()).isEqualTo("dead");
+        assertThat(m.statusDescription()).isEqualTo("cannot start /opt/run: No such file; deploy it again or run"
+                + " edge:restart script when it can run");
+    }
+
+    @Test
+    void aModuleWhoseKindIsGoneIsUnknown() {
+        ModuleStatus m = status(running("pump", ModuleType.BUNDLE));
+
+        assertThat(m.runtimeStatus()).isEqualTo("unknown");
+        assertThat(m.statusDescription()).isEmpty();
+    }
+}
