@@ -22,9 +22,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * member that does not fit is refused with a {@link ConfigurationJsonException} naming its path and what was
  * expected; the conversion does not ask for required attributes ({@link ConfigurationSchema#missing} does).
  * <p>
- * <b>Untyped</b>, without a schema ({@link #untypedValue}): a string stays a {@code String}, an object or array
- * becomes its JSON text, a whole number a {@code Long}, any other number a {@code Double}, true and false a
- * {@code Boolean}, and null the text {@code "null"}. It refuses nothing.
+ * <b>Untyped</b>, without a schema ({@link #untypedValue}): a string stays a {@code String}, a whole number becomes a
+ * {@code Long}, any other number a {@code Double}, true and false a {@code Boolean}; a non-empty array of strings only,
+ * of whole numbers only or of numbers only becomes a {@code String[]}, {@code Long[]} or {@code Double[]} (what a
+ * component's list attribute reads); any other array and any object becomes its JSON text, and null the text
+ * {@code "null"}. It refuses nothing. Deployment manifests and module twins use this one rule, so a setting has the
+ * same type whichever way it reaches a module.
  * <p>
  * Every member is converted, {@code $}-prefixed ones too: leaving out metadata such as a twin's {@code $version} is
  * the caller's choice.
@@ -56,12 +59,19 @@ public final class JsonConfiguration {
     }
 
     /**
-     * The untyped rule: textual -> {@code String}, object or array -> its JSON text, whole number -> {@code Long},
-     * other number -> {@code Double}, boolean -> {@code Boolean}, anything else (null) -> its text.
+     * The untyped rule: textual -> {@code String}, whole number -> {@code Long}, other number -> {@code Double},
+     * boolean -> {@code Boolean}, a non-empty array of strings, whole numbers or numbers only -> {@code String[]},
+     * {@code Long[]} or {@code Double[]}, any other container -> its JSON text, anything else (null) -> its text.
      */
     public static Object untypedValue(JsonNode v) {
         if (v.isTextual()) {
             return v.textValue();
+        }
+        if (v.isArray() && !v.isEmpty()) {
+            Object array = scalarArray(v);
+            if (array != null) {
+                return array;
+            }
         }
         if (v.isContainerNode()) {
             return v.toString();
@@ -76,6 +86,32 @@ public final class JsonConfiguration {
             return v.booleanValue();
         }
         return v.asText();
+    }
+
+    /** @return the array as {@code String[]}, {@code Long[]} or {@code Double[]}, or null if its items are mixed */
+    private static Object scalarArray(JsonNode array) {
+        boolean strings = true;
+        boolean longs = true;
+        boolean numbers = true;
+        for (JsonNode item : array) {
+            strings &= item.isTextual();
+            longs &= item.isIntegralNumber();
+            numbers &= item.isNumber();
+        }
+        if (strings) {
+            return items(array).map(JsonNode::textValue).toArray(String[]::new);
+        }
+        if (longs) {
+            return items(array).map(JsonNode::longValue).toArray(Long[]::new);
+        }
+        if (numbers) {
+            return items(array).map(JsonNode::doubleValue).toArray(Double[]::new);
+        }
+        return null;
+    }
+
+    private static java.util.stream.Stream<JsonNode> items(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
 
     /**

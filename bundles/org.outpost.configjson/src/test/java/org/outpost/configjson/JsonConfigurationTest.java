@@ -174,8 +174,11 @@ class JsonConfigurationTest {
                 Arguments.of("true", true),
                 Arguments.of("null", "null"),
                 Arguments.of("{\"a\": 1}", "{\"a\":1}"),
-                Arguments.of("[1, 2]", "[1,2]"),
-                Arguments.of("[\"a\", \"b\"]", "[\"a\",\"b\"]"),
+                Arguments.of("[1, 2]", new Long[] {1L, 2L}),
+                Arguments.of("[1, 2.5]", new Double[] {1.0, 2.5}),
+                Arguments.of("[\"a\", \"b\"]", new String[] {"a", "b"}),
+                Arguments.of("[\"a\", 1]", "[\"a\",1]"),
+                Arguments.of("[[1], [2]]", "[[1],[2]]"),
                 Arguments.of("[]", "[]"));
     }
 
@@ -188,9 +191,10 @@ class JsonConfigurationTest {
     @Test
     void withoutASchemaEveryMemberIsConvertedAndNothingIsRefused() throws Exception {
         Map<String, Object> c = JsonConfiguration.toConfiguration(object("{\"n\": 3, \"x\": 1.5, \"s\": \"t\","
-                + " \"o\": {\"a\": 1}, \"l\": [1, 2], \"$version\": 4}"), "desired", null);
+                + " \"o\": {\"a\": 1}, \"l\": [1, 2], \"m\": [1, \"a\"], \"$version\": 4}"), "desired", null);
 
         assertThat(c).containsExactly(Map.entry("n", 3L), Map.entry("x", 1.5), Map.entry("s", "t"),
-                Map.entry("o", "{\"a\":1}"), Map.entry("l", "[1,2]"), Map.entry("$version", 4L));
+                Map.entry("o", "{\"a\":1}"), Map.entry("l", new Long[] {1L, 2L}), Map.entry("m", "[1,\"a\"]"),
+                Map.entry("$version", 4L));
     }
 }

@@ -5,15 +5,15 @@ package org.outpost.deployment.internal;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.outpost.configjson.JsonConfiguration;
 import org.outpost.deployment.spi.Undo;
 import org.outpost.manifest.ModuleSpec;
 
@@ -47,15 +47,8 @@ final class ModuleConfigurations {
             }
         }
         spec.env().forEach(properties::put);
-        if (twinJson != null) {
-            JsonNode twin = JSON.readTree(twinJson);
-            for (Iterator<Map.Entry<String, JsonNode>> it = twin.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                properties.put(e.getKey(), v.isTextual() ? v.textValue() : v.isContainerNode() ? v.toString()
-                        : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber() ? (Object) v.doubleValue()
-                                : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
-            }
+        if (twinJson != null && JSON.readTree(twinJson) instanceof ObjectNode twin) {
+            properties.putAll(JsonConfiguration.untyped(twin));
         }
         if (properties.isEmpty()) {
             return;
@@ -90,6 +83,9 @@ final class ModuleConfigurations {
                 m.put(k, a.get(k));
             }
         }
-        return m.equals(b);
+        if (!m.keySet().equals(b.keySet())) {
+            return false;
+        }
+        return m.entrySet().stream().allMatch(e -> java.util.Objects.deepEquals(e.getValue(), b.get(e.getKey())));
     }
 }

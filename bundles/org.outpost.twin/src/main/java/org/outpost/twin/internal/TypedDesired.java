@@ -4,14 +4,9 @@
 package org.outpost.twin.internal;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.osgi.service.metatype.ObjectClassDefinition;
 import org.outpost.configjson.JsonConfiguration;
@@ -20,9 +15,7 @@ import org.outpost.configjson.JsonConfiguration;
  * A module twin's desired properties as configuration properties, by {@link JsonConfiguration}: the twin's
  * {@code $} metadata left out, then checked against the module's Metatype definition when it has one (typed twins)
  * and converted to the types it declares. Without one, {@link JsonConfiguration#untypedValue the untyped rule}
- * applies, except that a non-empty array of only strings, only whole numbers or only numbers becomes a
- * {@code String[]}, {@code Long[]} or {@code Double[]} (as twins always had it; a deployment manifest gives such an
- * array as its JSON text).
+ * applies, the same as for a module's desired properties in a deployment manifest.
  */
 final class TypedDesired {
 
@@ -48,38 +41,6 @@ final class TypedDesired {
         if (ocd != null) {
             return JsonConfiguration.typed(properties, "desired", MetatypeSchema.of(ocd, what));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), schemaless(e.getValue()));
-        }
-        return out;
-    }
-
-    private static Object schemaless(JsonNode v) {
-        if (v.isArray() && v.size() > 0) {
-            boolean strings = true;
-            boolean longs = true;
-            boolean numbers = true;
-            for (JsonNode item : v) {
-                strings &= item.isTextual();
-                longs &= item.isIntegralNumber();
-                numbers &= item.isNumber();
-            }
-            if (strings) {
-                return items(v).map(JsonNode::textValue).toArray(String[]::new);
-            }
-            if (longs) {
-                return items(v).map(JsonNode::longValue).toArray(Long[]::new);
-            }
-            if (numbers) {
-                return items(v).map(JsonNode::doubleValue).toArray(Double[]::new);
-            }
-        }
-        return JsonConfiguration.untypedValue(v);
-    }
-
-    private static Stream<JsonNode> items(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false);
+        return JsonConfiguration.untyped(properties);
     }
 }
