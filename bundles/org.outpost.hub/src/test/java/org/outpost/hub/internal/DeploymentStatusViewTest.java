@@ -115,8 +115,9 @@ class DeploymentStatusViewTest {
             "{\"lastDesiredVersion\": 1, \"lastDesiredStatus\": {\"code\": 417, \"description\": \"417 x fails\"}}"
                     + " | 417 x fails",
             "{\"lastDesiredVersion\": 1}                                                        | 0",
-            "{\"lastDesiredVersion\": 1, \"lastDesiredStatus\": {\"code\": 200}, \"modules\": {\"a\": {\"runtimeStatus\":"
-                    + " \"failed\", \"statusDescription\": \"exited\"}, \"b\": {\"runtimeStatus\": \"backoff\"},"
+            "{\"lastDesiredVersion\": 1, \"lastDesiredStatus\": {\"code\": 200}, \"modules\": {\"a\":"
+                    + " {\"runtimeStatus\": \"failed\", \"statusDescription\": \"exited\"}, \"b\":"
+                    + " {\"runtimeStatus\": \"backoff\"},"
                     + " \"c\": {\"runtimeStatus\": \"running\"}}}"
                     + " | module a is failed: exited; module b is backoff"})
     void theOutcomeIsWhatTheAgentReportsForTheDesiredVersion(String reported, String outcome) {

@@ -21,6 +21,8 @@ class EventBus implements HubDatabase {
 
     /** What this node published, as "topic data". */
     final List<String> published = new CopyOnWriteArrayList<>();
+    /** Whether publishing fails (as when the database cannot be reached). */
+    volatile boolean publishFails;
     private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();
     private final List<Runnable> resyncs = new CopyOnWriteArrayList<>();
 
@@ -56,6 +58,9 @@ class EventBus implements HubDatabase {
 
     @Override
     public void publish(String topic, String data) {
+        if (publishFails) {
+            throw new IllegalStateException("the database cannot be reached (test)");
+        }
         published.add(topic + " " + data);
     }
 
