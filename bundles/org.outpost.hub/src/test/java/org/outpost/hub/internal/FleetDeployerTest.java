@@ -6,6 +6,7 @@ package org.outpost.hub.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.outpost.hub.internal.TestDeployments.base;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +50,6 @@ class FleetDeployerTest {
         deployer.deactivate();
         devices.deactivate();
         db.close();
-    }
-
-    private static String base(String id, int priority, String target, String module) {
-        return "{\"id\": \"" + id + "\", \"priority\": " + priority + ", \"targetCondition\": \"" + target + "\","
-                + " \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\":"
-                + " \"1.1\", \"modules\": {\"" + module + "\": {\"type\": \"bundle\", \"settings\": {\"location\":"
-                + " \"mvn:org.example/" + module + "/1.0\"}}}}}, \"$edgeHub\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"routes\": {}}}}}}";
     }
 
     private String agentModules(String device) {

@@ -1,0 +1,84 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.outpost.commons.Listeners;
+import org.outpost.commons.Listeners.Subscription;
+import org.outpost.hub.storage.HubDatabase;
+
+/**
+ * What happens to devices, for whom it concerns: registrations through this node, and deletions and disablings through
+ * any node. This node's deletions and disablings are told to its listeners at once and announced to the other hub
+ * nodes through the database's events ({@value #DELETED}, {@value #DISABLED}), whose listeners hear of them in turn;
+ * the other nodes close the device's connections they hold.
+ */
+final class DeviceEvents implements AutoCloseable {
+
+    static final String DELETED = "device-deleted";
+    static final String DISABLED = "device-disabled";
+
+    private final HubDatabase db;
+    private final Listeners<Consumer<String>> created = new Listeners<>("device registrations");
+    private final Listeners<Consumer<String>> deleted = new Listeners<>("device deletions");
+    private final Listeners<Consumer<String>> disabled = new Listeners<>("device disablings");
+    private final Listeners<Runnable> resync = new Listeners<>("missed device events");
+    private final List<Runnable> stopListening;
+
+    /** Listens to the other nodes' events until closed. */
+    DeviceEvents(HubDatabase db) {
+        this.db = db;
+        this.stopListening = List.of(db.subscribe(DELETED, id -> tell(deleted, id)),
+                db.subscribe(DISABLED, id -> tell(disabled, id)),
+                db.onResync(() -> resync.fire(Runnable::run)));
+    }
+
+    @Override
+    public void close() {
+        stopListening.forEach(Runnable::run);
+    }
+
+    /** Hears of devices registered through this node (after they are stored). */
+    Subscription onCreated(Consumer<String> listener) {
+        return created.subscribe(listener);
+    }
+
+    /** Hears of devices deleted through any node (after they are). */
+    Subscription onDeleted(Consumer<String> listener) {
+        return deleted.subscribe(listener);
+    }
+
+    /** Hears of devices disabled through any node (after they are). */
+    Subscription onDisabled(Consumer<String> listener) {
+        return disabled.subscribe(listener);
+    }
+
+    /** Hears that events of other nodes may have been missed: what is kept from them should be read again. */
+    Subscription onResync(Runnable listener) {
+        return resync.subscribe(listener);
+    }
+
+    /** Tells this node's listeners that a device was registered through it. */
+    void created(String id) {
+        tell(created, id);
+    }
+
+    /** Tells the other nodes, then this node's listeners, that a device was deleted. */
+    void deleted(String id) {
+        db.publish(DELETED, id);
+        tell(deleted, id);
+    }
+
+    /** Tells the other nodes, then this node's listeners, that a device was disabled. */
+    void disabled(String id) {
+        db.publish(DISABLED, id);
+        tell(disabled, id);
+    }
+
+    private static void tell(Listeners<Consumer<String>> listeners, String id) {
+        listeners.fire(l -> l.accept(id));
+    }
+}
