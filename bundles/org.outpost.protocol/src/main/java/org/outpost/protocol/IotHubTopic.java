@@ -74,9 +74,11 @@ public sealed interface IotHubTopic {
         }
     }
 
+    /** @param properties the property bag, kept in its order (the topic carries it in that order) */
     record CloudToDevice(String deviceId, Map<String, String> properties) implements IotHubTopic {
         public CloudToDevice {
-            properties = Map.copyOf(properties);
+            Map.copyOf(properties); // no null keys or values
+            properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
         }
 
         /** @return the filter a device subscribes to for its messages */

@@ -42,6 +42,22 @@ class IotHubTopicTest {
     }
 
     @Test
+    void aCloudToDeviceTopicCarriesItsPropertyBagInTheOrderItWasGiven() {
+        Map<String, String> bag = new java.util.LinkedHashMap<>();
+        for (int i = 9; i >= 0; i--) {
+            bag.put("k" + i, "v " + i);
+        }
+        bag.put(PropertyBag.MESSAGE_ID, "m-1");
+        String stored = PropertyBag.encode(bag);
+
+        CloudToDevice topic = new CloudToDevice("gw1", PropertyBag.decode(stored));
+
+        assertThat(topic.format()).isEqualTo("devices/gw1/messages/devicebound/" + stored);
+        assertThatThrownBy(() -> new CloudToDevice("gw1", java.util.Collections.singletonMap("k", null)))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void otherTopicsAreNotTheirsAndMalformedOnesSayWhy() {
         assertThat(IotHubTopic.parse("devices/gw1/messages/events/")).isEmpty();
         assertThat(IotHubTopic.parse("$iothub/other/thing")).isEmpty();

@@ -13,10 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
-import org.outpost.hub.api.Methods.Result;
 import org.outpost.hub.storage.HubDatabase;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.MethodRelay;
+import org.outpost.iothub.spi.MethodResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,22 +27,30 @@ import org.slf4j.LoggerFactory;
  * tells the caller, which takes the answer and deletes the row. A call nobody answers within its timeout gets 504, as
  * a silent device does; a device with no connection on any node gets 404 at once.
  */
-final class RemoteMethods implements AutoCloseable {
+final class RemoteMethods implements MethodRelay, AutoCloseable {
+
+    /** Calls an identity connected to this node. */
+    @FunctionalInterface
+    interface LocalCalls {
+        /** @return the call, or empty if the identity is not connected to this node */
+        Optional<CompletionStage<MethodResult>> invoke(Identity identity, String method, String payload,
+                Duration timeout);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteMethods.class);
     /** Calls left behind by a node that stopped while waiting are deleted after this long. */
     private static final long ABANDONED_MS = TimeUnit.MINUTES.toMillis(10);
 
     private final HubDatabase db;
-    private final Function<String, DeviceSession> sessions;
-    private final Map<String, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
+    private final LocalCalls local;
+    private final Map<String, CompletableFuture<MethodResult>> waiting = new ConcurrentHashMap<>();
     private final Runnable stopCalls;
     private final Runnable stopAnswers;
 
-    /** @param sessions this node's connected session of an identity, or null */
-    RemoteMethods(HubDatabase db, Function<String, DeviceSession> sessions) {
+    /** @param local calls the identities connected to this node */
+    RemoteMethods(HubDatabase db, LocalCalls local) {
         this.db = db;
-        this.sessions = sessions;
+        this.local = local;
         this.stopCalls = db.subscribe("method", this::called);
         this.stopAnswers = db.subscribe("method-answered", this::answered);
     }
@@ -50,15 +59,15 @@ final class RemoteMethods implements AutoCloseable {
     public void close() {
         stopCalls.run();
         stopAnswers.run();
-        waiting.values().forEach(f -> f.complete(new Result(503, IotHubServer.message("the hub node is stopping"))));
+        waiting.values().forEach(f -> f.complete(MethodResult.error(503, "the hub node is stopping")));
     }
 
     /** Calls a device (or module) that is not connected to this node. */
-    CompletionStage<Result> invoke(String deviceId, String identity, String method, String payload,
-            Duration timeout) {
-        if (!connectedElsewhere(deviceId)) {
-            return CompletableFuture.completedFuture(new Result(404, IotHubServer.message(identity
-                    + " is not connected")));
+    @Override
+    public CompletionStage<MethodResult> invoke(Identity called, String method, String payload, Duration timeout) {
+        String identity = called.id();
+        if (!connectedElsewhere(called.deviceId())) {
+            return CompletableFuture.completedFuture(MethodResult.error(404, identity + " is not connected"));
         }
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
@@ -77,11 +86,11 @@ final class RemoteMethods implements AutoCloseable {
                 return s.executeUpdate();
             }
         });
-        CompletableFuture<Result> answer = new CompletableFuture<>();
+        CompletableFuture<MethodResult> answer = new CompletableFuture<>();
         waiting.put(id, answer);
         db.publish("method", id);
-        return answer.completeOnTimeout(new Result(504, IotHubServer.message(identity + " did not answer " + method
-                + " within " + timeout.toSeconds() + " s")), timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+        return answer.completeOnTimeout(MethodResult.error(504, identity + " did not answer " + method + " within "
+                + timeout.toSeconds() + " s"), timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> {
                     waiting.remove(id);
                     delete(id);
@@ -116,45 +125,45 @@ final class RemoteMethods implements AutoCloseable {
         if (call.isEmpty()) {
             return;
         }
-        DeviceSession session = sessions.apply(call.get()[0]);
-        if (session == null) {
+        Optional<CompletionStage<MethodResult>> here = Identity.claimedBy(call.get()[0]).flatMap(identity -> local
+                .invoke(identity, call.get()[1], call.get()[2], Duration.ofMillis(Long.parseLong(call.get()[3]))));
+        if (here.isEmpty()) {
             return;
         }
         LOG.debug("Calling {} on {} for another hub node", call.get()[1], call.get()[0]);
-        session.invoke(call.get()[1], call.get()[2], Duration.ofMillis(Long.parseLong(call.get()[3])))
-                .whenComplete((result, failure) -> {
-                    Result r = failure == null ? result : new Result(500, IotHubServer.message(failure.toString()));
-                    try {
-                        db.transaction("answering method call " + id, c -> {
-                            try (PreparedStatement s = c.prepareStatement("UPDATE method_calls SET status = ?,"
-                                    + " response = ? WHERE id = ?")) {
-                                s.setInt(1, r.status());
-                                s.setString(2, r.payload());
-                                s.setString(3, id);
-                                return s.executeUpdate();
-                            }
-                        });
-                        db.publish("method-answered", id);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Could not pass the answer of {} to the calling hub node: {}", call.get()[0],
-                                e.getMessage());
+        here.get().whenComplete((result, failure) -> {
+            MethodResult r = failure == null ? result : MethodResult.error(500, failure.toString());
+            try {
+                db.transaction("answering method call " + id, c -> {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE method_calls SET status = ?,"
+                            + " response = ? WHERE id = ?")) {
+                        s.setInt(1, r.status());
+                        s.setString(2, r.payload());
+                        s.setString(3, id);
+                        return s.executeUpdate();
                     }
                 });
+                db.publish("method-answered", id);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not pass the answer of {} to the calling hub node: {}", call.get()[0],
+                        e.getMessage());
+            }
+        });
     }
 
     /** The node holding the device answered one of this node's calls. */
     private void answered(String id) {
-        CompletableFuture<Result> f = waiting.get(id);
+        CompletableFuture<MethodResult> f = waiting.get(id);
         if (f == null) {
             return;
         }
-        Optional<Result> r = db.transaction("reading the answer of method call " + id, c -> {
+        Optional<MethodResult> r = db.transaction("reading the answer of method call " + id, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT status, response FROM method_calls WHERE id = ?"
                     + " AND status IS NOT NULL")) {
                 s.setString(1, id);
                 try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(new Result(rs.getInt(1), rs.getString(2)))
-                            : Optional.<Result>empty();
+                    return rs.next() ? Optional.of(new MethodResult(rs.getInt(1), rs.getString(2)))
+                            : Optional.<MethodResult>empty();
                 }
             }
         });

@@ -1,0 +1,27 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal;
+
+import org.outpost.iothub.spi.ConnectionListener;
+import org.outpost.iothub.spi.Identity;
+
+/** Counts the IoT Hub endpoint's connections per device (a module's count as its device's) in the registry. */
+final class DeviceConnections implements ConnectionListener {
+
+    private final DeviceStore devices;
+
+    DeviceConnections(DeviceStore devices) {
+        this.devices = devices;
+    }
+
+    @Override
+    public void connected(Identity identity) {
+        devices.connection(identity.deviceId(), true);
+    }
+
+    @Override
+    public void disconnected(Identity identity) {
+        devices.connection(identity.deviceId(), false);
+    }
+}

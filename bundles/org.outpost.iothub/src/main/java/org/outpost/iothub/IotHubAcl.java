@@ -1,0 +1,30 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub;
+
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.TopicAcl;
+import org.outpost.protocol.IotHubTopic;
+import org.outpost.protocol.TelemetryTopic;
+
+/**
+ * IoT Hub's topic rules: every identity may subscribe to its twin answers, desired patches and method calls; an
+ * identity that is not a module also to its own cloud-to-device messages. It sends telemetry only under its own
+ * {@code devices/<d>/} (a module only under its own {@code devices/<d>/modules/<m>/}).
+ */
+public final class IotHubAcl implements TopicAcl {
+
+    @Override
+    public boolean maySubscribe(Identity identity, String filter) {
+        return filter.equals(IotHubTopic.TWIN_RESPONSES) || filter.equals(IotHubTopic.DESIRED_PATCHES)
+                || filter.equals(IotHubTopic.METHOD_CALLS) || identity.kind() != Identity.Kind.MODULE
+                        && filter.equals(IotHubTopic.CloudToDevice.filter(identity.deviceId()));
+    }
+
+    @Override
+    public boolean maySend(Identity identity, TelemetryTopic topic) {
+        return topic.deviceId().equals(identity.deviceId())
+                && (identity.moduleId() == null || identity.moduleId().equals(topic.moduleId()));
+    }
+}

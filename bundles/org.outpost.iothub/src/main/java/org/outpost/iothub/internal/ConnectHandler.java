@@ -1,0 +1,99 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub.internal;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.ssl.SslHandler;
+import org.outpost.iothub.spi.Authentication;
+import org.outpost.iothub.spi.Credentials;
+import org.outpost.iothub.spi.Identity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides a CONNECT: MQTT 3.1.1, a client id that names an identity, an address not blocked for failed
+ * authentications, and credentials the user's authenticator accepts. A refusal is answered (CONNACK with its return
+ * code), logged with its reason (never the secret) and closes the connection.
+ */
+final class ConnectHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
+    private final Services services;
+
+    ConnectHandler(Services services) {
+        this.services = services;
+    }
+
+    /**
+     * @return the identity let in; empty if it was refused (the refusal is sent and the connection closes)
+     */
+    Optional<Identity> connect(ChannelHandlerContext ctx, MqttConnectMessage msg) {
+        String remote = String.valueOf(ctx.channel().remoteAddress());
+        if (msg.variableHeader().version() != 4) {
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "MQTT version "
+                    + msg.variableHeader().version() + " (this endpoint speaks 3.1.1)", remote);
+        }
+        String clientId = msg.payload().clientIdentifier();
+        Optional<Identity> claimed = Identity.claimedBy(clientId);
+        if (claimed.isEmpty()) {
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id '" + clientId
+                    + "' is not <deviceId> or <deviceId>/<moduleId>", remote);
+        }
+        String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
+                : remote;
+        Duration wait = services.authLimiter().blocked(host);
+        if (!wait.isZero()) {
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "too many failed"
+                    + " authentications from " + host + "; it may try again in " + Math.max(1, wait.toSeconds())
+                    + " s", remote);
+        }
+        byte[] password = msg.payload().passwordInBytes();
+        Credentials credentials = new Credentials(services.hostName(), password == null ? null
+                : new String(password, StandardCharsets.UTF_8), clientCertificate(ctx));
+        Authentication result = services.authenticator().authenticate(claimed.get(), credentials);
+        if (result instanceof Authentication.Accepted accepted) {
+            return Optional.of(accepted.identity());
+        }
+        services.authLimiter().failed(host);
+        return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                ((Authentication.Refused) result).reason(), remote);
+    }
+
+    /** @return the certificate the client presented in the TLS handshake, or null (no TLS, or none presented) */
+    private static X509Certificate clientCertificate(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
+    }
+
+    private static Optional<Identity> refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why,
+            String remote) {
+        // The reason is logged here, never the password or token.
+        LOG.warn("Refused a connection from {}: {}", remote, why);
+        MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        ctx.writeAndFlush(ack).addListener(f -> ctx.close());
+        return Optional.empty();
+    }
+}

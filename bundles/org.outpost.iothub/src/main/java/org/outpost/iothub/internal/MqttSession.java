@@ -1,0 +1,246 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubAckMessage;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.MethodResult;
+import org.outpost.protocol.IotHubTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection, on its Netty channel: the MQTT state machine. Nothing but CONNECT until an identity is let in
+ * ({@link ConnectHandler}); then SUBSCRIBE and UNSUBSCRIBE against the ACL, PUBLISH to the per-topic handlers
+ * (telemetry, twin, method answers), PUBACK to the cloud-to-device deliveries, PINGREQ, DISCONNECT, and the keep-alive.
+ * The handlers call the user's SPIs, which block, so this handler runs on an executor of its own (one thread per
+ * connection at a time, in order), not on the channel's event loop. Its name in the pipeline is {@value #NAME}.
+ */
+final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> implements SessionRegistry.Session {
+
+    /** Its name in the channel's pipeline. */
+    static final String NAME = "session";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSession.class);
+
+    private final Services services;
+    private ChannelHandlerContext ctx;
+    private volatile Identity identity;
+    private Outbox out;
+    private TelemetryHandler telemetry;
+    private TwinHandler twin;
+    private MethodHandler methods;
+    private CloudToDeviceHandler cloudToDevice;
+
+    MqttSession(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+        DecoderResult result = msg.decoderResult();
+        if (result.isFailure()) {
+            LOG.warn("Closing {} from {}: malformed MQTT packet ({})", who(), ctx.channel().remoteAddress(),
+                    result.cause().getMessage());
+            ctx.close();
+            return;
+        }
+        MqttMessageType type = msg.fixedHeader().messageType();
+        if (identity == null && type != MqttMessageType.CONNECT) {
+            LOG.warn("Closing a connection from {}: it sent {} before CONNECT", ctx.channel().remoteAddress(), type);
+            ctx.close();
+            return;
+        }
+        switch (type) {
+            case CONNECT -> connect((MqttConnectMessage) msg);
+            case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
+            case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
+            case PUBLISH -> publish((MqttPublishMessage) msg);
+            case PUBACK -> cloudToDevice.acknowledged(((MqttPubAckMessage) msg).variableHeader().messageId());
+            case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+                    MqttQoS.AT_MOST_ONCE, false, 0)));
+            case DISCONNECT -> ctx.close();
+            default -> {
+                LOG.warn("Closing {}: unexpected {}", who(), type);
+                ctx.close();
+            }
+        }
+    }
+
+    private void connect(MqttConnectMessage msg) {
+        if (identity != null) {
+            LOG.warn("Closing {}: a second CONNECT on one connection", who());
+            ctx.close();
+            return;
+        }
+        Optional<Identity> accepted = new ConnectHandler(services).connect(ctx, msg);
+        if (accepted.isEmpty()) {
+            return;
+        }
+        Identity who = accepted.get();
+        out = new Outbox(ctx, who.toString());
+        telemetry = new TelemetryHandler(who, services.acl(), services.telemetry());
+        twin = new TwinHandler(who, services.twins(), out);
+        methods = new MethodHandler(who, out);
+        cloudToDevice = new CloudToDeviceHandler(who, services.cloudToDevice(), ctx, out);
+        identity = who;
+        int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
+        if (keepAlive > 0) {
+            // MQTT: the server may close a connection silent for one and a half keep-alive periods.
+            ctx.pipeline().addBefore(NAME, "idle", new IdleStateHandler(keepAlive * 3L / 2, 0, 0, TimeUnit.SECONDS));
+        }
+        services.sessions().connected(this);
+        ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(false).build());
+        LOG.info("{} connected from {}", who, ctx.channel().remoteAddress());
+    }
+
+    private void subscribe(MqttSubscribeMessage msg) {
+        List<Integer> granted = new ArrayList<>();
+        boolean startCloudToDevice = false;
+        for (MqttTopicSubscription s : msg.payload().topicSubscriptions()) {
+            String filter = s.topicName();
+            if (services.acl().maySubscribe(identity, filter)) {
+                MqttQoS qos = s.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE
+                        : MqttQoS.AT_LEAST_ONCE;
+                out.granted(filter, qos);
+                granted.add(qos.value());
+                startCloudToDevice |= filter.equals(cloudToDevice.filter());
+            } else {
+                LOG.warn("{} may not subscribe to '{}'", identity, filter);
+                granted.add(MqttQoS.FAILURE.value());
+            }
+        }
+        ctx.writeAndFlush(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false,
+                MqttQoS.AT_MOST_ONCE, false, 0), MqttMessageIdVariableHeader.from(msg.variableHeader().messageId()),
+                new MqttSubAckPayload(granted)));
+        if (startCloudToDevice) {
+            cloudToDevice.start();
+        }
+    }
+
+    private void unsubscribe(MqttUnsubscribeMessage msg) {
+        msg.payload().topics().forEach(out::revoked);
+        ctx.writeAndFlush(new MqttUnsubAckMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false,
+                MqttQoS.AT_MOST_ONCE, false, 0), MqttMessageIdVariableHeader.from(msg.variableHeader().messageId())));
+    }
+
+    private void publish(MqttPublishMessage msg) {
+        String topic = msg.variableHeader().topicName();
+        byte[] payload = new byte[msg.payload().readableBytes()];
+        msg.payload().getBytes(msg.payload().readerIndex(), payload);
+        try {
+            if (topic.startsWith("devices/")) {
+                telemetry.publish(topic, payload);
+            } else {
+                IotHubTopic t = IotHubTopic.parse(topic).orElse(null);
+                if (t instanceof IotHubTopic.TwinGet get) {
+                    twin.get(get.rid());
+                } else if (t instanceof IotHubTopic.ReportedPatch patch) {
+                    twin.patchReported(patch.rid(), payload);
+                } else if (t instanceof IotHubTopic.MethodResponse answer) {
+                    methods.answered(answer, payload);
+                } else {
+                    LOG.warn("{} published to '{}', which is not an IoT Hub device topic; dropped", identity, topic);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} published a malformed message on '{}': {}; dropped", identity, topic, e.getMessage());
+        } catch (Exception e) {
+            // Not acknowledged: the client publishes it again.
+            LOG.warn("Could not take {}'s message on '{}' ({}); closing so that it is sent again", identity, topic,
+                    e.toString());
+            ctx.close();
+            return;
+        }
+        if (msg.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(msg.variableHeader().packetId()).build());
+        }
+    }
+
+    /** Calls a method on the client; completes with its answer, 404 if it does not take calls, 504 on timeout. */
+    CompletableFuture<MethodResult> invoke(String method, String payload, Duration timeout) {
+        return methods.invoke(method, payload, timeout);
+    }
+
+    /** Sends a desired patch, if the client subscribed to them. */
+    void desiredPatch(long version, String patch) {
+        twin.desiredPatch(version, patch);
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.info("Closing {}: silent for longer than its keep-alive", who());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Identity connected = identity;
+        if (connected == null) {
+            return;
+        }
+        services.sessions().disconnected(this);
+        LOG.info("{} disconnected", connected);
+        methods.close();
+        // Unacknowledged cloud-to-device messages stay with the source for the next connection.
+        cloudToDevice.close();
+        telemetry.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("Closing {}: {}", who(), cause.toString());
+        ctx.close();
+    }
+
+    private String who() {
+        Identity i = identity;
+        return i == null ? "an unauthenticated connection" : i.toString();
+    }
+}

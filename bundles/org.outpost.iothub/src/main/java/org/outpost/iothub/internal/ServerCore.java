@@ -1,0 +1,123 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import org.outpost.iothub.ServerSettings;
+import org.outpost.iothub.spi.CloudToDeviceSource;
+import org.outpost.iothub.spi.ConnectionListener;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.IdentityAuthenticator;
+import org.outpost.iothub.spi.MethodRelay;
+import org.outpost.iothub.spi.MethodResult;
+import org.outpost.iothub.spi.Subscription;
+import org.outpost.iothub.spi.TelemetrySink;
+import org.outpost.iothub.spi.TopicAcl;
+import org.outpost.iothub.spi.TwinService;
+import org.outpost.protocol.AuthLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link org.outpost.iothub.IotHubServer} does: listens (plain and TLS), keeps the sessions, sends desired
+ * patches to the connected identities and calls their methods.
+ */
+public final class ServerCore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCore.class);
+
+    private final ServerSettings settings;
+    private final Services services;
+    private final MethodRelay relay;
+    private final SessionRegistry<MqttSession> sessions;
+    private final Transport transport;
+    private Channel channel;
+    private Channel tlsChannel;
+    private Subscription desired = () -> {
+    };
+
+    public ServerCore(ServerSettings settings, IdentityAuthenticator authenticator, TopicAcl acl,
+            TelemetrySink telemetry, TwinService twins, MethodRelay relay, CloudToDeviceSource cloudToDevice,
+            ConnectionListener connections) {
+        this.settings = settings;
+        this.relay = relay;
+        this.sessions = new SessionRegistry<>(connections);
+        this.services = new Services(settings.hostName(), authenticator, acl, telemetry, twins, cloudToDevice,
+                sessions, new AuthLimiter(settings.authMaxFailuresPerMinute(), Duration.ofMinutes(1),
+                        Clock.systemUTC()));
+        this.transport = new Transport(settings.name());
+    }
+
+    /** Listens; closes what it opened and throws if it cannot. */
+    public void start() throws IOException, GeneralSecurityException {
+        try {
+            channel = transport.listen(settings.host(), settings.port(), null, settings.maxMessageBytes(),
+                    () -> new MqttSession(services), "change port in " + settings.configurationFile());
+            SslContext tls = TlsContexts.of(settings);
+            tlsChannel = tls == null ? null : transport.listen(settings.host(), settings.tlsPort(), tls,
+                    settings.maxMessageBytes(), () -> new MqttSession(services), "change tls.port in "
+                            + settings.configurationFile());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        desired = services.twins().onDesiredPatch(this::desiredPatch);
+        LOG.info("IoT Hub endpoint listening on {} as {}{}", channel.localAddress(), settings.hostName(),
+                tlsChannel == null ? "" : ", with TLS on " + tlsChannel.localAddress());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    public CompletionStage<MethodResult> invoke(Identity identity, String method, String payload, Duration timeout) {
+        return invokeConnected(identity, method, payload, timeout).orElseGet(() -> relay.invoke(identity, method,
+                payload, timeout));
+    }
+
+    public Optional<CompletionStage<MethodResult>> invokeConnected(Identity identity, String method, String payload,
+            Duration timeout) {
+        return sessions.session(identity).map(s -> s.invoke(method, payload, timeout));
+    }
+
+    public boolean connected(Identity identity) {
+        return sessions.session(identity).isPresent();
+    }
+
+    public void disconnect(Predicate<Identity> which) {
+        sessions.close(which);
+    }
+
+    private void desiredPatch(Identity identity, long version, String patch) {
+        sessions.session(identity).ifPresent(s -> s.desiredPatch(version, patch));
+    }
+
+    @Override
+    public void close() {
+        desired.close();
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (tlsChannel != null) {
+            tlsChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        sessions.close(identity -> true);
+        transport.close();
+    }
+}

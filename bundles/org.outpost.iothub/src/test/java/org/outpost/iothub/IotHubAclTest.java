@@ -1,0 +1,49 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.protocol.TelemetryTopic;
+
+class IotHubAclTest {
+
+    private final IotHubAcl acl = new IotHubAcl();
+    private final Identity device = Identity.device("d1");
+    private final Identity module = Identity.module("d1", "m1");
+    private final Identity leaf = new Identity(Identity.Kind.CHILD_DEVICE, "leaf", null);
+
+    @Test
+    void everyIdentitySubscribesToItsTwinAndMethodsAndOnlyNonModulesToTheirOwnMessages() {
+        for (Identity i : new Identity[] {device, module, leaf}) {
+            assertThat(acl.maySubscribe(i, "$iothub/twin/res/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "$iothub/twin/PATCH/properties/desired/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "$iothub/methods/POST/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "#")).isFalse();
+            assertThat(acl.maySubscribe(i, "devices/other/messages/devicebound/#")).isFalse();
+        }
+        assertThat(acl.maySubscribe(device, "devices/d1/messages/devicebound/#")).isTrue();
+        assertThat(acl.maySubscribe(leaf, "devices/leaf/messages/devicebound/#")).isTrue();
+        assertThat(acl.maySubscribe(module, "devices/d1/messages/devicebound/#")).isFalse();
+        assertThat(acl.maySubscribe(device, "devices/d1/messages/devicebound/+")).isFalse();
+    }
+
+    @Test
+    void aDeviceSendsUnderItsOwnTopicsAndAModuleOnlyUnderItsOwnModule() {
+        assertThat(acl.maySend(device, telemetry("d1", null))).isTrue();
+        assertThat(acl.maySend(device, telemetry("d1", "m2"))).isTrue();
+        assertThat(acl.maySend(device, telemetry("d2", null))).isFalse();
+        assertThat(acl.maySend(module, telemetry("d1", "m1"))).isTrue();
+        assertThat(acl.maySend(module, telemetry("d1", "m2"))).isFalse();
+        assertThat(acl.maySend(module, telemetry("d1", null))).isFalse();
+    }
+
+    private static TelemetryTopic telemetry(String device, String module) {
+        return new TelemetryTopic(device, module, Map.of());
+    }
+}

@@ -1,0 +1,90 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.iothub.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.junit.jupiter.api.Test;
+import org.outpost.iothub.spi.Identity;
+
+class ConnectHandlerTest {
+
+    private final Fakes fakes = new Fakes();
+    private final ConnectHandler handler = new ConnectHandler(fakes.services);
+    /** The connection of the last CONNECT: a refusal closes it. */
+    private EmbeddedChannel channel;
+
+    /** @return what the CONNECT decided, on a connection of its own */
+    private Optional<Identity> connect(MqttConnectMessage msg) {
+        channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+        ChannelHandlerContext ctx = channel.pipeline().firstContext();
+        return handler.connect(ctx, msg);
+    }
+
+    @Test
+    void aDeviceAndAModuleWithGoodCredentialsAreLetInAsTheirClientIdsSay() {
+        assertThat(connect(Fakes.connect("d1", Fakes.PASSWORD, 60))).contains(Identity.device("d1"));
+        assertThat(connect(Fakes.connect("d1/m1", Fakes.PASSWORD, 60))).contains(Identity.module("d1",
+                "m1"));
+        assertThat(fakes.authenticator.asked).allSatisfy(c -> {
+            assertThat(c.hostName()).isEqualTo("hub.example");
+            assertThat(c.password()).contains(Fakes.PASSWORD);
+            assertThat(c.certificate()).isEmpty();
+        });
+        assertThat((Object) channel.readOutbound()).as("the session acknowledges, not the check").isNull();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void anotherMqttVersionIsRefusedAsUnacceptable() {
+        Optional<Identity> none = connect(MqttMessageBuilders.connect().clientId("d1").protocolVersion(
+                MqttVersion.MQTT_3_1).password(Fakes.PASSWORD.getBytes()).build());
+
+        assertThat(none).isEmpty();
+        assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+        assertThat(fakes.authenticator.asked).isEmpty();
+    }
+
+    @Test
+    void aClientIdThatNamesNoIdentityIsRejected() {
+        for (String clientId : new String[] {"", "/m", "a/b/c"}) {
+            assertThat(connect(Fakes.connect(clientId, Fakes.PASSWORD, 0))).as(clientId).isEmpty();
+            assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+        }
+    }
+
+    @Test
+    void refusedCredentialsAreNotAuthorizedAndTooManyBlockTheAddressWithoutACheck() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(connect(Fakes.connect("d1", "wrong", 0))).isEmpty();
+            assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        }
+        assertThat(connect(Fakes.connect("d1", Fakes.PASSWORD, 0))).isEmpty();
+        assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        assertThat(fakes.authenticator.asked).hasSize(3);
+    }
+
+    @Test
+    void aRefusalClosesTheConnection() {
+        connect(Fakes.connect("d1", "wrong", 0));
+
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private MqttConnectReturnCode refusal() {
+        MqttConnAckMessage ack = channel.readOutbound();
+        return ack.variableHeader().connectReturnCode();
+    }
+}
