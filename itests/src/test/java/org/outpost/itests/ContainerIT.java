@@ -4,6 +4,7 @@
 package org.outpost.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
@@ -62,7 +63,8 @@ public class ContainerIT extends OutpostTestSupport {
                 "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z hello from worker");
         assertThat(shell("edge:logs --until 1h worker")).doesNotContain("hello");
         assertThat(shell("edge:logs --level error worker")).doesNotContain("hello");
-        assertThat(shell("edge:logs --since yesterday worker")).contains("is not a time: use a duration");
+        assertThatThrownBy(() -> shell("edge:logs --since yesterday worker"))
+                .hasMessageContaining("is not a time: use a duration");
 
         // The process ends with exit code 3 and its policy is never: it stays down, failed, with its exit code.
         await().atMost(Duration.ofSeconds(20)).until(() -> deployer.status().modules().get("quitter")

@@ -19,6 +19,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
 import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
+import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
@@ -136,5 +137,15 @@ public class DeploymentIT extends OutpostTestSupport {
                 + " restarts");
         assertThat(bundle.getState()).isEqualTo(Bundle.RESOLVED);
         assertThat(shell("edge:status")).containsPattern("heartbeat\\s*\\|.*\\|\\s*failed\\s*\\|");
+
+        // A new module whose desired status is stopped is installed and left stopped (resolved), not taken for a
+        // bundle that does not resolve and rolled back at the end of its probation.
+        DeploymentResult stopped = deployer.deploy(manifest("\"load-generator\": {\"type\": \"bundle\", \"status\":"
+                + " \"stopped\", \"settings\": {\"location\": \"mvn:org.outpost/load-generator/" + VERSION + "\"}}",
+                ""), false);
+        assertThat(stopped.code()).as(stopped.description()).isEqualTo(200);
+        ModuleInfo loader = runtime.module("load-generator").orElseThrow();
+        assertThat(loader.state()).isEqualTo(ModuleState.STOPPED);
+        assertThat(bundleContext.getBundle(loader.bundleId()).getState()).isEqualTo(Bundle.RESOLVED);
     }
 }

@@ -118,16 +118,29 @@ public final class GatewayProcess implements AutoCloseable {
      * @throws IOException if the shell failed (e.g. the gateway is not up yet), with its output
      */
     public String shell(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(home.resolve("bin/outpost-shell").toString(), "-b").redirectErrorStream(true)
-                .start();
+        Scripted run = script(script, home);
+        if (run.exitCode() != 0) {
+            throw new IOException("bin/outpost-shell failed: " + run.output());
+        }
+        return run.output();
+    }
+
+    /** What a scripted shell printed (standard output and error together) and its exit code. */
+    public record Scripted(int exitCode, String output) {
+    }
+
+    /**
+     * Runs shell commands through {@code bin/outpost-shell -b} started in {@code folder}, as an operator's script
+     * would, whether they fail or not.
+     */
+    public Scripted script(String script, Path folder) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(home.resolve("bin/outpost-shell").toString(), "-b").directory(folder.toFile())
+                .redirectErrorStream(true).start();
         try (java.io.OutputStream in = p.getOutputStream()) {
             in.write((script.endsWith("\n") ? script : script + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("bin/outpost-shell failed: " + out);
-        }
-        return out;
+        return new Scripted(p.waitFor(), out);
     }
 
     /** Kills the gateway with SIGKILL: no shutdown hook, no flush, as a power cut would leave the process. */

@@ -96,7 +96,8 @@ public class HubIT extends KarafTestSupport {
             assertThat(shell("hub:twin-query \"properties.reported.fw = '1.2' AND deviceId IN ['gw-twin']\""))
                     .containsPattern("gw-twin\\s*\\|\\s*1\\s*\\|\\s*2");
             assertThat(shell("hub:twin-query \"properties.reported.fw = '9'\"")).contains("No device matches.");
-            assertThat(shell("hub:twin-query \"properties.reported.fw =\"")).contains("Not a condition: column 25:");
+            assertThatThrownBy(() -> shell("hub:twin-query \"properties.reported.fw =\""))
+                    .hasMessageContaining("Not a condition: column 25:");
             // A deployment object is checked and shows which devices it would reach, changing nothing.
             java.nio.file.Path deployment = java.nio.file.Files.createTempFile("deployment", ".json");
             java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"priority\": 5, \"targetCondition\":"
@@ -106,14 +107,15 @@ public class HubIT extends KarafTestSupport {
                     + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {\"up\": \"FROM"
                     + " /messages/* WHERE temp > INTO $upstream\"}}}}}}");
             // The route is compiled by the gateway's own compiler, built into the hub.
-            assertThat(shell("hub:deployment-check " + deployment)).contains("Refused: content.modulesContent"
-                    + ".$edgeHub.properties.desired.routes.up: column ");
+            assertThatThrownBy(() -> shell("hub:deployment-check " + deployment)).hasMessageContaining(
+                    "Refused: content.modulesContent.$edgeHub.properties.desired.routes.up: column ");
             java.nio.file.Files.writeString(deployment, java.nio.file.Files.readString(deployment).replace(
                     " WHERE temp >", ""));
             assertThat(shell("hub:deployment-check " + deployment)).contains("Deployment 'fw-12' (base, priority 5)",
                     "targets 1 of", "gw-twin");
             java.nio.file.Files.writeString(deployment, "{\"id\": \"fw-12\", \"targetCondition\": \"x =\"}");
-            assertThat(shell("hub:deployment-check " + deployment)).contains("Refused: targetCondition: column 4:");
+            assertThatThrownBy(() -> shell("hub:deployment-check " + deployment))
+                    .hasMessageContaining("Refused: targetCondition: column 4:");
 
             // A patch that breaks a key rule is answered 400 with the reason; the twin stays.
             c.publish("$iothub/twin/PATCH/properties/reported/?$rid=3", "{\"a.b\": 1}".getBytes(

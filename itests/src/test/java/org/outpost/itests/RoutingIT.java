@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Test;
 import org.outpost.api.message.Message;
 
@@ -104,8 +105,9 @@ public class RoutingIT extends OutpostTestSupport {
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("edgehub", ".json");
         java.nio.file.Files.writeString(bad, "{\"routes\": {\"ok\": \"FROM /messages/* INTO $upstream\","
                 + " \"typo\": \"FROM /messages/* WHERE temp > 30 INTO $upstream\"}}");
-        assertThatThrownBy(() -> shell("edge:routes-set " + bad)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("route 'typo': column 29: cannot compare string with number (use as_number(temp))");
+        assertThatThrownBy(() -> shell("edge:routes-set " + bad)).isInstanceOf(CommandException.class)
+                .hasMessage("Refused, the running routes are unchanged: route 'typo': column 29: cannot compare string"
+                        + " with number (use as_number(temp))");
         assertThat(shell("edge:routes")).contains("fromSensor").doesNotContain("typo");
     }
 }

@@ -171,6 +171,15 @@ public class ArchitectureRulesTest {
         assertThat(stale).as("long-files.txt lists files that are no longer long: take them off the list").isEmpty();
     }
 
+    @Test
+    public void everyBundleHasItsRowInTheArchitecturePage() throws IOException {
+        String page = Files.readString(ROOT.resolve("docs/architecture.md"));
+        List<String> missing = BUNDLES.values().stream().filter(b -> !b.module())
+                .filter(b -> !page.contains("| `" + b.name() + "` |")).map(BuiltBundle::name).toList();
+        assertThat(missing).as("bundles without a row in docs/architecture.md's table (its one job, exports, imports)")
+                .isEmpty();
+    }
+
     private static boolean isMainJava(Path f) {
         String s = f.toString().replace('\\', '/');
         return s.endsWith(".java") && s.contains("/src/main/java/") && !s.contains("/target/");

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,6 +68,9 @@ public final class BundleKind implements ModuleKind {
             b.start();
             return true;
         }
+        // A module that should not run yet is still resolved now: then it is stopped (RESOLVED), not a bundle that
+        // does not resolve (INSTALLED), and a bundle that cannot resolve is found by the deployment, not later.
+        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).resolveBundles(List.of(b));
         return false;
     }
 

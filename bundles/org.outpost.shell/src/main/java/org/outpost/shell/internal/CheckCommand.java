@@ -87,7 +87,9 @@ public class CheckCommand implements Action {
                         status.lastDesiredStatus().description())
                 : wrong.isEmpty() ? new Check("deployment", "ok", status.modules().size() + " modules in their"
                         + " desired state")
-                        : new Check("deployment", "warn", wrong + "; see edge:status and edge:list"));
+                        : new Check("deployment", "warn", wrong.entrySet().stream().map(e -> e.getKey() + " is "
+                                + e.getValue()).collect(java.util.stream.Collectors.joining("; "))
+                                + ". See edge:status and edge:logs <module>"));
         if (json) {
             System.out.println(Json.write(checks));
             return null;

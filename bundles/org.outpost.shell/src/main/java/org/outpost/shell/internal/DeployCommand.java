@@ -6,7 +6,6 @@ package org.outpost.shell.internal;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -15,10 +14,13 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
+import org.outpost.commons.UserFiles;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 
@@ -28,6 +30,9 @@ import org.outpost.deployment.api.DeploymentResult;
         + " URL: all or nothing, rolled back to the last good deployment if a step fails or a changed module does"
         + " not reach running. With --dry-run, checks it and prints the plan without changing anything.")
 public class DeployCommand implements Action {
+
+    @Reference
+    private Session session;
 
     @Reference
     private Deployer deployer;
@@ -54,17 +59,15 @@ public class DeployCommand implements Action {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             } else {
-                text = Files.readString(manifest.startsWith("file:") ? Path.of(URI.create(manifest))
-                        : Path.of(manifest));
+                text = UserFiles.readString(manifest.startsWith("file:") ? Path.of(URI.create(manifest)).toString()
+                        : manifest, session.get(UserFiles.CWD_VARIABLE));
             }
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
-            System.err.println("No deployment manifest at " + manifest + ": give a file, or a file:, http: or https:"
-                    + " URL. Nothing was changed.");
-            return null;
+        } catch (java.io.FileNotFoundException e) {
+            throw new CommandException("No deployment manifest: " + e.getMessage() + ". Give a file, or a file:, http:"
+                    + " or https: URL. Nothing was changed.");
         } catch (java.io.IOException | IllegalArgumentException e) {
-            System.err.println("Cannot read the deployment manifest " + manifest + ": " + e.getMessage()
+            throw new CommandException("Cannot read the deployment manifest " + manifest + ": " + e.getMessage()
                     + ". Nothing was changed.");
-            return null;
         }
         DeploymentResult r = deployer.deploy(text, dryRun);
         if (json) {
@@ -80,7 +83,7 @@ public class DeployCommand implements Action {
             table.print(System.out);
         }
         if (r.code() != 200) {
-            throw new IllegalArgumentException("deployment refused: " + r.description());
+            throw new CommandException("deployment refused: " + r.description());
         }
         System.out.println(dryRun ? "The manifest is valid; nothing was changed (--dry-run)."
                 : "Deployment applied (200) in " + r.millis() + " ms.");

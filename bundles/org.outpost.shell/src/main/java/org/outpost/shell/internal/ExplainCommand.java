@@ -3,8 +3,6 @@
  */
 package org.outpost.shell.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -13,8 +11,11 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
+import org.outpost.commons.ShellFiles;
 import org.outpost.routing.api.RouteExplanation;
 import org.outpost.routing.api.Routing;
 
@@ -23,6 +24,9 @@ import org.outpost.routing.api.Routing;
 @Command(scope = "edge", name = "explain", description = "Says for each running route whether it takes a message,"
         + " and why not: source mismatch, condition false, or which operand of the condition was undefined.")
 public class ExplainCommand implements Action {
+
+    @Reference
+    private Session session;
 
     @Reference
     private Routing routing;
@@ -40,12 +44,12 @@ public class ExplainCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        String text = message.strip().startsWith("{") ? message : Files.readString(Path.of(message));
+        String text = message.strip().startsWith("{") ? message : ShellFiles.read(session, message);
         List<RouteExplanation> all = routing.explain(text);
         List<RouteExplanation> shown = route.equals("all") ? all
                 : all.stream().filter(e -> e.route().equals(route)).toList();
         if (shown.isEmpty()) {
-            throw new IllegalArgumentException("no route '" + route + "' (see edge:routes)");
+            throw new CommandException("no route '" + route + "' (see edge:routes)");
         }
         if (json) {
             System.out.println(Json.write(shown));

@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.LogQuery;
 
@@ -56,12 +57,10 @@ public class LogsCommand implements Action {
                     until == null ? null : LogQuery.time(until, now), level,
                     regex == null ? null : Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            System.err.println("--grep: not a regular expression: " + e.getDescription() + " near index "
+            throw new CommandException("--grep: not a regular expression: " + e.getDescription() + " near index "
                     + e.getIndex());
-            return null;
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return null;
+            throw new CommandException(e.getMessage());
         }
         deployer.logs(module, query).forEach(System.out::println);
         return null;

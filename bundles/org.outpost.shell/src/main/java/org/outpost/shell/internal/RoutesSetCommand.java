@@ -3,14 +3,15 @@
  */
 package org.outpost.shell.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.outpost.commons.ShellFiles;
 import org.outpost.routing.api.Routing;
 
 /** {@code edge:routes-set}: replaces the routes with those of an IoT Edge {@code $edgeHub} section. */
@@ -21,6 +22,9 @@ import org.outpost.routing.api.Routing;
 public class RoutesSetCommand implements Action {
 
     @Reference
+    private Session session;
+
+    @Reference
     private Routing routing;
 
     @Argument(index = 0, name = "file", required = true, description = "The JSON file")
@@ -28,12 +32,13 @@ public class RoutesSetCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("no file " + path.toAbsolutePath());
+        String routes = ShellFiles.read(session, file);
+        try {
+            routing.setRoutes(routes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("Refused, the running routes are unchanged: " + e.getMessage());
         }
-        routing.setRoutes(Files.readString(path));
-        System.out.println("Routes replaced from " + path + "; see edge:routes.");
+        System.out.println("Routes replaced from " + ShellFiles.resolve(session, file) + "; see edge:routes.");
         return null;
     }
 }

@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.api.message.Message;
 import org.outpost.api.runtime.EdgeRuntime;
 
@@ -52,7 +53,7 @@ public class SendCommand implements Action {
             for (String p : properties) {
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("property '" + p + "' must be name=value");
+                    throw new CommandException("property '" + p + "' must be name=value");
                 }
                 b.property(p.substring(0, eq), p.substring(eq + 1));
             }

@@ -15,6 +15,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.twin.api.GatewayTwins;
@@ -47,7 +48,7 @@ public class TwinCommand implements Action {
     @Override
     public Object execute() throws Exception {
         if (module != null) {
-            String twin = twins.twin(module).orElseThrow(() -> new IllegalArgumentException("No module '" + module
+            String twin = twins.twin(module).orElseThrow(() -> new CommandException("No module '" + module
                     + "' on this gateway; edge:list shows the modules"));
             System.out.println(Json.write(JSON.readTree(twin)));
             return null;

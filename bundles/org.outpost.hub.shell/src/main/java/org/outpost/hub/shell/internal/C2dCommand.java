@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.hub.api.CloudToDevice;
 
 /** {@code hub:c2d}: sends a cloud-to-device message, delivered now or when the device next connects. */
@@ -42,21 +43,19 @@ public class C2dCommand implements Action {
     private String body;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         if (properties != null) {
             for (String p : properties) {
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
-                    System.err.println("Property '" + p + "' is not key=value");
-                    return null;
+                    throw new CommandException("Property '" + p + "' is not key=value");
                 }
                 props.put(p.substring(0, eq), p.substring(eq + 1));
             }
         }
         if ((module == null) != (input == null)) {
-            System.err.println("Give both --module and --input, or neither");
-            return null;
+            throw new CommandException("Give both --module and --input, or neither");
         }
         if (module != null) {
             props.put("$.to", "/devices/" + device + "/modules/" + module + "/inputs/" + input);
@@ -66,7 +65,7 @@ public class C2dCommand implements Action {
             System.out.println("Message " + id + " queued for " + device + " (" + c2d.pending(device)
                     + " waiting)");
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            throw new CommandException(e.getMessage());
         }
         return null;
     }

@@ -3,8 +3,6 @@
  */
 package org.outpost.hub.shell.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +15,11 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
+import org.outpost.commons.ShellFiles;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.Twins;
@@ -31,6 +32,9 @@ import org.outpost.hub.deployments.HubDeployment;
         + " priority, targetCondition, labels, layered, content.modulesContent) and lists the registered devices it"
         + " targets and the twins it sets, without changing anything.")
 public class DeploymentCheckCommand implements Action {
+
+    @Reference
+    private Session session;
 
     @Reference
     private DeviceRegistry devices;
@@ -48,10 +52,9 @@ public class DeploymentCheckCommand implements Action {
     public Object execute() throws Exception {
         HubDeployment d;
         try {
-            d = HubDeployment.parse(Files.readString(Path.of(file)), Instant.now());
+            d = HubDeployment.parse(ShellFiles.read(session, file), Instant.now());
         } catch (DeploymentException e) {
-            System.err.println("Refused: " + e.getMessage());
-            return null;
+            throw new CommandException("Refused: " + e.getMessage());
         }
         List<String> targeted = new ArrayList<>();
         for (Device device : devices.devices()) {

@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.DeploymentStatus;
@@ -33,8 +34,8 @@ public class DeploymentCommand implements Action {
     private boolean json;
 
     @Override
-    public Object execute() {
-        DeploymentStatus s = deployments.deployment(id).orElseThrow(() -> new IllegalArgumentException(
+    public Object execute() throws Exception {
+        DeploymentStatus s = deployments.deployment(id).orElseThrow(() -> new CommandException(
                 "no deployment '" + id + "' (see hub:deployments)"));
         if (json) {
             Map<String, Object> out = summary(s);

@@ -3,14 +3,15 @@
  */
 package org.outpost.hub.shell.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.outpost.commons.ShellFiles;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.deployments.DeploymentException;
@@ -23,6 +24,9 @@ import org.outpost.hub.deployments.DeploymentException;
 public class DeploymentCreateCommand implements Action {
 
     @Reference
+    private Session session;
+
+    @Reference
     private Deployments deployments;
 
     @Argument(index = 0, name = "file", required = true, description = "The deployment object, a JSON file")
@@ -32,10 +36,9 @@ public class DeploymentCreateCommand implements Action {
     public Object execute() throws Exception {
         DeploymentStatus s;
         try {
-            s = deployments.create(Files.readString(Path.of(file)));
+            s = deployments.create(ShellFiles.read(session, file));
         } catch (DeploymentException e) {
-            System.err.println("Refused, nothing changed: " + e.getMessage());
-            return null;
+            throw new CommandException("Refused, nothing changed: " + e.getMessage());
         }
         System.out.println("Deployment '" + s.deployment().id() + "' created (" + (s.deployment().layered()
                 ? "layered" : "base") + ", priority " + s.deployment().priority() + "). It targets "

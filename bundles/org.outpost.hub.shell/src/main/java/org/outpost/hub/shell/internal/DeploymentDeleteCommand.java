@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.hub.api.Deployments;
 
 /** {@code hub:deployment-delete}: deletes a deployment. */
@@ -23,9 +24,9 @@ public class DeploymentDeleteCommand implements Action {
     private String id;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (!deployments.delete(id)) {
-            throw new IllegalArgumentException("no deployment '" + id + "' (see hub:deployments)");
+            throw new CommandException("no deployment '" + id + "' (see hub:deployments)");
         }
         System.out.println("Deployment '" + id + "' deleted.");
         return null;

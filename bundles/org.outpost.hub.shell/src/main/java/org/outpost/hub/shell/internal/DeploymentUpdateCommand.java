@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
@@ -41,7 +42,7 @@ public class DeploymentUpdateCommand implements Action {
     private List<String> labels;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         Map<String, Object> changes = new LinkedHashMap<>();
         if (target != null) {
             changes.put("targetCondition", target);
@@ -54,21 +55,20 @@ public class DeploymentUpdateCommand implements Action {
             for (String kv : labels) {
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("--label takes key=value, not '" + kv + "'");
+                    throw new CommandException("--label takes key=value, not '" + kv + "'");
                 }
                 l.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
             changes.put("labels", l);
         }
         if (changes.isEmpty()) {
-            throw new IllegalArgumentException("nothing to change: give --target, --priority or --label");
+            throw new CommandException("nothing to change: give --target, --priority or --label");
         }
         DeploymentStatus s;
         try {
             s = deployments.update(id, Json.line(changes));
         } catch (DeploymentException e) {
-            System.err.println("Refused, nothing changed: " + e.getMessage());
-            return null;
+            throw new CommandException("Refused, nothing changed: " + e.getMessage());
         }
         System.out.println("Deployment '" + id + "' now has priority " + s.deployment().priority() + " and targets "
                 + s.targeted().size() + " device(s) (" + s.deployment().targetCondition() + ").");

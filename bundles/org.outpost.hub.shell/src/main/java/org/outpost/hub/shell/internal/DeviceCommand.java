@@ -15,6 +15,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.Deployments;
@@ -61,7 +62,7 @@ public class DeviceCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Device d = registry.device(id).orElseThrow(() -> new IllegalArgumentException("no device '" + id
+        Device d = registry.device(id).orElseThrow(() -> new CommandException("no device '" + id
                 + "' (see hub:devices)"));
         EffectiveDesired e = deployments.applied(id);
         JsonNode agent = JSON.readTree(twins.twin(id, "$edgeAgent").reported());

@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.Twins;
@@ -50,12 +51,12 @@ public class DeviceCreateCommand implements Action {
     private boolean json;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (secondary && !rotate) {
-            throw new IllegalArgumentException("--secondary goes with --rotate (a new device gets a primary key)");
+            throw new CommandException("--secondary goes with --rotate (a new device gets a primary key)");
         }
         if (rotate && tags != null) {
-            throw new IllegalArgumentException("--tags is for a new device; change tags with hub:tags " + id
+            throw new CommandException("--tags is for a new device; change tags with hub:tags " + id
                     + " '<json patch>'");
         }
         if (rotate && thumbprint != null) {

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.hub.api.DeviceRegistry;
 
 /** {@code hub:device-delete}: removes a device; it can no longer connect. */
@@ -22,9 +23,9 @@ public class DeviceDeleteCommand implements Action {
     private String id;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (!registry.delete(id)) {
-            throw new IllegalArgumentException("no device '" + id + "' (see hub:devices)");
+            throw new CommandException("no device '" + id + "' (see hub:devices)");
         }
         System.out.println("Device '" + id + "' deleted.");
         return null;

@@ -19,6 +19,9 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.outpost.commons.ShellFiles;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.NewDevice;
 import org.outpost.hub.api.Twins;
@@ -32,6 +35,9 @@ import org.outpost.protocol.TwinLimits;
         + " JSON lines: {\"id\": \"gw-1\", \"primaryKey\": \"<Base64>\", \"secondaryKey\": \"...\", \"tags\": {...}}"
         + " (keys and tags optional). Keys the hub makes are written to --keys-out.")
 public class DeviceImportCommand implements Action {
+
+    @Reference
+    private Session session;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +61,7 @@ public class DeviceImportCommand implements Action {
         Map<String, String> tags = new LinkedHashMap<>();
         int lineNumber = 0;
         int keyless = 0;
-        for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+        for (String line : ShellFiles.read(session, file).split("\\R")) {
             lineNumber++;
             if (line.isBlank()) {
                 continue;
@@ -64,8 +70,7 @@ public class DeviceImportCommand implements Action {
             try {
                 d = JSON.readTree(line);
             } catch (java.io.IOException e) {
-                System.err.println("Refused, nothing imported: line " + lineNumber + ": not JSON");
-                return null;
+                throw new CommandException("Refused, nothing imported: line " + lineNumber + ": not JSON");
             }
             String id = d.path("id").asText("");
             if (d.hasNonNull("tags")) {
@@ -73,8 +78,7 @@ public class DeviceImportCommand implements Action {
                     TwinDocument.patchSection(JSON.createObjectNode(), d.get("tags").toString(), "tags",
                             TwinLimits.IOT_HUB);
                 } catch (TwinException e) {
-                    System.err.println("Refused, nothing imported: line " + lineNumber + ": " + e.getMessage());
-                    return null;
+                    throw new CommandException("Refused, nothing imported: line " + lineNumber + ": " + e.getMessage());
                 }
                 tags.put(id, d.get("tags").toString());
             }
@@ -91,11 +95,10 @@ public class DeviceImportCommand implements Action {
         try {
             keys = registry.importDevices(devices);
         } catch (IllegalArgumentException e) {
-            System.err.println("Refused, nothing imported: " + e.getMessage());
-            return null;
+            throw new CommandException("Refused, nothing imported: " + e.getMessage());
         }
         if (keysOut != null) {
-            Path out = Path.of(keysOut);
+            Path out = ShellFiles.resolve(session, keysOut);
             Files.deleteIfExists(out);
             Files.createFile(out, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));

@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.Methods;
 
@@ -52,8 +53,7 @@ public class InvokeCommand implements Action {
             r = methods.invoke(device, module, method, payload, Duration.ofSeconds(timeoutSeconds))
                     .toCompletableFuture().get(timeoutSeconds + 5L, TimeUnit.SECONDS);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return null;
+            throw new CommandException(e.getMessage());
         }
         Object body;
         try {

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.Twins;
 import org.outpost.protocol.TwinException;
@@ -29,7 +30,7 @@ public class TagsCommand implements Action {
     private String patch;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         if (patch == null) {
             System.out.println(Json.write(Json.read(twins.tags(device).toString())));
             return null;
@@ -37,7 +38,7 @@ public class TagsCommand implements Action {
         try {
             System.out.println(Json.write(Json.read(twins.patchTags(device, patch).toString())));
         } catch (TwinException e) {
-            System.err.println("Refused, the tags are unchanged: " + e.getMessage());
+            throw new CommandException("Refused, the tags are unchanged: " + e.getMessage());
         }
         return null;
     }

@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.Twins;
@@ -37,15 +38,13 @@ public class TwinQueryCommand implements Action {
     private boolean json;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         Condition c;
         try {
             c = Condition.parse(condition);
         } catch (ConditionException e) {
-            System.err.println("Not a condition: " + e.getMessage());
-            System.err.println("  " + condition);
-            System.err.println("  " + " ".repeat(Math.max(0, e.column() - 1)) + "^");
-            return null;
+            throw new CommandException("Not a condition: " + e.getMessage() + "\n  " + condition + "\n  "
+                    + " ".repeat(Math.max(0, e.column() - 1)) + "^");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String device : twins.query(c)) {

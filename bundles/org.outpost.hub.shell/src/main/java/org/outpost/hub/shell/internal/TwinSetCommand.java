@@ -3,8 +3,6 @@
  */
 package org.outpost.hub.shell.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -12,6 +10,9 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.outpost.commons.ShellFiles;
 import org.outpost.hub.api.Twins;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinException;
@@ -22,6 +23,9 @@ import org.outpost.protocol.TwinException;
         + " patch (null deletes a key); --replace sets them whole. A connected device gets the change at once, an"
         + " offline one when it next connects.")
 public class TwinSetCommand implements Action {
+
+    @Reference
+    private Session session;
 
     @Reference
     private Twins twins;
@@ -44,10 +48,9 @@ public class TwinSetCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        String patch = file != null ? Files.readString(Path.of(file)) : json;
+        String patch = file != null ? ShellFiles.read(session, file) : json;
         if (patch == null) {
-            System.err.println("Give the desired properties as an argument or with --file <path>");
-            return null;
+            throw new CommandException("Give the desired properties as an argument or with --file <path>");
         }
         try {
             TwinDocument t = replace ? twins.replaceDesired(device, module, patch)
@@ -55,7 +58,7 @@ public class TwinSetCommand implements Action {
             System.out.println("Desired properties of " + device + (module == null ? "" : "/" + module)
                     + " are at version " + t.desiredVersion());
         } catch (TwinException e) {
-            System.err.println("Refused, nothing changed: " + e.getMessage());
+            throw new CommandException("Refused, nothing changed: " + e.getMessage());
         }
         return null;
     }
