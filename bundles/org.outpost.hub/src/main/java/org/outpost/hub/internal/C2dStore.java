@@ -25,9 +25,9 @@ import org.outpost.protocol.PropertyBag;
 /**
  * Cloud-to-device messages in the hub database ({@code c2d_messages}), each with its property bag and an expiry, in
  * the order they were sent. {@link HubCloudToDevice} hands them to the IoT Hub endpoint, which delivers them while the
- * device is connected and subscribed, on whichever hub node that is: a node that stores one tells the others, and the one holding the device sends it. A
- * message is deleted when the device acknowledges it, so one unacknowledged when a connection ends comes again on
- * the next.
+ * device is connected and subscribed, on whichever hub node that is: a node that stores one tells the others, and the
+ * one holding the device sends it. A message is deleted when the device acknowledges it, so one unacknowledged when a
+ * connection ends comes again on the next.
  */
 @Component(service = {CloudToDevice.class, C2dStore.class}, configurationPid = "org.outpost.hub")
 public final class C2dStore implements CloudToDevice {
