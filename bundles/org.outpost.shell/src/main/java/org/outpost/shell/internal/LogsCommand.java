@@ -62,7 +62,13 @@ public class LogsCommand implements Action {
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
-        deployer.logs(module, query).forEach(System.out::println);
+        java.util.List<String> lines = deployer.logs(module, query);
+        if (lines.isEmpty()) {
+            boolean filtered = since != null || until != null || level != null || regex != null;
+            System.out.println("No log entries for " + module + (filtered ? " that match --since, --until, --level"
+                    + " or --grep" : "") + ".");
+        }
+        lines.forEach(System.out::println);
         return null;
     }
 }

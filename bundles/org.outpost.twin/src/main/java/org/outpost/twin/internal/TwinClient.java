@@ -84,8 +84,8 @@ final class TwinClient {
     private String lastGetRid;
     /** The reported properties as the hub holds them, after the last GET and the patches since; null before. */
     private ObjectNode atHub;
-    /** The delay before the next connect attempt after one failed: 1 s, doubling up to 60 s. */
-    private final Backoff reconnect = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    /** The delay before the next connect attempt after one failed: 1 s, doubling up to 10 s (as the upstream). */
+    private final Backoff reconnect = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     /**
      * @param worker runs all of this client's work but direct methods

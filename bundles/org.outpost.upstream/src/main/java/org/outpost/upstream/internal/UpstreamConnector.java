@@ -68,7 +68,7 @@ public final class UpstreamConnector implements Upstream {
         long reconnect_min_ms() default 1000;
 
         @AttributeDefinition(description = "Longest reconnect delay (ms).")
-        long reconnect_max_ms() default 60000;
+        long reconnect_max_ms() default 10000;
 
         @AttributeDefinition(description = "Messages published and not yet acknowledged by the cloud, at most.")
         int max_inflight() default 256;
