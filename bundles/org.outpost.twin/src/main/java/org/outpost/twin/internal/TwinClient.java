@@ -85,6 +85,8 @@ final class TwinClient {
     /** The reported properties as the hub holds them, after the last GET and the patches since; null before. */
     private ObjectNode atHub;
     /** The delay before the next connect attempt after one failed: 1 s, doubling up to 10 s (as the upstream). */
+    /** Whether the link's loss was logged already (runs on the worker and Paho's thread: volatile). */
+    private volatile boolean down;
     private final Backoff reconnect = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     /**
@@ -104,8 +106,9 @@ final class TwinClient {
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
-                LOG.warn("Twin {}/{} lost its connection to {} ({}); reconnecting", deviceId, moduleId, config.url(),
-                        cause.toString());
+                down = true;
+                LOG.warn("Twin {}/{} lost its connection to {} ({}); reconnecting with back-off (1 s up to 10 s)",
+                        deviceId, moduleId, config.url(), cause.toString());
                 worker.schedule(TwinClient.this::connect, 1, TimeUnit.SECONDS);
             }
 
@@ -162,13 +165,21 @@ final class TwinClient {
             client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES,
                 IotHubTopic.METHOD_CALLS}, new int[] {1, 1, 1}).waitForCompletion(10_000);
             reconnect.reset();
+            down = false;
             LOG.info("Twin {}/{} connected to {}", deviceId, moduleId, config.url());
             atHub = null;
             requestTwin();
         } catch (MqttException e) {
             long delayMs = reconnect.nextDelayMs();
-            LOG.warn("Cannot connect the twin {}/{} to {}: {}; trying again in {} s", deviceId, moduleId,
-                    config.url(), e.getMessage(), delayMs / 1000);
+            // One line when the link goes down; each further failed attempt only at debug level.
+            if (down) {
+                LOG.debug("Cannot connect the twin {}/{} to {}: {}; trying again in {} s", deviceId, moduleId,
+                        config.url(), e.getMessage(), delayMs / 1000);
+            } else {
+                down = true;
+                LOG.warn("Cannot connect the twin {}/{} to {}: {}; trying again with back-off (1 s up to 10 s)",
+                        deviceId, moduleId, config.url(), e.getMessage());
+            }
             worker.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
         }
     }

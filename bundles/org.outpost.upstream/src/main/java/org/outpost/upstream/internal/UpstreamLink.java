@@ -197,11 +197,20 @@ final class UpstreamLink implements QueueDrain.Cloud {
         }
     }
 
+    /**
+     * Records a failure. The log gets a warning when something new goes wrong (the link is lost, or an attempt fails
+     * differently from the one before); the same failure again, at each reconnect attempt, only at debug level.
+     */
     @Override
     public void failed(String error) {
+        boolean same = error.equals(lastError) && !state.equals("connected");
         lastError = error;
         lastErrorTime = Instant.now();
-        LOG.warn("Upstream: {}", error);
+        if (same) {
+            LOG.debug("Upstream: {} (again)", error);
+        } else {
+            LOG.warn("Upstream: {}", error);
+        }
     }
 
     static String describe(Throwable t) {
