@@ -6,8 +6,9 @@ package org.outpost.api.runtime;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Whoever manages modules (the deployment service) says which are its own; the others, e.g. bundles dropped into
- * {@code deploy/} by hand, show as unmanaged.
+ * Whoever manages modules (the deployment) says which are its own; the others, e.g. bundles dropped into
+ * {@code deploy/} by hand, show as unmanaged. The runtime binds every owner registered (a whiteboard), so an owner must
+ * not need the runtime: registered from a component that references nothing of it, it never closes a service cycle.
  */
 @ConsumerType
 public interface ModuleOwner {

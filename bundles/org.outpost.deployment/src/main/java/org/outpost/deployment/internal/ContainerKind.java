@@ -6,7 +6,6 @@ package org.outpost.deployment.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,9 +41,10 @@ public final class ContainerKind implements ModuleKind {
     private final ContainerModules containers;
 
     @Activate
-    public ContainerKind(BundleContext context, @Reference ModuleAccess access, DeploymentService.Config config) {
+    public ContainerKind(BundleContext context, @Reference ModuleAccess access,
+            @Reference ContainerProcesses processes, DeploymentService.Config config) {
         this(new ContainerModules(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"),
-                "outpost", "containers"), access, DeploymentService.list(config.container_engines()),
+                "outpost", "containers"), access, processes, DeploymentService.list(config.container_engines()),
                 Math.max(16, config.container_log_max_kb()) * 1024L));
     }
 
@@ -116,11 +116,6 @@ public final class ContainerKind implements ModuleKind {
     public String deadReason(ModuleSpec spec) {
         ProcessModule p = containers.get(spec.name());
         return p == null ? null : p.startError();
-    }
-
-    @Override
-    public List<ModuleInfo> ownModules(Collection<ModuleSpec> deployed) {
-        return containers.infos(deployed);
     }
 
     @Override

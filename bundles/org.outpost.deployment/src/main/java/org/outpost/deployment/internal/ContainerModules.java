@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleInfo;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The deployment's container modules: a process each, run directly ({@code settings.command}) or through a container
  * engine ({@code settings.image}), each in its own directory under {@code ${karaf.data}/outpost/containers}, with its
- * env and the broker credentials the runtime grants it.
+ * env and the broker credentials the runtime grants it. The processes themselves are kept in {@link ContainerProcesses},
+ * where the runtime sees them.
  */
 final class ContainerModules {
 
@@ -35,13 +35,16 @@ final class ContainerModules {
     private final ModuleAccess access;
     private final List<String> engines;
     private final long maxLogBytes;
-    private final Map<String, ProcessModule> processes = new ConcurrentHashMap<>();
+    private final ContainerProcesses processes;
 
     /**
+     * @param processes where the processes are kept
      * @param engines container engines to look for, in order: names on the PATH, or paths
      */
-    ContainerModules(Path directory, ModuleAccess access, List<String> engines, long maxLogBytes) {
+    ContainerModules(Path directory, ModuleAccess access, ContainerProcesses processes, List<String> engines,
+            long maxLogBytes) {
         this.directory = directory;
+        this.processes = processes;
         this.access = access;
         this.engines = List.copyOf(engines);
         this.maxLogBytes = maxLogBytes;
@@ -64,7 +67,7 @@ final class ContainerModules {
     }
 
     boolean has(String module) {
-        return processes.containsKey(module);
+        return processes.manages(module);
     }
 
     /**
@@ -77,7 +80,7 @@ final class ContainerModules {
         env.putAll(access.grant(spec.name()));
         ProcessModule p = new ProcessModule(spec.name(), commandOf(spec, env), env, directory.resolve(spec.name()),
                 maxLogBytes);
-        processes.put(spec.name(), p);
+        processes.put(spec.name(), spec.version(), p);
         if (start) {
             p.start();
         }
@@ -96,9 +99,9 @@ final class ContainerModules {
         }
     }
 
-    /** Stops every process (the gateway stops; they start again with it). */
+    /** Stops and forgets every process (the gateway stops; they start again with it). */
     void stopAll() {
-        for (ProcessModule p : processes.values()) {
+        for (ProcessModule p : processes.removeAll()) {
             try {
                 p.stop();
             } catch (InterruptedException e) {
@@ -110,21 +113,7 @@ final class ContainerModules {
 
     /** @return the module as the runtime lists it, or null if it has no process */
     ModuleInfo info(ModuleSpec spec) {
-        ProcessModule p = processes.get(spec.name());
-        return p == null ? null : new ModuleInfo(spec.name(), "container", p.state(), -1,
-                spec.version().isEmpty() ? "-" : spec.version(), true, 0, 0, p.reason());
-    }
-
-    /** @return the modules of {@code specs} that have a process, as the runtime lists them */
-    List<ModuleInfo> infos(Iterable<ModuleSpec> specs) {
-        List<ModuleInfo> out = new ArrayList<>();
-        for (ModuleSpec spec : specs) {
-            ModuleInfo info = spec.type() == ModuleType.CONTAINER ? info(spec) : null;
-            if (info != null) {
-                out.add(info);
-            }
-        }
-        return out;
+        return processes.info(spec.name());
     }
 
     /**

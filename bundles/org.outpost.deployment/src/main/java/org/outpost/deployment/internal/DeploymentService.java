@@ -29,8 +29,6 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
-import org.outpost.api.runtime.ModuleInfo;
-import org.outpost.api.runtime.ModuleOwner;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
@@ -52,14 +50,15 @@ import org.slf4j.LoggerFactory;
  * resolution); then its plan is applied step by step, each step with its undo ({@link Transaction}); changed modules
  * get a probation window to reach running. Any failure undoes the steps taken, newest first, so the last good
  * deployment is back, and is reported as 500 with the reason. A good deployment is kept in
- * {@code ${karaf.data}/outpost/deployment/current.json} ({@link DeploymentStore}); a {@link Supervisor} keeps its
- * modules running as their restart policies say. What differs per kind of module is a {@link ModuleKind} service.
+ * {@code ${karaf.data}/outpost/deployment/current.json} ({@link DeploymentStore}) and, for the runtime and the twins,
+ * in {@link CurrentDeployment}; a {@link Supervisor} keeps its modules running as their restart policies say. What
+ * differs per kind of module is a {@link ModuleKind} service.
  */
 @Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true,
         // The built-in kinds (bundle, feature, container) are there before anything is deployed or resumed.
         property = DeploymentService.KINDS + ".cardinality.minimum:Integer=3")
 @Designate(ocd = DeploymentService.Config.class)
-public final class DeploymentService implements Deployer, ModuleOwner {
+public final class DeploymentService implements Deployer {
 
     @ObjectClassDefinition(name = "Outpost deployment", description = "Applies IoT Edge deployment manifests.")
     public @interface Config {
@@ -117,7 +116,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     private final BundleContext context;
     private final Routing routing;
-    private final DeployedModules deployed;
+    private final CurrentDeployment running;
     private final ModuleBundles bundles;
     private final ManifestParser parser;
     private final DeploymentStore store;
@@ -128,7 +127,6 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     private final String deploymentFileName;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-supervisor"));
-    private volatile DeploymentManifest current;
     /** Null until this gateway has had a deployment. */
     private volatile DeploymentStatus.Outcome lastOutcome;
     private volatile long lastDesiredVersion;
@@ -136,10 +134,10 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference DeployedModules deployed,
+            @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference CurrentDeployment running,
             Config config) {
         this.context = context;
-        this.deployed = deployed;
+        this.running = running;
         this.routing = routing;
         this.bundles = new ModuleBundles(context, runtime);
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
@@ -154,7 +152,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
         this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin),
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
-        this.current = store.loadCurrent(parser);
+        running.set(store.loadCurrent(parser));
         this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
         this.deploymentFileName = config.deployment_file();
     }
@@ -162,7 +160,6 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     /** Runs after the kinds are bound: each has had its modules resumed (see {@link #bindKind}). */
     @Activate
     void activate() {
-        deployed.serve(this);
         executor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
         String etc = Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc");
         this.deploymentFile = deploymentFileName.isBlank() ? null : new DeploymentFile(Path.of(etc).resolve(
@@ -171,7 +168,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Deactivate
     void deactivate() {
-        deployed.serve(null);
+        running.clear();
         DeploymentFile file = deploymentFile;
         if (file != null) {
             file.close();
@@ -201,7 +198,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     private synchronized void resume(String kindName) {
-        kinds.resume(kindName, current.modules().values(), this::started);
+        kinds.resume(kindName, current().modules().values(), this::started);
     }
 
     private void started(String module) {
@@ -210,7 +207,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     /** Keeps deployed modules running as their restart policies say; never while a deployment is applied. */
     private synchronized void supervise() {
-        supervisor.tick(current.modules().values(), Instant.now());
+        supervisor.tick(current().modules().values(), Instant.now());
     }
 
     @Override
@@ -239,6 +236,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
                 return refused(400, "400 modulesContent.$edgeHub.properties.desired: " + e.getMessage(), dryRun);
             }
         }
+        DeploymentManifest current = current();
         List<Planner.Step> plan = Planner.plan(current.modules(), next);
         List<DeploymentResult.PlannedStep> steps = transaction.steps(plan, current);
         UndoLog undo = new UndoLog();
@@ -257,7 +255,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
             // Changed modules start their restart statistics afresh.
             plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> supervisor.forget(
                     st.module()));
-            current = next;
+            running.set(next);
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
             return new DeploymentResult(200, "", steps, false, 0);
@@ -285,13 +283,8 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     @Override
-    public List<ModuleInfo> ownModules() {
-        return kinds.ownModules(current.modules().values());
-    }
-
-    @Override
     public List<String> logs(String module, LogQuery query) throws IOException {
-        ModuleSpec spec = current.modules().get(module);
+        ModuleSpec spec = current().modules().get(module);
         ModuleKind kind = spec == null ? null : kinds.of(spec);
         Optional<List<String>> own = kind == null ? Optional.empty() : kind.logs(spec, query);
         return own.isPresent() ? own.get() : bundles.logs(module, query);
@@ -299,7 +292,7 @@ public final class DeploymentService implements Deployer, ModuleOwner {
 
     @Override
     public void restart(String module) throws Exception {
-        ModuleSpec spec = current.modules().get(module);
+        ModuleSpec spec = current().modules().get(module);
         ModuleKind kind = spec == null ? null : kinds.of(spec);
         if (kind == null) {
             bundles.restart(module);
@@ -313,19 +306,17 @@ public final class DeploymentService implements Deployer, ModuleOwner {
     }
 
     @Override
-    public boolean manages(String module) {
-        return current.modules().containsKey(module);
+    public Optional<String> configurationPid(String module) {
+        return running.configurationPid(module);
     }
 
-    @Override
-    public Optional<String> configurationPid(String module) {
-        DeploymentManifest m = current;
-        ModuleSpec spec = m == null ? null : m.modules().get(module);
-        return spec == null ? Optional.empty() : Optional.of(spec.configPid());
+    /** @return the deployment that runs now, as {@link CurrentDeployment} holds it for everyone */
+    private DeploymentManifest current() {
+        return running.get();
     }
 
     @Override
     public DeploymentStatus status() {
-        return statusView.status(lastDesiredVersion, lastOutcome, current);
+        return statusView.status(lastDesiredVersion, lastOutcome, current());
     }
 }

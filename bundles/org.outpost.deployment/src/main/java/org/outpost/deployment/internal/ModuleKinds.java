@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.ManifestException;
@@ -97,18 +96,6 @@ final class ModuleKinds {
                 started.accept(spec.name());
             }
         }
-    }
-
-    /** @return the deployed modules that run outside the framework, as the runtime lists them */
-    List<ModuleInfo> ownModules(Collection<ModuleSpec> deployed) {
-        List<ModuleInfo> out = new ArrayList<>();
-        byKind(deployed).forEach((name, specs) -> {
-            ModuleKind kind = kinds.get(name);
-            if (kind != null) {
-                out.addAll(kind.ownModules(specs));
-            }
-        });
-        return out;
     }
 
     /** @return the kind of that name, or null */

@@ -122,7 +122,12 @@ public interface ModuleKind {
     /**
      * @param deployed the running deployment's modules of this kind
      * @return those that run outside the framework, as the runtime lists them (the runtime sees bundles itself)
+     * @deprecated no longer called: the runtime would reach the kind through the deployment service, which needs the
+     *             runtime. A kind whose modules run outside the framework registers an
+     *             {@link org.outpost.api.runtime.ModuleOwner} for them instead, from a component that references
+     *             nothing of the runtime (the container kind's {@code ContainerProcesses}).
      */
+    @Deprecated
     default List<ModuleInfo> ownModules(Collection<ModuleSpec> deployed) {
         return List.of();
     }

@@ -5,6 +5,7 @@ package org.outpost.deployment.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.outpost.deployment.internal.Specs.container;
 
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.api.runtime.ModuleAccess;
+import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.api.LogQuery;
 import org.outpost.manifest.DesiredStatus;
@@ -28,6 +30,7 @@ class ContainerKindTest {
     Path dir;
 
     private final List<String> access = new ArrayList<>();
+    private final ContainerProcesses processes = new ContainerProcesses();
     private ContainerKind kind;
 
     private ContainerKind kind() {
@@ -35,7 +38,7 @@ class ContainerKindTest {
             access.add(method + " " + args[0]);
             return method.equals("grant") ? Map.of(ModuleAccess.MODULE_ID, args[0]) : null;
         });
-        kind = new ContainerKind(new ContainerModules(dir, grants, List.of("/nonexistent/podman"), 1 << 20));
+        kind = new ContainerKind(new ContainerModules(dir, grants, processes, List.of("/nonexistent/podman"), 1 << 20));
         return kind;
     }
 
@@ -66,7 +69,8 @@ class ContainerKindTest {
         assertThat(k.install(script)).isFalse();
 
         assertThat(k.info(script).state()).isEqualTo(ModuleState.STOPPED);
-        assertThat(k.ownModules(List.of(script))).hasSize(1);
+        assertThat(processes.ownModules()).extracting(ModuleInfo::name, ModuleInfo::type, ModuleInfo::managed)
+                .containsExactly(tuple("script", "container", true));
         assertThat(access).containsExactly("grant script");
         ProcessBuilder health = k.healthCommand(script, List.of("/bin/test", "-f", "ok"));
         assertThat(health.directory().toPath()).isEqualTo(dir.resolve("script"));
@@ -77,6 +81,7 @@ class ContainerKindTest {
 
         k.remove(script);
         assertThat(k.info(script)).isNull();
+        assertThat(processes.ownModules()).isEmpty();
         assertThat(k.healthCommand(script, List.of("/bin/true"))).isNull();
         assertThat(access).containsExactly("grant script", "revoke script");
     }
@@ -106,5 +111,20 @@ class ContainerKindTest {
         k.setRunning(sleeper, false);
         assertThat(k.info(sleeper).state()).isEqualTo(ModuleState.STOPPED);
         assertThat(k.deadReason(sleeper)).isNull();
+    }
+
+    @Test
+    void aKindThatStopsStopsAndForgetsItsProcessesSoThatTheNextResumesThem() throws Exception {
+        ContainerKind k = kind();
+        ModuleSpec sleeper = container("sleeper", DesiredStatus.RUNNING, List.of("/bin/sh", "-c", "sleep 30"), null);
+        assertThat(k.resume(sleeper)).isTrue();
+        ProcessModule p = processes.get("sleeper");
+
+        k.deactivate();
+
+        assertThat(p.state()).isEqualTo(ModuleState.STOPPED);
+        assertThat(processes.ownModules()).isEmpty();
+        assertThat(kind().resume(sleeper)).isTrue();
+        assertThat(processes.info("sleeper").state()).isEqualTo(ModuleState.RUNNING);
     }
 }

@@ -69,7 +69,7 @@ class ModuleKindsTest {
     }
 
     @Test
-    void aKindThatComesResumesItsModulesAndListsThoseOutsideTheFramework() {
+    void aKindThatComesResumesItsModules() {
         List<String> calls = new ArrayList<>();
         FakeKind containers = new FakeKind(calls) {
             @Override
@@ -77,11 +77,6 @@ class ModuleKindsTest {
                 calls.add("resume " + spec.name());
                 states.put(spec.name(), ModuleState.RUNNING);
                 return true;
-            }
-
-            @Override
-            public List<org.outpost.api.runtime.ModuleInfo> ownModules(java.util.Collection<ModuleSpec> deployed) {
-                return deployed.stream().map(this::info).toList();
             }
         };
         kinds.add("container", containers);
@@ -92,7 +87,5 @@ class ModuleKindsTest {
 
         assertThat(calls).containsExactly("resume s");
         assertThat(started).containsExactly("s");
-        assertThat(kinds.ownModules(deployed)).extracting(org.outpost.api.runtime.ModuleInfo::name)
-                .containsExactly("s");
     }
 }

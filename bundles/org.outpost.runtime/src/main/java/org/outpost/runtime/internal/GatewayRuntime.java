@@ -17,7 +17,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -46,18 +45,19 @@ public final class GatewayRuntime implements EdgeRuntime {
     private final BundleTracker<String> modules;
     private volatile BundleService bundleService;
 
-    private volatile ModuleOwner owner;
+    private final ModuleOwners owners = new ModuleOwners();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * Whoever manages modules registers a {@link ModuleOwner} (a whiteboard): the deployment does, once it has
+     * started, from components that reference nothing of the runtime, so the runtime never needs the deployment.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindOwner(ModuleOwner owner) {
-        this.owner = owner;
+        owners.add(owner);
     }
 
     void unbindOwner(ModuleOwner owner) {
-        if (this.owner == owner) {
-            this.owner = null;
-        }
+        owners.remove(owner);
     }
 
     @Activate
@@ -102,12 +102,8 @@ public final class GatewayRuntime implements EdgeRuntime {
     public List<ModuleInfo> modules() {
         List<ModuleInfo> out = modules.getTracked().entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> info(e.getKey(), e.getValue())).collect(Collectors.toList());
-        ModuleOwner o = owner;
-        if (o != null) {
-            // Modules that are not bundles (containers); a bundle module of the same name wins.
-            o.ownModules().stream().filter(m -> out.stream().noneMatch(b -> b.name().equals(m.name())))
-                    .forEach(out::add);
-        }
+        // Modules that are not bundles (containers); a bundle module of the same name wins.
+        out.addAll(owners.ownModules(out.stream().map(ModuleInfo::name).collect(Collectors.toSet())));
         out.sort(Comparator.comparing(ModuleInfo::name));
         return out;
     }
@@ -144,9 +140,8 @@ public final class GatewayRuntime implements EdgeRuntime {
             }
             default -> state = ModuleState.UNKNOWN;
         }
-        ModuleOwner owner = this.owner;
         return new ModuleInfo(name, "bundle", state, bundle.getBundleId(), bundle.getVersion().toString(),
-                owner != null && owner.manages(name), counters.sentBy(name), counters.receivedBy(name), reason);
+                owners.manage(name), counters.sentBy(name), counters.receivedBy(name), reason);
     }
 
     private String diagnostics(Bundle bundle) {

@@ -7,19 +7,29 @@ import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
-import org.outpost.deployment.api.Deployer;
+import org.outpost.deployment.api.RunningDeployment;
 
 /**
  * Which configuration a module's desired properties go to, and its Metatype definition: the PID is the deployment's
  * {@code settings.pid}, else the one PID the module's bundle defines in Metatype, else
  * {@code org.outpost.module.<id>}; the definition is the bundle's Metatype definition of that PID, if it has one.
+ * <p>
+ * The deployment's PIDs come from its {@link RunningDeployment}, a service that references nothing, bound when it is
+ * there: never from the deployer, whose activation reaches module components (through the runtime's input
+ * dispatcher) that may use their ModuleTwin, so a reference from the twins to the deployer would close a cycle.
  */
-final class ModuleConfigurations {
+@Component(service = ModuleConfigurations.class)
+public final class ModuleConfigurations {
 
     /**
      * @param pid the configuration PID
@@ -32,11 +42,27 @@ final class ModuleConfigurations {
     private final BundleContext context;
     private final MetaTypeService metaType;
     private final EdgeRuntime runtime;
+    private volatile RunningDeployment deployment;
 
-    ModuleConfigurations(BundleContext context, MetaTypeService metaType, EdgeRuntime runtime) {
+    @Activate
+    public ModuleConfigurations(BundleContext context, @Reference MetaTypeService metaType,
+            @Reference EdgeRuntime runtime) {
         this.context = context;
         this.metaType = metaType;
         this.runtime = runtime;
+    }
+
+    /** Without a running deployment (the deployment bundle is not there), no module has a deployment PID. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDeployment(RunningDeployment deployment) {
+        this.deployment = deployment;
+    }
+
+    void unbindDeployment(RunningDeployment deployment) {
+        if (this.deployment == deployment) {
+            this.deployment = null;
+        }
     }
 
     /** @return where the module's desired properties go now */
@@ -58,21 +84,9 @@ final class ModuleConfigurations {
         return new Target(pid, ocd);
     }
 
-    /**
-     * The module's configuration PID in the running deployment, if it has one. The deployer is looked up here, not
-     * referenced: the deployment's activation reaches module components (through the runtime's input dispatcher), a
-     * module component may use its ModuleTwin, and so any reference from the twins to the deployer closes a cycle.
-     */
+    /** @return the module's configuration PID in the running deployment, or null if it has none */
     private String deployedPid(String module) {
-        ServiceReference<Deployer> ref = context.getServiceReference(Deployer.class);
-        Deployer d = ref == null ? null : context.getService(ref);
-        if (d == null) {
-            return null;
-        }
-        try {
-            return d.configurationPid(module).orElse(null);
-        } finally {
-            context.ungetService(ref);
-        }
+        RunningDeployment d = deployment;
+        return d == null ? null : d.configurationPid(module).orElse(null);
     }
 }

@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -93,12 +92,12 @@ public final class ModuleTwins implements GatewayTwins {
 
     @Activate
     public ModuleTwins(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference MetaTypeService metaType, @Reference Routing routing,
+            @Reference ModuleConfigurations configurations, @Reference Routing routing,
             @Reference EdgeRuntime runtime, Config config) throws IOException {
         this(runtime, TwinLimits.of(config.max_section_kb(), config.max_depth(), config.max_value_kb(),
                 config.max_key_bytes()), new TwinRepository(Path.of(System.getProperty("karaf.data", "data"),
                         "outpost", "twins")),
-                new DesiredApplier(new ModuleConfigurations(context, metaType, runtime)::target, configurationAdmin),
+                new DesiredApplier(configurations::target, configurationAdmin),
                 new ModuleServices(context), routing);
     }
 
