@@ -4,9 +4,11 @@
 package org.outpost.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.AfterClass;
@@ -90,6 +92,21 @@ public class ScriptedShellIT {
             assertThat(Files.readString(p.home().resolve("data/log/karaf.log")))
                     .doesNotContain("Exception caught while executing command");
         }
+    }
+
+    @Test
+    public void theHubSeesModulesNoDeploymentOwnsAndRefusesMessagesForModulesThatDoNotExist() throws Exception {
+        // The gateway's sample modules run unmanaged (no deployment placed them); $edgeAgent reports them all the same.
+        await("the gateway's unmanaged modules at the hub").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> pair.hub.shell("hub:device " + CloudPair.DEVICE).contains("temperature-filter"));
+
+        assertFails(pair.hub, "hub:c2d -m no-such-module -i input1 " + CloudPair.DEVICE + " hello",
+                CloudPair.DEVICE + " reports no module 'no-such-module' (its modules: ");
+        GatewayProcess.Scripted sent = pair.hub.script("hub:c2d -m temperature-filter -i input1 " + CloudPair.DEVICE
+                + " hello", folder);
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        assertThat(sent.output()).contains("queued for " + CloudPair.DEVICE);
     }
 
     private static void assertFails(GatewayProcess instance, String command, String message) throws Exception {

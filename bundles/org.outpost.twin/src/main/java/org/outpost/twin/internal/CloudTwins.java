@@ -124,7 +124,7 @@ public final class CloudTwins {
 
             @Override
             public ObjectNode reported() {
-                return JSON.valueToTree(deployer.status());
+                return agentReported();
             }
 
             @Override
@@ -270,7 +270,8 @@ public final class CloudTwins {
         }
         ArrayNode out = JSON.createArrayNode();
         Instant now = Instant.now();
-        Set<String> modules = deployer.status().modules().keySet();
+        Set<String> modules = new java.util.TreeSet<>(deployer.status().modules().keySet());
+        runtime.modules().forEach(m -> modules.add(m.name()));
         for (JsonNode item : items) {
             Pattern id = Pattern.compile(item.path("id").asText(".*"));
             JsonNode f = item.path("filter");
@@ -286,6 +287,25 @@ public final class CloudTwins {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * {@code $edgeAgent}'s reported properties: the deployment status (IoT Edge's shape), with every module the gateway
+     * runs, not only the deployment's: a module dropped into {@code deploy/} is reported too, with
+     * {@code "managed": false} (and the deployment's own with {@code "managed": true}).
+     */
+    ObjectNode agentReported() {
+        ObjectNode reported = JSON.valueToTree(deployer.status());
+        ObjectNode modules = reported.withObjectProperty("modules");
+        modules.fields().forEachRemaining(e -> ((ObjectNode) e.getValue()).put("managed", true));
+        for (org.outpost.api.runtime.ModuleInfo m : runtime.modules()) {
+            if (!modules.has(m.name())) {
+                modules.putObject(m.name()).put("type", m.type()).put("version", m.version())
+                        .put("runtimeStatus", m.state().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("statusDescription", m.reason()).put("managed", false);
+            }
+        }
+        return reported;
     }
 
     private void applyDeployment(JsonNode desired) {

@@ -16,6 +16,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 import org.outpost.hub.api.CloudToDevice;
+import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ReportedModule;
 
 /** {@code hub:c2d}: sends a cloud-to-device message, delivered now or when the device next connects. */
 @Service
@@ -25,6 +27,9 @@ public class C2dCommand implements Action {
 
     @Reference
     private CloudToDevice c2d;
+
+    @Reference
+    private Fleet fleet;
 
     @Option(name = "--property", aliases = "-p", multiValued = true, description = "A property key=value (repeat)")
     private List<String> properties;
@@ -58,6 +63,12 @@ public class C2dCommand implements Action {
             throw new CommandException("Give both --module and --input, or neither");
         }
         if (module != null) {
+            List<String> known = fleet.modules(device).stream().map(ReportedModule::moduleId).toList();
+            // Before the gateway's first report its modules are not known here: the message waits at the gateway.
+            if (!known.isEmpty() && !known.contains(module)) {
+                throw new CommandException(device + " reports no module '" + module + "' (its modules: "
+                        + String.join(", ", known) + "); nothing was sent. See hub:device " + device);
+            }
             props.put("$.to", "/devices/" + device + "/modules/" + module + "/inputs/" + input);
         }
         try {
