@@ -147,5 +147,20 @@ public class DeploymentIT extends OutpostTestSupport {
         ModuleInfo loader = runtime.module("load-generator").orElseThrow();
         assertThat(loader.state()).isEqualTo(ModuleState.STOPPED);
         assertThat(bundleContext.getBundle(loader.bundleId()).getState()).isEqualTo(Bundle.RESOLVED);
+
+        // A jar dropped into deploy/ neither takes over nor, once deleted, removes a module the deployment owns.
+        assertThat(deployer.deploy(good, false).code()).isEqualTo(200);
+        long owned = runtime.module("heartbeat").orElseThrow().bundleId();
+        Path jar = Path.of(System.getProperty("karaf.home"), "deploy", "heartbeat.jar");
+        Files.copy(Path.of(System.getProperty("outpost.heartbeat.jar")), jar);
+        await().atMost(Duration.ofSeconds(60)).until(() -> shell("log:display").contains(
+                "heartbeat.jar holds module heartbeat, which the deployment runs: the jar is left alone"));
+        Files.delete(jar);
+        await().atMost(Duration.ofSeconds(60)).until(() -> shell("log:display").contains(
+                "heartbeat.jar was removed from deploy/; it had been left alone"));
+        ModuleInfo heartbeat = runtime.module("heartbeat").orElseThrow();
+        assertThat(heartbeat.managed()).isTrue();
+        assertThat(heartbeat.bundleId()).isEqualTo(owned);
+        assertThat(heartbeat.state()).isEqualTo(ModuleState.RUNNING);
     }
 }

@@ -76,10 +76,7 @@ final class Supervisor {
             RestartClock clock = clocks.computeIfAbsent(spec.name(), n -> settings.clock(spec.restartPolicy()));
             String dead = kind.deadReason(spec);
             if (dead != null) {
-                // Restarting cannot help: it stays dead until it is deployed again or restarted by hand.
-                if (!"dead".equals(supervised.put(spec.name(), "dead"))) {
-                    LOG.error("Module {} is dead: {}", spec.name(), dead);
-                }
+                revive(spec, kind, dead, clock, now);
                 continue;
             }
             ModuleInfo info = kind.info(spec);
@@ -126,6 +123,31 @@ final class Supervisor {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * A module removed behind the deployment's back (its bundle uninstalled, its process gone from the engine) counts
+     * as crashed: it is put back (its kind installs it again) when its restart policy restarts crashed modules, after
+     * the same back-off; otherwise, or once its restarts are used up, it stays dead until deployed again.
+     */
+    private void revive(ModuleSpec spec, ModuleKind kind, String dead, RestartClock clock, Instant now) {
+        if (!"dead".equals(supervised.put(spec.name(), "dead"))) {
+            LOG.error("Module {} is dead: {}", spec.name(), dead);
+        }
+        if (clock.down(RestartClock.Down.FAILED, now) != RestartClock.Verdict.RESTART) {
+            return;
+        }
+        clock.restarted(now);
+        LOG.warn("Putting module {} back (restart {} of {}, policy {}): {}", spec.name(), clock.restarts(),
+                settings.maxRestarts(), spec.restartPolicy().text(), dead);
+        try {
+            if (kind.restart(spec)) {
+                started.accept(spec.name());
+            }
+            supervised.remove(spec.name());
+        } catch (Exception e) {
+            LOG.warn("Putting module {} back failed: {}", spec.name(), e.toString());
         }
     }
 

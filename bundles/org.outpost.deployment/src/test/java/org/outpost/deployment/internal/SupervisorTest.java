@@ -86,8 +86,25 @@ class SupervisorTest {
     }
 
     @Test
-    void aDeadModuleIsNotRestarted() {
+    void aModuleRemovedBehindTheDeploymentsBackIsPutBackByItsPolicyAfterItsBackOff() {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        kind.states.put("pump", ModuleState.FAILED);
+        kind.dead.put("pump", "its bundle is not installed");
+
+        supervisor.tick(List.of(pump), T0);
+        assertThat(supervisor.view("pump")).isEqualTo("dead");
+        assertThat(calls).isEmpty();
+
+        supervisor.tick(List.of(pump), T0.plusSeconds(10));
+        assertThat(calls).containsExactly("restart pump");
+        assertThat(started).containsExactly("pump");
+        assertThat(supervisor.clock("pump").restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void underNeverADeadModuleStaysDead() {
+        ModuleSpec pump = Specs.module("pump", ModuleType.BUNDLE, DesiredStatus.RUNNING, RestartPolicy.NEVER,
+                Map.of());
         kind.states.put("pump", ModuleState.FAILED);
         kind.dead.put("pump", "its bundle is not installed");
 
