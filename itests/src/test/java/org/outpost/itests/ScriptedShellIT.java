@@ -42,9 +42,8 @@ public class ScriptedShellIT {
 
     @Test
     public void hubCommandsThatRefuseTheirInputFailTheScriptWithTheReason() throws Exception {
-        Files.writeString(folder.resolve("deployments/bad-route.json"), "{\"id\": \"bad\", \"targetCondition\":"
-                + " \"tags.site = 'x'\", \"content\": {\"modulesContent\": {\"$edgeHub\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"routes\": {\"up\": \"FROM /messages/* WHERE t > INTO $upstream\"}}}}}}");
+        Files.writeString(folder.resolve("deployments/bad-route.json"), deployment("bad",
+                "FROM /messages/* WHERE t > INTO $upstream"));
 
         assertFails(pair.hub, "hub:deployment-create deployments/bad-route.json",
                 "Refused, nothing changed: content.modulesContent.$edgeHub.properties.desired.routes.up: column ");
@@ -62,9 +61,8 @@ public class ScriptedShellIT {
 
     @Test
     public void aRelativePathStartsInTheFolderTheScriptWasStartedIn() throws Exception {
-        Files.writeString(folder.resolve("deployments/site-x.json"), "{\"id\": \"site-x\", \"targetCondition\":"
-                + " \"tags.site = 'x'\", \"content\": {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\":"
-                + " {\"schemaVersion\": \"1.1\", \"modules\": {}}}}}}");
+        Files.writeString(folder.resolve("deployments/site-x.json"), deployment("site-x",
+                "FROM /messages/* INTO $upstream"));
 
         GatewayProcess.Scripted run = pair.hub.script("hub:deployment-check deployments/site-x.json", folder);
 
@@ -107,6 +105,15 @@ public class ScriptedShellIT {
                 + " hello", folder);
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         assertThat(sent.output()).contains("queued for " + CloudPair.DEVICE);
+    }
+
+    /** A base deployment for {@code tags.site = 'x'} with the heartbeat module and one route. */
+    private static String deployment(String id, String route) {
+        return "{\"id\": \"" + id + "\", \"targetCondition\": \"tags.site = 'x'\", \"content\": {\"modulesContent\":"
+                + " {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": {\"heartbeat\":"
+                + " {\"type\": \"bundle\", \"settings\": {\"location\": \"mvn:org.outpost/heartbeat/1.0\"}}}}},"
+                + " \"$edgeHub\": {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"routes\": {\"up\": \""
+                + route + "\"}}}}}}";
     }
 
     private static void assertFails(GatewayProcess instance, String command, String message) throws Exception {
