@@ -21,9 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.outpost.routelanguage.CompiledRoute;
 import org.outpost.routelanguage.Condition;
+import org.outpost.routelanguage.MessageJson;
 import org.outpost.routelanguage.RouteCompileException;
 import org.outpost.routelanguage.RouteLanguage;
-import org.outpost.routelanguage.MessageJson;
 import org.outpost.routelanguage.RouteMessage;
 
 /**

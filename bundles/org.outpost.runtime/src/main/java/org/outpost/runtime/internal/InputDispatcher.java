@@ -30,8 +30,8 @@ import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.broker.api.Broker;
-import org.outpost.routing.api.MessageHeaders;
 import org.outpost.commons.DaemonThreads;
+import org.outpost.routing.api.MessageHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,9 +11,9 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.outpost.commons.Json;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.commons.Json;
 
 /** {@code edge:list}: every module with its state and message counts, like {@code iotedge list}. */
 @Service

@@ -14,9 +14,9 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.outpost.commons.Json;
 import org.outpost.api.metrics.MetricSample;
 import org.outpost.api.metrics.Metrics;
+import org.outpost.commons.Json;
 
 /** {@code edge:metrics}: the gateway's metrics, named as edgeHub's. */
 @Service

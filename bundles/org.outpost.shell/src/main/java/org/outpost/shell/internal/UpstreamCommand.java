@@ -12,9 +12,9 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.outpost.commons.Json;
 import org.outpost.api.runtime.Upstream;
 import org.outpost.api.runtime.UpstreamStatus;
+import org.outpost.commons.Json;
 
 /** {@code edge:upstream}: the cloud connection's state and counters. */
 @Service

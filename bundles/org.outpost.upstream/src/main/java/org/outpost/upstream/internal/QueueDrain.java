@@ -29,8 +29,8 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.broker.api.Broker;
-import org.outpost.routing.api.MessageHeaders;
 import org.outpost.commons.DaemonThreads;
+import org.outpost.routing.api.MessageHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -33,9 +33,9 @@ import org.outpost.api.message.Message;
 import org.outpost.api.metrics.MetricSample;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.broker.api.Broker;
-import org.outpost.routing.api.MessageHeaders;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.routing.api.MessageHeaders;
 
 /** The drain against a real in-VM broker (not persistent) and a cloud the test plays. */
 class QueueDrainTest {

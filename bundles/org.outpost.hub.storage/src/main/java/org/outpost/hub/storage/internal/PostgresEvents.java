@@ -13,11 +13,11 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
+import org.outpost.commons.DaemonThreads;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.outpost.commons.DaemonThreads;
 
 /**
  * Receives the hub nodes' events: one connection of its own (outside the pool) that {@code LISTEN}s on the channel
