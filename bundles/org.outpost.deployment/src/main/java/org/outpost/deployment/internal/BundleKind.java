@@ -103,11 +103,16 @@ public final class BundleKind implements ModuleKind {
             LOG.info("Installing module {} again: its bundle was uninstalled", spec.name());
             return install(spec);
         }
+        restart(b);
+        return true;
+    }
+
+    /** Stops a module's bundle if it runs, and starts it: what restarting a module in the framework is. */
+    static void restart(Bundle b) throws Exception {
         if (b.getState() == Bundle.ACTIVE) {
             b.stop();
         }
         b.start();
-        return true;
     }
 
     @Override

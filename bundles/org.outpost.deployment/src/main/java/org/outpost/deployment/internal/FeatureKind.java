@@ -113,10 +113,7 @@ public final class FeatureKind implements ModuleKind {
         if (b == null) {
             return install(spec);
         }
-        if (b.getState() == Bundle.ACTIVE) {
-            b.stop();
-        }
-        b.start();
+        BundleKind.restart(b);
         return true;
     }
 
