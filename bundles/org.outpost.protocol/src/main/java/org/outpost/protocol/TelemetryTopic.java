@@ -20,8 +20,9 @@ public record TelemetryTopic(String deviceId, String moduleId, Map<String, Strin
     /** The MQTT filter that matches every telemetry topic. */
     public static final String FILTER_ALL = "devices/+/#";
 
+    /** Keeps the property bag in the order given: system properties first, as IoT Hub writes them. */
     public TelemetryTopic {
-        properties = Map.copyOf(properties);
+        properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
     }
 
     /**

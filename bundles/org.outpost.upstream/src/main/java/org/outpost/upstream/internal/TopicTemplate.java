@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.outpost.api.message.Message;
 import org.outpost.protocol.PropertyBag;
+import org.outpost.protocol.TelemetryTopic;
 
 /**
  * Expands a topic template for one message. Placeholders: {@code {deviceId}}, {@code {moduleId}},
@@ -22,8 +23,12 @@ final class TopicTemplate {
 
     static String expand(String template, String deviceId, Message m) {
         Map<String, String> bag = PropertyBag.of(m);
-        return template.replace("{deviceId}", deviceId)
-                .replace("{moduleId}", m.connectionModuleId() == null ? "unknown" : m.connectionModuleId())
+        String module = m.connectionModuleId() == null ? "unknown" : m.connectionModuleId();
+        if (template.equals(IOT_HUB_MODULE_EVENTS)) {
+            // The IoT Hub contract: the protocol codec writes it, as the hub reads it.
+            return new TelemetryTopic(deviceId, module, bag).format();
+        }
+        return template.replace("{deviceId}", deviceId).replace("{moduleId}", module)
                 .replace("{outputName}", m.outputName() == null ? "default" : m.outputName())
                 .replace("{properties}", PropertyBag.encode(bag));
     }
