@@ -75,9 +75,30 @@ public interface Routing {
      * routing configuration and applied without a restart; queued messages are kept.
      *
      * @throws IllegalArgumentException saying what is wrong and where (JSON path, route, column)
+     * @throws IllegalStateException if the cloud owns the routes ({@link #setCloudRoutes}), saying where to change
+     *             them
      * @throws java.io.IOException if the configuration cannot be stored
      */
     void setRoutes(String edgeHubJson) throws java.io.IOException;
+
+    /**
+     * Replaces the routes with those the cloud sets (the {@code $edgeHub} twin's desired properties), as
+     * {@link #setRoutes}. From then on the cloud owns the routes: a local change ({@link #setRoutes}, an edit of
+     * {@code etc/edgehub.json}) is refused, saying so, until the gateway restarts without the cloud setting them again.
+     *
+     * @param version the twin's desired version, for {@link #routesOrigin()}
+     * @throws IllegalArgumentException saying what is wrong and where
+     * @throws java.io.IOException if the configuration cannot be stored
+     * @since 1.4
+     */
+    void setCloudRoutes(String edgeHubJson, long version) throws java.io.IOException;
+
+    /**
+     * @return where the running routes came from, for people: {@code etc/edgehub.json}, {@code edge:routes-set}, a
+     *         deployment, {@code the hub's $edgeHub twin (version n)} or the routing configuration
+     * @since 1.4
+     */
+    String routesOrigin();
 
     /**
      * Checks routes in the {@code $edgeHub} shape without applying them, e.g. before a deployment changes anything.

@@ -77,6 +77,10 @@ final class RouteSets implements AutoCloseable {
     /** The settings {@link #running} was built from. */
     private Map<String, String> runningSettings;
     private volatile String lastRejection;
+    /** Where the running routes came from (see Routing.routesOrigin). */
+    private volatile String origin;
+    /** Set while the cloud owns the routes: what a local change is told. */
+    private volatile String cloudOwned;
     private final Path routesPath;
     private final WatchedFile routesFile;
 
@@ -105,6 +109,11 @@ final class RouteSets implements AutoCloseable {
         return running;
     }
 
+    /** @return where the running routes came from */
+    String origin() {
+        return origin;
+    }
+
     /** @return why the last set was rejected, with when */
     Optional<String> lastRejection() {
         return Optional.ofNullable(lastRejection);
@@ -123,20 +132,26 @@ final class RouteSets implements AutoCloseable {
     private void apply(Map<String, ?> properties) {
         try {
             Map<String, String> settings = settings(properties);
-            run(settings, RouteTable.fromProperties(settings), "configuration " + pid);
+            run(settings, RouteTable.fromProperties(settings), "configuration " + pid, false);
         } catch (IllegalArgumentException e) {
             rejected("configuration " + pid + " rejected, the running routes stay: " + e.getMessage());
         }
     }
 
     /** Makes a valid route set the running one (keeping the counters when it is the one running already). */
-    private void run(Map<String, String> settings, RouteTable table, String source) {
+    private void run(Map<String, String> settings, RouteTable table, String source, boolean explicit) {
         synchronized (routesLock) {
             if (settings.equals(runningSettings)) {
+                // The same routes again: a configuration event echoing a set applied already keeps its origin, a set
+                // given again (the same file, the same twin) takes it over.
+                if (explicit || origin == null) {
+                    origin = source;
+                }
                 return;
             }
             running = new Running(table);
             runningSettings = settings;
+            origin = source;
         }
         LOG.info("Routes from {}: {}", source, table.routes().stream().map(r -> r.name() + ": " + r.text())
                 .collect(Collectors.joining("; ")));
@@ -144,6 +159,23 @@ final class RouteSets implements AutoCloseable {
 
     /** See {@link org.outpost.routing.api.Routing#setRoutes}. */
     void setRoutes(String edgeHubJson) throws IOException {
+        String owner = cloudOwned;
+        if (owner != null) {
+            throw new IllegalStateException(owner);
+        }
+        replace(edgeHubJson, "a local change (edge:routes-set or a deployment)");
+    }
+
+    /** See {@link org.outpost.routing.api.Routing#setCloudRoutes}. */
+    void setCloudRoutes(String edgeHubJson, long version) throws IOException {
+        String source = "the hub's $edgeHub twin (version " + version + ")";
+        replace(edgeHubJson, source);
+        cloudOwned = "the running routes come from " + source + ": change them at the hub (hub:twin-set -m"
+                + " '$edgeHub' <device> ...), or stop the gateway's twins (etc/org.outpost.twin.cfg) to keep the routes"
+                + " here";
+    }
+
+    private void replace(String edgeHubJson, String source) throws IOException {
         Map<String, String> properties;
         try {
             properties = EdgeHubRoutes.toProperties(JSON.readTree(edgeHubJson));
@@ -159,7 +191,7 @@ final class RouteSets implements AutoCloseable {
             }
             store(properties);
             // In effect when this returns: the configuration event that follows finds them running already.
-            run(settings(properties), table, "setRoutes");
+            run(settings(properties), table, source, true);
         }
     }
 
@@ -174,12 +206,17 @@ final class RouteSets implements AutoCloseable {
 
     /** Applies a new routes file; a bad one is logged and the running routes stay. */
     private void routesFileChanged(String content) {
+        String owner = cloudOwned;
+        if (owner != null) {
+            rejected(routesPath + " changed but was not applied: " + owner);
+            return;
+        }
         try {
             Map<String, String> properties = EdgeHubRoutes.toProperties(JSON.readTree(content));
             RouteTable table = RouteTable.fromProperties(properties);
             synchronized (routesLock) {
                 store(properties);
-                run(settings(properties), table, routesPath.toString());
+                run(settings(properties), table, routesPath.toString(), true);
             }
         } catch (JsonProcessingException e) {
             rejected(routesPath + " rejected, the running routes stay: it is not JSON: " + e.getOriginalMessage());

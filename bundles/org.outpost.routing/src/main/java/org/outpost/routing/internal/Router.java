@@ -244,6 +244,16 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     @Override
+    public void setCloudRoutes(String edgeHubJson, long version) throws IOException {
+        routeSets.setCloudRoutes(edgeHubJson, version);
+    }
+
+    @Override
+    public String routesOrigin() {
+        return routeSets.origin();
+    }
+
+    @Override
     public void checkRoutes(String edgeHubJson) {
         RouteSets.checkRoutes(edgeHubJson);
     }

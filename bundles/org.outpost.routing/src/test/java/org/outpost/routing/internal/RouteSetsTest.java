@@ -123,6 +123,40 @@ class RouteSetsTest {
     }
 
     @Test
+    void theOriginSaysWhereTheRunningRoutesCameFrom() throws Exception {
+        Path file = etc.resolve("edgehub.json");
+        Files.writeString(file, section("up", UP));
+        sets = new RouteSets(PID, settings, Map.of(), file);
+        assertThat(sets.origin()).isEqualTo(file.toString());
+
+        sets.setRoutes(section("alerts", ALERTS));
+        assertThat(sets.origin()).isEqualTo("a local change (edge:routes-set or a deployment)");
+
+        sets.configurationChanged(Map.of());
+        assertThat(sets.origin()).as("the configuration event that echoes a set keeps its origin")
+                .isEqualTo("a local change (edge:routes-set or a deployment)");
+
+        sets.setCloudRoutes(section("alerts", ALERTS), 7);
+        assertThat(sets.origin()).as("the same routes from the hub").isEqualTo("the hub's $edgeHub twin (version 7)");
+    }
+
+    @Test
+    void onceTheHubSetsTheRoutesALocalChangeIsRefusedSayingWhereToChangeThem() throws Exception {
+        Path file = etc.resolve("edgehub.json");
+        sets = new RouteSets(PID, settings, Map.of("route.up", UP), file);
+        sets.setCloudRoutes(section("alerts", ALERTS), 3);
+
+        assertThatThrownBy(() -> sets.setRoutes(section("up", UP))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the running routes come from the hub's $edgeHub twin (version 3): change them"
+                        + " at the hub (hub:twin-set -m '$edgeHub' <device> ...)");
+        Files.writeString(file, section("up", UP));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sets.lastRejection().isPresent());
+        assertThat(sets.lastRejection().orElseThrow()).contains("edgehub.json changed but was not applied: the running"
+                + " routes come from the hub's $edgeHub twin (version 3)");
+        assertThat(names(sets)).containsExactly("alerts");
+    }
+
+    @Test
     void setRoutesRejectsABadSetWholeAndChangesNothing() throws Exception {
         Path file = etc.resolve("edgehub.json");
         sets = new RouteSets(PID, settings, Map.of("route.up", UP), file);

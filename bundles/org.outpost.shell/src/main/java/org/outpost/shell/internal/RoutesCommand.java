@@ -35,8 +35,9 @@ public class RoutesCommand implements Action {
     @Override
     public Object execute() {
         if (json) {
-            System.out.println(Json.write(Map.of("routes", routing.routes(), "noRoute", routing.noRoute(),
-                    "endpoints", routing.endpoints(), "lastRejection", routing.lastRejection().orElse(""))));
+            System.out.println(Json.write(Map.of("routes", routing.routes(), "origin", routing.routesOrigin(),
+                    "noRoute", routing.noRoute(), "endpoints", routing.endpoints(), "lastRejection",
+                    routing.lastRejection().orElse(""))));
             return null;
         }
         ShellTable table = new ShellTable();
@@ -54,6 +55,7 @@ public class RoutesCommand implements Action {
         table.emptyTableText("No routes: add them to etc/edgehub.json ({\"routes\": {\"name\": \"FROM ... INTO ...\"}})"
                 + " or load a deployment with edge:routes-set");
         table.print(System.out);
+        System.out.println("Routes from: " + routing.routesOrigin());
         System.out.println("Messages no route took: " + routing.noRoute());
         routing.lastRejection().ifPresent(r -> System.out.println("Last rejected route set: " + r));
         System.out.println();

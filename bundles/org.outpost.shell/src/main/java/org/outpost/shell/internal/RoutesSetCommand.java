@@ -35,7 +35,7 @@ public class RoutesSetCommand implements Action {
         String routes = ShellFiles.read(session, file);
         try {
             routing.setRoutes(routes);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandException("Refused, the running routes are unchanged: " + e.getMessage());
         }
         System.out.println("Routes replaced from " + ShellFiles.resolve(session, file) + "; see edge:routes.");

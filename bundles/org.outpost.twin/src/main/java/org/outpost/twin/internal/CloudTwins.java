@@ -336,7 +336,7 @@ public final class CloudTwins {
         section.remove("$version");
         ObjectNode status = JSON.createObjectNode();
         try {
-            routing.setRoutes(section.toString());
+            routing.setCloudRoutes(section.toString(), version);
             status.put("code", 200).put("description", "");
             LOG.info("Applied $edgeHub desired version {} from the hub: {} routes", version, section.path("routes")
                     .size());

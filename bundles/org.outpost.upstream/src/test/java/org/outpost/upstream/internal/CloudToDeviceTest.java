@@ -84,6 +84,16 @@ class CloudToDeviceTest {
         public void checkRoutes(String edgeHubJson) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void setCloudRoutes(String edgeHubJson, long version) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String routesOrigin() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private final StoringRouting routing = new StoringRouting();
