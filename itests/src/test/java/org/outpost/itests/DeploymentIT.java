@@ -54,6 +54,10 @@ public class DeploymentIT extends OutpostTestSupport {
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.max", "2"));
     }
 
+    private static String gatewayLog() throws java.io.IOException {
+        return Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"));
+    }
+
     @Test
     public void aDeploymentInstallsAModuleKeepsItRunningAndAFailingOneRollsBack() throws Exception {
         String good = manifest(HEARTBEAT, ", \"heartbeat\": {\"properties.desired\": {\"interval.ms\": 250}}");
@@ -153,10 +157,10 @@ public class DeploymentIT extends OutpostTestSupport {
         long owned = runtime.module("heartbeat").orElseThrow().bundleId();
         Path jar = Path.of(System.getProperty("karaf.home"), "deploy", "heartbeat.jar");
         Files.copy(Path.of(System.getProperty("outpost.heartbeat.jar")), jar);
-        await().atMost(Duration.ofSeconds(60)).until(() -> shell("log:display").contains(
+        await().atMost(Duration.ofSeconds(60)).until(() -> gatewayLog().contains(
                 "heartbeat.jar holds module heartbeat, which the deployment runs: the jar is left alone"));
         Files.delete(jar);
-        await().atMost(Duration.ofSeconds(60)).until(() -> shell("log:display").contains(
+        await().atMost(Duration.ofSeconds(60)).until(() -> gatewayLog().contains(
                 "heartbeat.jar was removed from deploy/; it had been left alone"));
         ModuleInfo heartbeat = runtime.module("heartbeat").orElseThrow();
         assertThat(heartbeat.managed()).isTrue();
