@@ -1,0 +1,90 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.web.internal.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.outpost.hub.api.Deployments;
+import org.outpost.hub.api.Device;
+import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ReportedModule;
+import org.outpost.hub.api.Telemetry;
+import org.outpost.hub.api.Twins;
+import org.outpost.hub.deployments.EffectiveDesired;
+
+/** A device as the API shows it: in the list (its health at a glance), alone (with twins and telemetry). */
+final class DeviceViews {
+
+    static final int RECENT_TELEMETRY = 20;
+
+    private final Twins twins;
+    private final Deployments deployments;
+    private final Telemetry telemetry;
+    private final Fleet fleet;
+
+    DeviceViews(Twins twins, Deployments deployments, Telemetry telemetry, Fleet fleet) {
+        this.twins = twins;
+        this.deployments = deployments;
+        this.telemetry = telemetry;
+        this.fleet = fleet;
+    }
+
+    Map<String, Object> summary(Device d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deviceId", d.id());
+        m.put("status", d.enabled() ? "enabled" : "disabled");
+        m.put("connectionState", d.connectionState());
+        m.put("lastActivityTime", d.lastSeen() == null ? null : d.lastSeen().toString());
+        m.put("created", d.created().toString());
+        m.put("messages", d.messages());
+        m.put("tags", twins.tags(d.id()));
+        EffectiveDesired e = deployments.applied(d.id());
+        m.put("deployment", e.base().orElse(null));
+        m.put("layers", e.layers());
+        ObjectNode modules = ApiJson.MAPPER.createObjectNode();
+        int failing = 0;
+        long restarts = 0;
+        for (ReportedModule mod : fleet.modules(d.id())) {
+            modules.put(mod.moduleId(), mod.runtimeStatus());
+            failing += mod.failing() ? 1 : 0;
+            restarts += mod.restartCount();
+        }
+        m.put("modules", modules);
+        m.put("failingModules", failing);
+        m.put("restartCount", restarts);
+        JsonNode last = ApiJson.read(twins.twin(d.id(), "$edgeAgent").reported()).path("lastDesiredStatus");
+        m.put("lastDesiredStatus", last.isMissingNode() ? null : last);
+        return m;
+    }
+
+    Map<String, Object> detail(Device d) {
+        Map<String, Object> m = summary(d);
+        m.put("secondaryKey", d.secondaryKey());
+        m.put("connections", d.connections());
+        m.put("edgeAgent", ApiJson.read(twins.twin(d.id(), "$edgeAgent").toJson()));
+        m.put("edgeHub", ApiJson.read(twins.twin(d.id(), "$edgeHub").toJson()));
+        m.put("twin", ApiJson.read(twins.twin(d.id(), null).toJson()));
+        m.put("telemetry", recent(d.id(), RECENT_TELEMETRY));
+        return m;
+    }
+
+    /** The device's newest messages, oldest first. */
+    List<Object> recent(String device, int limit) {
+        List<Object> out = new ArrayList<>();
+        for (Telemetry.Received r : telemetry.recent(device, limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sequence", r.sequence());
+            m.put("moduleId", r.moduleId());
+            m.put("properties", r.message().properties());
+            m.put("body", r.message().bodyAsString());
+            out.add(m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.web.internal.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.outpost.hub.api.Deployments;
+import org.outpost.hub.api.Device;
+import org.outpost.hub.api.DeviceRegistry;
+import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.Telemetry;
+import org.outpost.hub.api.Twins;
+import org.outpost.hub.deployments.EffectiveDesired;
+import org.outpost.protocol.TwinDocument;
+
+/** The hub's services in memory, as much of them as the resources use: devices with tags, empty twins. */
+final class FakeHub {
+
+    final Map<String, Device> devices = new TreeMap<>();
+    final Map<String, ObjectNode> tags = new LinkedHashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    /** An answer the resources build as a JSON object. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object answer) {
+        return (Map<String, Object>) answer;
+    }
+
+    void add(String id, String site) {
+        devices.put(id, new Device(id, Instant.parse("2026-01-01T00:00:00Z"), null, 0, true, 0, false));
+        ObjectNode t = ApiJson.MAPPER.createObjectNode();
+        if (site != null) {
+            t.put("site", site);
+        }
+        tags.put(id, t);
+    }
+
+    DeviceRegistry registry() {
+        return Stub.of(DeviceRegistry.class)
+                .on("devices", a -> List.copyOf(devices.values()))
+                .on("device", a -> Optional.ofNullable(devices.get((String) a[0])))
+                .on("delete", a -> {
+                    calls.add("delete " + a[0]);
+                    tags.remove(a[0]);
+                    return devices.remove((String) a[0]) != null;
+                })
+                .on("importDevices", a -> {
+                    @SuppressWarnings("unchecked")
+                    List<org.outpost.hub.api.NewDevice> news = (List<org.outpost.hub.api.NewDevice>) a[0];
+                    news.forEach(n -> add(n.id(), null));
+                    return Map.of(news.get(0).id(), "key-1");
+                })
+                .on("setEnabled", a -> {
+                    calls.add("enabled " + a[0] + " " + a[1]);
+                    return null;
+                })
+                .on("rotateKey", a -> "new-key").build();
+    }
+
+    Twins twins() {
+        return Stub.of(Twins.class)
+                .on("tags", a -> tags.get((String) a[0]))
+                .on("patchTags", a -> {
+                    calls.add("tags " + a[0] + " " + a[1]);
+                    if (((String) a[1]).contains("bad")) {
+                        throw new IllegalArgumentException("tags.bad: not allowed");
+                    }
+                    return tags.get((String) a[0]);
+                })
+                .on("twin", a -> TwinDocument.empty())
+                .on("patchDesired", a -> {
+                    calls.add("desired " + a[0] + " " + a[1] + " " + a[2]);
+                    return TwinDocument.empty();
+                })
+                .on("conditionDocument", a -> {
+                    ObjectNode doc = ApiJson.MAPPER.createObjectNode();
+                    doc.put("deviceId", (String) a[0]);
+                    doc.set("tags", tags.get((String) a[0]));
+                    return doc;
+                }).build();
+    }
+
+    Deployments deployments() {
+        return Stub.of(Deployments.class)
+                .on("applied", a -> new EffectiveDesired(Optional.empty(), List.of(), Map.of())).build();
+    }
+
+    Telemetry telemetry() {
+        return Stub.of(Telemetry.class).on("recent", a -> List.of()).on("received", a -> 42L).build();
+    }
+
+    Fleet fleet() {
+        return Stub.of(Fleet.class).on("modules", a -> List.of())
+                .on("health", a -> new Fleet.Health(devices.size(), 0, 0, 1, List.of())).build();
+    }
+}
