@@ -79,12 +79,15 @@ public class FleetIT {
     }
 
     /** @return the modules a device's $edgeAgent reports running at the hub, once it reports its desired version */
+    /** @return the modules the deployments placed on the device that its $edgeAgent reports running */
     private List<String> running(String device) throws Exception {
         String out = hub.shell("hub:twin " + device + " '$edgeAgent'");
         JsonNode reported = JSON.readTree(out.substring(out.indexOf('{'))).path("reported");
         List<String> modules = new ArrayList<>();
         reported.path("modules").fields().forEachRemaining(e -> {
-            if (e.getValue().path("runtimeStatus").asText().equals("running")) {
+            // The deployment's modules: $edgeAgent also reports the gateway's unmanaged ones, "managed": false.
+            if (e.getValue().path("runtimeStatus").asText().equals("running")
+                    && e.getValue().path("managed").asBoolean(true)) {
                 modules.add(e.getKey());
             }
         });
