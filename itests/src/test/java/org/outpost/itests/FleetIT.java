@@ -78,8 +78,7 @@ public class FleetIT {
         return out;
     }
 
-    /** @return the modules a device's $edgeAgent reports running at the hub, once it reports its desired version */
-    /** @return the modules the deployments placed on the device that its $edgeAgent reports running */
+    /** @return the deployments' modules that a device's $edgeAgent reports running at the hub */
     private List<String> running(String device) throws Exception {
         String out = hub.shell("hub:twin " + device + " '$edgeAgent'");
         JsonNode reported = JSON.readTree(out.substring(out.indexOf('{'))).path("reported");
