@@ -55,6 +55,11 @@ final class Unrouted {
     }
 
     private static ApiException deployments(String method, String[] p) {
+        if (p.length == 2) {
+            // The list is read-only: a deployment is created (or replaced) under its own id, as IoT Hub's API does.
+            return new ApiException(405, method + " is not allowed on /api/deployments: create a deployment with PUT"
+                    + " /api/deployments/{deploymentId} (see /api/openapi.json)", null);
+        }
         if (p.length != 3) {
             return noSuchResource(method, p);
         }

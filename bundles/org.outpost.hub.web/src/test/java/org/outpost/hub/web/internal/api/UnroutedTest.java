@@ -52,7 +52,8 @@ class UnroutedTest {
                 .isEqualTo("404 no such resource: GET /api/devices/d1/keys/primary/rotate");
         assertThat(said("POST", "/devices/nope/telemetry"))
                 .isEqualTo("404 no such resource: POST /api/devices/nope/telemetry");
-        assertThat(said("POST", "/deployments")).isEqualTo("404 no such resource: POST /api/deployments");
+        assertThat(said("POST", "/deployments")).isEqualTo("405 POST is not allowed on /api/deployments: create a"
+                + " deployment with PUT /api/deployments/{deploymentId} (see /api/openapi.json)");
         assertThat(said("GET", "/deployments/d/x")).isEqualTo("404 no such resource: GET /api/deployments/d/x");
     }
 }
