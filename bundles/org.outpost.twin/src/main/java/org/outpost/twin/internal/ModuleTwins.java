@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,6 +85,8 @@ public final class ModuleTwins implements GatewayTwins {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleTwins.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The desired version last refused per module, so that the same refusal is logged once, not at each read. */
+    private final Map<String, Long> refused = new ConcurrentHashMap<>();
     private final EdgeRuntime runtime;
     private final TwinLimits limits;
     private final TwinRepository repository;
@@ -234,12 +238,18 @@ public final class ModuleTwins implements GatewayTwins {
             if (!"{}".equals(patch)) {
                 notifier.desiredChanged(module, patch, version);
             }
+            refused.remove(module);
             LOG.info("Module {}: desired version {} applied", module, version);
         } catch (IllegalArgumentException e) {
             next = s;
             status.put("code", 400).put("description", e.getMessage());
-            LOG.error("Module {}: desired version {} refused, the module keeps version {}: {}", module, version,
-                    s.appliedVersion(), e.getMessage());
+            // The same version comes again at each reconnect (the twin is read whole): say it once.
+            if (Long.valueOf(version).equals(refused.put(module, version))) {
+                LOG.debug("Module {}: desired version {} refused again: {}", module, version, e.getMessage());
+            } else {
+                LOG.error("Module {}: desired version {} refused, the module keeps version {}: {}", module, version,
+                        s.appliedVersion(), e.getMessage());
+            }
         } catch (IOException e) {
             next = s;
             status.put("code", 500).put("description", e.getMessage());
