@@ -58,6 +58,13 @@ public interface Routing {
     long noRoute();
 
     /**
+     * @return of {@link #noRoute()}, the twin change notifications (a module reported properties, and no route takes
+     *         {@code /twinChangeNotifications}): normal unless such a route is wanted
+     * @since 1.4
+     */
+    long noRouteTwinChanges();
+
+    /**
      * Explains, for each running route, whether it would take a message.
      *
      * @param messageJson the message as the route tester reads it: {@code {"source": ..., "body": ... or

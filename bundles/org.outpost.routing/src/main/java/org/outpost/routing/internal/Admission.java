@@ -40,6 +40,8 @@ final class Admission implements AutoCloseable {
     private final Broker broker;
     private final Metrics metrics;
     private final AtomicLong noRoute = new AtomicLong();
+    /** Of {@link #noRoute}: twin change notifications, which only routes from /twinChangeNotifications take. */
+    private final AtomicLong noRouteTwinChanges = new AtomicLong();
     private final ConcurrentMap<String, EndpointCounters> endpointCounters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Metrics.Counter> receivedBy = new ConcurrentHashMap<>();
     private final Set<String> trimming = ConcurrentHashMap.newKeySet();
@@ -66,6 +68,9 @@ final class Admission implements AutoCloseable {
                 route -> running.taken().get(route.name()).increment());
         if (deliveries.isEmpty()) {
             long n = noRoute.incrementAndGet();
+            if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
+                noRouteTwinChanges.incrementAndGet();
+            }
             metrics.counter("messages_dropped_total", "reason", "no_route", "from", module).increment();
             LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
         } else {
@@ -121,6 +126,10 @@ final class Admission implements AutoCloseable {
     /** @return messages no route took since the gateway started */
     long noRoute() {
         return noRoute.get();
+    }
+
+    long noRouteTwinChanges() {
+        return noRouteTwinChanges.get();
     }
 
     /** @return messages an endpoint queue refused because it was full */

@@ -234,6 +234,11 @@ public final class Router extends RouteBuilder implements Routing {
     }
 
     @Override
+    public long noRouteTwinChanges() {
+        return admission.noRouteTwinChanges();
+    }
+
+    @Override
     public List<RouteExplanation> explain(String messageJson) {
         return status.explain(messageJson);
     }

@@ -59,6 +59,17 @@ class AdmissionTest {
     }
 
     @Test
+    void twinChangeNotificationsNoRouteTakesAreCountedApart() throws Exception {
+        RouteSets.Running r = routes("route.sensor", "FROM /messages/modules/sensor/* INTO $upstream");
+
+        admission.admit(r, from("sensor", org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS, "{}"));
+        admission.admit(r, from("other", "out", "{}"));
+
+        assertThat(admission.noRoute()).isEqualTo(2);
+        assertThat(admission.noRouteTwinChanges()).isEqualTo(1);
+    }
+
+    @Test
     void aMessageNoRouteTakesIsCountedAsNoRoute() throws Exception {
         RouteSets.Running r = routes("route.sensor", "FROM /messages/modules/sensor/* INTO $upstream");
 
@@ -66,6 +77,7 @@ class AdmissionTest {
         assertThat(admission.admit(r, from("other", "out", "{}"))).isEmpty();
 
         assertThat(admission.noRoute()).isEqualTo(2);
+        assertThat(admission.noRouteTwinChanges()).isZero();
         assertThat(metrics.count("messages_dropped_total", "reason", "no_route", "from", "other")).isEqualTo(2);
         assertThat(r.taken().get("sensor").sum()).isZero();
     }

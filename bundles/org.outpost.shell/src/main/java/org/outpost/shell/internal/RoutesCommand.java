@@ -36,7 +36,8 @@ public class RoutesCommand implements Action {
     public Object execute() {
         if (json) {
             System.out.println(Json.write(Map.of("routes", routing.routes(), "origin", routing.routesOrigin(),
-                    "noRoute", routing.noRoute(), "endpoints", routing.endpoints(), "lastRejection",
+                    "noRoute", routing.noRoute(), "noRouteTwinChanges", routing.noRouteTwinChanges(),
+                    "endpoints", routing.endpoints(), "lastRejection",
                     routing.lastRejection().orElse(""))));
             return null;
         }
@@ -56,7 +57,10 @@ public class RoutesCommand implements Action {
                 + " or load a deployment with edge:routes-set");
         table.print(System.out);
         System.out.println("Routes from: " + routing.routesOrigin());
-        System.out.println("Messages no route took: " + routing.noRoute());
+        long twinChanges = routing.noRouteTwinChanges();
+        System.out.println("Messages no route took: " + routing.noRoute() + (twinChanges == 0 ? "" : " (" + twinChanges
+                + " of them twin change notifications: modules reported properties and no route takes"
+                + " /twinChangeNotifications, which is normal unless you want them routed)"));
         routing.lastRejection().ifPresent(r -> System.out.println("Last rejected route set: " + r));
         System.out.println();
         ShellTable endpoints = new ShellTable();

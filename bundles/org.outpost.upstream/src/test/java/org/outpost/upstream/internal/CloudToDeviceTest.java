@@ -91,6 +91,11 @@ class CloudToDeviceTest {
         }
 
         @Override
+        public long noRouteTwinChanges() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String routesOrigin() {
             throw new UnsupportedOperationException();
         }
