@@ -120,9 +120,18 @@ final class ProcessModule {
         if (process == null || !process.isAlive()) {
             return;
         }
+        // The whole tree: a shell's pipeline (sh -c "a | b") would otherwise live on after the shell, orphaned.
+        java.util.List<ProcessHandle> tree = process.descendants().toList();
         process.destroy();
-        if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
+        boolean ended = process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        for (ProcessHandle h : tree) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            ended &= h.onExit().completeOnTimeout(null, left, TimeUnit.NANOSECONDS).join() != null || !h.isAlive();
+        }
+        if (!ended) {
+            tree.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
         }

@@ -114,6 +114,21 @@ class ContainerKindTest {
     }
 
     @Test
+    void stoppingAModuleEndsItsWholeProcessTreeNotOnlyItsShell() throws Exception {
+        ContainerKind k = kind();
+        ModuleSpec pipe = container("pipe", DesiredStatus.RUNNING, List.of("/bin/sh", "-c", "sleep 301 | cat"), null);
+        assertThat(k.resume(pipe)).isTrue();
+        ProcessHandle shell = ProcessHandle.of(processes.get("pipe").pid()).orElseThrow();
+        List<ProcessHandle> children = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> shell.descendants().toList(), c -> c.size() >= 2);
+
+        k.setRunning(pipe, false);
+
+        assertThat(shell.isAlive()).isFalse();
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
     void aKindThatStopsStopsAndForgetsItsProcessesSoThatTheNextResumesThem() throws Exception {
         ContainerKind k = kind();
         ModuleSpec sleeper = container("sleeper", DesiredStatus.RUNNING, List.of("/bin/sh", "-c", "sleep 30"), null);
