@@ -125,12 +125,12 @@ final class ProcessModule {
         process.destroy();
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
-        boolean ended = process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
         for (ProcessHandle h : tree) {
             long left = Math.max(0, deadline - System.nanoTime());
-            ended &= h.onExit().completeOnTimeout(null, left, TimeUnit.NANOSECONDS).join() != null || !h.isAlive();
+            h.onExit().completeOnTimeout(h, left, TimeUnit.NANOSECONDS).join();
         }
-        if (!ended) {
+        if (process.isAlive() || tree.stream().anyMatch(ProcessHandle::isAlive)) {
             tree.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
