@@ -17,6 +17,8 @@ import org.outpost.iothub.spi.CloudToDeviceSource;
 import org.outpost.iothub.spi.ConnectionListener;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.IdentityAuthenticator;
+import org.outpost.iothub.spi.IdentityRegistry;
+import org.outpost.iothub.spi.InputSource;
 import org.outpost.iothub.spi.MethodRelay;
 import org.outpost.iothub.spi.MethodResult;
 import org.outpost.iothub.spi.TelemetrySink;
@@ -112,6 +114,8 @@ public final class IotHubServer implements AutoCloseable {
         private MethodRelay methods = MethodRelay.NOWHERE;
         private CloudToDeviceSource cloudToDevice = CloudToDeviceSource.NONE;
         private ConnectionListener connections = ConnectionListener.NONE;
+        private InputSource inputs = InputSource.NONE;
+        private IdentityRegistry identities = IdentityRegistry.NONE;
 
         private Builder(ServerSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -153,6 +157,18 @@ public final class IotHubServer implements AutoCloseable {
             return this;
         }
 
+        /** Where the messages for modules' inputs wait (a gateway's routes); {@link InputSource#NONE} unless given. */
+        public Builder inputs(InputSource inputs) {
+            this.inputs = Objects.requireNonNull(inputs, "inputs");
+            return this;
+        }
+
+        /** Where gateways register their modules' identities; {@link IdentityRegistry#NONE} unless given. */
+        public Builder identities(IdentityRegistry identities) {
+            this.identities = Objects.requireNonNull(identities, "identities");
+            return this;
+        }
+
         /** Who hears of connections; {@link ConnectionListener#NONE} unless given. */
         public Builder connections(ConnectionListener connections) {
             this.connections = Objects.requireNonNull(connections, "connections");
@@ -169,7 +185,7 @@ public final class IotHubServer implements AutoCloseable {
                         + " twin service");
             }
             return new IotHubServer(new ServerCore(settings, authenticator, acl, telemetry, twins, methods,
-                    cloudToDevice, connections));
+                    cloudToDevice, inputs, identities, connections));
         }
     }
 }

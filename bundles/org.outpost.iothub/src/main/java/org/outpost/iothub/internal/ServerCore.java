@@ -20,6 +20,8 @@ import org.outpost.iothub.spi.CloudToDeviceSource;
 import org.outpost.iothub.spi.ConnectionListener;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.IdentityAuthenticator;
+import org.outpost.iothub.spi.IdentityRegistry;
+import org.outpost.iothub.spi.InputSource;
 import org.outpost.iothub.spi.MethodRelay;
 import org.outpost.iothub.spi.MethodResult;
 import org.outpost.iothub.spi.Subscription;
@@ -50,12 +52,12 @@ public final class ServerCore implements AutoCloseable {
 
     public ServerCore(ServerSettings settings, IdentityAuthenticator authenticator, TopicAcl acl,
             TelemetrySink telemetry, TwinService twins, MethodRelay relay, CloudToDeviceSource cloudToDevice,
-            ConnectionListener connections) {
+            InputSource inputs, IdentityRegistry identities, ConnectionListener connections) {
         this.settings = settings;
         this.relay = relay;
         this.sessions = new SessionRegistry<>(connections);
         this.services = new Services(settings.hostName(), authenticator, acl, telemetry, twins, cloudToDevice,
-                sessions, new AuthLimiter(settings.authMaxFailuresPerMinute(), Duration.ofMinutes(1),
+                inputs, identities, sessions, new AuthLimiter(settings.authMaxFailuresPerMinute(), Duration.ofMinutes(1),
                         Clock.systemUTC()));
         this.transport = new Transport(settings.name());
     }

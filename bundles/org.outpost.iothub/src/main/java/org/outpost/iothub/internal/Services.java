@@ -5,6 +5,8 @@ package org.outpost.iothub.internal;
 
 import org.outpost.iothub.spi.CloudToDeviceSource;
 import org.outpost.iothub.spi.IdentityAuthenticator;
+import org.outpost.iothub.spi.IdentityRegistry;
+import org.outpost.iothub.spi.InputSource;
 import org.outpost.iothub.spi.TelemetrySink;
 import org.outpost.iothub.spi.TopicAcl;
 import org.outpost.iothub.spi.TwinService;
@@ -15,5 +17,6 @@ import org.outpost.protocol.AuthLimiter;
  * failed authentications.
  */
 record Services(String hostName, IdentityAuthenticator authenticator, TopicAcl acl, TelemetrySink telemetry,
-        TwinService twins, CloudToDeviceSource cloudToDevice, SessionRegistry<MqttSession> sessions, AuthLimiter authLimiter) {
+        TwinService twins, CloudToDeviceSource cloudToDevice, InputSource inputs, IdentityRegistry identities,
+        SessionRegistry<MqttSession> sessions, AuthLimiter authLimiter) {
 }

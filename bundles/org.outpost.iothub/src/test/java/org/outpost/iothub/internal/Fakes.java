@@ -165,7 +165,8 @@ final class Fakes {
     final Connections connections = new Connections();
     final SessionRegistry<MqttSession> sessions = new SessionRegistry<>(connections);
     final Services services = new Services("hub.example", authenticator, new IotHubAcl(), telemetry, twins,
-            cloudToDevice, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
+            cloudToDevice, org.outpost.iothub.spi.InputSource.NONE,
+            org.outpost.iothub.spi.IdentityRegistry.NONE, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
 
     /** @return a connection with a session of these fakes, as the server's pipeline has it */
     EmbeddedChannel channel() {

@@ -22,11 +22,20 @@ public interface GatewayTwins {
     Optional<String> twin(String module);
 
     /**
-     * Patches a module's reported properties as if the module had (for tests and tools).
+     * Patches a module's reported properties: as the module itself (a module connected over the IoT Hub endpoint),
+     * or as if the module had (tests and tools).
      *
      * @return the reported version after the patch
      * @throws IllegalArgumentException if there is no such module, or the patch is not a JSON object or breaks a twin
      *             limit (naming the path); nothing changes then
      */
     long patchReported(String module, String patchJson);
+
+    /**
+     * Adds a listener of desired changes of every module (the IoT Hub endpoint sends them to the modules connected
+     * over it, which apply their desired properties themselves).
+     *
+     * @return removes it
+     */
+    AutoCloseable onDesiredChange(DesiredChangeListener listener);
 }

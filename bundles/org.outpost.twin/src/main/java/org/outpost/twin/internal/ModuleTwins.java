@@ -93,6 +93,8 @@ public final class ModuleTwins implements GatewayTwins {
     private final DesiredApplier applier;
     private final TwinNotifier notifier;
     private final MethodRegistry methods;
+    private final org.outpost.commons.Listeners<org.outpost.twin.api.DesiredChangeListener> desiredListeners =
+            new org.outpost.commons.Listeners<>("desired change listener");
 
     @Activate
     public ModuleTwins(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -149,6 +151,11 @@ public final class ModuleTwins implements GatewayTwins {
 
     void removeMethod(ServiceReference<MethodHandler> ref) {
         methods.removeMethod(ref);
+    }
+
+    @Override
+    public AutoCloseable onDesiredChange(org.outpost.twin.api.DesiredChangeListener listener) {
+        return desiredListeners.subscribe(listener);
     }
 
     /** @param listener told the module id whenever a module's reported properties change */
@@ -237,6 +244,7 @@ public final class ModuleTwins implements GatewayTwins {
             status.put("code", 200).put("description", "");
             if (!"{}".equals(patch)) {
                 notifier.desiredChanged(module, patch, version);
+                desiredListeners.fire(l -> l.desiredChanged(module, patch, version));
             }
             refused.remove(module);
             LOG.info("Module {}: desired version {} applied", module, version);
