@@ -126,6 +126,8 @@ public final class CloudPair implements AutoCloseable {
             ca = "hub-ca.pem";
         }
         g.config("org.outpost.runtime", Map.of("device.id", deviceId));
+        // Gateways on one machine cannot all have IoT Edge's 8883 (a test that needs it configures it).
+        g.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(GatewayProcess.freePort())));
         g.config("org.outpost.twin", Map.of("url", url, "key", deviceKey, "tls.ca", ca));
         g.config("org.outpost.upstream", Map.of("url", url, "sas.key", deviceKey, "reconnect.max.ms", "2000",
                 "tls.ca", ca));

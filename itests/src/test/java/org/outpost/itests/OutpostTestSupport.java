@@ -62,7 +62,9 @@ public abstract class OutpostTestSupport extends KarafTestSupport {
             editConfigurationFilePut("etc/org.outpost.upstream.cfg", "url", "tcp://127.0.0.1:" + cloud),
             editConfigurationFilePut("etc/org.outpost.upstream.cfg", "reconnect.min.ms", "200"),
             editConfigurationFilePut("etc/org.outpost.upstream.cfg", "reconnect.max.ms", "1000"),
-            editConfigurationFilePut("etc/org.outpost.samples.sensor.cfg", "interval.ms", "200")
+            editConfigurationFilePut("etc/org.outpost.samples.sensor.cfg", "interval.ms", "200"),
+            // Not IoT Edge's 8883, which a test of the Azure SDK needs free.
+            editConfigurationFilePut("etc/org.outpost.edgehub.cfg", "tls.port", Integer.toString(freePort()))
         };
     }
 
