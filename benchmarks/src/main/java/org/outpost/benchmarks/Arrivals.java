@@ -9,7 +9,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads what arrives at the cloud: a {@code mosquitto_sub} process (so its CPU is not the harness's) prints each
@@ -43,8 +45,15 @@ final class Arrivals implements AutoCloseable {
     private long[] latencies = new long[1 << 16];
 
     Arrivals(int port, String topic) throws IOException {
-        process = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", topic,
-                "-q", "1", "-i", "outpost-benchmark-cloud").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        this(port, topic, List.of("-i", "outpost-benchmark-cloud"));
+    }
+
+    /** @param client the client's options for {@code mosquitto_sub}: {@code -i <id>}, and any user name or password */
+    Arrivals(int port, String topic, List<String> client) throws IOException {
+        List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-V", "mqttv311", "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-t", topic, "-q", "1"));
+        command.addAll(client);
+        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         reader = new Thread(this::read, "arrivals");
         reader.setDaemon(true);
         reader.start();
