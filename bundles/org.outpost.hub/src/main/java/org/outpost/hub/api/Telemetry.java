@@ -33,8 +33,8 @@ public interface Telemetry {
     List<Received> recent(String device, int limit);
 
     /**
-     * @return messages this hub node received since it started ({@link #receivedSince()}); it starts again at 0 when the
-     *         hub restarts, unlike each device's count ({@link org.outpost.hub.api.Device#messages()}), which is kept
+     * @return messages this hub node received since it started ({@link #receivedSince()}); it starts again at 0 when
+     *         the hub restarts, unlike each device's count ({@link Device#messages()}), which is kept
      */
     long received();
 

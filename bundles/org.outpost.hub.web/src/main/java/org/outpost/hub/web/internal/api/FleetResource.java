@@ -52,7 +52,8 @@ public final class FleetResource {
 
     @GET
     @Operation(summary = "The fleet at a glance: devices, connected, disabled, deployments, telemetry received since"
-            + " this hub node started, every module failing now, every device on which a deployment failed", responses = @ApiResponse(responseCode = "200", description = "Fleet"))
+            + " this hub node started, every module failing now, every device on which a deployment failed",
+            responses = @ApiResponse(responseCode = "200", description = "Fleet"))
     public Health health() {
         Fleet.Health h = fleet.health();
         return new Health(h.devices(), h.connected(), h.disabled(), h.deployments(), telemetry.received(),
