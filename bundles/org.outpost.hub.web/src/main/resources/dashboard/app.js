@@ -78,7 +78,7 @@ function renderDevice(d) {
   $('device').hidden = false;
   $('device-id').textContent = d.deviceId;
   $('device-facts').textContent = d.status + ', ' + d.connectionState + ' (' + d.connections + ' connections), last'
-    + ' activity ' + (d.lastActivityTime || 'never') + ', ' + d.messages + ' messages, deployment '
+    + ' activity ' + (d.lastActivityTime || 'never') + ', ' + d.messages + ' messages since registered, deployment '
     + (d.deployment || '-') + ', tags ' + JSON.stringify(d.tags);
   const modules = $('device-modules').tBodies[0];
   modules.replaceChildren();
@@ -167,9 +167,13 @@ async function refresh() {
   try {
     const [fleet, devices, deployments] = await Promise.all([api('GET', '/fleet'), api('GET', '/devices'),
       api('GET', '/deployments')]);
+    // Each count says what it counts: modules failing now are not devices on which a deployment failed (a refused
+    // or rolled-back deployment leaves the last good one running), and the hub's telemetry count starts again with
+    // the hub, while a device's messages are its total.
     $('summary').textContent = fleet.devices + ' devices, ' + fleet.connected + ' connected, ' + fleet.disabled
-      + ' disabled, ' + fleet.failingModules.length + ' failing modules, ' + fleet.deployments + ' deployments, '
-      + fleet.telemetryReceived + ' messages received';
+      + ' disabled, ' + fleet.deployments + ' deployments; ' + fleet.failingModules.length + ' modules failing now, '
+      + fleet.failedDeployments.length + ' devices on which a deployment failed; ' + fleet.telemetryReceived
+      + ' messages received since the hub started ' + new Date(fleet.telemetryReceivedSince).toLocaleString();
     renderDevices(devices);
     renderDeployments(deployments);
     if (openDevice) {

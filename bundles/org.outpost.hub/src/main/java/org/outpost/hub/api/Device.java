@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param id the device id
  * @param created when it was created
  * @param lastSeen when it last authenticated, sent telemetry or reported, or null
- * @param messages telemetry messages received from it since the hub started
+ * @param messages telemetry messages received from it since it was registered, by every hub node, kept across hub
+ *            restarts (unlike {@link Telemetry#received()}, which counts from this node's start)
  * @param enabled false while it is disabled (it cannot connect; its twins and deployments are kept)
  * @param connections its connections to this hub now (the device and its modules, {@code $edgeAgent} included), 0
  *            when it is disconnected

@@ -17,15 +17,34 @@ public interface Fleet {
     }
 
     /**
+     * A deployment that failed on a device, as {@link DeploymentStatus#failed()} counts it.
+     *
+     * @param deviceId the device
+     * @param deploymentId the deployment
+     * @param reason its reason: the code and description the gateway reported, or the failing module
+     */
+    record FailedDeployment(String deviceId, String deploymentId, String reason) {
+    }
+
+    /**
+     * The two failure counts answer different questions, so they can differ: a gateway that refuses or rolls back a
+     * deployment keeps running its last good one, with no module failing, and still counts as failed for that
+     * deployment.
+     *
      * @param devices registered devices
      * @param connected devices with at least one connection now
      * @param disabled disabled devices
      * @param deployments deployments
-     * @param failingModules every failing module, by device id
+     * @param failingModules every module a gateway reports failing now (failed, backing off, unhealthy or dead), by
+     *            device id
+     * @param failedDeployments every device on which a deployment failed (refused, rolled back, not applicable by
+     *            the hub, or with a failing module), by device id then deployment id
      */
-    record Health(int devices, int connected, int disabled, int deployments, List<FailingModule> failingModules) {
+    record Health(int devices, int connected, int disabled, int deployments, List<FailingModule> failingModules,
+            List<FailedDeployment> failedDeployments) {
         public Health {
             failingModules = List.copyOf(failingModules);
+            failedDeployments = List.copyOf(failedDeployments);
         }
     }
 

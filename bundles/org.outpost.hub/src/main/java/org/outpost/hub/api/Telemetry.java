@@ -3,6 +3,7 @@
  */
 package org.outpost.hub.api;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -31,8 +32,14 @@ public interface Telemetry {
      */
     List<Received> recent(String device, int limit);
 
-    /** @return messages received since the hub started */
+    /**
+     * @return messages this hub node received since it started ({@link #receivedSince()}); it starts again at 0 when
+     *         the hub restarts, unlike each device's count ({@link Device#messages()}), which is kept
+     */
     long received();
+
+    /** @return when this hub node started counting {@link #received()} (its start) */
+    Instant receivedSince();
 
     /**
      * Calls {@code listener} for every message received from now on, until the returned handle is closed.

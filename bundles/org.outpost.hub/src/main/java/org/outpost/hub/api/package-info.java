@@ -3,7 +3,7 @@
  */
 /** The hub's services: the device registry, twins, deployments at scale and the telemetry it received. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.outpost.hub.api;
 
 import org.osgi.annotation.bundle.Export;

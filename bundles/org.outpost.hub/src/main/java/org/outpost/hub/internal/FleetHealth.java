@@ -6,12 +6,14 @@ package org.outpost.hub.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.outpost.hub.api.DeploymentStatus;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.Fleet;
@@ -54,7 +56,14 @@ public final class FleetHealth implements Fleet {
             modules.stream().filter(ReportedModule::failing).forEach(m -> failing.add(new FailingModule(d.id(),
                     m)));
         }
-        return new Health(total, connected, disabled, deployments.deployments().size(), failing);
+        List<DeploymentStatus> statuses = deployments.deployments();
+        List<FailedDeployment> failed = new ArrayList<>();
+        for (DeploymentStatus s : statuses) {
+            s.failed().forEach((device, reason) -> failed.add(new FailedDeployment(device, s.deployment().id(),
+                    reason)));
+        }
+        failed.sort(Comparator.comparing(FailedDeployment::deviceId).thenComparing(FailedDeployment::deploymentId));
+        return new Health(total, connected, disabled, statuses.size(), failing, failed);
     }
 
     @Override

@@ -5,6 +5,7 @@ package org.outpost.hub.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -68,6 +69,7 @@ public final class TelemetryHub implements Telemetry {
     /** A lost connection is retried after 1 s, a failed attempt after 2 s: the broker is in this JVM. */
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private long sequence;
+    private final Instant since = Instant.now();
     private volatile boolean running = true;
 
     @Activate
@@ -193,6 +195,11 @@ public final class TelemetryHub implements Telemetry {
         synchronized (recent) {
             return sequence;
         }
+    }
+
+    @Override
+    public Instant receivedSince() {
+        return since;
     }
 
     @Override

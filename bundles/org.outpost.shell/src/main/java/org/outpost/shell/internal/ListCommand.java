@@ -13,12 +13,17 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.commons.DeployFolder;
 import org.outpost.commons.Json;
 
-/** {@code edge:list}: every module with its state and message counts, like {@code iotedge list}. */
+/**
+ * {@code edge:list}: every module with its state and message counts, like {@code iotedge list}, and below them the jars
+ * in {@code deploy/} that were not installed (not a bundle), with why.
+ */
 @Service
 @Command(scope = "edge", name = "list", description = "Lists the modules on this gateway: type, state, bundle,"
-        + " version, messages sent and received, and why a module is not running.")
+        + " version, messages sent and received, and why a module is not running; then the jars in deploy/ that were"
+        + " not installed, and why.")
 public class ListCommand implements Action {
 
     @Reference
@@ -51,6 +56,9 @@ public class ListCommand implements Action {
         }
         table.emptyTableText("No modules. Drop a module bundle into deploy/ to start one.");
         table.print(System.out);
+        for (DeployFolder.Refused r : DeployFolder.refused(DeployFolder.path())) {
+            System.out.println("Not installed: deploy/" + r.jar().getFileName() + ": " + r.reason());
+        }
         return null;
     }
 }

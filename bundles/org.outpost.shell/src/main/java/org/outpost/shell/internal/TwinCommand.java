@@ -3,6 +3,7 @@
  */
 package org.outpost.shell.internal;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,15 +21,26 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.twin.api.GatewayTwins;
 
-/** {@code edge:twin}: a module's twin, or a table of all module twins. */
+/**
+ * {@code edge:twin}: a module's twin, or a table of all module twins. The reported version in the table is the
+ * gateway's own: it goes up with every change a module reports, while the hub's goes up with every patch it receives,
+ * and the gateway sends changes that pile up (a burst, or while the hub was away) as one merged patch. The
+ * table says so, so that a 6 here beside a 4 in {@code hub:twin} is not taken for lost changes.
+ */
 @Service
 @Command(scope = "edge", name = "twin", description = "Shows a module's twin on this gateway: desired properties (as"
         + " the cloud holds them) and reported properties. Without a module: each module's desired version, the"
         + " version last checked against the module and its outcome (200 applied, or why it was refused), and the"
-        + " reported version.")
+        + " reported version as this gateway counts it (the hub's differs, usually lower: it gets the changes"
+        + " merged into fewer patches).")
 public class TwinCommand implements Action {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String REPORTED_NOTE = "Reported (gateway) counts this gateway's reported changes. The hub's"
+            + " reported $version (hub:twin) counts the patches it received, and the gateway sends changes that pile"
+            + " up (a burst, or while the hub was away) as one merged patch: the hub's version is usually lower."
+            + " Compare the properties, not the versions (docs/twins.md).";
 
     /** One row of the table. */
     record Row(String module, long desiredVersion, Long checkedVersion, Integer outcomeCode, String outcomeError,
@@ -67,19 +79,27 @@ public class TwinCommand implements Action {
             System.out.println(Json.write(rows));
             return null;
         }
+        print(rows, System.out);
+        return null;
+    }
+
+    /** Prints the table of module twins, and what its reported version counts. */
+    static void print(List<Row> rows, PrintStream out) {
         ShellTable table = new ShellTable();
         table.column("Module");
         table.column("Desired").alignRight();
         table.column("Checked").alignRight();
         table.column("Outcome");
-        table.column("Reported").alignRight();
+        table.column("Reported (gateway)").alignRight();
         for (Row r : rows) {
             table.addRow().addContent(r.module(), r.desiredVersion(), r.checkedVersion() == null ? "-"
                     : r.checkedVersion(), r.outcomeCode() == null ? "-" : r.outcomeCode() == 200 ? "200 applied"
                             : r.outcomeCode() + " " + r.outcomeError(), r.reportedVersion());
         }
         table.emptyTableText("No module twins. Modules get one when they start.");
-        table.print(System.out);
-        return null;
+        table.print(out);
+        if (!rows.isEmpty()) {
+            out.println(REPORTED_NOTE);
+        }
     }
 }

@@ -42,7 +42,7 @@ public class UpstreamCommand implements Action {
         table.addRow().addContent("Client id", s.clientId());
         table.addRow().addContent("State", s.state() + since(s.connectedSince()));
         table.addRow().addContent("Queued", s.queued());
-        table.addRow().addContent("Sent", s.sent());
+        table.addRow().addContent("Sent since the gateway started", s.sent());
         table.addRow().addContent("Expired", s.expired());
         table.addRow().addContent("Last error", s.lastError().isEmpty() ? "-" : s.lastError() + ago(s.lastErrorTime()));
         if (s.nextRetry() != null) {

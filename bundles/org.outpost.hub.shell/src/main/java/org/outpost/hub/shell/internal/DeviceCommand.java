@@ -84,7 +84,8 @@ public class DeviceCommand implements Action {
         }
         System.out.println("Device " + id + ": " + (d.enabled() ? "enabled" : "disabled") + ", "
                 + d.connectionState() + " (" + d.connections() + " connections), last seen "
-                + (d.lastSeen() == null ? "never" : d.lastSeen()) + ", " + d.messages() + " messages"
+                + (d.lastSeen() == null ? "never" : d.lastSeen()) + ", " + d.messages()
+                + " messages since it was registered"
                 + (d.secondaryKey() ? ", has a secondary key" : ""));
         System.out.println("Tags: " + twins.tags(id));
         System.out.println("Deployment: " + e.base().orElse("-") + (e.layers().isEmpty() ? "" : " + "

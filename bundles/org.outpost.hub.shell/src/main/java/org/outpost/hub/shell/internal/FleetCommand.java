@@ -3,6 +3,9 @@
  */
 package org.outpost.hub.shell.internal;
 
+import java.time.Instant;
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -11,15 +14,23 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.commons.Json;
 import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.Telemetry;
 
-/** {@code hub:fleet}: the fleet's health at a glance, and every failing module. */
+/**
+ * {@code hub:fleet}: the fleet's health at a glance. Each count says what it counts: modules failing now and devices on
+ * which a deployment failed answer different questions, and the telemetry count starts again with the hub.
+ */
 @Service
 @Command(scope = "hub", name = "fleet", description = "The fleet's health: devices, connected, disabled, deployments,"
-        + " and every module its gateway reports failed, backing off, unhealthy or dead.")
+        + " every module its gateway reports failing now (failed, backing off, unhealthy or dead), every device on"
+        + " which a deployment failed, and the telemetry received since this hub started.")
 public class FleetCommand implements Action {
 
     @Reference
     private Fleet fleet;
+
+    @Reference
+    private Telemetry telemetry;
 
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
@@ -31,9 +42,7 @@ public class FleetCommand implements Action {
             System.out.println(Json.write(h));
             return null;
         }
-        System.out.println(h.devices() + " devices, " + h.connected() + " connected, " + h.disabled()
-                + " disabled; " + h.deployments() + " deployments; " + h.failingModules().size()
-                + " failing modules");
+        summary(h, telemetry.received(), telemetry.receivedSince()).forEach(System.out::println);
         if (!h.failingModules().isEmpty()) {
             ShellTable table = new ShellTable();
             table.column("Device");
@@ -45,6 +54,28 @@ public class FleetCommand implements Action {
                     f.module().runtimeStatus(), f.module().restartCount(), f.module().statusDescription()));
             table.print(System.out);
         }
+        if (!h.failedDeployments().isEmpty()) {
+            ShellTable table = new ShellTable();
+            table.column("Device");
+            table.column("Deployment");
+            table.column("Why it failed").maxSize(100);
+            h.failedDeployments().forEach(f -> table.addRow().addContent(f.deviceId(), f.deploymentId(),
+                    f.reason()));
+            table.print(System.out);
+        }
         return null;
+    }
+
+    /** @return the lines above the tables, each count with what it counts */
+    static List<String> summary(Fleet.Health h, long received, Instant since) {
+        return List.of(h.devices() + " devices, " + h.connected() + " connected, " + h.disabled() + " disabled; "
+                + h.deployments() + " deployments",
+                "Modules failing now: " + h.failingModules().size(),
+                "Devices on which a deployment failed: " + h.failedDeployments().size() + (h.failedDeployments()
+                        .isEmpty() ? "" : " (a refused or rolled-back deployment leaves the device running its last"
+                                + " good one, so its modules need not be failing)"),
+                "Telemetry received since this hub started (" + since + "): " + received + " messages; a device's"
+                        + " count (hub:device, hub:devices) is its total since it was registered, kept across"
+                        + " restarts");
     }
 }

@@ -69,7 +69,8 @@ public class TelemetryCommand implements Action {
                         r.message().outputName() == null ? "-" : r.message().outputName(), r.message().properties(),
                         r.message().bodyAsString());
             }
-            table.emptyTableText("No telemetry yet (" + telemetry.received() + " messages received since start).");
+            table.emptyTableText("No telemetry yet (" + telemetry.received() + " messages received since this hub"
+                    + " started, " + telemetry.receivedSince() + ").");
             table.print(out);
             return null;
         }

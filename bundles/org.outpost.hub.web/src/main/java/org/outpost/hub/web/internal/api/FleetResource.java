@@ -29,10 +29,16 @@ import org.outpost.hub.api.Telemetry;
 @Tag(name = "fleet")
 public final class FleetResource {
 
-    /** The fleet's health, as {@code GET /api/fleet} answers it. */
+    /**
+     * The fleet's health, as {@code GET /api/fleet} answers it. {@code telemetryReceived} counts from this hub node's
+     * start ({@code telemetryReceivedSince}), while a device's {@code messages} are kept across restarts;
+     * {@code failingModules} are modules failing now, {@code failedDeployments} devices on which a deployment failed
+     * (a refused or rolled-back deployment leaves its modules running the last good one).
+     */
     @Schema(name = "Fleet")
     record Health(int devices, int connected, int disabled, int deployments, long telemetryReceived,
-            List<Fleet.FailingModule> failingModules) {
+            String telemetryReceivedSince, List<Fleet.FailingModule> failingModules,
+            List<Fleet.FailedDeployment> failedDeployments) {
     }
 
     private final Fleet fleet;
@@ -45,11 +51,12 @@ public final class FleetResource {
     }
 
     @GET
-    @Operation(summary = "The fleet at a glance: devices, connected, disabled, deployments, telemetry received, every"
-            + " failing module", responses = @ApiResponse(responseCode = "200", description = "Fleet"))
+    @Operation(summary = "The fleet at a glance: devices, connected, disabled, deployments, telemetry received since"
+            + " this hub node started, every module failing now, every device on which a deployment failed",
+            responses = @ApiResponse(responseCode = "200", description = "Fleet"))
     public Health health() {
         Fleet.Health h = fleet.health();
         return new Health(h.devices(), h.connected(), h.disabled(), h.deployments(), telemetry.received(),
-                h.failingModules());
+                telemetry.receivedSince().toString(), h.failingModules(), h.failedDeployments());
     }
 }

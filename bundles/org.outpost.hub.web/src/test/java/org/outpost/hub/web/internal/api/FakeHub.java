@@ -94,11 +94,13 @@ final class FakeHub {
     }
 
     Telemetry telemetry() {
-        return Stub.of(Telemetry.class).on("recent", a -> List.of()).on("received", a -> 42L).build();
+        return Stub.of(Telemetry.class).on("recent", a -> List.of()).on("received", a -> 42L)
+                .on("receivedSince", a -> Instant.parse("2026-01-01T08:00:00Z")).build();
     }
 
     Fleet fleet() {
         return Stub.of(Fleet.class).on("modules", a -> List.of())
-                .on("health", a -> new Fleet.Health(devices.size(), 0, 0, 1, List.of())).build();
+                .on("health", a -> new Fleet.Health(devices.size(), 0, 0, 1, List.of(), List.of(
+                        new Fleet.FailedDeployment("a", "plant-1", "400 routes.r1: no such module")))).build();
     }
 }
