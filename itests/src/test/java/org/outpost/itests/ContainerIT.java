@@ -90,7 +90,9 @@ public class ContainerIT extends OutpostTestSupport {
         // With an engine, the image runs through it with its createOptions translated to run options.
         java.nio.file.Path engine = java.nio.file.Path.of(System.getProperty("karaf.home"), "fake-engine", "podman");
         java.nio.file.Files.createDirectories(engine.getParent());
-        java.nio.file.Files.writeString(engine, "#!/bin/sh\necho \"engine: $*\"\nexec sleep 302\n");
+        // A deployment pulls the image first (the pull ends), then runs it (the run lasts).
+        java.nio.file.Files.writeString(engine, "#!/bin/sh\necho \"engine: $*\"\n[ \"$1\" = pull ] && exit 0\n"
+                + "exec sleep 302\n");
         assertThat(engine.toFile().setExecutable(true)).isTrue();
         DeploymentResult withEngine = deployer.deploy(manifest(worker + ", \"legacy\": {\"type\": \"docker\","
                 + " \"settings\": {\"image\": \"acme/legacy:2.1\", \"createOptions\": \"{\\\"Cmd\\\":"

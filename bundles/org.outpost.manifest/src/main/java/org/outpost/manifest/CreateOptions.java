@@ -147,10 +147,12 @@ public record CreateOptions(List<String> runOptions, List<String> command, List<
                     }
                 }
                 case "Privileged" -> {
-                    if (!v.isBoolean()) {
+                    // IoT Edge's agent (Json.NET) also takes "true" and "false" as strings, and manifests use them.
+                    boolean textual = v.isTextual() && v.textValue().matches("(?i)true|false");
+                    if (!v.isBoolean() && !textual) {
                         throw new ManifestException(400, p, "must be true or false");
                     }
-                    if (v.booleanValue()) {
+                    if (textual ? Boolean.parseBoolean(v.textValue()) : v.booleanValue()) {
                         run.add("--privileged");
                     }
                 }

@@ -80,6 +80,10 @@ public final class ManifestParser {
                     + "' is not supported (use one of " + String.join(", ", SCHEMAS.stream().sorted().toList()) + ")");
         }
         List<String> repositories = repositories(agent);
+        List<String> warnings = new ArrayList<>();
+        Map<String, RegistryCredential> credentials = RegistryCredentials.parse(agent.path("runtime")
+                .path("settings").get("registryCredentials"), AGENT + ".runtime.settings.registryCredentials");
+        ignoredByOutpost(agent, warnings);
         JsonNode modulesNode = agent.get("modules");
         if (modulesNode != null && !modulesNode.isObject()) {
             throw new ManifestException(400, AGENT + ".modules", "must be an object of named modules");
@@ -93,7 +97,7 @@ public final class ManifestParser {
             for (Iterator<Map.Entry<String, JsonNode>> it = modulesNode.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 modules.add(moduleParser.parse(e.getKey(), e.getValue(), AGENT + ".modules." + e.getKey(),
-                        repositories));
+                        repositories, warnings));
             }
         }
         modules.sort(Comparator.comparingInt(ModuleSpec::startupOrder).thenComparing(ModuleSpec::name));
@@ -127,7 +131,28 @@ public final class ManifestParser {
             }
             twins.put(e.getKey(), desired.toString());
         }
-        return new DeploymentManifest(schema, repositories, byName, edgeHub, twins);
+        return new DeploymentManifest(schema, repositories, byName, edgeHub, twins, credentials, warnings);
+    }
+
+    /** Adds what {@code $edgeAgent} asks for beside the modules that the gateway does not do. */
+    private static void ignoredByOutpost(JsonNode agent, List<String> warnings) {
+        JsonNode system = agent.get("systemModules");
+        if (system != null && system.isObject() && !system.isEmpty()) {
+            warnings.add(AGENT + ".systemModules: the gateway is its own edgeAgent and edgeHub; the images, env and"
+                    + " createOptions given for " + String.join(" and ", iterable(system.fieldNames()))
+                    + " are not run");
+        }
+        JsonNode logging = agent.path("runtime").path("settings").path("loggingOptions");
+        if (logging.isTextual() && !logging.textValue().isBlank() || logging.isObject() && !logging.isEmpty()) {
+            warnings.add(AGENT + ".runtime.settings.loggingOptions: not honoured; container modules' output goes to"
+                    + " their logs under the gateway's data folder (edge:logs)");
+        }
+    }
+
+    private static List<String> iterable(Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     /** @return a section of modulesContent with its layered "properties.desired.x.y" keys merged in, or null */

@@ -22,6 +22,12 @@ import org.outpost.api.module.ModuleNames;
 final class ModuleParser {
 
     private static final String AGENT = ManifestParser.AGENT;
+    /** The fields of a module IoT Edge defines; others are reported and ignored. */
+    private static final Set<String> FIELDS = Set.of("type", "version", "status", "restartPolicy", "startupOrder",
+            "env", "settings", "imagePullPolicy");
+    /** An OCI digest of a registered algorithm: sha256 (64 hex digits) or sha512 (128), lower case. */
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile(
+            "sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}");
 
     private final LocationPolicy locations;
 
@@ -29,7 +35,10 @@ final class ModuleParser {
         this.locations = locations;
     }
 
-    ModuleSpec parse(String name, JsonNode m, String at, List<String> repositories)
+    /**
+     * @param warnings gets what the module asks for that is not honoured (and ignored), with its JSON path
+     */
+    ModuleSpec parse(String name, JsonNode m, String at, List<String> repositories, List<String> warnings)
             throws ManifestException {
         if (!ModuleNames.isValid(name)) {
             throw new ManifestException(400, at, "a module name is 1 to 64 letters, digits, '-' or '_'");
@@ -48,6 +57,20 @@ final class ModuleParser {
             default -> throw new ManifestException(400, at + ".type", "unknown module type '" + declared
                     + "' (use bundle, feature, container or docker)");
         };
+        for (Iterator<String> it = m.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                warnings.add(at + "." + field + ": not a module field Outpost knows; ignored");
+            }
+        }
+        String pullPolicy = text(m, "imagePullPolicy", at);
+        if ("never".equals(pullPolicy)) {
+            warnings.add(at + ".imagePullPolicy: 'never' is not honoured; Outpost pulls a module's image when it"
+                    + " installs the module (on-create)");
+        } else if (pullPolicy != null && !pullPolicy.equals("on-create")) {
+            throw new ManifestException(400, at + ".imagePullPolicy", "'" + pullPolicy + "' is not an image pull"
+                    + " policy (on-create or never)");
+        }
         String version = text(m, "version", at);
         String statusText = text(m, "status", at);
         DesiredStatus status;
@@ -127,7 +150,11 @@ final class ModuleParser {
                         }
                         createOptions += more.textValue();
                     }
-                    CreateOptions.parse(createOptions, s + ".createOptions");
+                    CreateOptions.parse(createOptions, s + ".createOptions").ignored().forEach(o -> warnings.add(o
+                            + ": not translated for the container engine; ignored"));
+                }
+                if (image != null) {
+                    checkImage(image, s + ".image");
                 }
                 if (command.isEmpty() && (image == null || image.isBlank())) {
                     throw new ManifestException(400, s, "missing: " + settingsHint(type));
@@ -144,6 +171,27 @@ final class ModuleParser {
         return new ModuleSpec(name, type, declared, version == null ? "" : version, status, policy, order, env,
                 location, feature, featureVersion, command, image, createOptions,
                 pid == null ? "org.outpost.module." + name : pid, health);
+    }
+
+    /**
+     * An image reference reaches the container engine as it is: with a tag, or pinned by a digest
+     * ({@code repo/image@sha256:<64 hex digits>}), which is checked here; nothing that the engine would read as an
+     * option.
+     */
+    private static void checkImage(String image, String at) throws ManifestException {
+        if (image.isBlank() || image.startsWith("-") || image.chars().anyMatch(c -> Character.isWhitespace(c)
+                || Character.isISOControl(c))) {
+            throw new ManifestException(400, at, "'" + image + "' is not an image reference: use"
+                    + " registry/image:tag or registry/image@sha256:<64 hex digits>");
+        }
+        int at2 = image.indexOf('@');
+        if (at2 >= 0) {
+            String digest = image.substring(at2 + 1);
+            if (at2 == 0 || !DIGEST.matcher(digest).matches()) {
+                throw new ManifestException(400, at, "'" + digest + "' is not an image digest: use"
+                        + " registry/image@sha256:<64 lower-case hex digits> (or sha512:<128>)");
+            }
+        }
     }
 
     private static HealthProbe healthProbe(JsonNode node, String at) throws ManifestException {
@@ -206,9 +254,11 @@ final class ModuleParser {
                 throw new ManifestException(400, at + "." + e.getKey(), "an environment variable is {\"value\":"
                         + " \"...\"}");
             }
-            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_.]*")) {
-                throw new ManifestException(400, at + "." + e.getKey(), "not a variable name (letters, digits,"
-                        + " '_', '.'; not starting with a digit)");
+            // As the container engines: any name but an empty one or one with '=' or NUL (.NET's
+            // "Logging:LogLevel:Default" is a common one).
+            if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0) {
+                throw new ManifestException(400, at + "." + e.getKey(), "not a variable name (any name but an"
+                        + " empty one or one with '=' or NUL)");
             }
             out.put(e.getKey(), value.asText());
         }

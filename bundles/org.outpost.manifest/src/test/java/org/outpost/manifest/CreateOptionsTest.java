@@ -42,6 +42,16 @@ class CreateOptionsTest {
     }
 
     @Test
+    void privilegedMayBeWrittenAsAStringAsIotEdgeManifestsDo() throws Exception {
+        assertThat(CreateOptions.parse("{\"HostConfig\": {\"Privileged\": \"true\"}}", AT).runOptions())
+                .contains("--privileged");
+        assertThat(CreateOptions.parse("{\"HostConfig\": {\"Privileged\": \"False\"}}", AT).runOptions())
+                .doesNotContain("--privileged");
+        assertThatThrownBy(() -> CreateOptions.parse("{\"HostConfig\": {\"Privileged\": \"yes\"}}", AT))
+                .hasMessageContaining(AT + ".HostConfig.Privileged: must be true or false");
+    }
+
+    @Test
     void aStringCommandRunsInAShellAsDockerDoes() throws Exception {
         assertThat(CreateOptions.parse("{\"Cmd\": \"echo hi && sleep 1\"}", AT).command()).containsExactly(
                 "/bin/sh", "-c", "echo hi && sleep 1");

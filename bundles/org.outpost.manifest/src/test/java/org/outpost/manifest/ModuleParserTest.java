@@ -17,8 +17,63 @@ class ModuleParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ModuleParser parser = new ModuleParser(ManifestParserTest.POLICY);
 
+    private final List<String> warnings = new java.util.ArrayList<>();
+
     private ModuleSpec parse(String name, String json) throws Exception {
-        return parser.parse(name, JSON.readTree(json), "modules." + name, List.of());
+        return parser.parse(name, JSON.readTree(json), "modules." + name, List.of(), warnings);
+    }
+
+    @Test
+    void anEnvNameIsAnyNameTheContainerEngineAccepts() throws Exception {
+        ModuleSpec spec = parse("coordinator", "{\"type\": \"docker\", \"env\": {\"Logging:LogLevel:Microsoft\":"
+                + " {\"value\": \"Error\"}, \"1ST\": {\"value\": 1}, \"a.b-c\": {\"value\": false}},"
+                + " \"settings\": {\"image\": \"acme/coordinator:1\"}}");
+
+        assertThat(spec.env()).containsEntry("Logging:LogLevel:Microsoft", "Error").containsEntry("1ST", "1")
+                .containsEntry("a.b-c", "false");
+        for (String bad : List.of("A=B", "", "NUL\\u0000")) {
+            assertThatThrownBy(() -> parse("x", "{\"type\": \"docker\", \"env\": {" + JSON.writeValueAsString(
+                    JSON.readTree("\"" + bad + "\"").textValue()) + ": {\"value\": \"1\"}}, \"settings\":"
+                    + " {\"image\": \"acme/x:1\"}}"))
+                    .hasMessageContaining("modules.x.env.").hasMessageContaining("not a variable name (any name but"
+                            + " an empty one or one with '=' or NUL)");
+        }
+    }
+
+    @Test
+    void anImagePinnedByItsDigestIsTakenAsItIsAndAMalformedDigestIsRefused() throws Exception {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        assertThat(parse("cam", "{\"type\": \"docker\", \"settings\": {\"image\": \"acr.io/acme/cam@" + digest
+                + "\"}}").image()).isEqualTo("acr.io/acme/cam@" + digest);
+        assertThat(parse("cam", "{\"type\": \"docker\", \"settings\": {\"image\":"
+                + " \"localhost:5000/acme/cam:1.2@" + digest + "\"}}").image()).endsWith(digest);
+
+        for (String bad : List.of("acme/cam@sha256:abc", "acme/cam@sha256:" + "0123456789ABCDEF".repeat(4),
+                "acme/cam@md5:0123456789abcdef0123456789abcdef", "@" + digest)) {
+            assertThatThrownBy(() -> parse("cam", "{\"type\": \"docker\", \"settings\": {\"image\": \"" + bad
+                    + "\"}}")).isInstanceOf(ManifestException.class)
+                    .hasMessageContaining("400 modules.cam.settings.image: ")
+                    .hasMessageContaining("is not an image digest");
+        }
+        assertThatThrownBy(() -> parse("cam", "{\"type\": \"docker\", \"settings\": {\"image\":"
+                + " \"--privileged\"}}")).hasMessageContaining("modules.cam.settings.image: '--privileged' is not an"
+                        + " image reference");
+    }
+
+    @Test
+    void whatOutpostDoesNotHonourIsAWarningNotARefusal() throws Exception {
+        parse("cam", "{\"type\": \"docker\", \"imagePullPolicy\": \"never\", \"nodeSelector\": {},"
+                + " \"settings\": {\"image\": \"acme/cam:1\", \"createOptions\": \"{\\\"StopSignal\\\":"
+                + " \\\"SIGINT\\\"}\"}}");
+
+        assertThat(warnings).containsExactly(
+                "modules.cam.nodeSelector: not a module field Outpost knows; ignored",
+                "modules.cam.imagePullPolicy: 'never' is not honoured; Outpost pulls a module's image when it"
+                        + " installs the module (on-create)",
+                "modules.cam.settings.createOptions.StopSignal: not translated for the container engine; ignored");
+        assertThatThrownBy(() -> parse("cam", "{\"type\": \"docker\", \"imagePullPolicy\": \"sometimes\","
+                + " \"settings\": {\"image\": \"acme/cam:1\"}}")).hasMessageContaining("modules.cam.imagePullPolicy:"
+                        + " 'sometimes' is not an image pull policy (on-create or never)");
     }
 
     @Test

@@ -12,7 +12,12 @@ public enum ModuleState {
     /** Stopped on purpose. */
     STOPPED,
     /** Cannot run: its bundle does not resolve, or its activation or a module component failed. */
-    FAILED;
+    FAILED,
+    /**
+     * Its container image is being pulled; it starts when the pull ends. Since 1.3 of this package: code that switches
+     * over the states has a case (or a default) for it.
+     */
+    PULLING;
 
     /** @return the lower-case name used in shell output and JSON */
     public String label() {

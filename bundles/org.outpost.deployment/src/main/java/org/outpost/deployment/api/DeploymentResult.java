@@ -14,11 +14,20 @@ import java.util.List;
  * @param steps the plan: one step per module, in the order applied
  * @param dryRun whether nothing was changed on purpose
  * @param millis how long it took, from reading the manifest to every changed module running (or the rollback done)
+ * @param warnings what the manifest asks for that the gateway does not honour and ignored, each with its JSON path
+ *            (since 1.4)
  */
-public record DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun, long millis) {
+public record DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun, long millis,
+        List<String> warnings) {
 
     public DeploymentResult {
         steps = List.copyOf(steps);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public DeploymentResult(int code, String description, List<PlannedStep> steps, boolean dryRun, long millis) {
+        this(code, description, steps, dryRun, millis, List.of());
     }
 
     /**

@@ -31,7 +31,8 @@ public record DeploymentStatus(long lastDesiredVersion, Outcome lastDesiredStatu
      * @param type bundle, feature, container
      * @param version the manifest's version label
      * @param status the desired status: running or stopped
-     * @param runtimeStatus unknown, backoff (waiting to be restarted), running, stopped, failed (not restarted)
+     * @param runtimeStatus unknown, pulling (its container image), backoff (waiting to be restarted), running,
+     *            stopped, failed (not restarted), unhealthy, dead
      * @param statusDescription why it is not running, or empty
      * @param lastStartTimeUtc when it was last started, or {@code null}
      * @param restartCount restarts by its restart policy since it last ran for the reset period

@@ -5,6 +5,7 @@ package org.outpost.deployment.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,9 @@ import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.spi.ModuleKind;
+import org.outpost.deployment.spi.Undo;
+import org.outpost.identity.api.ModuleIdentities;
+import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.DesiredStatus;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ModuleSpec;
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Container modules ({@code container}, {@code docker} in IoT Edge manifests): a process each, run directly or through
  * a container engine (see {@link ContainerModules}). Processes do not outlive the gateway: they stop with this
  * component, and the running deployment's start again with it. Configured by the deployment service's PID
- * ({@code container.engines}, {@code container.log.max.kb}).
+ * ({@code container.engines}, {@code container.log.max.kb}, {@code container.pull.timeout.seconds}).
  */
 @Component(service = ModuleKind.class, property = ModuleKind.KIND + "=container",
         configurationPid = DeploymentService.PID)
@@ -42,10 +46,16 @@ public final class ContainerKind implements ModuleKind {
 
     @Activate
     public ContainerKind(BundleContext context, @Reference ModuleAccess access,
-            @Reference ContainerProcesses processes, DeploymentService.Config config) {
-        this(new ContainerModules(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"),
-                "outpost", "containers"), access, processes, DeploymentService.list(config.container_engines()),
-                Math.max(16, config.container_log_max_kb()) * 1024L));
+            @Reference ModuleIdentities identities, @Reference ContainerProcesses processes,
+            DeploymentService.Config config) {
+        this(new ContainerModules(outpostData(context).resolve("containers"), access, identities,
+                new RegistryAuth(outpostData(context).resolve("registry")), processes,
+                DeploymentService.list(config.container_engines()), Math.max(16, config.container_log_max_kb())
+                        * 1024L, Duration.ofSeconds(Math.max(10, config.container_pull_timeout_seconds()))));
+    }
+
+    private static Path outpostData(BundleContext context) {
+        return Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost");
     }
 
     ContainerKind(ContainerModules containers) {
@@ -62,10 +72,17 @@ public final class ContainerKind implements ModuleKind {
         containers.checkSupported(spec);
     }
 
+    /** Puts the deployment's registry credentials where the engine reads them (and back, if it is undone). */
+    @Override
+    public String prepare(List<ModuleSpec> modules, DeploymentManifest deployment, Undo undo) throws Exception {
+        containers.registry().update(deployment.registryCredentials(), undo);
+        return null;
+    }
+
     @Override
     public boolean install(ModuleSpec spec) throws Exception {
         boolean run = spec.status() == DesiredStatus.RUNNING;
-        containers.install(spec, run);
+        containers.install(spec, run, true);
         return run;
     }
 
@@ -78,7 +95,7 @@ public final class ContainerKind implements ModuleKind {
     public void setRunning(ModuleSpec spec, boolean running) throws Exception {
         ProcessModule p = containers.get(spec.name());
         if (p == null) {
-            p = containers.install(spec, false);
+            p = containers.install(spec, false, true);
         }
         if (running) {
             p.start();
@@ -100,7 +117,11 @@ public final class ContainerKind implements ModuleKind {
             return false;
         }
         try {
-            return install(spec);
+            // The gateway starts again: the image the engine has runs, without a pull (which an offline gateway
+            // could not do).
+            boolean run = spec.status() == DesiredStatus.RUNNING;
+            containers.install(spec, run, false);
+            return run;
         } catch (Exception e) {
             LOG.error("Container module {} did not start: {}", spec.name(), e.getMessage());
             return false;

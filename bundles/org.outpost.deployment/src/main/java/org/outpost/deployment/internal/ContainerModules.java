@@ -6,14 +6,19 @@ package org.outpost.deployment.internal;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.identity.api.ModuleIdentities;
+import org.outpost.identity.api.ModuleIdentities.Placement;
 import org.outpost.manifest.CreateOptions;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ModuleSpec;
@@ -24,8 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The deployment's container modules: a process each, run directly ({@code settings.command}) or through a container
  * engine ({@code settings.image}), each in its own directory under {@code ${karaf.data}/outpost/containers}, with its
- * env and the broker credentials the runtime grants it. The processes themselves are kept in {@link ContainerProcesses},
- * where the runtime sees them.
+ * env, the broker credentials the runtime grants it and the environment IoT Edge gives a module (its identity's, see
+ * {@link ModuleIdentities#environment}), in that order, so that the manifest's env cannot change what identifies the
+ * module, as in IoT Edge. A container also gets its workload socket mounted at IoT Edge's path, and its image pulled
+ * (with the deployment's registry credentials, {@link RegistryAuth}) when a deployment installs it. The processes
+ * themselves are kept in {@link ContainerProcesses}, where the runtime sees them.
  */
 final class ContainerModules {
 
@@ -33,6 +41,9 @@ final class ContainerModules {
 
     private final Path directory;
     private final ModuleAccess access;
+    private final ModuleIdentities identities;
+    private final RegistryAuth registry;
+    private final Duration pullTimeout;
     private final List<String> engines;
     private final long maxLogBytes;
     private final ContainerProcesses processes;
@@ -41,11 +52,14 @@ final class ContainerModules {
      * @param processes where the processes are kept
      * @param engines container engines to look for, in order: names on the PATH, or paths
      */
-    ContainerModules(Path directory, ModuleAccess access, ContainerProcesses processes, List<String> engines,
-            long maxLogBytes) {
+    ContainerModules(Path directory, ModuleAccess access, ModuleIdentities identities, RegistryAuth registry,
+            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout) {
         this.directory = directory;
         this.processes = processes;
         this.access = access;
+        this.identities = identities;
+        this.registry = registry;
+        this.pullTimeout = pullTimeout;
         this.engines = List.copyOf(engines);
         this.maxLogBytes = maxLogBytes;
     }
@@ -70,16 +84,30 @@ final class ContainerModules {
         return processes.manages(module);
     }
 
+    /** @return where the deployment's registry credentials are kept for the engine */
+    RegistryAuth registry() {
+        return registry;
+    }
+
     /**
-     * Prepares a module's process, with fresh broker credentials, and starts it if asked.
+     * Prepares a module's process, with fresh broker credentials and its identity's environment (the identity made if
+     * it has none), and starts it if asked.
      *
+     * @param pull whether an image module pulls its image first (a deployment installs it), rather than running the
+     *            image the engine has (the gateway starts again)
      * @throws java.io.IOException if its program cannot be started
      */
-    ProcessModule install(ModuleSpec spec, boolean start) throws Exception {
+    ProcessModule install(ModuleSpec spec, boolean start, boolean pull) throws Exception {
+        boolean container = spec.command().isEmpty();
+        identities.create(spec.name());
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.putAll(access.grant(spec.name()));
-        ProcessModule p = new ProcessModule(spec.name(), commandOf(spec, env), env, directory.resolve(spec.name()),
-                maxLogBytes);
+        env.putAll(identities.environment(spec.name(), container ? Placement.CONTAINER : Placement.PROCESS));
+        String engine = container ? Objects.requireNonNull(engine(), "no container engine") : null;
+        ProcessModule.Pull pulling = container && pull ? new ProcessModule.Pull(registry.pullCommand(engine,
+                spec.image()), spec.image(), pullTimeout) : null;
+        ProcessModule p = new ProcessModule(spec.name(), container ? run(engine, spec, env) : spec.command(), env,
+                directory.resolve(spec.name()), maxLogBytes, pulling);
         processes.put(spec.name(), spec.version(), p);
         if (start) {
             p.start();
@@ -117,29 +145,44 @@ final class ContainerModules {
     }
 
     /**
-     * @return the command line of a container module: its command, or its image run by the container engine with its
-     *         createOptions translated; values of the environment reach the engine by name only
+     * @return the command line that runs a module's image with the container engine, its createOptions translated,
+     *         its workload socket mounted at IoT Edge's path; values of the environment reach the engine by name only
      */
-    private List<String> commandOf(ModuleSpec spec, Map<String, String> env) throws ManifestException {
-        if (!spec.command().isEmpty()) {
-            return spec.command();
-        }
+    private List<String> run(String engine, ModuleSpec spec, Map<String, String> env) throws ManifestException {
         CreateOptions options = CreateOptions.parse(spec.createOptions(), "modules." + spec.name()
                 + ".settings.createOptions");
-        String engine = Objects.requireNonNull(engine(), "no container engine");
         if (!options.ignored().isEmpty()) {
             LOG.warn("Module {}: these createOptions are not translated for {} and are ignored: {}", spec.name(),
                     engine, String.join(", ", options.ignored()));
         }
         List<String> c = new ArrayList<>(List.of(engine, "run", "--rm", "--name", "outpost-" + spec.name()));
         c.addAll(options.runOptions());
-        env.keySet().forEach(k -> {
+        // As in IoT Edge, createOptions' Env has the last word: a name it sets is not passed again.
+        Set<String> setByOptions = new HashSet<>();
+        for (int i = 0; i + 1 < options.runOptions().size(); i++) {
+            if (options.runOptions().get(i).equals("-e")) {
+                setByOptions.add(options.runOptions().get(i + 1).split("=", 2)[0]);
+            }
+        }
+        env.keySet().stream().filter(k -> !setByOptions.contains(k)).forEach(k -> {
             c.add("-e");
             c.add(k);
         });
+        c.add("-v");
+        c.add(workloadSocket(spec.name()) + ":" + Placement.CONTAINER_WORKLOAD_SOCKET);
         c.add(spec.image());
         c.addAll(options.command());
         return c;
+    }
+
+    /** @return the host's path of the module's workload socket, as a process module is given it */
+    private String workloadSocket(String module) {
+        String uri = identities.environment(module, Placement.PROCESS).get("IOTEDGE_WORKLOADURI");
+        if (uri == null || !uri.startsWith("unix://")) {
+            throw new IllegalStateException("module " + module + ": its workload URI is not a unix socket (" + uri
+                    + "), so it cannot be mounted into its container");
+        }
+        return uri.substring("unix://".length());
     }
 
     /** @return the first container engine found, or null */

@@ -35,6 +35,7 @@ import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.spi.ModuleKind;
+import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.LocationPolicy;
 import org.outpost.manifest.ManifestException;
@@ -108,6 +109,11 @@ public final class DeploymentService implements Deployer {
         @AttributeDefinition(description = "Kilobytes of output kept per container module: output.log is rotated to"
                 + " output.log.1 at this size, so both together hold at most twice as much.")
         int container_log_max_kb() default 10_240;
+
+        @AttributeDefinition(description = "Seconds a container module's image pull may take (the module is"
+                + " 'pulling' meanwhile, and its probation begins after it); then the pull is ended and the image"
+                + " the engine has runs.")
+        int container_pull_timeout_seconds() default 900;
     }
 
     static final String PID = "org.outpost.deployment";
@@ -124,6 +130,7 @@ public final class DeploymentService implements Deployer {
     private final Supervisor supervisor;
     private final StatusView statusView;
     private final Transaction transaction;
+    private final DeploymentIdentities identities;
     private final String deploymentFileName;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-supervisor"));
@@ -135,7 +142,7 @@ public final class DeploymentService implements Deployer {
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
             @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference CurrentDeployment running,
-            Config config) {
+            @Reference ModuleIdentities moduleIdentities, Config config) {
         this.context = context;
         this.running = running;
         this.routing = routing;
@@ -149,10 +156,12 @@ public final class DeploymentService implements Deployer {
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
                 config.health_interval_seconds()))), Supervisor.Settings.of(config), this::started);
         this.statusView = new StatusView(kinds, supervisor);
-        this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin),
+        this.identities = new DeploymentIdentities(moduleIdentities);
+        this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin), identities,
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
         running.set(store.loadCurrent(parser));
+        identities.reconcile(running.get(), store.hasCurrent());
         this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
         this.deploymentFileName = config.deployment_file();
     }
@@ -215,7 +224,7 @@ public final class DeploymentService implements Deployer {
         long t0 = System.nanoTime();
         DeploymentResult r = deployTimed(manifestJson, dryRun);
         return new DeploymentResult(r.code(), r.description(), r.steps(), r.dryRun(),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000, r.warnings());
     }
 
     private DeploymentResult deployTimed(String manifestJson, boolean dryRun) {
@@ -236,6 +245,7 @@ public final class DeploymentService implements Deployer {
                 return refused(400, "400 modulesContent.$edgeHub.properties.desired: " + e.getMessage(), dryRun);
             }
         }
+        next.warnings().forEach(w -> LOG.warn("Deployment{}: not honoured: {}", dryRun ? " (dry run)" : "", w));
         DeploymentManifest current = current();
         List<Planner.Step> plan = Planner.plan(current.modules(), next);
         List<DeploymentResult.PlannedStep> steps = transaction.steps(plan, current);
@@ -248,24 +258,25 @@ public final class DeploymentService implements Deployer {
             }
             if (dryRun) {
                 undo.rollBack();
-                return new DeploymentResult(200, "", steps, true, 0);
+                return new DeploymentResult(200, "", steps, true, 0, next.warnings());
             }
-            transaction.apply(current, next, plan, undo);
+            List<String> removed = transaction.apply(current, next, plan, undo);
             store.saveCurrent(manifestJson);
+            identities.deleteRemoved(removed);
             // Changed modules start their restart statistics afresh.
             plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> supervisor.forget(
                     st.module()));
             running.set(next);
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
-            return new DeploymentResult(200, "", steps, false, 0);
+            return new DeploymentResult(200, "", steps, false, 0, next.warnings());
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.error("Deployment failed, rolling back to the last good deployment: {}", reason);
             undo.rollBack();
             String description = "500 " + reason + "; rolled back to the last good deployment";
             lastOutcome = new DeploymentStatus.Outcome(500, description);
-            return new DeploymentResult(500, description, steps, false, 0);
+            return new DeploymentResult(500, description, steps, false, 0, next.warnings());
         }
     }
 

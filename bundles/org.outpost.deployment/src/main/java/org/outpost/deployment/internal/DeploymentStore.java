@@ -67,7 +67,8 @@ final class DeploymentStore {
 
     /** Keeps a deployment just applied as the last good one. */
     void saveCurrent(String manifestJson) throws IOException {
-        AtomicFiles.write(currentFile, manifestJson);
+        // Owner-only: the manifest may hold registry credentials.
+        AtomicFiles.writeOwnerOnly(currentFile, manifestJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** @return the version of the last deployment given, or 0 if none was (or it cannot be read) */

@@ -6,6 +6,7 @@ package org.outpost.deployment.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,35 @@ import org.outpost.commons.DaemonThreads;
 /**
  * A container module's process: started with its command line, environment and its own working directory; its output
  * (stdout and stderr) appended to {@code output.log} there. Stopping asks it to end (SIGTERM) and kills it (SIGKILL)
- * after ten seconds.
+ * after ten seconds. An image module may first pull its image ({@link Pull}): the module is
+ * {@link ModuleState#PULLING} meanwhile, and its process starts when the pull ends, whatever its outcome (the engine
+ * then runs the image it has, or says that it has none).
  */
 final class ProcessModule {
 
     private static final long STOP_GRACE_SECONDS = 10;
+
+    /**
+     * Pulling the module's image before its first start.
+     *
+     * @param command the engine's pull command line (no secret on it)
+     * @param image the image, for its status
+     * @param timeout how long a pull may take before it is ended
+     */
+    record Pull(List<String> command, String image, Duration timeout) {
+        Pull {
+            command = List.copyOf(command);
+        }
+    }
 
     private final String name;
     private final List<String> command;
     private final Map<String, String> env;
     private final Path directory;
     private final ModuleLogs.Writer output;
+    private final Pull pull;
+    private Process puller;
+    private boolean pulled;
     private Process process;
     private boolean stoppedOnPurpose = true;
     private Integer exitCode;
@@ -36,6 +55,13 @@ final class ProcessModule {
     private String startError;
 
     ProcessModule(String name, List<String> command, Map<String, String> env, Path directory, long maxLogBytes) {
+        this(name, command, env, directory, maxLogBytes, null);
+    }
+
+    /** @param pull what pulls its image before its first start, or null */
+    ProcessModule(String name, List<String> command, Map<String, String> env, Path directory, long maxLogBytes,
+            Pull pull) {
+        this.pull = pull;
         this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
@@ -44,11 +70,68 @@ final class ProcessModule {
     }
 
     synchronized void start() throws IOException {
-        if (process != null && process.isAlive()) {
+        if (process != null && process.isAlive() || puller != null) {
             return;
         }
         Files.createDirectories(directory);
         endOrphan();
+        if (pull != null && !pulled) {
+            pull();
+            return;
+        }
+        run();
+    }
+
+    /** Starts the pull; when it ends (or times out and is ended), the process is started unless stopped meanwhile. */
+    private void pull() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(pull.command()).directory(directory.toFile()).redirectErrorStream(true);
+        try {
+            puller = pb.start();
+        } catch (IOException e) {
+            lastExit = Instant.now();
+            stoppedOnPurpose = false;
+            startError = "cannot start " + pull.command().get(0) + ": " + e.getMessage();
+            throw new IOException("module " + name + ": " + startError, e);
+        }
+        Process p = puller;
+        startError = null;
+        stoppedOnPurpose = false;
+        exitCode = null;
+        pump(p);
+        p.onExit().orTimeout(pull.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, timedOut) -> pullEnded(p, timedOut != null));
+    }
+
+    private synchronized void pullEnded(Process p, boolean timedOut) {
+        if (p != puller) {
+            return;
+        }
+        puller = null;
+        pulled = true;
+        if (timedOut) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        if (timedOut || p.exitValue() != 0) {
+            try {
+                output.line(Instant.now(), "[outpost] pulling " + pull.image() + (timedOut ? " did not end within "
+                        + pull.timeout().toSeconds() + " s" : " failed with exit code " + p.exitValue())
+                        + "; running the image the engine has, if it has it");
+            } catch (IOException e) {
+                // The log cannot be written: the pull's own output, if any, says what happened.
+            }
+        }
+        if (stoppedOnPurpose) {
+            return;
+        }
+        try {
+            run();
+        } catch (IOException e) {
+            // startError says why: the module is dead, as when it is started directly.
+        }
+    }
+
+    private void run() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         try {
@@ -117,6 +200,13 @@ final class ProcessModule {
 
     synchronized void stop() throws InterruptedException {
         stoppedOnPurpose = true;
+        Process p = puller;
+        if (p != null) {
+            puller = null;
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -147,6 +237,9 @@ final class ProcessModule {
         if (process != null && process.isAlive()) {
             return ModuleState.RUNNING;
         }
+        if (puller != null) {
+            return ModuleState.PULLING;
+        }
         if (process != null && exitCode == null) {
             exitCode = process.exitValue();
             lastExit = Instant.now();
@@ -159,6 +252,9 @@ final class ProcessModule {
 
     synchronized String reason() {
         ModuleState s = state();
+        if (s == ModuleState.PULLING) {
+            return "pulling " + pull.image() + " (output: " + log() + ")";
+        }
         if (s == ModuleState.RUNNING || stoppedOnPurpose) {
             return "";
         }

@@ -83,6 +83,11 @@ final class Supervisor {
             if (info == null || info.state() == ModuleState.UNKNOWN) {
                 continue;
             }
+            if (info.state() == ModuleState.PULLING) {
+                // Not down: it starts when its image is there.
+                supervised.remove(spec.name());
+                continue;
+            }
             look(spec, kind, info, clock, now);
         }
     }

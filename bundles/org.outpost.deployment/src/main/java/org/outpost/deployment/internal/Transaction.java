@@ -33,17 +33,19 @@ final class Transaction {
     private final ModuleKinds kinds;
     private final Routing routing;
     private final ModuleConfigurations configurations;
+    private final DeploymentIdentities identities;
     private final Duration probation;
     private final Consumer<String> started;
 
     /**
      * @param started told the name of each module started
      */
-    Transaction(ModuleKinds kinds, Routing routing, ModuleConfigurations configurations, Duration probation,
-            Consumer<String> started) {
+    Transaction(ModuleKinds kinds, Routing routing, ModuleConfigurations configurations,
+            DeploymentIdentities identities, Duration probation, Consumer<String> started) {
         this.kinds = kinds;
         this.routing = routing;
         this.configurations = configurations;
+        this.identities = identities;
         this.probation = probation;
         this.started = started;
     }
@@ -83,10 +85,18 @@ final class Transaction {
         return null;
     }
 
-    /** Applies the plan from {@code current} to {@code next}, and waits for the changed modules' probation. */
-    void apply(DeploymentManifest current, DeploymentManifest next, List<Planner.Step> plan, Undo undo)
+    /**
+     * Applies the plan from {@code current} to {@code next}, and waits for the changed modules' probation. Every
+     * module of {@code next} has its identity first; the removed modules keep theirs until the deployment is kept.
+     *
+     * @return the modules removed, whose identities go once the deployment is kept
+     *         ({@link DeploymentIdentities#deleteRemoved})
+     */
+    List<String> apply(DeploymentManifest current, DeploymentManifest next, List<Planner.Step> plan, Undo undo)
             throws Exception {
+        identities.create(next, undo);
         List<String> onProbation = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
         for (Planner.Step step : plan) {
             ModuleSpec before = current.modules().get(step.module());
             ModuleSpec after = next.modules().get(step.module());
@@ -94,6 +104,7 @@ final class Transaction {
                 case REMOVE -> {
                     remove(before);
                     undo.push("reinstall " + before.name(), () -> install(before));
+                    removed.add(before.name());
                 }
                 case INSTALL -> {
                     undo.push("remove " + after.name(), () -> remove(after));
@@ -131,6 +142,7 @@ final class Transaction {
             });
         }
         awaitProbation(next, onProbation);
+        return removed;
     }
 
     void install(ModuleSpec spec) throws Exception {
@@ -161,6 +173,10 @@ final class Transaction {
                 ModuleInfo info = kind.info(spec);
                 if (info != null && info.state() == wanted) {
                     break;
+                }
+                if (info != null && info.state() == ModuleState.PULLING) {
+                    // Its probation begins once its image is there (a pull ends, in time, by itself).
+                    deadline = Instant.now().plus(probation);
                 }
                 if (info != null && info.state() == ModuleState.FAILED && !kind.settling(spec)) {
                     throw new IllegalStateException("module " + name + " failed: " + info.reason());

@@ -31,6 +31,7 @@ class ContainerKindTest {
 
     private final List<String> access = new ArrayList<>();
     private final ContainerProcesses processes = new ContainerProcesses();
+    private final FakeIdentities identities = new FakeIdentities();
     private ContainerKind kind;
 
     private ContainerKind kind() {
@@ -38,7 +39,8 @@ class ContainerKindTest {
             access.add(method + " " + args[0]);
             return method.equals("grant") ? Map.of(ModuleAccess.MODULE_ID, args[0]) : null;
         });
-        kind = new ContainerKind(new ContainerModules(dir, grants, processes, List.of("/nonexistent/podman"), 1 << 20));
+        kind = new ContainerKind(new ContainerModules(dir, grants, identities, new RegistryAuth(dir.resolve("registry")),
+                processes, List.of("/nonexistent/podman"), 1 << 20, java.time.Duration.ofMinutes(1)));
         return kind;
     }
 
@@ -75,7 +77,9 @@ class ContainerKindTest {
         ProcessBuilder health = k.healthCommand(script, List.of("/bin/test", "-f", "ok"));
         assertThat(health.directory().toPath()).isEqualTo(dir.resolve("script"));
         assertThat(health.environment()).containsEntry("LEVEL", "debug").containsEntry(ModuleAccess.MODULE_ID,
-                "script");
+                "script").containsEntry("IOTEDGE_WORKLOADURI", "unix:///run/wl/script.sock")
+                .containsEntry("IOTEDGE_MODULEGENERATIONID", identities.identity("script").orElseThrow()
+                        .generationId());
         assertThat(k.logs(script, LogQuery.tail(10))).contains(List.of());
         assertThat(k.resume(script)).isFalse();
 
@@ -84,6 +88,21 @@ class ContainerKindTest {
         assertThat(processes.ownModules()).isEmpty();
         assertThat(k.healthCommand(script, List.of("/bin/true"))).isNull();
         assertThat(access).containsExactly("grant script", "revoke script");
+    }
+
+    @Test
+    void theManifestsEnvCannotChangeWhatIdentifiesTheModule() throws Exception {
+        ContainerKind k = kind();
+        ModuleSpec spec = new ModuleSpec("proc", org.outpost.manifest.ModuleType.CONTAINER, "container", "",
+                DesiredStatus.STOPPED, org.outpost.manifest.RestartPolicy.ALWAYS, 0, Map.of("IOTEDGE_MODULEID",
+                        "other", "Logging:LogLevel:Default", "Debug"), null, null, null, List.of("/bin/true"), null,
+                null, "org.outpost.module.proc", null);
+
+        k.install(spec);
+
+        Map<String, String> env = k.healthCommand(spec, List.of("/bin/true")).environment();
+        assertThat(env).containsEntry("IOTEDGE_MODULEID", "proc").containsEntry("Logging:LogLevel:Default", "Debug");
+        assertThat(identities.calls).containsExactly("create proc");
     }
 
     @Test

@@ -49,8 +49,13 @@ class FakeKind implements ModuleKind {
         return "; refreshes org.acme.lib";
     }
 
+    /** Runs first in each install. */
+    java.util.function.Consumer<ModuleSpec> onInstall = spec -> {
+    };
+
     @Override
     public boolean install(ModuleSpec spec) {
+        onInstall.accept(spec);
         calls.add("install " + spec.name() + " " + spec.version());
         if (failing.contains(spec.name())) {
             throw new IllegalStateException("cannot install " + spec.name());

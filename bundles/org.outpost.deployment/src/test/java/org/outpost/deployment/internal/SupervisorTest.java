@@ -58,6 +58,20 @@ class SupervisorTest {
     }
 
     @Test
+    void aModulePullingItsImageIsNotDownAndShowsAsPulling() {
+        ModuleSpec cam = running("cam", ModuleType.BUNDLE);
+        kind.states.put("cam", ModuleState.FAILED);
+        supervisor.tick(List.of(cam), T0);
+        assertThat(supervisor.view("cam")).isEqualTo("backoff");
+
+        kind.states.put("cam", ModuleState.PULLING);
+        supervisor.tick(List.of(cam), T0.plusSeconds(60));
+
+        assertThat(calls).isEmpty();
+        assertThat(supervisor.view("cam")).isNull();
+    }
+
+    @Test
     void aModuleThatRunsAgainLosesTheSupervisorsView() {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
         kind.states.put("pump", ModuleState.FAILED);

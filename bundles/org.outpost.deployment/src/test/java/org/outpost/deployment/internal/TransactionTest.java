@@ -36,15 +36,79 @@ class TransactionTest {
         calls.add(method + " " + args[0]);
         return null;
     });
+    private final FakeIdentities identities = new FakeIdentities();
     private final Transaction transaction = new Transaction(kinds, routing, new ModuleConfigurations(
-            configurations.admin()), Duration.ofSeconds(1), started::add);
+            configurations.admin()), new DeploymentIdentities(identities), Duration.ofSeconds(1), started::add);
 
     TransactionTest() {
         kinds.add("bundle", kind);
     }
 
-    private void apply(DeploymentManifest current, DeploymentManifest next, UndoLog undo) throws Exception {
-        transaction.apply(current, next, Planner.plan(current.modules(), next), undo);
+    private List<String> apply(DeploymentManifest current, DeploymentManifest next, UndoLog undo) throws Exception {
+        return transaction.apply(current, next, Planner.plan(current.modules(), next), undo);
+    }
+
+    @Test
+    void anAddedModuleHasItsIdentityBeforeItIsInstalledAndARollbackDeletesIt() throws Exception {
+        kind.onInstall = spec -> calls.add("identity of " + spec.name() + ": " + identities.identity(spec.name())
+                .isPresent());
+        UndoLog undo = new UndoLog();
+
+        apply(deployment(null), deployment(null, running("pump", ModuleType.BUNDLE)), undo);
+        assertThat(calls).containsExactly("identity of pump: true", "install pump 1.0");
+
+        undo.rollBack();
+        assertThat(identities.identity("pump")).isEmpty();
+    }
+
+    @Test
+    void aRemovedModuleKeepsItsIdentityUntilTheDeploymentIsKept() throws Exception {
+        ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        identities.create("pump");
+        String generation = identities.identity("pump").orElseThrow().generationId();
+        UndoLog undo = new UndoLog();
+
+        List<String> removed = apply(deployment(null, pump), deployment(null, running("other", ModuleType.BUNDLE)),
+                undo);
+        assertThat(removed).containsExactly("pump");
+        assertThat(identities.identity("pump")).isPresent();
+
+        undo.rollBack();
+        assertThat(identities.identity("pump").orElseThrow().generationId()).isEqualTo(generation);
+        assertThat(identities.identity("other")).isEmpty();
+    }
+
+    @Test
+    void anUpdatedModuleKeepsItsIdentity() throws Exception {
+        ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        identities.create("pump");
+        String generation = identities.identity("pump").orElseThrow().generationId();
+
+        assertThat(apply(deployment(null, pump), deployment(null, version(pump, "2.0")), new UndoLog())).isEmpty();
+
+        assertThat(identities.identity("pump").orElseThrow().generationId()).isEqualTo(generation);
+        assertThat(identities.calls).doesNotContain("delete pump");
+    }
+
+    @Test
+    void aModulePullingItsImageHasItsProbationAfterThePull() throws Exception {
+        ModuleSpec cam = running("cam", ModuleType.BUNDLE);
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        FakeKind pulls = new FakeKind(calls) {
+            @Override
+            public org.outpost.api.runtime.ModuleInfo info(ModuleSpec spec) {
+                // Pulling for longer than the probation (1 s), then running.
+                boolean pulling = looks.incrementAndGet() < 20;
+                return new org.outpost.api.runtime.ModuleInfo(spec.name(), "container", pulling ? ModuleState.PULLING
+                        : ModuleState.RUNNING, -1, "1.0", true, 0, 0, pulling ? "pulling acme/cam:1" : "");
+            }
+        };
+        kinds.remove("bundle", kind);
+        kinds.add("bundle", pulls);
+
+        apply(deployment(null), deployment(null, cam), new UndoLog());
+
+        assertThat(looks.get()).isEqualTo(20);
     }
 
     @Test
