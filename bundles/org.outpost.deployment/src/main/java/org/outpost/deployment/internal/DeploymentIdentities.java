@@ -4,13 +4,9 @@
 package org.outpost.deployment.internal;
 
 import java.util.Collection;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.outpost.deployment.spi.Undo;
 import org.outpost.identity.api.ModuleIdentities;
-import org.outpost.identity.api.ModuleIdentity;
 import org.outpost.manifest.DeploymentManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,14 +60,11 @@ final class DeploymentIdentities {
 
     /**
      * At start: every module of the running deployment has its identity (a gateway that ran modules before there were
-     * identities gives them theirs), and an identity whose module the kept deployment no longer has (the gateway
-     * stopped between keeping a deployment and deleting) is deleted.
-     *
-     * @param kept whether {@code current} is a deployment that was kept, rather than none
+     * identities gives them theirs). Identities of modules outside the deployment are left alone: modules from
+     * {@code deploy/} have identities too (the twins make them), which are not the deployment's to delete.
      */
-    void reconcile(DeploymentManifest current, boolean kept) {
-        Set<String> deployed = current.modules().keySet();
-        for (String module : deployed) {
+    void reconcile(DeploymentManifest current) {
+        for (String module : current.modules().keySet()) {
             try {
                 if (identities.identity(module).isEmpty()) {
                     identities.create(module);
@@ -80,11 +73,6 @@ final class DeploymentIdentities {
             } catch (RuntimeException e) {
                 LOG.error("Module {} has no identity and none could be made: {}", module, e.toString());
             }
-        }
-        if (kept) {
-            List<String> strays = identities.identities().stream().map(ModuleIdentity::moduleId)
-                    .filter(m -> !deployed.contains(m)).collect(Collectors.toList());
-            deleteRemoved(strays);
         }
     }
 }

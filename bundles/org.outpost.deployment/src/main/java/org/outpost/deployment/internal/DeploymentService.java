@@ -161,7 +161,7 @@ public final class DeploymentService implements Deployer {
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
         running.set(store.loadCurrent(parser));
-        identities.reconcile(running.get(), store.hasCurrent());
+        identities.reconcile(running.get());
         this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
         this.deploymentFileName = config.deployment_file();
     }

@@ -42,22 +42,14 @@ class DeploymentIdentitiesTest {
     }
 
     @Test
-    void atStartTheRunningDeploymentsModulesHaveIdentitiesAndNoOtherModuleHasOne() {
-        fake.create("stray");
+    void atStartTheRunningDeploymentsModulesHaveIdentitiesAndOthersKeepTheirs() {
+        fake.create("from-deploy-folder");
         fake.create("pump");
 
         identities.reconcile(deployment(null, running("pump", ModuleType.BUNDLE), running("cam",
-                ModuleType.CONTAINER)), true);
+                ModuleType.CONTAINER)));
 
-        assertThat(fake.identities()).extracting(ModuleIdentity::moduleId).containsExactlyInAnyOrder("pump", "cam");
-    }
-
-    @Test
-    void withoutAKeptDeploymentNoIdentityIsDeletedAtStart() {
-        fake.create("stray");
-
-        identities.reconcile(deployment(null), false);
-
-        assertThat(fake.identity("stray")).isPresent();
+        assertThat(fake.identities()).extracting(ModuleIdentity::moduleId).containsExactlyInAnyOrder("pump", "cam",
+                "from-deploy-folder");
     }
 }
