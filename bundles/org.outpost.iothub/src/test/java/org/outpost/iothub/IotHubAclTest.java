@@ -19,11 +19,13 @@ class IotHubAclTest {
     private final Identity leaf = new Identity(Identity.Kind.CHILD_DEVICE, "leaf", null);
 
     @Test
-    void everyIdentitySubscribesToItsTwinAndMethodsAndOnlyNonModulesToTheirOwnMessages() {
+    void everyIdentitySubscribesToItsTwinMethodsAndIdentityAnswersAndOnlyNonModulesToTheirOwnMessages() {
         for (Identity i : new Identity[] {device, module, leaf}) {
             assertThat(acl.maySubscribe(i, "$iothub/twin/res/#")).isTrue();
             assertThat(acl.maySubscribe(i, "$iothub/twin/PATCH/properties/desired/#")).isTrue();
             assertThat(acl.maySubscribe(i, "$iothub/methods/POST/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "$outpost/identities/res/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "$outpost/identities/#")).isFalse();
             assertThat(acl.maySubscribe(i, "#")).isFalse();
             assertThat(acl.maySubscribe(i, "devices/other/messages/devicebound/#")).isFalse();
         }

@@ -16,7 +16,10 @@ import java.util.Optional;
  * <li>{@code $iothub/twin/PATCH/properties/desired/?$version=<v>}: a desired patch, to the device;</li>
  * <li>{@code $iothub/methods/POST/<method>/?$rid=<rid>}: a direct method call, to the device;</li>
  * <li>{@code $iothub/methods/res/<status>/?$rid=<rid>}: the device's answer;</li>
- * <li>{@code devices/<device>/messages/devicebound/<property bag>}: a cloud-to-device message.</li>
+ * <li>{@code devices/<device>/messages/devicebound/<property bag>}: a cloud-to-device message;</li>
+ * <li>{@code $outpost/identities/modules/<PUT|DELETE>/<moduleId>/?$rid=<rid>}: a gateway registers or deletes a
+ * module identity of its device (an Outpost extension, docs/protocol.md);</li>
+ * <li>{@code $outpost/identities/res/<status>/?$rid=<rid>}: the answer.</li>
  * </ul>
  */
 public sealed interface IotHubTopic {
@@ -27,6 +30,10 @@ public sealed interface IotHubTopic {
     String DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/#";
     /** What a device subscribes to for method calls. */
     String METHOD_CALLS = "$iothub/methods/POST/#";
+    /** What a gateway subscribes to for the answers to its identity requests. */
+    String IDENTITY_RESPONSES = "$outpost/identities/res/#";
+    /** Where every identity topic starts. */
+    String IDENTITIES = "$outpost/identities/";
 
     /** @return the topic string */
     String format();
@@ -93,12 +100,60 @@ public sealed interface IotHubTopic {
     }
 
     /**
+     * A gateway's request to the identity registry: {@code PUT} with the body
+     * {@code {"generationId": ..., "primaryKey": ..., "secondaryKey": ...}} registers or replaces a module identity,
+     * {@code DELETE} (no body) deletes one.
+     *
+     * @param method what to do
+     * @param moduleId the module (not empty; no '/', '?', '#' or '+')
+     * @param rid the request id, which the answer carries
+     */
+    record IdentityRequest(Method method, String moduleId, String rid) implements IotHubTopic {
+
+        /** What a request does. */
+        public enum Method {
+            PUT, DELETE
+        }
+
+        public IdentityRequest {
+            java.util.Objects.requireNonNull(method, "method");
+            if (moduleId == null || moduleId.isEmpty() || moduleId.chars().anyMatch(c -> "/?#+".indexOf(c) >= 0)) {
+                throw new IllegalArgumentException("module id '" + moduleId + "' is empty or has a '/', '?', '#' or"
+                        + " '+'");
+            }
+            if (rid == null || rid.isEmpty()) {
+                throw new IllegalArgumentException("an identity request needs a request id ($rid)");
+            }
+        }
+
+        @Override
+        public String format() {
+            return IDENTITIES + "modules/" + method + "/" + moduleId + "/?$rid=" + rid;
+        }
+    }
+
+    /**
+     * The answer to an {@link IdentityRequest}: 200 (registered; the body is the identity without its keys), 204
+     * (deleted), 400 (bad request), 403 (not allowed), 404 (no such device or module identity), with
+     * {@code {"message": ...}} when refused.
+     */
+    record IdentityResponse(int status, String rid) implements IotHubTopic {
+        @Override
+        public String format() {
+            return IDENTITIES + "res/" + status + "/?$rid=" + rid;
+        }
+    }
+
+    /**
      * @param topic an MQTT topic name
-     * @return the twin, method or cloud-to-device topic it is, or empty if it is none of these
+     * @return the twin, method, cloud-to-device or identity topic it is, or empty if it is none of these
      * @throws IllegalArgumentException saying what is wrong, if it is one of these topics but malformed (no
-     *             {@code $rid}, a status or version that is not a number)
+     *             {@code $rid}, a status or version that is not a number, an identity topic of no known form)
      */
     static Optional<IotHubTopic> parse(String topic) {
+        if (topic.startsWith(IDENTITIES)) {
+            return Optional.of(identityTopic(topic));
+        }
         if (topic.startsWith("devices/")) {
             String[] s = topic.split("/", 5);
             if (s.length >= 4 && s[2].equals("messages") && s[3].equals("devicebound") && !s[1].isEmpty()) {
@@ -136,6 +191,41 @@ public sealed interface IotHubTopic {
             return Optional.of(new MethodResponse((int) number(p[3], "status", topic), rid(query, topic)));
         }
         return Optional.empty();
+    }
+
+    private static IotHubTopic identityTopic(String topic) {
+        int q = topic.indexOf("/?");
+        Map<String, String> query = PropertyBag.decode(q < 0 ? "" : topic.substring(q + 2));
+        String[] p = (q < 0 ? topic : topic.substring(0, q)).substring(IDENTITIES.length()).split("/", -1);
+        if (p.length == 3 && p[0].equals("modules") && !p[2].isEmpty()) {
+            IdentityRequest.Method method;
+            try {
+                method = IdentityRequest.Method.valueOf(p[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("topic '" + topic + "': '" + p[1] + "' is not an identity request"
+                        + " method (PUT or DELETE)");
+            }
+            return new IdentityRequest(method, p[2], rid(query, topic));
+        }
+        if (p.length == 2 && p[0].equals("res")) {
+            return new IdentityResponse((int) number(p[1], "status", topic), rid(query, topic));
+        }
+        throw new IllegalArgumentException("topic '" + topic + "' is not an identity request: publish to " + IDENTITIES
+                + "modules/PUT/<moduleId>/?$rid=<id> or " + IDENTITIES + "modules/DELETE/<moduleId>/?$rid=<id>");
+    }
+
+    /**
+     * @param topic an MQTT topic name
+     * @return its {@code $rid}, if it has one (to answer a request whose topic is malformed otherwise)
+     */
+    static Optional<String> requestId(String topic) {
+        int q = topic.indexOf("/?");
+        try {
+            return Optional.ofNullable(q < 0 ? null : PropertyBag.decode(topic.substring(q + 2)).get("$rid"))
+                    .filter(r -> !r.isEmpty());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static String rid(Map<String, String> query, String topic) {

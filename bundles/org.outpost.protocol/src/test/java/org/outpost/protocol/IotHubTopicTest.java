@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.outpost.protocol.IotHubTopic.CloudToDevice;
 import org.outpost.protocol.IotHubTopic.DesiredPatch;
+import org.outpost.protocol.IotHubTopic.IdentityRequest;
+import org.outpost.protocol.IotHubTopic.IdentityResponse;
 import org.outpost.protocol.IotHubTopic.MethodCall;
 import org.outpost.protocol.IotHubTopic.MethodResponse;
 import org.outpost.protocol.IotHubTopic.ReportedPatch;
@@ -23,7 +25,9 @@ class IotHubTopicTest {
     void everyTopicReadsBackAsItWasWritten() {
         for (IotHubTopic t : new IotHubTopic[] {new TwinGet("7"), new ReportedPatch("8"), new TwinResponse(200, "7",
                 null), new TwinResponse(204, "8", 12L), new DesiredPatch(5), new MethodCall("reboot", "3f"),
-                new MethodResponse(501, "3f"), new CloudToDevice("gw1", Map.of("k", "v w"))}) {
+                new MethodResponse(501, "3f"), new CloudToDevice("gw1", Map.of("k", "v w")),
+                new IdentityRequest(IdentityRequest.Method.PUT, "filter", "4"),
+                new IdentityRequest(IdentityRequest.Method.DELETE, "sensor-1", "5"), new IdentityResponse(403, "5")}) {
             assertThat(IotHubTopic.parse(t.format())).contains(t);
         }
     }
@@ -66,5 +70,34 @@ class IotHubTopicTest {
                 "status 'ok' is not a number");
         assertThatThrownBy(() -> IotHubTopic.parse("$iothub/twin/PATCH/properties/desired/")).hasMessageContaining(
                 "$version 'null' is not a number");
+    }
+
+    @Test
+    void identityTopicsAreOutpostsExtension() {
+        assertThat(IotHubTopic.IDENTITY_RESPONSES).isEqualTo("$outpost/identities/res/#");
+        assertThat(new IdentityRequest(IdentityRequest.Method.PUT, "filter", "1").format()).isEqualTo(
+                "$outpost/identities/modules/PUT/filter/?$rid=1");
+        assertThat(new IdentityRequest(IdentityRequest.Method.DELETE, "filter", "2").format()).isEqualTo(
+                "$outpost/identities/modules/DELETE/filter/?$rid=2");
+        assertThat(new IdentityResponse(200, "1").format()).isEqualTo("$outpost/identities/res/200/?$rid=1");
+        assertThat(IotHubTopic.parse("$outpost/other/thing")).isEmpty();
+    }
+
+    @Test
+    void malformedIdentityTopicsSayWhyAndKeepTheirRequestIdWhenTheyHaveOne() {
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/modules/GET/m/?$rid=1")).hasMessage(
+                "topic '$outpost/identities/modules/GET/m/?$rid=1': 'GET' is not an identity request method (PUT or"
+                        + " DELETE)");
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/modules/PUT//?$rid=1")).hasMessageContaining(
+                "is not an identity request: publish to $outpost/identities/modules/PUT/<moduleId>/?$rid=<id>");
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/modules/PUT/m+1/?$rid=1"))
+                .hasMessageContaining("module id 'm+1' is empty or has a '/', '?', '#' or '+'");
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/modules/PUT/m")).hasMessageContaining(
+                "has no $rid");
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/res/ok/?$rid=1")).hasMessageContaining(
+                "status 'ok' is not a number");
+        assertThat(IotHubTopic.requestId("$outpost/identities/modules/GET/m/?$rid=7")).contains("7");
+        assertThat(IotHubTopic.requestId("$outpost/identities/modules/GET/m/?x=1")).isEmpty();
+        assertThat(IotHubTopic.requestId("$outpost/identities/modules/PUT/m")).isEmpty();
     }
 }

@@ -1,7 +1,10 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-/** The hub's services: the device registry, twins, deployments at scale and the telemetry it received. */
+/**
+ * The hub's services: the device registry and module identities, twins, deployments at scale and the telemetry it
+ * received.
+ */
 @Export
 @Version("1.5.0")
 package org.outpost.hub.api;

@@ -217,6 +217,11 @@ public final class DeviceStore implements DeviceRegistry {
         activity.connection(id, open);
     }
 
+    /** @return the device's open connections held by the other hub nodes (as of their last flush), 0 if none */
+    int connectionsElsewhere(String id) {
+        return repository.registered(id).map(DeviceRepository.Registered::connectionsElsewhere).orElse(0);
+    }
+
     /** Notes that a device authenticated. */
     void seen(String id) {
         activity.seen(id);

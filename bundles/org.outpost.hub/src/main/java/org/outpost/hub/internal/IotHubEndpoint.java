@@ -37,7 +37,9 @@ import org.outpost.iothub.spi.MethodResult;
  * stored in the hub's broker before it is acknowledged ({@link BrokerTelemetry}), where the telemetry ingestion reads
  * it; twins are the {@link TwinStore}'s ({@link HubTwins}); cloud-to-device messages the {@link C2dStore}'s
  * ({@link HubCloudToDevice}); and methods for devices on other hub nodes go through the database
- * ({@link RemoteMethods}). A deleted or disabled device is disconnected at once, with its module identities.
+ * ({@link RemoteMethods}). Gateways register their modules' identities through it ({@link HubModuleRegistry}). A
+ * deleted or disabled device is disconnected at once, with its module identities; so is a module identity replaced or
+ * deleted (on whichever hub node it is connected).
  */
 @Component(service = Methods.class, immediate = true, configurationPid = IotHubEndpoint.PID)
 @Designate(ocd = IotHubEndpoint.Config.class)
@@ -88,14 +90,15 @@ public final class IotHubEndpoint implements Methods {
     private final Runnable stopListening;
 
     @Activate
-    public IotHubEndpoint(@Reference DeviceStore devices, @Reference TwinStore twins,
+    public IotHubEndpoint(@Reference DeviceStore devices, @Reference ModuleStore modules, @Reference TwinStore twins,
             @Reference C2dStore cloudToDevice, @Reference Broker broker, @Reference HubDatabase db, Config config)
             throws Exception {
         this.devices = devices;
         this.telemetry = new BrokerTelemetry(broker);
-        this.server = IotHubServer.builder(settings(config)).authenticator(new DeviceIdentities(devices))
-                .connections(new DeviceConnections(devices)).telemetry(telemetry).twins(new HubTwins(twins))
-                .cloudToDevice(new HubCloudToDevice(cloudToDevice)).methods(this::callElsewhere).build();
+        this.server = IotHubServer.builder(settings(config)).authenticator(new DeviceIdentities(devices, modules))
+                .connections(new DeviceConnections(devices, modules)).telemetry(telemetry).twins(new HubTwins(twins))
+                .cloudToDevice(new HubCloudToDevice(cloudToDevice)).methods(this::callElsewhere)
+                .identities(new HubModuleRegistry(devices, modules)).build();
         this.remoteMethods = new RemoteMethods(db, server::invokeConnected);
         try {
             server.start();
@@ -107,9 +110,11 @@ public final class IotHubEndpoint implements Methods {
         Consumer<String> disconnect = id -> server.disconnect(identity -> identity.deviceId().equals(id));
         Runnable stopDelete = devices.onDelete(disconnect);
         Runnable stopDisable = devices.onDisable(disconnect);
+        Runnable stopRevoked = modules.onRevoked(module -> server.disconnect(module::equals));
         this.stopListening = () -> {
             stopDelete.run();
             stopDisable.run();
+            stopRevoked.run();
         };
     }
 

@@ -32,6 +32,7 @@ class DeviceIdentitiesTest {
 
     private Database db;
     private DeviceStore devices;
+    private ModuleStore modules;
     private DeviceIdentities identities;
     private String key;
 
@@ -40,11 +41,13 @@ class DeviceIdentitiesTest {
         db = new Database(Database.Settings.embedded(dir));
         devices = new DeviceStore(db);
         key = devices.create("gw");
-        identities = new DeviceIdentities(devices);
+        modules = new ModuleStore(db, devices);
+        identities = new DeviceIdentities(devices, modules);
     }
 
     @AfterEach
     void tearDown() {
+        modules.deactivate();
         devices.deactivate();
         db.close();
     }
@@ -58,7 +61,7 @@ class DeviceIdentitiesTest {
     }
 
     @Test
-    void aDeviceOrItsModuleGetsInWithASasTokenForItOrTheDeviceKeyAndIsSeen() {
+    void aDeviceOrItsAgentGetsInWithASasTokenForItOrTheDeviceKeyAndIsSeen() {
         Instant later = Instant.now().plus(Duration.ofHours(1));
         Identity module = Identity.module("gw", "$edgeAgent");
 
@@ -68,6 +71,48 @@ class DeviceIdentitiesTest {
                 .isEqualTo(Authentication.accepted(module));
         assertThat(authenticate(module, key)).isEqualTo(Authentication.accepted(module));
         assertThat(devices.device("gw").orElseThrow().lastSeen()).isNotNull();
+    }
+
+    @Test
+    void aRegisteredModuleGetsInWithItsOwnKeysOnlyNotTheDevices() {
+        Instant later = Instant.now().plus(Duration.ofHours(1));
+        Identity pump = Identity.module("gw", "pump");
+        String resource = "hub.example/devices/gw/modules/pump";
+        String deviceSecondary = devices.rotateKey("gw", true);
+        String moduleKey = java.util.Base64.getEncoder().encodeToString("a module's own key, 32 bytes long".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        String moduleSecondary = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        modules.put("gw", "pump", "g1", moduleKey, moduleSecondary);
+
+        assertThat(authenticate(pump, token(resource, moduleKey, later))).isEqualTo(Authentication.accepted(pump));
+        assertThat(authenticate(pump, token(resource, moduleSecondary, later))).isEqualTo(Authentication.accepted(
+                pump));
+        assertThat(authenticate(pump, moduleKey)).isEqualTo(Authentication.accepted(pump));
+        assertThat(authenticate(pump, token(resource, key, later))).isInstanceOf(Authentication.Refused.class);
+        assertThat(authenticate(pump, token(resource, deviceSecondary, later))).isInstanceOf(
+                Authentication.Refused.class);
+        assertThat(authenticate(pump, key)).isEqualTo(Authentication.refused("wrong module key"));
+        assertThat(authenticate(pump, token("hub.example/devices/gw", moduleKey, later))).isEqualTo(
+                Authentication.refused("SAS token is for 'hub.example/devices/gw', not " + resource));
+        assertThat(identities.authenticate(pump, new Credentials("hub.example", null, null))).isEqualTo(
+                Authentication.refused("a module identity authenticates with a SAS token or its key, not a client"
+                        + " certificate"));
+    }
+
+    @Test
+    void theAgentAndTheHubKeepTheDevicesCredentialsAndAnUnregisteredModuleIsRefusedWithWhy() {
+        Instant later = Instant.now().plus(Duration.ofHours(1));
+        Identity hub = Identity.module("gw", "$edgeHub");
+
+        assertThat(authenticate(hub, token("hub.example/devices/gw/modules/$edgeHub", key, later))).isEqualTo(
+                Authentication.accepted(hub));
+        assertThat(authenticate(Identity.module("gw", "filter"), token("hub.example/devices/gw/modules/filter", key,
+                later))).isEqualTo(Authentication.refused("no module identity 'gw/filter' at the hub: the gateway"
+                        + " registers its modules when it connects"));
+        modules.put("gw", "filter", "g1", java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                java.util.Base64.getEncoder().encodeToString(new byte[16]));
+        modules.delete("gw", "filter");
+        assertThat(authenticate(Identity.module("gw", "filter"), key)).isInstanceOf(Authentication.Refused.class);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.storage.internal.Database;
 
@@ -97,6 +98,34 @@ class DeviceStoreTest {
     void authenticatorTakesTheDeviceIdFromIotHubUserNames() {
         assertThat(DeviceAuthenticator.deviceId("gw-1")).isEqualTo("gw-1");
         assertThat(DeviceAuthenticator.deviceId("hub.example/gw-1/?api-version=2020-09-30")).isEqualTo("gw-1");
+        assertThat(DeviceAuthenticator.moduleId("hub.example/gw-1/?api-version=2020-09-30")).isNull();
+        assertThat(DeviceAuthenticator.moduleId("gw-1")).isNull();
+        assertThat(DeviceAuthenticator.deviceId("hub.example/gw-1/pump/?api-version=2020-09-30")).isEqualTo("gw-1");
+        assertThat(DeviceAuthenticator.moduleId("hub.example/gw-1/pump/?api-version=2020-09-30")).isEqualTo("pump");
+    }
+
+    @Test
+    void theBrokerLetsAModuleInWithItsOwnKeyOnlyAndOnlyToItsOwnTopics() {
+        DeviceStore store = open();
+        String deviceKey = store.create("gw");
+        ModuleStore modules = new ModuleStore(db, store);
+        modules.put("gw", "pump", "g1", "pump-key", "pump-key-2");
+        DeviceAuthenticator broker = new DeviceAuthenticator(store, modules);
+        String pumpUser = "hub.example/gw/pump/?api-version=2021-04-12";
+
+        assertThat(broker.authenticate(pumpUser, "pump-key", "test")).contains("gw/pump");
+        assertThat(broker.authenticate(pumpUser, deviceKey, "test")).isEmpty();
+        assertThat(broker.authenticate("hub.example/gw/filter/?api-version=2021-04-12", deviceKey, "test")).isEmpty();
+        assertThat(broker.authenticate("hub.example/gw/$edgeAgent/?api-version=2021-04-12", deviceKey, "test"))
+                .contains("gw");
+        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND,
+                "devices.gw.modules.pump.messages.events")).isTrue();
+        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND, "devices.gw.messages.events"))
+                .isFalse();
+        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND,
+                "devices.gw.modules.filter.messages.events")).isFalse();
+        assertThat(broker.authorize("gw", BrokerAuthenticator.Action.SEND, "devices.gw.modules.pump.messages.events"))
+                .isTrue();
     }
 
     @Test

@@ -106,12 +106,15 @@ class HubAdaptersTest {
     }
 
     @Test
-    void aModulesConnectionCountsAsItsDevices() {
-        DeviceConnections connections = new DeviceConnections(devices);
+    void aModulesConnectionCountsAsItsDevicesAndMarksTheModuleConnected() {
+        ModuleStore modules = new ModuleStore(db, devices);
+        modules.put("gw", "pump", "g1", "p", "s");
+        DeviceConnections connections = new DeviceConnections(devices, modules);
 
         connections.connected(Identity.device("gw"));
         connections.connected(Identity.module("gw", "pump"));
         assertThat(devices.device("gw").orElseThrow().connections()).isEqualTo(2);
+        assertThat(modules.module("gw", "pump").orElseThrow().connected()).isTrue();
         connections.disconnected(Identity.module("gw", "pump"));
         connections.disconnected(Identity.device("gw"));
 

@@ -59,6 +59,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private TwinHandler twin;
     private MethodHandler methods;
     private CloudToDeviceHandler cloudToDevice;
+    private IdentityHandler identities;
 
     MqttSession(Services services) {
         this.services = services;
@@ -121,6 +122,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         twin = new TwinHandler(who, services.twins(), out);
         methods = new MethodHandler(who, out);
         cloudToDevice = new CloudToDeviceHandler(who, services.cloudToDevice(), ctx, out);
+        identities = new IdentityHandler(who, services.identities(), out);
         identity = who;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
         if (keepAlive > 0) {
@@ -170,6 +172,8 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         try {
             if (topic.startsWith("devices/")) {
                 telemetry.publish(topic, payload);
+            } else if (topic.startsWith(IotHubTopic.IDENTITIES)) {
+                identities.request(topic, payload);
             } else {
                 IotHubTopic t = IotHubTopic.parse(topic).orElse(null);
                 if (t instanceof IotHubTopic.TwinGet get) {

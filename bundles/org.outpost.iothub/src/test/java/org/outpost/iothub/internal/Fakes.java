@@ -158,7 +158,29 @@ final class Fakes {
         }
     }
 
+    record Asked(Identity caller, String method, String moduleId, String body) {
+    }
+
+    /** Answers every request with {@link #answer}; remembers what it was asked. */
+    static final class Identities implements org.outpost.iothub.spi.IdentityRegistry {
+        final List<Asked> asked = new CopyOnWriteArrayList<>();
+        volatile Answer answer = new Answer(200, "{\"moduleId\":\"m\"}");
+
+        @Override
+        public Answer putModule(Identity caller, String moduleId, String bodyJson) {
+            asked.add(new Asked(caller, "PUT", moduleId, bodyJson));
+            return answer;
+        }
+
+        @Override
+        public Answer deleteModule(Identity caller, String moduleId) {
+            asked.add(new Asked(caller, "DELETE", moduleId, null));
+            return answer;
+        }
+    }
+
     final Authenticator authenticator = new Authenticator();
+    final Identities identities = new Identities();
     final Telemetry telemetry = new Telemetry();
     final Twins twins = new Twins();
     final CloudToDevice cloudToDevice = new CloudToDevice();
@@ -166,7 +188,7 @@ final class Fakes {
     final SessionRegistry<MqttSession> sessions = new SessionRegistry<>(connections);
     final Services services = new Services("hub.example", authenticator, new IotHubAcl(), telemetry, twins,
             cloudToDevice, org.outpost.iothub.spi.InputSource.NONE,
-            org.outpost.iothub.spi.IdentityRegistry.NONE, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
+            identities, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
 
     /** @return a connection with a session of these fakes, as the server's pipeline has it */
     EmbeddedChannel channel() {

@@ -167,4 +167,21 @@ class MqttSessionTest {
         assertThat(topics).containsExactly("$iothub/twin/res/200/?$rid=r1", "$iothub/methods/POST/reboot/?$rid=1");
         assertThat(call).isCompletedWithValue(new MethodResult(200, "{\"ok\":true}"));
     }
+
+    @Test
+    void identityRequestsGoToTheRegistryAndAreAnsweredBeforeTheirPuback() {
+        EmbeddedChannel ch = fakes.connected("gw/$edgeAgent");
+        ch.writeInbound(Fakes.subscribe(1, IotHubTopic.IDENTITY_RESPONSES));
+        Fakes.sent(ch);
+
+        ch.writeInbound(Fakes.publish(2, "$outpost/identities/modules/PUT/filter/?$rid=r1", "{}"));
+
+        assertThat(fakes.identities.asked).containsExactly(new Fakes.Asked(Identity.module("gw", "$edgeAgent"), "PUT",
+                "filter", "{}"));
+        List<MqttMessage> sent = Fakes.sent(ch);
+        assertThat(sent).extracting(m -> m.fixedHeader().messageType()).containsExactly(MqttMessageType.PUBLISH,
+                MqttMessageType.PUBACK);
+        assertThat(((io.netty.handler.codec.mqtt.MqttPublishMessage) sent.get(0)).variableHeader().topicName())
+                .isEqualTo("$outpost/identities/res/200/?$rid=r1");
+    }
 }

@@ -13,12 +13,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ModuleIdentity;
 import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.EffectiveDesired;
 
-/** A device as the API shows it: in the list (its health at a glance), alone (with twins and telemetry). */
+/**
+ * A device as the API shows it: in the list (its health at a glance), alone (with twins and telemetry); its module
+ * identities.
+ */
 final class DeviceViews {
 
     static final int RECENT_TELEMETRY = 20;
@@ -71,6 +75,19 @@ final class DeviceViews {
         m.put("edgeHub", ApiJson.read(twins.twin(d.id(), "$edgeHub").toJson()));
         m.put("twin", ApiJson.read(twins.twin(d.id(), null).toJson()));
         m.put("telemetry", recent(d.id(), RECENT_TELEMETRY));
+        return m;
+    }
+
+    /** A module identity without its keys; connectionState is "unknown" when it is not known here. */
+    static Map<String, Object> module(ModuleIdentity identity) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deviceId", identity.deviceId());
+        m.put("moduleId", identity.moduleId());
+        m.put("generationId", identity.generationId());
+        m.put("managedBy", identity.managedBy());
+        m.put("created", identity.created().toString());
+        m.put("connectionState", identity.connected() == null ? "unknown" : identity.connected() ? "connected"
+                : "disconnected");
         return m;
     }
 

@@ -37,6 +37,7 @@ import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ModuleRegistry;
 import org.outpost.hub.api.NewDevice;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
@@ -47,7 +48,7 @@ import org.outpost.protocol.TwinLimits;
 
 /**
  * {@code /api/devices}: the devices with their health; one device, its keys, its recent telemetry, its tags, its own
- * twin and its modules' twins.
+ * twin, its module identities (without their keys) and its modules' twins.
  */
 @Component(service = DevicesResource.class)
 @JaxrsResource
@@ -58,13 +59,16 @@ import org.outpost.protocol.TwinLimits;
 public final class DevicesResource {
 
     private final DeviceRegistry registry;
+    private final ModuleRegistry modules;
     private final Twins twins;
     private final DeviceViews views;
 
     @Activate
-    public DevicesResource(@Reference DeviceRegistry registry, @Reference Twins twins,
-            @Reference Deployments deployments, @Reference Telemetry telemetry, @Reference Fleet fleet) {
+    public DevicesResource(@Reference DeviceRegistry registry, @Reference ModuleRegistry modules,
+            @Reference Twins twins, @Reference Deployments deployments, @Reference Telemetry telemetry,
+            @Reference Fleet fleet) {
         this.registry = registry;
+        this.modules = modules;
         this.twins = twins;
         this.views = new DeviceViews(twins, deployments, telemetry, fleet);
     }
@@ -262,6 +266,34 @@ public final class DevicesResource {
                             content = @Content(schema = @Schema(implementation = ApiError.class)))})
     public JsonNode patchTwin(@PathParam("deviceId") String id, @Parameter(hidden = true) InputStream in) {
         return patchDesired(id, null, in);
+    }
+
+    @GET
+    @Path("{deviceId}/modules")
+    @Operation(summary = "The device's module identities, as its gateway registered them (keys are not shown)",
+            responses = {@ApiResponse(responseCode = "200", description = "Module identities, by module id"),
+                    @ApiResponse(responseCode = "404", description = "No such device",
+                            content = @Content(schema = @Schema(implementation = ApiError.class)))})
+    public List<Map<String, Object>> modules(@PathParam("deviceId") String id) {
+        existing(id);
+        try {
+            return modules.modules(id).stream().map(DeviceViews::module).toList();
+        } catch (IllegalArgumentException deleted) {
+            throw new ApiException(404, "no device '" + id + "'", null);
+        }
+    }
+
+    @GET
+    @Path("{deviceId}/modules/{moduleId}")
+    @Operation(summary = "One module identity (its keys are not shown)", responses = {
+            @ApiResponse(responseCode = "200", description = "Module identity"),
+            @ApiResponse(responseCode = "404", description = "No such device or module identity",
+                    content = @Content(schema = @Schema(implementation = ApiError.class)))})
+    public Map<String, Object> module(@PathParam("deviceId") String id, @PathParam("moduleId") String module) {
+        existing(id);
+        return modules.module(id, module).map(DeviceViews::module).orElseThrow(() -> new ApiException(404,
+                "no module identity '" + id + "/" + module + "' (a gateway registers its modules when it connects;"
+                        + " $edgeAgent and $edgeHub have none)", null));
     }
 
     @GET

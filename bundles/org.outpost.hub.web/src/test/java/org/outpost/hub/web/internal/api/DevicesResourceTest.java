@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class DevicesResourceTest {
 
     private final FakeHub hub = new FakeHub();
-    private final DevicesResource resource = new DevicesResource(hub.registry(), hub.twins(), hub.deployments(),
-            hub.telemetry(), hub.fleet());
+    private final DevicesResource resource = new DevicesResource(hub.registry(), hub.modules(), hub.twins(),
+            hub.deployments(), hub.telemetry(), hub.fleet());
 
     private static InputStream body(String json) {
         return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
@@ -119,5 +119,20 @@ class DevicesResourceTest {
         assertThat(resource.telemetry("a", "1000")).isEmpty();
         assertThatThrownBy(() -> resource.telemetry("a", "1001")).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.path()).isEqualTo("limit"));
+    }
+
+    @Test
+    void aDevicesModuleIdentitiesAreListedWithoutKeysAndAnUnknownOneIs404() {
+        hub.add("gw", null);
+
+        List<Map<String, Object>> modules = resource.modules("gw");
+
+        assertThat(modules).singleElement().satisfies(m -> assertThat(m).containsOnlyKeys("deviceId", "moduleId",
+                "generationId", "managedBy", "created", "connectionState").containsEntry("moduleId", "filter")
+                .containsEntry("connectionState", "connected").containsEntry("created", "2026-01-02T00:00:00Z"));
+        assertThat(resource.module("gw", "filter")).containsEntry("generationId", "g1");
+        assertThatThrownBy(() -> resource.module("gw", "$edgeAgent")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+        assertThat(status(() -> resource.modules("nobody"))).isEqualTo(404);
     }
 }

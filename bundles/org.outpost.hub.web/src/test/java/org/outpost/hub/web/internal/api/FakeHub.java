@@ -16,6 +16,8 @@ import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.DeviceRegistry;
 import org.outpost.hub.api.Fleet;
+import org.outpost.hub.api.ModuleIdentity;
+import org.outpost.hub.api.ModuleRegistry;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.EffectiveDesired;
@@ -63,6 +65,18 @@ final class FakeHub {
                     return null;
                 })
                 .on("rotateKey", a -> "new-key").build();
+    }
+
+    /** The module identities: {@code <device>/filter}, connected, for every device. */
+    ModuleRegistry modules() {
+        return Stub.of(ModuleRegistry.class)
+                .on("modules", a -> List.of(filter((String) a[0])))
+                .on("module", a -> Optional.ofNullable("filter".equals(a[1]) ? filter((String) a[0]) : null))
+                .build();
+    }
+
+    private static ModuleIdentity filter(String device) {
+        return new ModuleIdentity(device, "filter", "g1", Instant.parse("2026-01-02T00:00:00Z"), "$edgeAgent", true);
     }
 
     Twins twins() {

@@ -27,7 +27,8 @@ class OpenApiResourceTest {
         assertThat(doc.path("paths").fieldNames()).toIterable().containsExactlyInAnyOrder("/api/fleet",
                 "/api/devices", "/api/devices/{deviceId}", "/api/devices/{deviceId}/tags",
                 "/api/devices/{deviceId}/keys/{which}/rotate", "/api/devices/{deviceId}/twin",
-                "/api/devices/{deviceId}/modules/{moduleId}/twin", "/api/devices/{deviceId}/telemetry",
+                "/api/devices/{deviceId}/modules/{moduleId}/twin", "/api/devices/{deviceId}/modules",
+                "/api/devices/{deviceId}/modules/{moduleId}", "/api/devices/{deviceId}/telemetry",
                 "/api/deployments", "/api/deployments/check", "/api/deployments/{deploymentId}", "/api/openapi.json");
         assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText())
                 .isEqualTo("bearer");
