@@ -78,7 +78,7 @@ final class Pem {
                     key = keys.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             }
-        } catch (CertificateException | RuntimeException e) {
+        } catch (CertificateException | IOException | RuntimeException e) {
             throw new IOException("not a readable PEM file: " + e.getMessage(), e);
         }
         return new Contents(key, List.copyOf(certificates));
