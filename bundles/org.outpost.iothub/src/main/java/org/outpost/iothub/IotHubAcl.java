@@ -10,16 +10,21 @@ import org.outpost.protocol.TelemetryTopic;
 
 /**
  * IoT Hub's topic rules: every identity may subscribe to its twin answers, desired patches and method calls; an
- * identity that is not a module also to its own cloud-to-device messages. It sends telemetry only under its own
+ * identity that is not a module also to its own cloud-to-device messages, and a module to its own inputs
+ * ({@code devices/<d>/modules/<m>/inputs/#}, as edgeHub serves them). It sends telemetry only under its own
  * {@code devices/<d>/} (a module only under its own {@code devices/<d>/modules/<m>/}).
  */
 public final class IotHubAcl implements TopicAcl {
 
     @Override
     public boolean maySubscribe(Identity identity, String filter) {
-        return filter.equals(IotHubTopic.TWIN_RESPONSES) || filter.equals(IotHubTopic.DESIRED_PATCHES)
-                || filter.equals(IotHubTopic.METHOD_CALLS) || identity.kind() != Identity.Kind.MODULE
-                        && filter.equals(IotHubTopic.CloudToDevice.filter(identity.deviceId()));
+        if (filter.equals(IotHubTopic.TWIN_RESPONSES) || filter.equals(IotHubTopic.DESIRED_PATCHES)
+                || filter.equals(IotHubTopic.METHOD_CALLS)) {
+            return true;
+        }
+        return identity.kind() == Identity.Kind.MODULE
+                ? filter.equals(IotHubTopic.ModuleInput.filter(identity.deviceId(), identity.moduleId()))
+                : filter.equals(IotHubTopic.CloudToDevice.filter(identity.deviceId()));
     }
 
     @Override
