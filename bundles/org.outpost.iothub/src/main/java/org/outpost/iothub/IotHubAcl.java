@@ -11,17 +11,21 @@ import org.outpost.protocol.TelemetryTopic;
 /**
  * IoT Hub's topic rules: every identity may subscribe to its twin answers, desired patches and method calls, and to
  * the identity registry's answers (the registry decides who may ask what); an identity that is not a module also to
- * its own cloud-to-device messages. It sends telemetry only under its own {@code devices/<d>/} (a module only under
- * its own {@code devices/<d>/modules/<m>/}).
+ * its own cloud-to-device messages, and a module to its own inputs ({@code devices/<d>/modules/<m>/inputs/#}, as
+ * edgeHub serves them). It sends telemetry only under its own {@code devices/<d>/} (a module only under its own
+ * {@code devices/<d>/modules/<m>/}).
  */
 public final class IotHubAcl implements TopicAcl {
 
     @Override
     public boolean maySubscribe(Identity identity, String filter) {
-        return filter.equals(IotHubTopic.TWIN_RESPONSES) || filter.equals(IotHubTopic.DESIRED_PATCHES)
-                || filter.equals(IotHubTopic.METHOD_CALLS) || filter.equals(IotHubTopic.IDENTITY_RESPONSES)
-                || identity.kind() != Identity.Kind.MODULE
-                        && filter.equals(IotHubTopic.CloudToDevice.filter(identity.deviceId()));
+        if (filter.equals(IotHubTopic.TWIN_RESPONSES) || filter.equals(IotHubTopic.DESIRED_PATCHES)
+                || filter.equals(IotHubTopic.METHOD_CALLS) || filter.equals(IotHubTopic.IDENTITY_RESPONSES)) {
+            return true;
+        }
+        return identity.kind() == Identity.Kind.MODULE
+                ? filter.equals(IotHubTopic.ModuleInput.filter(identity.deviceId(), identity.moduleId()))
+                : filter.equals(IotHubTopic.CloudToDevice.filter(identity.deviceId()));
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class IotHubServer implements AutoCloseable {
     }
 
     /**
-     * Listens on its port, and on its TLS port if TLS is on and the key store exists.
+     * Listens on its port (unless it is -1), and on its TLS port if TLS is on and the key store exists.
      *
      * @throws IllegalStateException if a port is taken or the key store cannot be read (saying which setting to
      *             change); what was opened is closed again
@@ -57,9 +57,19 @@ public final class IotHubServer implements AutoCloseable {
         core.start();
     }
 
-    /** @return the port it listens on */
+    /** @return the port it listens on, or -1 if it has no plain MQTT listener */
     public int port() {
         return core.port();
+    }
+
+    /**
+     * Reads the TLS key store again, after its certificate was renewed: connections made from now on get the new
+     * certificate, open connections keep theirs. Starts the TLS listener if it had no key store until now.
+     *
+     * @throws IllegalStateException if the key store cannot be read (the old certificate stays)
+     */
+    public void reloadTls() throws IOException, GeneralSecurityException {
+        core.reloadTls();
     }
 
     /** @return the port of its TLS endpoint, or -1 if it has none */

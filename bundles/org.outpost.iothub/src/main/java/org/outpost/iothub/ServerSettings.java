@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param name what it is called in thread names ({@code <name>-accept}, {@code <name>}, {@code <name>-session})
  * @param host the address to listen on
- * @param port the plain MQTT port (0 picks a free one)
+ * @param port the plain MQTT port (0 picks a free one, -1 turns plain MQTT off)
  * @param hostName its host name, as clients name it in SAS token resources
  * @param tlsPort the MQTT over TLS port (0 picks a free one, -1 turns TLS off)
  * @param tlsKeystore the PKCS#12 key store with its key and certificate chain; TLS is off while it does not exist

@@ -36,6 +36,17 @@ class IotHubAclTest {
     }
 
     @Test
+    void aModuleSubscribesToItsOwnInputsOnlyAndNothingElseDoes() {
+        assertThat(acl.maySubscribe(module, "devices/d1/modules/m1/inputs/#")).isTrue();
+        assertThat(acl.maySubscribe(module, "devices/d1/modules/m2/inputs/#")).isFalse();
+        assertThat(acl.maySubscribe(module, "devices/d1/modules/+/inputs/#")).isFalse();
+        assertThat(acl.maySubscribe(module, "devices/d1/modules/m1/inputs/in1/#")).isFalse();
+        assertThat(acl.maySubscribe(module, "devices/d1/modules/m1/#")).isFalse();
+        assertThat(acl.maySubscribe(device, "devices/d1/modules/m1/inputs/#")).isFalse();
+        assertThat(acl.maySubscribe(Identity.module("d2", "m1"), "devices/d1/modules/m1/inputs/#")).isFalse();
+    }
+
+    @Test
     void aDeviceSendsUnderItsOwnTopicsAndAModuleOnlyUnderItsOwnModule() {
         assertThat(acl.maySend(device, telemetry("d1", null))).isTrue();
         assertThat(acl.maySend(device, telemetry("d1", "m2"))).isTrue();

@@ -70,8 +70,12 @@ class IotHubServerTest {
     }
 
     private IotHubServer start(int port) throws Exception {
-        IotHubServer server = IotHubServer.builder(new ServerSettings("test-iothub", "127.0.0.1", port, "hub.example",
-                -1, dir.resolve("none.p12"), "", 256 * 1024, 10, "etc/test.cfg")).authenticator((claimed, c) -> c
+        return start(new ServerSettings("test-iothub", "127.0.0.1", port, "hub.example", -1, dir.resolve("none.p12"),
+                "", 256 * 1024, 10, "etc/test.cfg"));
+    }
+
+    private IotHubServer start(ServerSettings settings) throws Exception {
+        IotHubServer server = IotHubServer.builder(settings).authenticator((claimed, c) -> c
                         .password().filter("key"::equals).isPresent() ? Authentication.accepted(claimed)
                                 : Authentication.refused("wrong device key"))
                 .telemetry(identity -> new TelemetryWriter() {
@@ -174,6 +178,58 @@ class IotHubServerTest {
         assertThatThrownBy(() -> start(first.port())).isInstanceOf(IllegalStateException.class).hasMessageStartingWith(
                 "the IoT Hub endpoint cannot listen on 127.0.0.1:" + first.port()).hasMessageEndingWith(
                         "change port in etc/test.cfg");
+    }
+
+    @Test
+    void anOversizedMessageClosesItsSendersConnectionOnlyAndIsNotTaken() throws Exception {
+        IotHubServer server = start(0);
+        MqttClient big = client(server, "d1/m1", "key");
+        MqttClient other = client(server, "d1/m2", "key");
+
+        assertThatThrownBy(() -> big.publish("devices/d1/modules/m1/messages/events/", new byte[300 * 1024], 1,
+                false)).isInstanceOf(MqttException.class);
+        other.publish("devices/d1/modules/m2/messages/events/", "ok".getBytes(), 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !big.isConnected());
+        assertThat(telemetry).containsExactly("d1/m2 ok");
+        assertThat(other.isConnected()).isTrue();
+    }
+
+    @Test
+    void withoutAPlainPortOnlyTlsListensAndARenewedKeyStoreIsServedToNewConnections() throws Exception {
+        Path store = dir.resolve("server.p12");
+        IotHubServer server = start(new ServerSettings("test-iothub", "127.0.0.1", -1, "hub.example", 0, store,
+                "secret", 256 * 1024, 10, "etc/test.cfg"));
+        assertThat(server.port()).isEqualTo(-1);
+        assertThat(server.tlsPort()).as("no key store yet").isEqualTo(-1);
+
+        try (java.io.InputStream in = getClass().getResourceAsStream("/server.p12")) {
+            java.nio.file.Files.copy(in, store);
+        }
+        server.reloadTls();
+        String first = serverCertificateSubject(server.tlsPort());
+        Path renewed = dir.resolve("renewed.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-storetype", "PKCS12", "-keystore",
+                renewed.toString(), "-storepass", "secret", "-dname", "CN=renewed").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        java.nio.file.Files.move(renewed, store, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        server.reloadTls();
+
+        assertThat(first).doesNotContain("CN=renewed");
+        assertThat(serverCertificateSubject(server.tlsPort())).isEqualTo("CN=renewed");
+    }
+
+    /** @return the subject of the certificate a TLS handshake with the port gets */
+    private static String serverCertificateSubject(int port) throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1",
+                port)) {
+            s.startHandshake();
+            return ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName();
+        }
     }
 
     @Test

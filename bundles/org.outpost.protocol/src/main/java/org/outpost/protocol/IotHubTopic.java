@@ -19,7 +19,9 @@ import java.util.Optional;
  * <li>{@code devices/<device>/messages/devicebound/<property bag>}: a cloud-to-device message;</li>
  * <li>{@code $outpost/identities/modules/<PUT|DELETE>/<moduleId>/?$rid=<rid>}: a gateway registers or deletes a
  * module identity of its device (an Outpost extension, docs/protocol.md);</li>
- * <li>{@code $outpost/identities/res/<status>/?$rid=<rid>}: the answer.</li>
+ * <li>{@code $outpost/identities/res/<status>/?$rid=<rid>}: the answer;</li>
+ * <li>{@code devices/<device>/modules/<module>/inputs/<input>/<property bag>}: a message routed to a module's input,
+ * to the module (IoT Edge's edgeHub).</li>
  * </ul>
  */
 public sealed interface IotHubTopic {
@@ -145,8 +147,33 @@ public sealed interface IotHubTopic {
     }
 
     /**
+     * A message for one of a module's inputs.
+     *
+     * @param properties the property bag, kept in its order (the topic carries it in that order)
+     */
+    record ModuleInput(String deviceId, String moduleId, String input, Map<String, String> properties)
+            implements IotHubTopic {
+        public ModuleInput {
+            Map.copyOf(properties); // no null keys or values
+            properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
+        }
+
+        /** @return the filter a module subscribes to for the messages of all its inputs */
+        public static String filter(String deviceId, String moduleId) {
+            return "devices/" + deviceId + "/modules/" + moduleId + "/inputs/#";
+        }
+
+        @Override
+        public String format() {
+            return "devices/" + deviceId + "/modules/" + moduleId + "/inputs/" + input + "/"
+                    + PropertyBag.encode(properties);
+        }
+    }
+
+    /**
      * @param topic an MQTT topic name
-     * @return the twin, method, cloud-to-device or identity topic it is, or empty if it is none of these
+     * @return the twin, method, cloud-to-device, module input or identity topic it is, or empty if it is none of
+     *         these
      * @throws IllegalArgumentException saying what is wrong, if it is one of these topics but malformed (no
      *             {@code $rid}, a status or version that is not a number, an identity topic of no known form)
      */
@@ -158,6 +185,11 @@ public sealed interface IotHubTopic {
             String[] s = topic.split("/", 5);
             if (s.length >= 4 && s[2].equals("messages") && s[3].equals("devicebound") && !s[1].isEmpty()) {
                 return Optional.of(new CloudToDevice(s[1], PropertyBag.decode(s.length == 5 ? s[4] : "")));
+            }
+            String[] m = topic.split("/", 7);
+            if (m.length >= 6 && m[2].equals("modules") && m[4].equals("inputs") && !m[1].isEmpty()
+                    && !m[3].isEmpty() && !m[5].isEmpty()) {
+                return Optional.of(new ModuleInput(m[1], m[3], m[5], PropertyBag.decode(m.length == 7 ? m[6] : "")));
             }
             return Optional.empty();
         }

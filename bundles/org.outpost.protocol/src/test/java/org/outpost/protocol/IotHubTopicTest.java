@@ -15,6 +15,7 @@ import org.outpost.protocol.IotHubTopic.IdentityRequest;
 import org.outpost.protocol.IotHubTopic.IdentityResponse;
 import org.outpost.protocol.IotHubTopic.MethodCall;
 import org.outpost.protocol.IotHubTopic.MethodResponse;
+import org.outpost.protocol.IotHubTopic.ModuleInput;
 import org.outpost.protocol.IotHubTopic.ReportedPatch;
 import org.outpost.protocol.IotHubTopic.TwinGet;
 import org.outpost.protocol.IotHubTopic.TwinResponse;
@@ -27,7 +28,8 @@ class IotHubTopicTest {
                 null), new TwinResponse(204, "8", 12L), new DesiredPatch(5), new MethodCall("reboot", "3f"),
                 new MethodResponse(501, "3f"), new CloudToDevice("gw1", Map.of("k", "v w")),
                 new IdentityRequest(IdentityRequest.Method.PUT, "filter", "4"),
-                new IdentityRequest(IdentityRequest.Method.DELETE, "sensor-1", "5"), new IdentityResponse(403, "5")}) {
+                new IdentityRequest(IdentityRequest.Method.DELETE, "sensor-1", "5"), new IdentityResponse(403, "5"),
+                new ModuleInput("gw1", "filter", "in1", Map.of("$.mid", "a/b"))}) {
             assertThat(IotHubTopic.parse(t.format())).contains(t);
         }
     }
@@ -59,6 +61,22 @@ class IotHubTopicTest {
         assertThat(topic.format()).isEqualTo("devices/gw1/messages/devicebound/" + stored);
         assertThatThrownBy(() -> new CloudToDevice("gw1", java.util.Collections.singletonMap("k", null)))
                 .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aModuleInputTopicNamesTheInputAndCarriesTheBagInOrder() {
+        Map<String, String> bag = new java.util.LinkedHashMap<>();
+        bag.put(PropertyBag.MESSAGE_ID, "m 1");
+        bag.put("z", "1");
+        bag.put("a", "2");
+
+        assertThat(new ModuleInput("gw1", "filter", "in1", bag).format()).isEqualTo(
+                "devices/gw1/modules/filter/inputs/in1/%24.mid=m+1&z=1&a=2");
+        assertThat(ModuleInput.filter("gw1", "filter")).isEqualTo("devices/gw1/modules/filter/inputs/#");
+        assertThat(IotHubTopic.parse("devices/gw1/modules/filter/inputs/in1/")).contains(new ModuleInput("gw1",
+                "filter", "in1", Map.of()));
+        assertThat(IotHubTopic.parse("devices/gw1/modules/filter/messages/events/")).isEmpty();
+        assertThat(IotHubTopic.parse("devices/gw1/modules/filter/inputs/")).isEmpty();
     }
 
     @Test

@@ -43,19 +43,20 @@ final class ConnectHandler {
      * @return the identity let in; empty if it was refused (the refusal is sent and the connection closes)
      */
     Optional<Identity> connect(ChannelHandlerContext ctx, MqttConnectMessage msg) {
-        String remote = String.valueOf(ctx.channel().remoteAddress());
+        String clientId = msg.payload().clientIdentifier();
+        // Who is refused, for the log: the client id as given (it holds no secret) and the address.
+        String remote = "'" + clientId + "' from " + ctx.channel().remoteAddress();
         if (msg.variableHeader().version() != 4) {
             return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "MQTT version "
                     + msg.variableHeader().version() + " (this endpoint speaks 3.1.1)", remote);
         }
-        String clientId = msg.payload().clientIdentifier();
         Optional<Identity> claimed = Identity.claimedBy(clientId);
         if (claimed.isEmpty()) {
             return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id '" + clientId
                     + "' is not <deviceId> or <deviceId>/<moduleId>", remote);
         }
         String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
-                : remote;
+                : String.valueOf(ctx.channel().remoteAddress());
         Duration wait = services.authLimiter().blocked(host);
         if (!wait.isZero()) {
             return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "too many failed"
@@ -67,6 +68,12 @@ final class ConnectHandler {
                 : new String(password, StandardCharsets.UTF_8), clientCertificate(ctx));
         Authentication result = services.authenticator().authenticate(claimed.get(), credentials);
         if (result instanceof Authentication.Accepted accepted) {
+            if (!accepted.identity().id().equals(claimed.get().id())) {
+                // The client id is who the connection is: it must be the identity let in, whatever its kind.
+                services.authLimiter().failed(host);
+                return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id '"
+                        + clientId + "' is not the authenticated identity " + accepted.identity(), remote);
+            }
             return Optional.of(accepted.identity());
         }
         services.authLimiter().failed(host);
@@ -91,7 +98,7 @@ final class ConnectHandler {
     private static Optional<Identity> refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why,
             String remote) {
         // The reason is logged here, never the password or token.
-        LOG.warn("Refused a connection from {}: {}", remote, why);
+        LOG.warn("Refused a connection of {}: {}", remote, why);
         MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
         ctx.writeAndFlush(ack).addListener(f -> ctx.close());
         return Optional.empty();

@@ -20,7 +20,6 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
@@ -60,6 +59,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private MethodHandler methods;
     private CloudToDeviceHandler cloudToDevice;
     private IdentityHandler identities;
+    private InputHandler inputs;
 
     MqttSession(Services services) {
         this.services = services;
@@ -95,7 +95,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PUBLISH -> publish((MqttPublishMessage) msg);
-            case PUBACK -> cloudToDevice.acknowledged(((MqttPubAckMessage) msg).variableHeader().messageId());
+            case PUBACK -> acknowledged(((MqttMessageIdVariableHeader) msg.variableHeader()).messageId());
             case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
                     MqttQoS.AT_MOST_ONCE, false, 0)));
             case DISCONNECT -> ctx.close();
@@ -123,6 +123,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         methods = new MethodHandler(who, out);
         cloudToDevice = new CloudToDeviceHandler(who, services.cloudToDevice(), ctx, out);
         identities = new IdentityHandler(who, services.identities(), out);
+        inputs = new InputHandler(who, services.inputs(), ctx, out);
         identity = who;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
         if (keepAlive > 0) {
@@ -138,6 +139,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private void subscribe(MqttSubscribeMessage msg) {
         List<Integer> granted = new ArrayList<>();
         boolean startCloudToDevice = false;
+        boolean startInputs = false;
         for (MqttTopicSubscription s : msg.payload().topicSubscriptions()) {
             String filter = s.topicName();
             if (services.acl().maySubscribe(identity, filter)) {
@@ -146,6 +148,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
                 out.granted(filter, qos);
                 granted.add(qos.value());
                 startCloudToDevice |= filter.equals(cloudToDevice.filter());
+                startInputs |= filter.equals(inputs.filter());
             } else {
                 LOG.warn("{} may not subscribe to '{}'", identity, filter);
                 granted.add(MqttQoS.FAILURE.value());
@@ -156,6 +159,16 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
                 new MqttSubAckPayload(granted)));
         if (startCloudToDevice) {
             cloudToDevice.start();
+        }
+        if (startInputs) {
+            inputs.start();
+        }
+    }
+
+    /** A PUBACK: of an input message or of a cloud-to-device message (packet ids are the connection's own). */
+    private void acknowledged(int packetId) {
+        if (!inputs.acknowledged(packetId)) {
+            cloudToDevice.acknowledged(packetId);
         }
     }
 
@@ -234,6 +247,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         methods.close();
         // Unacknowledged cloud-to-device messages stay with the source for the next connection.
         cloudToDevice.close();
+        inputs.close();
         telemetry.close();
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import io.netty.channel.Channel;
@@ -45,8 +46,11 @@ public final class ServerCore implements AutoCloseable {
     private final MethodRelay relay;
     private final SessionRegistry<MqttSession> sessions;
     private final Transport transport;
-    private Channel channel;
-    private Channel tlsChannel;
+    /** The TLS context new connections get; replaced by {@link #reloadTls}. */
+    private final AtomicReference<SslContext> tls = new AtomicReference<>();
+    private volatile Channel channel;
+    private volatile Channel tlsChannel;
+    private volatile boolean closed;
     private Subscription desired = () -> {
     };
 
@@ -65,27 +69,49 @@ public final class ServerCore implements AutoCloseable {
     /** Listens; closes what it opened and throws if it cannot. */
     public void start() throws IOException, GeneralSecurityException {
         try {
-            channel = transport.listen(settings.host(), settings.port(), null, settings.maxMessageBytes(),
-                    () -> new MqttSession(services), "change port in " + settings.configurationFile());
-            SslContext tls = TlsContexts.of(settings);
-            tlsChannel = tls == null ? null : transport.listen(settings.host(), settings.tlsPort(), tls,
-                    settings.maxMessageBytes(), () -> new MqttSession(services), "change tls.port in "
+            channel = settings.port() < 0 ? null : transport.listen(settings.host(), settings.port(), null,
+                    settings.maxMessageBytes(), () -> new MqttSession(services), "change port in "
                             + settings.configurationFile());
+            tls.set(TlsContexts.of(settings));
+            listenTls();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             close();
             throw e;
         }
         desired = services.twins().onDesiredPatch(this::desiredPatch);
-        LOG.info("IoT Hub endpoint listening on {} as {}{}", channel.localAddress(), settings.hostName(),
-                tlsChannel == null ? "" : ", with TLS on " + tlsChannel.localAddress());
+        LOG.info("IoT Hub endpoint listening{} as {}{}", channel == null ? "" : " on " + channel.localAddress(),
+                settings.hostName(), tlsChannel == null ? "" : ", with TLS on " + tlsChannel.localAddress());
+    }
+
+    private synchronized void listenTls() {
+        if (tlsChannel == null && tls.get() != null && !closed) {
+            tlsChannel = transport.listen(settings.host(), settings.tlsPort(), tls::get, settings.maxMessageBytes(),
+                    () -> new MqttSession(services), "change tls.port in " + settings.configurationFile());
+        }
+    }
+
+    /**
+     * Reads the key store again: connections made after this get its certificate, open ones keep theirs. Starts the
+     * TLS listener if there was no key store before.
+     */
+    public void reloadTls() throws IOException, GeneralSecurityException {
+        SslContext next = TlsContexts.of(settings);
+        if (next == null) {
+            return;
+        }
+        tls.set(next);
+        listenTls();
+        LOG.info("The IoT Hub endpoint serves the certificate in {} to new connections", settings.tlsKeystore());
     }
 
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        Channel c = channel;
+        return c == null ? -1 : ((InetSocketAddress) c.localAddress()).getPort();
     }
 
     public int tlsPort() {
-        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+        Channel c = tlsChannel;
+        return c == null ? -1 : ((InetSocketAddress) c.localAddress()).getPort();
     }
 
     public CompletionStage<MethodResult> invoke(Identity identity, String method, String payload, Duration timeout) {
@@ -112,6 +138,7 @@ public final class ServerCore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         desired.close();
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

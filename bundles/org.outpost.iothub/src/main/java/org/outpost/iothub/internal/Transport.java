@@ -45,14 +45,15 @@ final class Transport implements AutoCloseable {
     }
 
     /**
-     * @param tls the TLS context, or null for plain MQTT
+     * @param tls the TLS context of each new connection (asked at each: a renewed certificate is served to the
+     *            connections after it), or null for plain MQTT
      * @param maxBytes the largest MQTT packet taken
      * @param sessions makes the session of a new connection
      * @param what how to fix it, for the error ({@code change port in etc/x.cfg})
      * @return the listening channel
      * @throws IllegalStateException if it cannot listen (the port is taken)
      */
-    Channel listen(String host, int port, SslContext tls, int maxBytes, Supplier<ChannelHandler> sessions,
+    Channel listen(String host, int port, Supplier<SslContext> tls, int maxBytes, Supplier<ChannelHandler> sessions,
             String what) {
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -60,7 +61,7 @@ final class Transport implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
                         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);

@@ -5,6 +5,8 @@ package org.outpost.iothub.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +18,10 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.Test;
+import org.outpost.iothub.spi.Authentication;
 import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.IdentityRegistry;
+import org.outpost.protocol.AuthLimiter;
 
 class ConnectHandlerTest {
 
@@ -73,6 +78,21 @@ class ConnectHandlerTest {
         assertThat(connect(Fakes.connect("d1", Fakes.PASSWORD, 0))).isEmpty();
         assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
         assertThat(fakes.authenticator.asked).hasSize(3);
+    }
+
+    @Test
+    void anIdentityOtherThanTheClientIdNamesIsRejectedEvenIfTheAuthenticatorLetsItIn() {
+        Services lenient = new Services("hub.example", (claimed, credentials) -> Authentication.accepted(
+                Identity.module("d1", "other")), fakes.services.acl(), fakes.telemetry, fakes.twins,
+                fakes.cloudToDevice, fakes.inputs, IdentityRegistry.NONE, fakes.sessions, new AuthLimiter(3,
+                        Duration.ofMinutes(1), Clock.systemUTC()));
+        channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+
+        Optional<Identity> none = new ConnectHandler(lenient).connect(channel.pipeline().firstContext(),
+                Fakes.connect("d1/m1", Fakes.PASSWORD, 0));
+
+        assertThat(none).isEmpty();
+        assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
     }
 
     @Test

@@ -143,6 +143,36 @@ final class Fakes {
         }
     }
 
+    /** Input messages waiting in a list, in order; remembers what was delivered. */
+    static final class Inputs implements org.outpost.iothub.spi.InputSource {
+        final List<org.outpost.iothub.spi.InputMessage> waiting = new CopyOnWriteArrayList<>();
+        final List<Long> delivered = new CopyOnWriteArrayList<>();
+        final List<Runnable> arrivals = new CopyOnWriteArrayList<>();
+
+        void add(long seq, String input, String body) {
+            waiting.add(new org.outpost.iothub.spi.InputMessage(seq, input, Map.of("$.mid", "m" + seq),
+                    body.getBytes()));
+            arrivals.forEach(Runnable::run);
+        }
+
+        @Override
+        public List<org.outpost.iothub.spi.InputMessage> waiting(Identity module, long afterSeq, int max) {
+            return waiting.stream().filter(m -> m.seq() > afterSeq).limit(max).toList();
+        }
+
+        @Override
+        public void delivered(Identity module, org.outpost.iothub.spi.InputMessage message) {
+            delivered.add(message.seq());
+            waiting.remove(message);
+        }
+
+        @Override
+        public Subscription onMessage(Identity module, Runnable arrived) {
+            arrivals.add(arrived);
+            return () -> arrivals.remove(arrived);
+        }
+    }
+
     /** Remembers connections and disconnections as {@code +id} and {@code -id}. */
     static final class Connections implements ConnectionListener {
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -184,11 +214,11 @@ final class Fakes {
     final Telemetry telemetry = new Telemetry();
     final Twins twins = new Twins();
     final CloudToDevice cloudToDevice = new CloudToDevice();
+    final Inputs inputs = new Inputs();
     final Connections connections = new Connections();
     final SessionRegistry<MqttSession> sessions = new SessionRegistry<>(connections);
     final Services services = new Services("hub.example", authenticator, new IotHubAcl(), telemetry, twins,
-            cloudToDevice, org.outpost.iothub.spi.InputSource.NONE,
-            identities, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
+            cloudToDevice, inputs, identities, sessions, new AuthLimiter(3, Duration.ofMinutes(1), Clock.systemUTC()));
 
     /** @return a connection with a session of these fakes, as the server's pipeline has it */
     EmbeddedChannel channel() {

@@ -14,8 +14,10 @@ import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -84,6 +86,54 @@ class MqttSessionTest {
         List<MqttMessage> sent = Fakes.sent(ch);
         assertThat(sent).extracting(m -> m.fixedHeader().messageType()).containsExactly(MqttMessageType.SUBACK,
                 MqttMessageType.PUBLISH);
+    }
+
+    @Test
+    void aModuleSubscribingToItsOwnInputsGetsTheirMessagesAndItsPubackDeliversThem() {
+        fakes.inputs.add(1, "in1", "hello");
+        EmbeddedChannel ch = fakes.connected("d1/m1");
+
+        ch.writeInbound(Fakes.subscribe(2, "devices/d1/modules/m2/inputs/#", "devices/d1/modules/m1/inputs/#"));
+        List<MqttMessage> sent = Fakes.sent(ch);
+        MqttPublishMessage input = (MqttPublishMessage) sent.get(1);
+        ch.writeInbound(MqttMessageBuilders.pubAck().packetId(input.variableHeader().packetId()).build());
+
+        assertThat(((MqttSubAckMessage) sent.get(0)).payload().grantedQoSLevels()).as("another module's inputs")
+                .containsExactly(0x80, 1);
+        assertThat(input.variableHeader().topicName()).isEqualTo("devices/d1/modules/m1/inputs/in1/%24.mid=m1");
+        assertThat(fakes.inputs.delivered).containsExactly(1L);
+    }
+
+    @Test
+    void aModulePublishingAsAnotherModuleOrWithAMalformedBagIsDroppedAndKeepsItsConnection() {
+        EmbeddedChannel ch = fakes.connected("d1/m1");
+
+        ch.writeInbound(Fakes.publish(5, "devices/d1/modules/m2/messages/events/", "x"));
+        ch.writeInbound(Fakes.publish(6, "devices/d1/messages/events/", "x"));
+        ch.writeInbound(Fakes.publish(7, "devices/d1/modules/m1/messages/events/=nokey", "x"));
+        ch.writeInbound(Fakes.publish(8, "devices/d1/modules/m1/messages/events/a=1", "ok"));
+
+        assertThat(fakes.telemetry.written).extracting(Fakes.Written::payload).containsExactly("ok");
+        assertThat(Fakes.sent(ch)).extracting(m -> m.fixedHeader().messageType()).containsOnly(
+                MqttMessageType.PUBACK).hasSize(4);
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void aMalformedPacketClosesOnlyItsOwnConnection() {
+        EmbeddedChannel bad = fakes.connected("d1/m1");
+        EmbeddedChannel good = fakes.connected("d1/m2");
+        MqttMessage malformed = MqttMessageBuilders.pubAck().packetId(1).build();
+        MqttMessage invalid = new MqttMessage(malformed.fixedHeader(), malformed.variableHeader(), null,
+                io.netty.handler.codec.DecoderResult.failure(new io.netty.handler.codec.TooLongFrameException(
+                        "too large message: 300000 bytes")));
+
+        bad.writeInbound(invalid);
+        good.writeInbound(Fakes.publish(8, "devices/d1/modules/m2/messages/events/", "ok"));
+
+        assertThat(bad.isOpen()).isFalse();
+        assertThat(good.isOpen()).isTrue();
+        assertThat(fakes.telemetry.written).extracting(Fakes.Written::payload).containsExactly("ok");
     }
 
     @Test

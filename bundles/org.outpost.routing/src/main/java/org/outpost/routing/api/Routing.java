@@ -25,7 +25,10 @@ public interface Routing {
      * each (once per endpoint, with the best priority of the routes that took it there). Messages routed from one
      * thread are stored in call order.
      *
-     * @param message the message, with its {@code connectionModuleId} and {@code outputName} set
+     * @param message the message, with its {@code connectionModuleId} set, and its {@code outputName} (without one,
+     *            as an IoT Hub module sends telemetry without {@code $.on}, its source is
+     *            {@code /messages/modules/<module>}, which {@code FROM /messages/modules/<module>/*} takes and
+     *            {@code FROM /messages/modules/<module>/outputs/*} does not, as in edgeHub)
      * @return completes when every copy is stored (at once if no route takes it: it is counted as no_route), or
      *         exceptionally with a {@link org.outpost.api.module.SendException} saying why it was not stored, for
      *         instance that an endpoint is full; then the module may retry

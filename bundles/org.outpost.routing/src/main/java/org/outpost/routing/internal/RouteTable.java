@@ -212,11 +212,15 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
                 + rest.substring(inputs + ".inputs.".length()) + "\")";
     }
 
-    /** @return the source path of a module's output */
+    /**
+     * @param output the output, or null for a message sent without one (an IoT Hub module's telemetry without
+     *            {@code $.on}): its source is {@code /messages/modules/<module>}, as in edgeHub
+     * @return the source path of a module's output
+     */
     static String sourceOf(String module, String output) {
         if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
             return "/twinChangeNotifications";
         }
-        return "/messages/modules/" + module + "/outputs/" + output;
+        return "/messages/modules/" + module + (output == null ? "" : "/outputs/" + output);
     }
 }

@@ -37,6 +37,16 @@ class RouteTableTest {
     }
 
     @Test
+    void aMessageWithoutAnOutputComesFromTheModuleItselfAsInEdgeHub() {
+        RouteTable t = RouteTable.fromProperties(Map.of(
+                "route.module", "FROM /messages/modules/sensor/* INTO $upstream",
+                "route.outputs", "FROM /messages/modules/sensor/outputs/* INTO BrokeredEndpoint(\"/modules/f/inputs/in\")"));
+
+        assertThat(RouteTable.sourceOf("sensor", null)).isEqualTo("/messages/modules/sensor");
+        assertThat(endpoints(t, from("sensor", null, "{}"))).containsExactly("outpost.endpoint.upstream");
+    }
+
+    @Test
     void takesARouteOnlyWhenItsConditionIsTrue() {
         RouteTable t = RouteTable.fromProperties(Map.of(
                 "route.hot", "FROM /messages/* WHERE $body.temp > 30 INTO BrokeredEndpoint(\"/modules/alarm/inputs/in\")",

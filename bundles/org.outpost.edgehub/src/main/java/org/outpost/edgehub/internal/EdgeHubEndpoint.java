@@ -1,0 +1,149 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.edgehub.internal;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.module.MethodHandler;
+import org.outpost.api.module.ModuleNames;
+import org.outpost.broker.api.Broker;
+import org.outpost.identity.api.GatewayCertificates;
+import org.outpost.identity.api.ModuleIdentities;
+import org.outpost.iothub.IotHubServer;
+import org.outpost.iothub.ServerSettings;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.MethodResult;
+import org.outpost.routing.api.Routing;
+import org.outpost.twin.api.GatewayTwins;
+import org.outpost.twin.api.ModuleMethodEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's IoT Hub MQTT endpoint for its modules (edgeHub's MQTT head): an {@link IotHubServer} on TLS (the
+ * gateway's server certificate) where modules connect with their own identities ({@link ModuleAuthenticator}); their
+ * telemetry enters the routes ({@link RoutedTelemetry}), their inputs come from the routes' queues
+ * ({@link QueuedInputs}), their twins are the gateway's copies ({@link TwinAdapter}), and the twins call their direct
+ * methods through this component ({@link ModuleMethodEndpoint}). When the server certificate is renewed, the TLS
+ * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect.
+ */
+@Component(service = ModuleMethodEndpoint.class, immediate = true, configurationPid = EdgeHubEndpoint.PID)
+@Designate(ocd = EdgeHubEndpoint.Config.class)
+public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
+
+    static final String PID = "org.outpost.edgehub";
+
+    @ObjectClassDefinition(name = "Outpost edgeHub endpoint",
+            description = "Where the gateway's modules connect with the IoT Hub MQTT contract (Azure IoT SDKs).")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port of MQTT over TLS (IoT Hub's and IoT Edge's 8883; 0 picks a free one,"
+                + " -1 turns it off). It presents the gateway's server certificate (edge:ca prints its CA).")
+        int tls_port() default 8883;
+
+        @AttributeDefinition(description = "Port of plain MQTT, without TLS (0 picks a free one); -1, the default,"
+                + " opens none. For tests and local debugging only: SAS tokens cross it in the clear.")
+        int port() default -1;
+
+        @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
+        int max_message_kb() default 256;
+
+        @AttributeDefinition(description = "Failed authentications from one address within a minute after which it"
+                + " is refused without a check until the oldest leaves the minute.")
+        int auth_max_failures_per_minute() default 10;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeHubEndpoint.class);
+
+    private final ModuleIdentities identities;
+    private final QueuedInputs inputs;
+    private final IotHubServer server;
+    private final AutoCloseable renewals;
+
+    @Activate
+    public EdgeHubEndpoint(@Reference ModuleIdentities identities, @Reference GatewayCertificates certificates,
+            @Reference Routing routing, @Reference Broker broker, @Reference GatewayTwins twins, Config config)
+            throws Exception {
+        this.identities = identities;
+        this.inputs = new QueuedInputs(broker, routing);
+        this.server = IotHubServer.builder(settings(config, certificates))
+                .authenticator(new ModuleAuthenticator(identities, Clock.systemUTC()))
+                .telemetry(new RoutedTelemetry(routing, Clock.systemUTC()))
+                .twins(new TwinAdapter(twins, identities::deviceId)).inputs(inputs).build();
+        try {
+            server.start();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            inputs.close();
+            throw e;
+        }
+        this.renewals = certificates.onRenewal(this::reloadTls);
+    }
+
+    /** @return the server's settings: the gateway's server key store, the configured ports and limits */
+    static ServerSettings settings(Config config, GatewayCertificates certificates) {
+        List<String> names = certificates.serverHostNames();
+        return new ServerSettings("outpost-edgehub", config.host(), config.port(), names.isEmpty() ? config.host()
+                : names.get(0), config.tls_port(), certificates.serverKeyStore(), new String(certificates
+                        .serverKeyStorePassword()), Math.max(1, config.max_message_kb()) * 1024,
+                config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg");
+    }
+
+    private void reloadTls() {
+        try {
+            server.reloadTls();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.error("The renewed server certificate cannot be loaded ({}); the endpoint keeps the old one until it"
+                    + " expires. Check the gateway's certificates (edge:ca)", e.getMessage());
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        renewals.close();
+        server.close();
+        inputs.close();
+    }
+
+    /** @return the port of plain MQTT, -1 if there is none */
+    int port() {
+        return server.port();
+    }
+
+    /** @return the port of MQTT over TLS, -1 if there is none */
+    int tlsPort() {
+        return server.tlsPort();
+    }
+
+    @Override
+    public boolean serves(String module) {
+        return ModuleNames.isValid(module) && server.connected(Identity.module(identities.deviceId(), module));
+    }
+
+    @Override
+    public CompletionStage<MethodHandler.Result> invoke(String module, String method, String payloadJson,
+            Duration timeout) {
+        if (!ModuleNames.isValid(module)) {
+            return CompletableFuture.completedFuture(new MethodHandler.Result(404, MethodResult.message("module '"
+                    + module + "' is not connected")));
+        }
+        String payload = payloadJson == null || payloadJson.isBlank() ? "null" : payloadJson;
+        return server.invoke(Identity.module(identities.deviceId(), module), method, payload, timeout)
+                .thenApply(r -> new MethodHandler.Result(r.status(), r.payload()));
+    }
+}

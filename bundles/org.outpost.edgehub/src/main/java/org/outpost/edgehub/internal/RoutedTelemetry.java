@@ -1,0 +1,86 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.edgehub.internal;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+import org.outpost.api.message.Message;
+import org.outpost.api.module.ModuleNames;
+import org.outpost.api.module.SendException;
+import org.outpost.iothub.spi.Identity;
+import org.outpost.iothub.spi.TelemetrySink;
+import org.outpost.iothub.spi.TelemetryWriter;
+import org.outpost.protocol.PropertyBag;
+import org.outpost.protocol.TelemetryTopic;
+import org.outpost.routing.api.Routing;
+
+/**
+ * A module's telemetry enters the routes as edgeHub's does: from {@code /messages/modules/<m>/outputs/<o>} with the
+ * output from {@code $.on}, or from {@code /messages/modules/<m>} without one. Application properties, content type
+ * and encoding, message and correlation ids and creation time are kept; {@code connectionDeviceId} and
+ * {@code connectionModuleId} are the connection's, whatever the client wrote, and a message id and creation time are
+ * added when absent, as for every module's message. A message is acknowledged only when the router stored it.
+ */
+final class RoutedTelemetry implements TelemetrySink {
+
+    private final Routing routing;
+    private final Clock clock;
+
+    RoutedTelemetry(Routing routing, Clock clock) {
+        this.routing = routing;
+        this.clock = clock;
+    }
+
+    @Override
+    public TelemetryWriter open(Identity identity) {
+        if (identity.kind() != Identity.Kind.MODULE) {
+            throw new IllegalStateException(identity + " is not a module; only modules send here");
+        }
+        return new TelemetryWriter() {
+            @Override
+            public void write(String topic, TelemetryTopic telemetry, byte[] payload) throws Exception {
+                store(message(identity, telemetry, payload));
+            }
+
+            @Override
+            public void close() {
+                // Nothing held per connection: the router is shared.
+            }
+        };
+    }
+
+    /**
+     * @return the message as the router takes it
+     * @throws IllegalArgumentException if the output name or a system property is malformed (the message is dropped)
+     */
+    Message message(Identity module, TelemetryTopic telemetry, byte[] payload) {
+        String output = telemetry.properties().get(PropertyBag.OUTPUT_NAME);
+        if (output != null) {
+            ModuleNames.require("output name ($.on)", output);
+        }
+        Message.Builder b = PropertyBag.apply(telemetry.properties(), Message.builder().body(payload))
+                .connectionDeviceId(module.deviceId()).connectionModuleId(module.moduleId()).outputName(output);
+        Message m = b.build();
+        if (m.messageId() == null) {
+            b.messageId(UUID.randomUUID().toString());
+        }
+        if (m.creationTimeUtc() == null) {
+            b.creationTimeUtc(clock.instant());
+        }
+        return b.build();
+    }
+
+    /** Returns once every copy is stored; throws (the message is not acknowledged) if it was not. */
+    private void store(Message message) throws SendException, InterruptedException {
+        try {
+            routing.route(message).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof SendException s ? s : new SendException("the message was not stored: " + cause,
+                    cause);
+        }
+    }
+}
