@@ -24,6 +24,8 @@ import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.identity.api.ModuleIdentity;
 import org.outpost.identity.internal.WorkloadHttp.Request;
 import org.outpost.identity.internal.WorkloadHttp.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the workload API answers, as IoT Edge's answers the Azure IoT SDKs:
@@ -42,6 +44,7 @@ final class WorkloadRequests {
     static final List<String> API_VERSIONS = List.of("2018-06-28", "2019-01-30", "2019-10-22", "2019-11-05",
             "2020-07-07", "2020-10-10", "2021-12-07", "2022-08-03");
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadService.class);
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final String SERVED = "this workload API serves POST /modules/{moduleId}/genid/{generationId}/sign"
@@ -62,6 +65,16 @@ final class WorkloadRequests {
      * @return the answer
      */
     Response handle(String module, Request request) {
+        try {
+            return route(module, request);
+        } catch (RuntimeException e) {
+            LOG.warn("Workload API: a request of module {} failed", module, e);
+            return refuse(module, 500, "the workload API failed: " + e.getClass().getSimpleName() + "; see the"
+                    + " gateway's log");
+        }
+    }
+
+    private Response route(String module, Request request) {
         List<String> path = request.path();
         boolean sign = path.size() == 5 && path.get(0).equals("modules") && path.get(2).equals("genid")
                 && path.get(4).equals("sign");

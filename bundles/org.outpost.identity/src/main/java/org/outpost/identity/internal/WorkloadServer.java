@@ -165,18 +165,25 @@ final class WorkloadServer implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                selector.select(SELECT_MILLIS);
-                for (Runnable task; (task = tasks.poll()) != null;) {
-                    task.run();
+                try {
+                    selector.select(SELECT_MILLIS);
+                    for (Runnable task; (task = tasks.poll()) != null;) {
+                        task.run();
+                    }
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        handle(key);
+                    }
+                    selector.selectedKeys().clear();
+                    expire();
+                } catch (RuntimeException e) {
+                    // One bad turn must not end the API for every module: log it, go on.
+                    LOG.error("Workload API: unexpected failure, serving on: {}", e.toString(), e);
+                    selector.selectedKeys().clear();
                 }
-                for (SelectionKey key : selector.selectedKeys()) {
-                    handle(key);
-                }
-                selector.selectedKeys().clear();
-                expire();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.error("Workload API: stopped serving: {}", e.toString(), e);
+        } catch (IOException e) {
+            LOG.error("Workload API: its selector failed, no module can sign until the gateway restarts: {}",
+                    e.toString(), e);
         } finally {
             for (Listener listener : listeners.values()) {
                 closeListener(listener);
@@ -187,15 +194,18 @@ final class WorkloadServer implements AutoCloseable {
     }
 
     private void handle(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
         if (key.attachment() instanceof Listener listener) {
-            if (key.isValid() && key.isAcceptable()) {
+            if (key.isAcceptable()) {
                 accept(listener);
             }
             return;
         }
         Connection c = (Connection) key.attachment();
         try {
-            if (key.isValid() && key.isReadable()) {
+            if (key.isReadable()) {
                 read(c);
             }
             if (key.isValid() && key.isWritable()) {

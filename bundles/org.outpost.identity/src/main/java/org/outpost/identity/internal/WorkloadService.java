@@ -61,7 +61,12 @@ public final class WorkloadService {
         this.requests = new WorkloadRequests(identities, certificates, new WorkloadRefusals(Duration.ofMinutes(1)));
         // Listening first: a change while the sockets open is served too (serve asks for the identities then).
         this.subscription = identities.onChange(this::identitiesChanged);
-        this.served = start(dir(config));
+        try {
+            this.served = start(dir(config));
+        } catch (IOException | RuntimeException e) {
+            closeSubscription();
+            throw e;
+        }
     }
 
     @Modified
@@ -78,12 +83,16 @@ public final class WorkloadService {
 
     @Deactivate
     void deactivate() {
+        closeSubscription();
+        served.server().close();
+    }
+
+    private void closeSubscription() {
         try {
             subscription.close();
         } catch (Exception e) {
             LOG.debug("Workload API: cannot stop listening to identity changes: {}", e.toString());
         }
-        served.server().close();
     }
 
     private Served start(Path dir) throws IOException {

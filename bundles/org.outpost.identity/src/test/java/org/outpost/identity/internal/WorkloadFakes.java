@@ -30,7 +30,7 @@ final class WorkloadFakes {
     }
 
     /** Module identities in memory: what the workload API reads of them. */
-    static final class Identities implements ModuleIdentities {
+    static class Identities implements ModuleIdentities {
         private final Map<String, ModuleIdentity> byModule = new ConcurrentHashMap<>();
         private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
         private int generation;

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -169,5 +170,22 @@ class WorkloadRequestsTest {
         assertThat(json(get).get("message").asText()).endsWith("use POST");
         assertThat(post.status()).isEqualTo(405);
         assertThat(json(post).get("message").asText()).endsWith("use GET");
+    }
+
+    @Test
+    void aFailingIdentityStoreIsAServerErrorThatHoldsNoDetailOfIt() throws Exception {
+        WorkloadRequests broken = new WorkloadRequests(new WorkloadFakes.Identities() {
+            @Override
+            public Optional<ModuleIdentity> identity(String moduleId) {
+                throw new IllegalStateException("store unreadable");
+            }
+        }, new WorkloadFakes.Certificates(), new WorkloadRefusals(Duration.ofMinutes(1)));
+
+        Response response = broken.handle("filter", request("POST", "/modules/filter/genid/g/sign", "2018-06-28",
+                signBody("primary", "AAEC")));
+
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(json(response).get("message").asText()).isEqualTo("the workload API failed:"
+                + " IllegalStateException; see the gateway's log");
     }
 }
