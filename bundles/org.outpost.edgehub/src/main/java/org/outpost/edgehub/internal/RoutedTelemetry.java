@@ -5,6 +5,7 @@ package org.outpost.edgehub.internal;
 
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 import org.outpost.api.message.Message;
@@ -22,7 +23,8 @@ import org.outpost.routing.api.Routing;
  * output from {@code $.on}, or from {@code /messages/modules/<m>} without one. Application properties, content type
  * and encoding, message and correlation ids and creation time are kept; {@code connectionDeviceId} and
  * {@code connectionModuleId} are the connection's, whatever the client wrote, and a message id and creation time are
- * added when absent, as for every module's message. A message is acknowledged only when the router stored it.
+ * added when absent, as for every module's message. A message is acknowledged only when the router stored it;
+ * the connection does not wait for that before it reads the next ({@link TelemetryWriter#writeAsync}).
  */
 final class RoutedTelemetry implements TelemetrySink {
 
@@ -43,6 +45,12 @@ final class RoutedTelemetry implements TelemetrySink {
             @Override
             public void write(String topic, TelemetryTopic telemetry, byte[] payload) throws Exception {
                 store(message(identity, telemetry, payload));
+            }
+
+            /** The router stores one connection's messages in order; many in flight share a disk sync. */
+            @Override
+            public CompletionStage<Void> writeAsync(String topic, TelemetryTopic telemetry, byte[] payload) {
+                return routing.route(message(identity, telemetry, payload));
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -55,6 +56,14 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private volatile Identity identity;
     private Outbox out;
     private TelemetryHandler telemetry;
+    /** Most messages waiting for their acknowledgement at once, per connection. */
+    static final int MAX_PENDING = 1024;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** Completes when the last message received was acknowledged (or the connection failed). */
+    private CompletableFuture<Void> acknowledged = DONE;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /** A message was not taken: the connection closes, and nothing after it is acknowledged. */
+    private volatile boolean failed;
     private TwinHandler twin;
     private MethodHandler methods;
     private CloudToDeviceHandler cloudToDevice;
@@ -182,9 +191,10 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         String topic = msg.variableHeader().topicName();
         byte[] payload = new byte[msg.payload().readableBytes()];
         msg.payload().getBytes(msg.payload().readerIndex(), payload);
+        CompletionStage<Void> taken = DONE;
         try {
             if (topic.startsWith("devices/")) {
-                telemetry.publish(topic, payload);
+                taken = telemetry.publish(topic, payload);
             } else if (topic.startsWith(IotHubTopic.IDENTITIES)) {
                 identities.request(topic, payload);
             } else {
@@ -202,14 +212,52 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         } catch (IllegalArgumentException e) {
             LOG.warn("{} published a malformed message on '{}': {}; dropped", identity, topic, e.getMessage());
         } catch (Exception e) {
-            // Not acknowledged: the client publishes it again.
+            taken = CompletableFuture.failedFuture(e);
+        }
+        acknowledgeInOrder(msg, topic, taken);
+    }
+
+    /**
+     * Acknowledges a message once it is taken and every message before it was acknowledged (MQTT wants PUBACKs in
+     * the order of the PUBLISHes); closes the connection, acknowledging nothing more, if it was not taken, so the
+     * client publishes it again. At most {@value #MAX_PENDING} wait at once: beyond, the session stops reading.
+     */
+    private void acknowledgeInOrder(MqttPublishMessage msg, String topic, CompletionStage<Void> taken) {
+        boolean atLeastOnce = msg.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE;
+        int packetId = msg.variableHeader().packetId();
+        CompletableFuture<Throwable> outcome = taken.toCompletableFuture().handle((v, e) -> e);
+        if (acknowledged.isDone() && outcome.isDone()) {
+            acknowledge(atLeastOnce, packetId, topic, outcome.join());
+            return;
+        }
+        pending.incrementAndGet();
+        // The chain never fails: a failure closes the connection, and the steps after it do nothing.
+        acknowledged = acknowledged.thenCompose(previous -> outcome).thenAccept(failure -> {
+            pending.decrementAndGet();
+            acknowledge(atLeastOnce, packetId, topic, failure);
+        });
+        if (pending.get() > MAX_PENDING) {
+            // A client that sends faster than its messages are stored waits, as its TCP window fills.
+            acknowledged.join();
+        }
+    }
+
+    private void acknowledge(boolean atLeastOnce, int packetId, String topic, Throwable failure) {
+        if (failed) {
+            return;
+        }
+        if (failure != null) {
+            failed = true;
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            // Not acknowledged: the client publishes it (and what it sent after it) again.
             LOG.warn("Could not take {}'s message on '{}' ({}); closing so that it is sent again", identity, topic,
-                    e.toString());
+                    cause.toString());
             ctx.close();
             return;
         }
-        if (msg.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(msg.variableHeader().packetId()).build());
+        if (atLeastOnce) {
+            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
         }
     }
 

@@ -3,6 +3,8 @@
  */
 package org.outpost.iothub.internal;
 
+import java.util.concurrent.CompletionStage;
+
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.TelemetrySink;
 import org.outpost.iothub.spi.TelemetryWriter;
@@ -32,10 +34,12 @@ final class TelemetryHandler {
     }
 
     /**
+     * @return completes when the sink took it for good; exceptionally if it did not (the connection is closed
+     *         unacknowledged)
      * @throws IllegalArgumentException if it is not a telemetry topic, or one the identity may not send to (dropped)
-     * @throws Exception if the sink did not take it (the connection is closed unacknowledged)
+     * @throws Exception if the sink's writer cannot be opened (the connection is closed unacknowledged)
      */
-    void publish(String topic, byte[] payload) throws Exception {
+    CompletionStage<Void> publish(String topic, byte[] payload) throws Exception {
         TelemetryTopic t = TelemetryTopic.parse(topic).orElseThrow(() -> new IllegalArgumentException(
                 "not a telemetry topic"));
         if (!acl.maySend(identity, t)) {
@@ -46,7 +50,7 @@ final class TelemetryHandler {
             if (writer == null) {
                 writer = sink.open(identity);
             }
-            writer.write(topic, t, payload);
+            return writer.writeAsync(topic, t, payload);
         }
     }
 

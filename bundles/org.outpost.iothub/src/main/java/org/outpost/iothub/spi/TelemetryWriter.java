@@ -3,6 +3,9 @@
  */
 package org.outpost.iothub.spi;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import org.osgi.annotation.versioning.ConsumerType;
 import org.outpost.protocol.TelemetryTopic;
 
@@ -21,6 +24,24 @@ public interface TelemetryWriter extends AutoCloseable {
      *             sends it again
      */
     void write(String topic, TelemetryTopic telemetry, byte[] payload) throws Exception;
+
+    /**
+     * Takes a message for good, without making the connection wait: the server goes on reading the client's next
+     * messages, and acknowledges each (PUBACK, in the order received) when its stage completes, so that many messages
+     * in flight share one disk sync. One connection's calls come in order, from its session thread; the messages must
+     * be stored in that order. By default it is {@link #write}, done before it returns.
+     *
+     * @return completes when the message is stored as {@link #write} promises; exceptionally if it was not taken
+     *         (the connection is then closed without acknowledging it or anything after it)
+     */
+    default CompletionStage<Void> writeAsync(String topic, TelemetryTopic telemetry, byte[] payload) {
+        try {
+            write(topic, telemetry, payload);
+            return CompletableFuture.completedFuture(null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** The connection ended. */
     @Override
