@@ -63,6 +63,9 @@ final class Fakes {
         volatile boolean failing;
         volatile int opened;
         volatile int closed;
+        /** When set, writes are taken asynchronously: each waits in {@link #held} until the test completes it. */
+        volatile boolean holding;
+        final List<java.util.concurrent.CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
 
         @Override
         public TelemetryWriter open(Identity identity) {
@@ -74,6 +77,18 @@ final class Fakes {
                         throw new java.io.IOException("the broker is full");
                     }
                     written.add(new Written(identity, topic, new String(payload)));
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<Void> writeAsync(String topic, TelemetryTopic telemetry,
+                        byte[] payload) {
+                    if (!holding) {
+                        return TelemetryWriter.super.writeAsync(topic, telemetry, payload);
+                    }
+                    written.add(new Written(identity, topic, new String(payload)));
+                    java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+                    held.add(f);
+                    return f;
                 }
 
                 @Override

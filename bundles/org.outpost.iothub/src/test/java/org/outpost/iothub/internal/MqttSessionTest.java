@@ -163,6 +163,43 @@ class MqttSessionTest {
     }
 
     @Test
+    void telemetryStoredOutOfOrderIsAcknowledgedInTheOrderItWasSent() {
+        EmbeddedChannel ch = fakes.connected("d1");
+        fakes.telemetry.holding = true;
+        for (int id = 1; id <= 3; id++) {
+            ch.writeInbound(Fakes.publish(id, "devices/d1/messages/events/", "m" + id));
+        }
+        assertThat(fakes.telemetry.written).hasSize(3);
+        Fakes.sent(ch);
+
+        fakes.telemetry.held.get(2).complete(null);
+        fakes.telemetry.held.get(1).complete(null);
+        assertThat(Fakes.sent(ch)).as("nothing before the first is stored").isEmpty();
+
+        fakes.telemetry.held.get(0).complete(null);
+        assertThat(Fakes.sent(ch)).extracting(m -> ((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader) m
+                .variableHeader()).messageId()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void telemetryNotTakenClosesTheConnectionAndNothingAfterItIsAcknowledged() {
+        EmbeddedChannel ch = fakes.connected("d1");
+        fakes.telemetry.holding = true;
+        for (int id = 1; id <= 3; id++) {
+            ch.writeInbound(Fakes.publish(id, "devices/d1/messages/events/", "m" + id));
+        }
+        Fakes.sent(ch);
+
+        fakes.telemetry.held.get(0).complete(null);
+        fakes.telemetry.held.get(2).complete(null);
+        fakes.telemetry.held.get(1).completeExceptionally(new java.io.IOException("the journal is full"));
+
+        assertThat(Fakes.sent(ch)).extracting(m -> ((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader) m
+                .variableHeader()).messageId()).containsExactly(1);
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void telemetryTheSinkDoesNotTakeClosesTheConnectionWithoutAPuback() {
         EmbeddedChannel ch = fakes.connected("d1");
         fakes.telemetry.failing = true;
