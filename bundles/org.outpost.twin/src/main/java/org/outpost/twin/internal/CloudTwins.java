@@ -229,7 +229,8 @@ public final class CloudTwins {
 
             @Override
             public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
-                org.outpost.api.module.MethodHandler.Result r = twins.invoke(module, method, payload.toString())
+                org.outpost.api.module.MethodHandler.Result r = twins.invoke(module, method, payload.toString(),
+                        java.time.Duration.ofSeconds(300))
                         .toCompletableFuture().get(300, TimeUnit.SECONDS);
                 return new TwinClient.MethodAnswer(r.status(), r.payloadJson());
             }
