@@ -111,8 +111,10 @@ class MethodRegistryTest {
         handler("filter", "none", payload -> null);
         handler("filter", "empty", payload -> new MethodHandler.Result(202, null));
 
-        assertThat(answer(registry.invoke("filter", "none", "null", TIMEOUT))).isEqualTo(new MethodHandler.Result(200, "null"));
-        assertThat(answer(registry.invoke("filter", "empty", "null", TIMEOUT))).isEqualTo(new MethodHandler.Result(202, "null"));
+        assertThat(answer(registry.invoke("filter", "none", "null", TIMEOUT)))
+                .isEqualTo(new MethodHandler.Result(200, "null"));
+        assertThat(answer(registry.invoke("filter", "empty", "null", TIMEOUT)))
+                .isEqualTo(new MethodHandler.Result(202, "null"));
     }
 
     @Test

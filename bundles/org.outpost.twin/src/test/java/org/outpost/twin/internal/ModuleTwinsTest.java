@@ -190,7 +190,8 @@ class ModuleTwinsTest {
     void aMethodCallGoesToTheModulesHandler() throws Exception {
         ModuleTwins t = twins();
 
-        assertThat(t.invoke("filter", "reset", "null", Duration.ofSeconds(5)).toCompletableFuture().get().status()).isEqualTo(501);
+        assertThat(t.invoke("filter", "reset", "null", Duration.ofSeconds(5)).toCompletableFuture().get().status())
+                .isEqualTo(501);
     }
 
     @Test
