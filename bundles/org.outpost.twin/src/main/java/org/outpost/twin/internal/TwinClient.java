@@ -177,11 +177,6 @@ final class TwinClient {
         worker.execute(this::connect);
     }
 
-    /** @return the module id this client is the twin of */
-    String moduleId() {
-        return moduleId;
-    }
-
     /** @return whether it is connected to the hub now */
     boolean connected() {
         return client.isConnected();
