@@ -3,10 +3,8 @@
  */
 package org.outpost.twin.internal;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +33,7 @@ import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
+import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.routing.api.Routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * <li>{@code $edgeHub}: its desired properties are the routes (and store-and-forward settings), applied by the router;
  * it reports the version it applied and whether the routes were accepted.</li>
  * </ul>
- * and each bundle module's own twin ({@link ModuleTwins}), with its direct methods.
+ * and each module's own twin ({@link ModuleTwins}), with its direct methods: bundle, process and container modules
+ * alike, each connecting with its own identity's key ({@link ModuleTwinClients}) once the hub holds that identity,
+ * which the gateway registers over {@code $edgeAgent}'s connection ({@link HubRegistration}). {@code $edgeAgent} and
+ * {@code $edgeHub} connect with the device key.
  * Deployments, routes and module twins persist on the gateway, so it keeps running them while the hub is away, and
  * converges to the latest desired versions when it is back.
  */
@@ -95,28 +97,33 @@ public final class CloudTwins {
             DaemonThreads.named("outpost-cloud-methods"));
     private final TwinClient agent;
     private final TwinClient hub;
-    private final Config config;
     private final EdgeRuntime runtime;
     private final ModuleTwins twins;
-    /** The twin clients of bundle modules, by module id; changed on the worker only. */
-    private final Map<String, TwinClient> moduleClients = new HashMap<>();
+    private final ModuleTwinClients moduleClients;
+    private final HubRegistration registration;
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
-            @Reference ModuleTwins twins, Config config) throws MqttException {
+            @Reference ModuleTwins twins, @Reference ModuleIdentities identities, Config config)
+            throws MqttException {
         this.deployer = deployer;
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
-        this.config = config;
         if (config.key() == null || config.key().isBlank()) {
             throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
         }
         String device = runtime.deviceId();
-        this.agent = new TwinClient(device, "$edgeAgent", config, new TwinClient.Handler() {
+        this.moduleClients = new ModuleTwinClients(runtime, identities, (module, key, refused) -> new TwinClient(
+                device, module, key, config, new ModuleTwinHandler(module, twins, JSON, refused), TwinClient.NONE,
+                JSON, worker, methodRunner), this::registerAgain, Duration.ofSeconds(10),
+                Duration.ofMinutes(10));
+        this.registration = new HubRegistration(identities, JSON, worker, moduleClients::sync,
+                HubRegistration.ANSWER_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(10));
+        this.agent = new TwinClient(device, "$edgeAgent", config.key(), config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyDeployment(twin.path("desired"));
@@ -131,8 +138,8 @@ public final class CloudTwins {
             public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
                 return agentMethod(method, payload);
             }
-        }, JSON, worker, methodRunner);
-        this.hub = new TwinClient(device, "$edgeHub", config, new TwinClient.Handler() {
+        }, registration, JSON, worker, methodRunner);
+        this.hub = new TwinClient(device, "$edgeHub", config.key(), config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyRoutes(twin.path("desired"));
@@ -145,95 +152,35 @@ public final class CloudTwins {
                 r.set("lastDesiredStatus", routesStatus);
                 return r;
             }
-        }, JSON, worker, methodRunner);
-        twins.onReportedChange(module -> worker.execute(() -> {
-            TwinClient c = moduleClients.get(module);
-            if (c != null) {
-                c.report();
-            }
-        }));
-        worker.execute(this::syncModules);
+        }, TwinClient.NONE, JSON, worker, methodRunner);
+        twins.onReportedChange(module -> worker.execute(() -> moduleClients.client(module)
+                .ifPresent(TwinClient::report)));
+        worker.execute(moduleClients::sync);
         long every = Math.max(1, config.report_interval_seconds());
         worker.scheduleWithFixedDelay(() -> {
-            syncModules();
+            moduleClients.sync();
+            registration.sendPending();
             agent.report();
             hub.report();
-            moduleClients.values().forEach(TwinClient::report);
+            moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
         twins.onReportedChange(null);
+        registration.close();
         worker.shutdownNow();
         worker.awaitTermination(5, TimeUnit.SECONDS);
         methodRunner.shutdownNow();
         agent.close();
         hub.close();
-        moduleClients.values().forEach(TwinClient::close);
+        moduleClients.close();
     }
 
-    /** Gives every bundle module a twin client, and closes those of modules that are gone. */
-    private void syncModules() {
-        Set<String> present = new java.util.HashSet<>();
-        for (org.outpost.api.runtime.ModuleInfo m : runtime.modules()) {
-            if (m.bundleId() >= 0) {
-                present.add(m.name());
-            }
-        }
-        for (Iterator<Map.Entry<String, TwinClient>> it = moduleClients.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<String, TwinClient> e = it.next();
-            if (!present.contains(e.getKey())) {
-                e.getValue().close();
-                it.remove();
-            }
-        }
-        for (String module : present) {
-            if (!moduleClients.containsKey(module)) {
-                try {
-                    moduleClients.put(module, new TwinClient(runtime.deviceId(), module, config, moduleHandler(module),
-                            JSON, worker, methodRunner));
-                } catch (MqttException e) {
-                    LOG.error("Cannot make the twin client of module {}: {}", module, e.toString());
-                }
-            }
-        }
-    }
-
-    private TwinClient.Handler moduleHandler(String module) {
-        return new TwinClient.Handler() {
-            @Override
-            public void apply(JsonNode twin) {
-                JsonNode desired = twin.path("desired");
-                twins.desiredWhole(module, desired.toString(), desired.path("$version").asLong(1));
-            }
-
-            @Override
-            public boolean patch(JsonNode patch) {
-                ObjectNode p = ((ObjectNode) patch).deepCopy();
-                long version = p.path("$version").asLong(-1);
-                p.remove("$version");
-                return twins.desiredPatch(module, p.toString(), version);
-            }
-
-            @Override
-            public ObjectNode reported() {
-                try {
-                    ObjectNode r = (ObjectNode) JSON.readTree(twins.document(module).reported());
-                    r.remove("$version");
-                    return r;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public TwinClient.MethodAnswer call(String method, JsonNode payload) throws Exception {
-                org.outpost.api.module.MethodHandler.Result r = twins.invoke(module, method, payload.toString())
-                        .toCompletableFuture().get(300, TimeUnit.SECONDS);
-                return new TwinClient.MethodAnswer(r.status(), r.payloadJson());
-            }
-        };
+    /** The hub refused a module's twin though it held its identity by our books: the registration sends it again. */
+    private void registerAgain(String module) {
+        registration.registerAgain(module);
     }
 
     /** edgeAgent's built-in direct methods: ping, RestartModule, GetModuleLogs. */

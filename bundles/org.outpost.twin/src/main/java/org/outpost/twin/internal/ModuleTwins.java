@@ -5,6 +5,7 @@ package org.outpost.twin.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,11 @@ import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinLimits;
+import org.outpost.commons.Listeners;
 import org.outpost.routing.api.Routing;
+import org.outpost.twin.api.DesiredChangeListener;
 import org.outpost.twin.api.GatewayTwins;
+import org.outpost.twin.api.ModuleMethodEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +58,13 @@ import org.slf4j.LoggerFactory;
  * the outcome goes into the reported properties under {@value #STATUS_KEY}:
  * {@code {"lastDesiredVersion": n, "lastDesiredStatus": {"code": 200|400, "description"}}}.
  * <p>
+ * Every module the runtime reports has a twin: bundle modules, and the process and container modules that connect
+ * over the gateway's IoT Hub endpoint. Those own their reported properties and apply their desired properties
+ * themselves: their desired properties are stored and told to the {@link DesiredChangeListener}s only (no Config
+ * Admin, no {@value #STATUS_KEY} key). Every desired change of any module is told to those listeners.
+ * <p>
  * Changes to reported properties go to the router as {@code /twinChangeNotifications} messages. Direct methods go to
- * the modules' {@link MethodHandler}s ({@link MethodRegistry}).
+ * the modules' {@link MethodHandler}s, or through a {@link ModuleMethodEndpoint} ({@link MethodRegistry}).
  */
 @Component(service = {GatewayTwins.class, ModuleTwins.class}, configurationPid = ModuleTwins.PID)
 @Designate(ocd = ModuleTwins.Config.class)
@@ -93,8 +102,7 @@ public final class ModuleTwins implements GatewayTwins {
     private final DesiredApplier applier;
     private final TwinNotifier notifier;
     private final MethodRegistry methods;
-    private final org.outpost.commons.Listeners<org.outpost.twin.api.DesiredChangeListener> desiredListeners =
-            new org.outpost.commons.Listeners<>("desired change listener");
+    private final Listeners<DesiredChangeListener> desiredListeners = new Listeners<>("desired changes");
 
     @Activate
     public ModuleTwins(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -110,7 +118,7 @@ public final class ModuleTwins implements GatewayTwins {
     private ModuleTwins(EdgeRuntime runtime, TwinLimits limits, TwinRepository repository, DesiredApplier applier,
             ModuleServices services, Routing routing) {
         this(runtime, limits, repository, applier, new TwinNotifier(services, routing, runtime),
-                new MethodRegistry(services));
+                new MethodRegistry(services, module -> bundleModule(runtime, module)));
     }
 
     /** Made of its parts. */
@@ -153,8 +161,27 @@ public final class ModuleTwins implements GatewayTwins {
         methods.removeMethod(ref);
     }
 
+    // The IoT Hub endpoint that offers ModuleMethodEndpoint uses these twins: held by reference too.
+    @Reference(service = ModuleMethodEndpoint.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addEndpoint(ServiceReference<ModuleMethodEndpoint> ref) {
+        methods.addEndpoint(ref);
+    }
+
+    void removeEndpoint(ServiceReference<ModuleMethodEndpoint> ref) {
+        methods.removeEndpoint(ref);
+    }
+
+    /**
+     * @return whether the module is a bundle (its desired properties are its configuration), not a module connecting
+     *         over the IoT Hub endpoint; a module the runtime does not know (any more) is taken for a bundle
+     */
+    static boolean bundleModule(EdgeRuntime runtime, String module) {
+        return runtime.module(module).map(m -> m.bundleId() >= 0).orElse(true);
+    }
+
     @Override
-    public AutoCloseable onDesiredChange(org.outpost.twin.api.DesiredChangeListener listener) {
+    public AutoCloseable onDesiredChange(DesiredChangeListener listener) {
         return desiredListeners.subscribe(listener);
     }
 
@@ -166,7 +193,7 @@ public final class ModuleTwins implements GatewayTwins {
     @Override
     public List<String> modules() {
         Set<String> all = new TreeSet<>(repository.modules());
-        runtime.modules().stream().filter(m -> m.bundleId() >= 0).map(ModuleInfo::name).forEach(all::add);
+        runtime.modules().stream().map(ModuleInfo::name).forEach(all::add);
         return new ArrayList<>(all);
     }
 
@@ -236,6 +263,15 @@ public final class ModuleTwins implements GatewayTwins {
             repository.save(module, s);
             return;
         }
+        if (!bundleModule(runtime, module)) {
+            // The module applies its desired properties itself and owns all of its reported properties.
+            repository.save(module, new StoredTwin(s.twin(), desired, version));
+            if (!"{}".equals(patch)) {
+                desiredListeners.fire(l -> l.desiredChanged(module, patch, version));
+            }
+            LOG.debug("Module {}: desired version {} stored for the module", module, version);
+            return;
+        }
         ObjectNode status = JSON.createObjectNode();
         StoredTwin next;
         try {
@@ -273,10 +309,11 @@ public final class ModuleTwins implements GatewayTwins {
     /**
      * Invokes a module's direct method.
      *
-     * @return its answer: 501 if the module has no such method, 400/500 if the handler threw, 503 if too many are
-     *         running
+     * @param timeout how long a module connected over the IoT Hub endpoint may take to answer
+     * @return its answer: 501 if a bundle module has no such method, 404 if another module is not connected, 504 if
+     *         it did not answer in time, 400/500 if the handler threw, 503 if too many are running
      */
-    CompletionStage<MethodHandler.Result> invoke(String module, String method, String payloadJson) {
-        return methods.invoke(module, method, payloadJson);
+    CompletionStage<MethodHandler.Result> invoke(String module, String method, String payloadJson, Duration timeout) {
+        return methods.invoke(module, method, payloadJson, timeout);
     }
 }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * SAS token, reads the whole twin at each connect and after each desired patch (which also covers patches missed while
  * away) and hands it to its {@link Handler}, and reports what the handler reports whenever that changes, as a merge
  * patch against what the hub holds (keys that are gone are deleted with {@code null}). All work runs on the given
- * single-threaded executor.
+ * single-threaded executor. Its SAS tokens are signed with the key it is given: the device's for {@code $edgeAgent}
+ * and {@code $edgeHub}, the module's own for a module. An {@link Extension} may use the connection for topics of its
+ * own (the gateway registers its module identities over {@code $edgeAgent}'s).
  */
 final class TwinClient {
 
@@ -63,17 +65,57 @@ final class TwinClient {
         default MethodAnswer call(String method, JsonNode payload) throws Exception {
             return null;
         }
+
+        /**
+         * The hub refused this identity's credentials (CONNACK 4 or 5).
+         *
+         * @return true if the client is to stop trying (its owner closes it and makes another when it may), false to
+         *         try again with back-off
+         */
+        default boolean refused() {
+            return false;
+        }
     }
 
     /** A direct method's answer. */
     record MethodAnswer(int status, String payload) {
     }
 
+    /** Publishes on the connection (QoS 1). */
+    @FunctionalInterface
+    interface Sender {
+        /** @return whether it was handed to the connection (false: not connected; logged) */
+        boolean send(String topic, String body);
+    }
+
+    /** Something else spoken over this identity's connection; called on the worker. */
+    interface Extension {
+        /** @return the topic filter it is answered on, subscribed at each connect */
+        String topicFilter();
+
+        /** @return whether a topic is one of its own (they go to {@link #received}) */
+        boolean owns(String topic);
+
+        /** The connection is up and subscribed: it may send until {@link #disconnected}. */
+        void connected(Sender sender);
+
+        /** The connection is lost or closed. */
+        void disconnected();
+
+        /** A message on one of its topics. */
+        void received(String topic, String body);
+    }
+
+    /** No extension. */
+    static final Extension NONE = null;
+
     private static final Logger LOG = LoggerFactory.getLogger(TwinClient.class);
 
     private final String deviceId;
     private final String moduleId;
+    private final String key;
     private final CloudTwins.Config config;
+    private final Extension extension;
     private final Handler handler;
     private final ObjectMapper json;
     private final ScheduledExecutorService worker;
@@ -90,14 +132,21 @@ final class TwinClient {
     private final Backoff reconnect = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     /**
+     * Makes the client and starts connecting (on the worker).
+     *
+     * @param key the Base64 key its SAS tokens are signed with
+     * @param extension what else it speaks over its connection, or {@link #NONE}
      * @param worker runs all of this client's work but direct methods
      * @param methodRunner runs direct methods, which may take long
      */
-    TwinClient(String deviceId, String moduleId, CloudTwins.Config config, Handler handler, ObjectMapper json,
-            ScheduledExecutorService worker, java.util.concurrent.Executor methodRunner) throws MqttException {
+    TwinClient(String deviceId, String moduleId, String key, CloudTwins.Config config, Handler handler,
+            Extension extension, ObjectMapper json, ScheduledExecutorService worker,
+            java.util.concurrent.Executor methodRunner) throws MqttException {
         this.deviceId = deviceId;
         this.methodRunner = methodRunner;
         this.moduleId = moduleId;
+        this.key = key;
+        this.extension = extension;
         this.config = config;
         this.handler = handler;
         this.json = json;
@@ -109,6 +158,9 @@ final class TwinClient {
                 down = true;
                 LOG.warn("Twin {}/{} lost its connection to {} ({}); reconnecting with back-off (1 s up to 10 s)",
                         deviceId, moduleId, config.url(), cause.toString());
+                if (extension != null) {
+                    worker.execute(extension::disconnected);
+                }
                 worker.schedule(TwinClient.this::connect, 1, TimeUnit.SECONDS);
             }
 
@@ -125,8 +177,16 @@ final class TwinClient {
         worker.execute(this::connect);
     }
 
+    /** @return whether it is connected to the hub now */
+    boolean connected() {
+        return client.isConnected();
+    }
+
     void close() {
         running = false;
+        if (extension != null) {
+            extension.disconnected();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(2000);
@@ -158,18 +218,30 @@ final class TwinClient {
             }
         }
         o.setUserName(config.host_name() + "/" + deviceId + "/" + moduleId + "/?api-version=2021-04-12");
-        o.setPassword(SasToken.create(resource, config.key(), Instant.now().plus(Duration.ofHours(Math.max(1,
+        o.setPassword(SasToken.create(resource, key, Instant.now().plus(Duration.ofHours(Math.max(1,
                 config.token_hours())))).toCharArray());
         try {
             client.connect(o).waitForCompletion(10_000);
-            client.subscribe(new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES,
-                IotHubTopic.METHOD_CALLS}, new int[] {1, 1, 1}).waitForCompletion(10_000);
+            String[] topics = extension == null ? new String[] {IotHubTopic.TWIN_RESPONSES,
+                IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS} : new String[] {IotHubTopic.TWIN_RESPONSES,
+                    IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS, extension.topicFilter()};
+            int[] qos = new int[topics.length];
+            java.util.Arrays.fill(qos, 1);
+            client.subscribe(topics, qos).waitForCompletion(10_000);
             reconnect.reset();
             down = false;
             LOG.info("Twin {}/{} connected to {}", deviceId, moduleId, config.url());
             atHub = null;
             requestTwin();
+            if (extension != null) {
+                extension.connected(this::publish);
+            }
         } catch (MqttException e) {
+            if ((e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                    || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED) && handler.refused()) {
+                LOG.warn("The hub {} refused the twin {}/{}: {}", config.url(), deviceId, moduleId, e.getMessage());
+                return;
+            }
             long delayMs = reconnect.nextDelayMs();
             // One line when the link goes down; each further failed attempt only at debug level.
             if (down) {
@@ -190,6 +262,10 @@ final class TwinClient {
     }
 
     private void received(String topic, String body) {
+        if (extension != null && extension.owns(topic)) {
+            extension.received(topic, body);
+            return;
+        }
         IotHubTopic t;
         try {
             t = IotHubTopic.parse(topic).orElse(null);
@@ -280,11 +356,13 @@ final class TwinClient {
         }
     }
 
-    private void publish(String topic, String body) {
+    private boolean publish(String topic, String body) {
         try {
             client.publish(topic, body.getBytes(StandardCharsets.UTF_8), 1, false);
+            return true;
         } catch (MqttException e) {
             LOG.warn("Twin {}/{}: cannot send '{}': {}", deviceId, moduleId, topic, e.getMessage());
+            return false;
         }
     }
 }
