@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.identity.api.ModuleIdentity;
+import org.outpost.protocol.IotHubTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,6 @@ final class HubRegistration implements TwinClient.Extension {
     /** How long an answer may take before the request is sent again. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final String ROOT = "$outpost/identities/";
-    private static final String RESPONSES = ROOT + "res/";
     private static final Logger LOG = LoggerFactory.getLogger(HubRegistration.class);
 
     /** A request sent: a PUT of this generation, or a DELETE (generation null). */
@@ -96,12 +95,12 @@ final class HubRegistration implements TwinClient.Extension {
 
     @Override
     public String topicFilter() {
-        return RESPONSES + "#";
+        return IotHubTopic.IDENTITY_RESPONSES;
     }
 
     @Override
     public boolean owns(String topic) {
-        return topic.startsWith(ROOT);
+        return topic.startsWith(IotHubTopic.IDENTITIES);
     }
 
     @Override
@@ -175,24 +174,23 @@ final class HubRegistration implements TwinClient.Extension {
 
     private void send(String verb, Request request, String body) {
         String rid = Long.toString(++requestIds);
-        if (sender.send(ROOT + "modules/" + verb + "/" + request.moduleId() + "/?$rid=" + rid, body)) {
+        if (sender.send(new IotHubTopic.IdentityRequest(IotHubTopic.IdentityRequest.Method.valueOf(verb),
+                request.moduleId(), rid).format(), body)) {
             inFlight.put(rid, request);
         }
     }
 
     @Override
     public void received(String topic, String body) {
-        // $outpost/identities/res/<status>/?$rid=<n>
-        int q = topic.indexOf("/?$rid=");
         Request request = null;
         int status = 0;
-        if (topic.startsWith(RESPONSES) && q > RESPONSES.length()) {
-            request = inFlight.remove(topic.substring(q + 7));
-            try {
-                status = Integer.parseInt(topic.substring(RESPONSES.length(), q));
-            } catch (NumberFormatException e) {
-                status = 0;
+        try {
+            if (IotHubTopic.parse(topic).orElse(null) instanceof IotHubTopic.IdentityResponse answer) {
+                request = inFlight.remove(answer.rid());
+                status = answer.status();
             }
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Ignoring '{}' from the hub: {}", topic, e.getMessage());
         }
         if (request == null) {
             LOG.debug("Ignoring '{}' from the hub: no request of this gateway waits for it", topic);
