@@ -79,6 +79,10 @@ public final class CloudPair implements AutoCloseable {
             }
             gateway.start();
             gateway.awaitLog("Twin " + DEVICE + "/$edgeAgent connected", Duration.ofSeconds(120));
+            GatewayProcess started = gateway;
+            // The operator key (etc/operator.key) may come a moment after the twins connect.
+            await("the gateway's shell").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> started.shell("edge:list"), out -> true);
             return new CloudPair(hub, gateway, iothub, key, url, certificate);
         } catch (Exception | AssertionError e) {
             if (gateway != null) {

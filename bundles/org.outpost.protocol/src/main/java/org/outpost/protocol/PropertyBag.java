@@ -45,10 +45,17 @@ public final class PropertyBag {
             if (out.length() > 0) {
                 out.append('&');
             }
-            out.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+            out.append(component(k)).append('=').append(component(v));
         });
         return out.toString();
+    }
+
+    /**
+     * URL-encodes one key or value as IoT Hub writes them: a space is {@code %20}, never {@code +}, which is an MQTT
+     * wildcard that no topic name may contain (a broker refuses the whole message).
+     */
+    private static String component(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

@@ -71,7 +71,7 @@ class IotHubTopicTest {
         bag.put("a", "2");
 
         assertThat(new ModuleInput("gw1", "filter", "in1", bag).format()).isEqualTo(
-                "devices/gw1/modules/filter/inputs/in1/%24.mid=m+1&z=1&a=2");
+                "devices/gw1/modules/filter/inputs/in1/%24.mid=m%201&z=1&a=2");
         assertThat(ModuleInput.filter("gw1", "filter")).isEqualTo("devices/gw1/modules/filter/inputs/#");
         assertThat(IotHubTopic.parse("devices/gw1/modules/filter/inputs/in1/")).contains(new ModuleInput("gw1",
                 "filter", "in1", Map.of()));

@@ -24,7 +24,7 @@ class PropertyBagTest {
 
         String bag = PropertyBag.encode(props);
 
-        assertThat(bag).isEqualTo("%24.ct=application%2Fjson&a+b=x%26y%3Dz%2F%C3%A9&empty=");
+        assertThat(bag).isEqualTo("%24.ct=application%2Fjson&a%20b=x%26y%3Dz%2F%C3%A9&empty=");
         assertThat(PropertyBag.decode(bag)).containsExactlyEntriesOf(props);
     }
 
@@ -58,5 +58,13 @@ class PropertyBagTest {
     void rejectsBadCreationTime() {
         assertThatThrownBy(() -> PropertyBag.apply(Map.of("$.ctime", "yesterday"), Message.builder()))
                 .hasMessage("$.ctime 'yesterday' is not an ISO-8601 UTC time");
+    }
+
+    @Test
+    void anEncodedBagHasNoMqttWildcardSoItIsAValidTopicName() {
+        String bag = PropertyBag.encode(Map.of("site", "plant 1 + #2"));
+
+        assertThat(bag).isEqualTo("site=plant%201%20%2B%20%232").doesNotContain("+", "#");
+        assertThat(PropertyBag.decode(bag)).containsEntry("site", "plant 1 + #2");
     }
 }

@@ -13,7 +13,8 @@ import java.util.HexFormat;
  * Where the workload API's unix sockets are: one per module, {@code <dir>/<moduleId>.sock}, as IoT Edge 1.2 and later
  * gives each module its own socket, so the socket a request arrives on says which module asks. A unix socket's path
  * is limited to 107 bytes on Linux; when the configured folder makes a path longer than {@value #MAX_PATH_BYTES}, the
- * sockets go to {@code <java.io.tmpdir>/outpost-workload-<hash of the folder>} instead.
+ * sockets go to {@code /tmp/outpost-workload-<hash of the folder>} instead (the system's {@code /tmp}, not
+ * {@code java.io.tmpdir}, which Karaf sets to a folder under {@code ${karaf.data}} that is as deep as the first).
  */
 final class WorkloadSockets {
 
@@ -23,14 +24,16 @@ final class WorkloadSockets {
     /** The longest module id (IoT Hub's limit on a module id). */
     static final int MAX_MODULE_ID = 128;
 
+    /** Where sockets go when the configured folder is too deep: short on every Linux. */
+    static final Path SYSTEM_TMP = Path.of("/tmp");
+
     private final Path dir;
 
     /** @param configured the configured folder of the sockets */
     WorkloadSockets(Path configured) {
         Path abs = configured.toAbsolutePath().normalize();
         // Sized for a typical module id; longer ids fall back on their own in socket().
-        this.dir = fits(abs, 32) ? abs : Path.of(System.getProperty("java.io.tmpdir"), "outpost-workload-"
-                + shortHash(abs.toString()));
+        this.dir = fits(abs, 32) ? abs : SYSTEM_TMP.resolve("outpost-workload-" + shortHash(abs.toString()));
     }
 
     /** @return the folder the sockets are in */

@@ -26,7 +26,7 @@ class WorkloadSocketsTest {
 
         WorkloadSockets sockets = new WorkloadSockets(deep);
 
-        assertThat(sockets.dir()).hasParentRaw(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(sockets.dir()).hasParentRaw(WorkloadSockets.SYSTEM_TMP);
         assertThat(sockets.dir().getFileName().toString()).startsWith("outpost-workload-");
         assertThat(sockets.dir()).isEqualTo(new WorkloadSockets(deep).dir());
     }
