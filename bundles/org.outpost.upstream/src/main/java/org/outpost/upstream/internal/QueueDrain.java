@@ -201,6 +201,13 @@ final class QueueDrain implements AutoCloseable {
         cm.getBodyBuffer().readBytes(body);
         Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
         String topic = TopicTemplate.expand(s.topic(), deviceId.get(), message);
+        try {
+            org.eclipse.paho.client.mqttv3.MqttTopic.validate(topic, false);
+        } catch (IllegalArgumentException e) {
+            // No broker takes it, now or later: published again and again it would hold up the whole queue.
+            undeliverable(cm, message, topic, e.getMessage());
+            return;
+        }
         MqttMessage mqtt = new MqttMessage(body);
         mqtt.setQos(s.qos());
         String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
@@ -226,6 +233,18 @@ final class QueueDrain implements AutoCloseable {
             restart = true;
             places.release();
         }
+    }
+
+    /** Drops a message that cannot be published (its topic is not a valid MQTT topic name), counted and logged. */
+    private void undeliverable(ClientMessage cm, Message message, String topic, String why) throws ActiveMQException {
+        String from = message.connectionModuleId() == null ? "-" : message.connectionModuleId();
+        LOG.error("Upstream: dropped message {} from module {}: its topic '{}' is not a valid MQTT topic name ({});"
+                + " check the topic template in etc/org.outpost.upstream.cfg and the message's properties",
+                message.messageId(), from, topic.length() > 200 ? topic.substring(0, 200) + "..." : topic, why);
+        metrics.counter("messages_dropped_total", "from", from, "to", "$upstream", "reason", "invalid_topic")
+                .increment();
+        cm.individualAcknowledge();
+        inflight.release();
     }
 
     /** Acknowledges to the broker what the cloud has acknowledged; on the drain thread, which owns the session. */

@@ -215,9 +215,13 @@ class QueueDrainTest {
     }
 
     private void enqueue(String... bodies) throws Exception {
+        enqueueFrom("sensor", bodies);
+    }
+
+    private void enqueueFrom(String module, String... bodies) throws Exception {
         try (ClientProducer producer = session.createProducer(QueueDrain.QUEUE)) {
             for (String body : bodies) {
-                Message m = Message.builder().body(body).connectionModuleId("sensor").outputName("out").build();
+                Message m = Message.builder().body(body).connectionModuleId(module).outputName("out").build();
                 ClientMessage cm = session.createMessage(ClientMessage.BYTES_TYPE, true);
                 cm.getBodyBuffer().writeBytes(m.body());
                 MessageHeaders.of(m).forEach(cm::putStringProperty);
@@ -241,6 +245,20 @@ class QueueDrainTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 5);
         assertThat(p.bodies()).containsExactly("m1", "m2", "m3", "m4", "m5");
         assertThat(p.published.get(0).topic()).startsWith("devices/gw1/modules/sensor/messages/events/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
+    }
+
+    @Test
+    void aMessageNoBrokerWouldTakeIsDroppedAndDoesNotHoldUpTheQueue() throws Exception {
+        enqueueFrom("bad+module", "m1");
+        enqueue("m2");
+        FakePublisher p = new FakePublisher(true);
+        cloud.connect(p);
+
+        drain.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 1);
+        assertThat(p.bodies()).containsExactly("m2");
         await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
     }
 
