@@ -44,6 +44,27 @@ public final class AzureSdkModule {
                 IotHubClientProtocol.MQTT);
         client.setConnectionStatusChangeCallback(
                 context -> say("connection " + context.getNewStatus() + " " + context.getNewStatusReason()), null);
+        if (!"sender".equals(role)) {
+            // As an IoT Edge module does: the input callback is set before open, so no message arrives without one.
+            client.setMessageCallback("in1", (message, context) -> {
+                Message out = new Message(message.getBytes());
+                out.setContentType(message.getContentType());
+                out.setContentEncoding(message.getContentEncoding());
+                out.setCorrelationId(message.getCorrelationId());
+                for (var p : message.getProperties()) {
+                    out.setProperty(p.getName(), p.getValue());
+                }
+                out.setProperty("relayedBy", id);
+                try {
+                    client.sendEvent(out, "out2");
+                } catch (Exception e) {
+                    say("not relayed: " + e);
+                    return IotHubMessageResult.ABANDON;
+                }
+                say("relayed seq " + message.getProperty("seq"));
+                return IotHubMessageResult.COMPLETE;
+            }, null);
+        }
         client.open(true);
         say("connected as " + id + " (" + role + ")");
 
@@ -79,25 +100,6 @@ public final class AzureSdkModule {
         if ("sender".equals(role)) {
             sender.start(Integer.parseInt(System.getenv().getOrDefault("SDK_MODULE_MESSAGES", "20")),
                     Long.parseLong(System.getenv().getOrDefault("SDK_MODULE_INTERVAL_MS", "0")));
-        } else {
-            client.setMessageCallback("in1", (message, context) -> {
-                Message out = new Message(message.getBytes());
-                out.setContentType(message.getContentType());
-                out.setContentEncoding(message.getContentEncoding());
-                out.setCorrelationId(message.getCorrelationId());
-                for (var p : message.getProperties()) {
-                    out.setProperty(p.getName(), p.getValue());
-                }
-                out.setProperty("relayedBy", id);
-                try {
-                    client.sendEvent(out, "out2");
-                } catch (Exception e) {
-                    say("not relayed: " + e);
-                    return IotHubMessageResult.ABANDON;
-                }
-                say("relayed seq " + message.getProperty("seq"));
-                return IotHubMessageResult.COMPLETE;
-            }, null);
         }
         say("ready");
         new CountDownLatch(1).await();

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * queue and routed like a bundle module's message, from output {@code $.on} ({@value #DEFAULT_OUTPUT} without one);
  * the queue copy is acknowledged only once the router stored it;</li>
  * <li>messages routed to their inputs are published on {@code devices/<device>/modules/<module>/inputs/<input>/<bag>}
- * while the module is subscribed there, and wait in the input's queue while it is not.</li>
+ * while the module is subscribed there (looked at every 2 s), and wait in the input's queue while it is not, taken
+ * by nobody here (a module connected to the gateway's IoT Hub endpoint gets them from there).</li>
  * </ul>
  */
 @Component(service = ModuleAccess.class)
@@ -227,7 +228,8 @@ public final class MqttModuleBridge implements ModuleAccess {
             Set<String> wanted = new HashSet<>();
             for (RouteStatus r : routing.routes()) {
                 Matcher m = INPUT_SINK.matcher(r.sink());
-                if (m.matches() && modules.contains(m.group(1)) && ModuleNames.isValid(m.group(2))) {
+                if (m.matches() && modules.contains(m.group(1)) && ModuleNames.isValid(m.group(2))
+                        && subscribed(m.group(1), m.group(2))) {
                     wanted.add(m.group(1) + "/" + m.group(2));
                 }
             }
@@ -254,6 +256,16 @@ public final class MqttModuleBridge implements ModuleAccess {
         } catch (RuntimeException e) {
             LOG.warn("Could not update the MQTT module inputs: {}", e.toString());
         }
+    }
+
+    /**
+     * @return whether the module is subscribed to the input over the broker's MQTT: only then are the input's messages
+     *         taken from its queue here, so that a module connected to the gateway's IoT Hub endpoint instead gets
+     *         them from there alone, in order (two consumers of one queue would share its messages out of order)
+     */
+    private boolean subscribed(String module, String input) {
+        return broker.hasSubscribers(MqttAddresses.address(ModuleTopics.inputsPrefix(ingress.deviceId(), module)
+                + input + "/probe"));
     }
 
     /** Publishes an input's messages to the module's input topic; called by one input thread only. */
