@@ -52,8 +52,16 @@ class ContainerEngineTest {
                 + "fi\n"
                 + "exec sleep 300\n");
         assertThat(engine.toFile().setExecutable(true)).isTrue();
-        ModuleAccess access = Specs.stub(ModuleAccess.class, (method, args) -> method.equals("grant")
-                ? Map.of(ModuleAccess.MODULE_ID, args[0], "OUTPOST_MQTT_PASSWORD", "broker-secret") : null);
+        // In order, as the runtime's grant is (Map.of has no order: the engine's arguments would change from run to run).
+        ModuleAccess access = Specs.stub(ModuleAccess.class, (method, args) -> {
+            if (!method.equals("grant")) {
+                return null;
+            }
+            Map<String, String> granted = new java.util.LinkedHashMap<>();
+            granted.put(ModuleAccess.MODULE_ID, (String) args[0]);
+            granted.put("OUTPOST_MQTT_PASSWORD", "broker-secret");
+            return granted;
+        });
         kind = new ContainerKind(new ContainerModules(dir.resolve("containers"), access, identities,
                 new RegistryAuth(dir.resolve("registry")), processes, List.of(engine.toString()), 1 << 20,
                 Duration.ofMinutes(1)));

@@ -77,14 +77,11 @@ public final class ModuleAccessControl implements BrokerAuthenticator {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(ModuleAccess.MODULE_ID, module);
         env.put(ModuleAccess.DEVICE_ID, device);
-        env.put("IOTEDGE_MODULEID", module);
-        env.put("IOTEDGE_DEVICEID", device);
         if (url.isPresent()) {
             URI uri = URI.create(url.get());
             env.put(ModuleAccess.MQTT_URL, url.get());
             env.put(ModuleAccess.MQTT_HOST, uri.getHost());
             env.put(ModuleAccess.MQTT_PORT, Integer.toString(uri.getPort()));
-            env.put("IOTEDGE_GATEWAYHOSTNAME", uri.getHost());
         } else {
             LOG.warn("Module '{}' gets no broker URL: the gateway broker has no MQTT acceptor (mqtt.port in"
                     + " etc/org.outpost.broker.cfg)", module);

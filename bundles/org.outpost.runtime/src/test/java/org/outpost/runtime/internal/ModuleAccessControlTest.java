@@ -23,7 +23,7 @@ class ModuleAccessControlTest {
     void aGrantTellsTheModuleWhoItIsAndHowToReachTheBroker() {
         Map<String, String> env = access.grant("pump", URL);
         assertThat(env).containsEntry(ModuleAccess.MODULE_ID, "pump").containsEntry(ModuleAccess.DEVICE_ID, "gw1")
-                .containsEntry("IOTEDGE_MODULEID", "pump").containsEntry(ModuleAccess.MQTT_URL, "tcp://127.0.0.1:1883")
+                .doesNotContainKey("IOTEDGE_MODULEID").containsEntry(ModuleAccess.MQTT_URL, "tcp://127.0.0.1:1883")
                 .containsEntry(ModuleAccess.MQTT_HOST, "127.0.0.1").containsEntry(ModuleAccess.MQTT_PORT, "1883")
                 .containsEntry(ModuleAccess.MQTT_CLIENT_ID, "gw1/pump").containsEntry(ModuleAccess.MQTT_USERNAME, "pump")
                 .containsEntry(ModuleAccess.EVENTS_TOPIC, "devices/gw1/modules/pump/messages/events/")
