@@ -87,6 +87,10 @@ public class DeployCommand implements Action {
         }
         System.out.println(dryRun ? "The manifest is valid; nothing was changed (--dry-run)."
                 : "Deployment applied (200) in " + r.millis() + " ms.");
+        if (!r.warnings().isEmpty()) {
+            System.out.println("Not honoured by this gateway (" + r.warnings().size() + "), the rest applies:");
+            r.warnings().forEach(w -> System.out.println("  " + w));
+        }
         return null;
     }
 }
