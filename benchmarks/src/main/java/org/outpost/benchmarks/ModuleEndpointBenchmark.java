@@ -79,6 +79,7 @@ public final class ModuleEndpointBenchmark {
                     Integer.toString(GatewayProcess.freePort())));
             gateway.start();
             awaitPort(port, Duration.ofSeconds(120));
+            awaitShell(gateway, Duration.ofSeconds(60));
             // Two modules, so they have identities; their processes only idle: the harness speaks for them.
             Path manifest = work.resolve("bench-modules.json");
             Files.writeString(manifest, "{\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\":"
@@ -196,6 +197,22 @@ public final class ModuleEndpointBenchmark {
             }
         }
         throw new IllegalStateException("the gateway's IoT Hub endpoint did not open port " + port);
+    }
+
+    /** Waits until the gateway's shell answers (its operator key comes a moment after the endpoint opens). */
+    private static void awaitShell(GatewayProcess gateway, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                gateway.shell("edge:list");
+                return;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the gateway's shell did not answer: " + e.getMessage(), e);
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static void report(List<Result> results) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class InputHandler {
 
     /** At most this many input messages wait for their PUBACK at once. */
-    static final int IN_FLIGHT = 16;
+    static final int IN_FLIGHT = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(InputHandler.class);
 
