@@ -38,8 +38,8 @@ class InputHandlerTest {
     }
 
     @Test
-    void aMessageIsDeliveredOnlyWhenAcknowledgedAndAtMost16AreInFlight() {
-        for (int i = 1; i <= 20; i++) {
+    void aMessageIsDeliveredOnlyWhenAcknowledgedAndAtMostInFlightWaitForTheirAcknowledgement() {
+        for (int i = 1; i <= InputHandler.IN_FLIGHT + 4; i++) {
             source.add(i, "in", "m" + i);
         }
         handler.start();
@@ -51,7 +51,7 @@ class InputHandlerTest {
         assertThat(first).hasSize(InputHandler.IN_FLIGHT);
         assertThat(source.delivered).containsExactly(1L);
         assertThat(sent()).extracting(m -> m.variableHeader().topicName()).containsExactly(
-                "devices/d1/modules/filter/inputs/in/%24.mid=m17");
+                "devices/d1/modules/filter/inputs/in/%24.mid=m" + (InputHandler.IN_FLIGHT + 1));
     }
 
     @Test
