@@ -243,6 +243,10 @@ public final class DeploymentService implements Deployer {
                 routing.checkRoutes(next.edgeHub());
             } catch (IllegalArgumentException e) {
                 return refused(400, "400 modulesContent.$edgeHub.properties.desired: " + e.getMessage(), dryRun);
+            } catch (IllegalStateException e) {
+                // Known before anything changes, also in a dry run: no module is touched for routes that cannot go.
+                return refused(409, "409 modulesContent.$edgeHub: " + e.getMessage() + " (nothing was changed;"
+                        + " leave $edgeHub out of the manifest to deploy its modules)", dryRun);
             }
         }
         next.warnings().forEach(w -> LOG.warn("Deployment{}: not honoured: {}", dryRun ? " (dry run)" : "", w));

@@ -114,6 +114,8 @@ public interface Routing {
      * Checks routes in the {@code $edgeHub} shape without applying them, e.g. before a deployment changes anything.
      *
      * @throws IllegalArgumentException saying what is wrong and where (JSON path, route, column)
+     * @throws IllegalStateException if the cloud owns the routes, so that {@link #setRoutes} would refuse them
+     *             (saying where to change them)
      */
     void checkRoutes(String edgeHubJson);
 }

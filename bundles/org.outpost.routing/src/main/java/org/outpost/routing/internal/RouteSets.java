@@ -157,12 +157,17 @@ final class RouteSets implements AutoCloseable {
                 .collect(Collectors.joining("; ")));
     }
 
-    /** See {@link org.outpost.routing.api.Routing#setRoutes}. */
-    void setRoutes(String edgeHubJson) throws IOException {
+    /** @throws IllegalStateException if the cloud owns the routes, saying where to change them */
+    void checkLocalChange() {
         String owner = cloudOwned;
         if (owner != null) {
             throw new IllegalStateException(owner);
         }
+    }
+
+    /** See {@link org.outpost.routing.api.Routing#setRoutes}. */
+    void setRoutes(String edgeHubJson) throws IOException {
+        checkLocalChange();
         replace(edgeHubJson, "a local change (edge:routes-set or a deployment)");
     }
 

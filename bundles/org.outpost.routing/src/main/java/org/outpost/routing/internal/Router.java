@@ -261,6 +261,7 @@ public final class Router extends RouteBuilder implements Routing {
     @Override
     public void checkRoutes(String edgeHubJson) {
         RouteSets.checkRoutes(edgeHubJson);
+        routeSets.checkLocalChange();
     }
 
     @Override

@@ -149,6 +149,8 @@ class RouteSetsTest {
         assertThatThrownBy(() -> sets.setRoutes(section("up", UP))).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("the running routes come from the hub's $edgeHub twin (version 3): change them"
                         + " at the hub (hub:twin-set -m '$edgeHub' <device> ...)");
+        assertThatThrownBy(sets::checkLocalChange).as("a deployment's check, before it changes anything")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("$edgeHub twin (version 3)");
         Files.writeString(file, section("up", UP));
         await().atMost(Duration.ofSeconds(10)).until(() -> sets.lastRejection().isPresent());
         assertThat(sets.lastRejection().orElseThrow()).contains("edgehub.json changed but was not applied: the running"
