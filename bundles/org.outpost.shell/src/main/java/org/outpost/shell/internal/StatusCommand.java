@@ -33,9 +33,8 @@ public class StatusCommand implements Action {
             return null;
         }
         System.out.println("Last deployment: " + (s.lastDesiredStatus() == null ? "none yet"
-                : "version " + s.lastDesiredVersion() + ", " + s.lastDesiredStatus().code()
-                        + (s.lastDesiredStatus().description().isEmpty() ? ""
-                                : " " + s.lastDesiredStatus().description())));
+                : "version " + s.lastDesiredVersion() + ", " + outcome(s.lastDesiredStatus().code(),
+                        s.lastDesiredStatus().description())));
         ShellTable table = new ShellTable();
         table.column("Module");
         table.column("Type");
@@ -54,5 +53,11 @@ public class StatusCommand implements Action {
         table.emptyTableText("No deployed modules: deploy a manifest with edge:deploy <file>");
         table.print(System.out);
         return null;
+    }
+
+    /** @return {@code "<code> <description>"}, the code once (descriptions of refusals begin with it already) */
+    static String outcome(int code, String description) {
+        String c = Integer.toString(code);
+        return description.isEmpty() ? c : description.startsWith(c + " ") ? description : c + " " + description;
     }
 }
