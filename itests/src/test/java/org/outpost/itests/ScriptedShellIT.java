@@ -85,6 +85,7 @@ public class ScriptedShellIT {
     public void aTypoLeavesNoStackTraceInTheLog() throws Exception {
         assertFails(pair.hub, "hub:deployment-create no-such-file.json", "no file ");
         assertFails(pair.gateway, "edge:deploy no-such-file.json", "no file ");
+        assertFails(pair.gateway, "edge:logs no-such-module", "no module 'no-such-module'");
 
         for (GatewayProcess p : new GatewayProcess[] {pair.hub, pair.gateway}) {
             assertThat(Files.readString(p.home().resolve("data/log/karaf.log")))

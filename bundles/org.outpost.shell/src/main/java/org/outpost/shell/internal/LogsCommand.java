@@ -62,7 +62,13 @@ public class LogsCommand implements Action {
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
-        java.util.List<String> lines = deployer.logs(module, query);
+        java.util.List<String> lines;
+        try {
+            lines = deployer.logs(module, query);
+        } catch (IllegalArgumentException e) {
+            // No such module: the operator's typo, said as such (no stack trace in the log).
+            throw new CommandException(e.getMessage());
+        }
         if (lines.isEmpty()) {
             boolean filtered = since != null || until != null || level != null || regex != null;
             System.out.println("No log entries for " + module + (filtered ? " that match --since, --until, --level"
