@@ -301,7 +301,12 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("Closing {}: {}", who(), cause.toString());
+        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+            // The server is stopping: its session threads are gone before the last connections are.
+            LOG.debug("Closing {} as the server stops: {}", who(), cause.toString());
+        } else {
+            LOG.warn("Closing {}: {}", who(), cause.toString());
+        }
         ctx.close();
     }
 
