@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  */
 public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, List<String> mavenGroups) {
 
-    private static final Pattern MVN = Pattern.compile("mvn:(?:[^!]+!)?([^/\\s]+)/([^/\\s]+)(/[^/\\s]*){0,3}");
+    /** Group, artifact, then version, type and classifier (a version may be a range: {@code [1.0,2.0)}). */
+    private static final Pattern MVN = Pattern.compile("mvn:([\\w.-]+)/([\\w.-]+)(/[\\w.,()\\[\\]-]*){0,3}");
+    private static final String MAVEN_REPOSITORIES = "configure the repositories Maven artifacts may come from in"
+            + " etc/org.ops4j.pax.url.mvn.cfg (org.ops4j.pax.url.mvn.repositories) instead";
 
     public LocationPolicy {
         schemes = Set.copyOf(schemes);
@@ -54,6 +57,14 @@ public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, Li
     }
 
     private Optional<String> checkMaven(String location) {
+        if (location.indexOf('!') >= 0) {
+            return Optional.of("location '" + location + "': a mvn: location may not name its own repository"
+                    + " ('<repository>!group/artifact/version'); " + MAVEN_REPOSITORIES);
+        }
+        if (location.indexOf('@') >= 0) {
+            return Optional.of("location '" + location + "': a mvn: location may not carry repository options"
+                    + " ('@...'); " + MAVEN_REPOSITORIES);
+        }
         var m = MVN.matcher(location);
         if (!m.matches()) {
             return Optional.of("location '" + location + "': not a Maven location (mvn:group/artifact/version)");
