@@ -74,6 +74,15 @@ public final class DeploymentService implements Deployer {
                 + " name; empty allows any.")
         String[] allowed_maven_groups() default {};
 
+        @AttributeDefinition(description = "Configuration PIDs no module may have (settings.pid): the gateway's and its"
+                + " platform's. A PID, or a prefix and '.*' for it and every PID below it.")
+        String[] config_reserved_pids() default {"org.outpost.*", "org.apache.*", "org.ops4j.*", "org.eclipse.*",
+            "felix.*", "karaf.*", "jmx.*"};
+
+        @AttributeDefinition(description = "Configuration PIDs a module may have although config.reserved.pids"
+                + " matches them (the samples'). A module always has org.outpost.module.<name> and PIDs below it.")
+        String[] config_allowed_pids() default {"org.outpost.samples.*"};
+
         @AttributeDefinition(description = "Seconds a changed module has to reach running before the deployment is"
                 + " rolled back.")
         int probation_seconds() default 20;
@@ -125,6 +134,7 @@ public final class DeploymentService implements Deployer {
     private final CurrentDeployment running;
     private final ModuleBundles bundles;
     private final ManifestParser parser;
+    private final ConfigPids configPids;
     private final DeploymentStore store;
     private final ModuleKinds kinds = new ModuleKinds();
     private final Supervisor supervisor;
@@ -152,6 +162,7 @@ public final class DeploymentService implements Deployer {
         this.parser = new ManifestParser(new LocationPolicy(Set.copyOf(list(config.allowed_schemes())),
                 list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace("${karaf.home}", home)
                         .replace("${karaf.data}", data))).toList(), list(config.allowed_maven_groups())));
+        this.configPids = new ConfigPids(list(config.config_reserved_pids()), list(config.config_allowed_pids()));
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
                 config.health_interval_seconds()))), Supervisor.Settings.of(config), this::started);
@@ -235,6 +246,7 @@ public final class DeploymentService implements Deployer {
         try {
             next = parser.parse(manifestJson);
             kinds.check(next);
+            configPids.check(next);
         } catch (ManifestException e) {
             return refused(e.code(), e.getMessage(), dryRun);
         }
