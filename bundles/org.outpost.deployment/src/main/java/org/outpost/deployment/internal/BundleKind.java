@@ -3,7 +3,15 @@
  */
 package org.outpost.deployment.internal;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -17,6 +25,7 @@ import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.manifest.DesiredStatus;
+import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ModuleSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Bundle modules: an OSGi bundle from its location ({@code settings.location}), which declares the module id in its
  * {@value EdgeModule#HEADER} header. The runtime tells its state.
+ * <p>
+ * It touches only bundles it installed ({@link Installed}): a deployment naming a location where another bundle is
+ * installed (a core bundle, by a typo), or a bundle with the symbolic name of one it did not install, is refused and
+ * nothing is changed; a bundle it installed that turns out not to be the module is uninstalled at once.
  */
 @Component(service = ModuleKind.class, property = ModuleKind.KIND + "=bundle")
 public final class BundleKind implements ModuleKind {
@@ -33,11 +46,90 @@ public final class BundleKind implements ModuleKind {
 
     private final BundleContext context;
     private final EdgeRuntime runtime;
+    private final Installed installed;
 
     @Activate
     public BundleKind(BundleContext context, @Reference EdgeRuntime runtime) {
+        this(context, runtime, new Installed(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"),
+                "data"), "outpost", "deployment", "installed-bundles")));
+    }
+
+    BundleKind(BundleContext context, EdgeRuntime runtime, Installed installed) {
         this.context = context;
         this.runtime = runtime;
+        this.installed = installed;
+    }
+
+    private boolean ours(Bundle b) {
+        return installed.has(b.getLocation(), Long.toString(b.getBundleId()));
+    }
+
+    private static String notOurs(Bundle b) {
+        return "bundle " + b.getBundleId() + " (" + b.getSymbolicName() + ") is installed at " + b.getLocation()
+                + ", but not by a deployment, and a deployment touches only bundles it installed: name the module's"
+                + " own bundle, or uninstall that one first if it is to be replaced";
+    }
+
+    /**
+     * Refuses, before anything changes, a module whose location holds a bundle no deployment installed, and a
+     * {@code file:} bundle that is not the module (no {@value EdgeModule#HEADER} header, or another module id) or
+     * has the symbolic name of a bundle no deployment installed.
+     */
+    @Override
+    public void check(ModuleSpec spec) throws ManifestException {
+        String at = "modulesContent.$edgeAgent.properties.desired.modules." + spec.name() + ".settings.location";
+        Bundle b = context.getBundle(spec.location());
+        if (b != null && !ours(b)) {
+            throw new ManifestException(400, at, notOurs(b));
+        }
+        Manifest manifest = b == null ? fileManifest(spec.location(), at) : null;
+        if (manifest != null) {
+            String declared = manifest.getMainAttributes().getValue(EdgeModule.HEADER);
+            String symbolicName = manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            String why = notTheModule(spec, declared, symbolicName == null ? null : symbolicName.split(";")[0]
+                    .strip(), -1);
+            if (why != null) {
+                throw new ManifestException(400, at, why);
+            }
+        }
+    }
+
+    /** @return the manifest of a {@code file:} location that is a jar, or null (not a file, or not there yet) */
+    private static Manifest fileManifest(String location, String at) throws ManifestException {
+        if (!location.startsWith("file:")) {
+            return null;
+        }
+        try {
+            Path path = Path.of(URI.create(location));
+            if (!Files.isRegularFile(path)) {
+                return null;
+            }
+            try (JarFile jar = new JarFile(path.toFile())) {
+                return jar.getManifest();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ManifestException(400, at, "bundle " + location + " cannot be read as a jar: " + e.getMessage());
+        }
+    }
+
+    /**
+     * @param self the id of the bundle that has {@code symbolicName}, or -1 if it is not installed
+     * @return why a bundle declaring {@code declared} with {@code symbolicName} is not the module, or null if it is
+     */
+    private String notTheModule(ModuleSpec spec, String declared, String symbolicName, long self) {
+        if (declared == null) {
+            return "bundle " + spec.location() + " has no " + EdgeModule.HEADER + " header: it is not a module (a"
+                    + " module's bundle declares its id with @EdgeModule)";
+        }
+        if (!spec.name().equals(declared)) {
+            return "bundle " + spec.location() + " declares module id '" + declared + "' (" + EdgeModule.HEADER
+                    + "), but the deployment names it '" + spec.name() + "'";
+        }
+        Bundle clash = symbolicName == null ? null : Arrays.stream(context.getBundles()).filter(o -> o.getBundleId()
+                != self && symbolicName.equals(o.getSymbolicName()) && !ours(o)).findFirst().orElse(null);
+        return clash == null ? null : "bundle " + spec.location() + " has the symbolic name " + symbolicName
+                + " of bundle " + clash.getBundleId() + " (" + clash.getLocation() + "), which no deployment installed;"
+                + " a deployment touches only bundles it installed";
     }
 
     @Override
@@ -52,17 +144,34 @@ public final class BundleKind implements ModuleKind {
         return others.isEmpty() ? "; refreshes no other bundle" : "; refreshes " + String.join(", ", others);
     }
 
+    /**
+     * Installs the module's bundle (noting it as installed by the deployment), or reuses the one it installed before.
+     * A bundle at the location that no deployment installed is left alone (refused); one just installed that is not
+     * the module is uninstalled.
+     */
     @Override
     public boolean install(ModuleSpec spec) throws Exception {
         Bundle b = context.getBundle(spec.location());
-        if (b == null) {
+        boolean fresh = b == null;
+        if (fresh) {
             b = context.installBundle(spec.location());
+            try {
+                installed.add(b.getLocation(), Long.toString(b.getBundleId()));
+            } catch (IOException e) {
+                b.uninstall();
+                throw e;
+            }
+        } else if (!ours(b)) {
+            throw new IllegalStateException(notOurs(b));
         }
-        String declared = b.getHeaders("").get(EdgeModule.HEADER);
-        if (!spec.name().equals(declared)) {
-            b.uninstall();
-            throw new IllegalStateException("bundle " + spec.location() + " declares module id '" + declared
-                    + "' (" + EdgeModule.HEADER + "), but the deployment names it '" + spec.name() + "'");
+        String why = notTheModule(spec, b.getHeaders("").get(EdgeModule.HEADER), b.getSymbolicName(),
+                b.getBundleId());
+        if (why != null) {
+            if (fresh) {
+                b.uninstall();
+                installed.remove(b.getLocation());
+            }
+            throw new IllegalStateException(why);
         }
         if (spec.status() == DesiredStatus.RUNNING) {
             b.start();
@@ -74,21 +183,56 @@ public final class BundleKind implements ModuleKind {
         return false;
     }
 
+    /** Uninstalls the module's bundle if a deployment installed it as this module; leaves any other alone. */
     @Override
     public void remove(ModuleSpec spec) throws Exception {
         Bundle b = context.getBundle(spec.location());
-        if (b != null) {
+        if (b == null) {
+            installed.remove(spec.location());
+        } else if (!ours(b) || !spec.name().equals(b.getHeaders("").get(EdgeModule.HEADER))) {
+            LOG.warn("Module {}: leaving bundle {} ({}) at {} installed: no deployment installed it as this module",
+                    spec.name(), b.getBundleId(), b.getSymbolicName(), spec.location());
+        } else {
             b.uninstall();
+            installed.remove(spec.location());
         }
     }
 
+    /**
+     * The gateway started with this module deployed: its bundle, if it is there and is the module, is taken as
+     * installed by the deployment (it was, by a gateway that did not keep that record yet).
+     */
     @Override
-    public void setRunning(ModuleSpec spec, boolean running) throws Exception {
+    public boolean resume(ModuleSpec spec) {
+        Bundle b = context.getBundle(spec.location());
+        if (b != null && !ours(b) && spec.name().equals(b.getHeaders("").get(EdgeModule.HEADER))) {
+            try {
+                installed.add(b.getLocation(), Long.toString(b.getBundleId()));
+                LOG.info("Module {}: bundle {} at {} is taken as installed by the deployment", spec.name(),
+                        b.getBundleId(), spec.location());
+            } catch (IOException e) {
+                LOG.warn("Module {}: {}", spec.name(), e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    /** @return the module's bundle, which a deployment installed */
+    private Bundle owned(ModuleSpec spec) {
         Bundle b = context.getBundle(spec.location());
         if (b == null) {
             throw new IllegalStateException("module " + spec.name() + ": bundle " + spec.location()
                     + " is not installed");
         }
+        if (!ours(b)) {
+            throw new IllegalStateException("module " + spec.name() + ": " + notOurs(b));
+        }
+        return b;
+    }
+
+    @Override
+    public void setRunning(ModuleSpec spec, boolean running) throws Exception {
+        Bundle b = owned(spec);
         if (running) {
             b.start();
         } else {
@@ -103,7 +247,7 @@ public final class BundleKind implements ModuleKind {
             LOG.info("Installing module {} again: its bundle was uninstalled", spec.name());
             return install(spec);
         }
-        restart(b);
+        restart(owned(spec));
         return true;
     }
 
@@ -133,7 +277,11 @@ public final class BundleKind implements ModuleKind {
 
     @Override
     public String deadReason(ModuleSpec spec) {
-        return context.getBundle(spec.location()) == null ? "its bundle " + spec.location()
-                + " is not installed (uninstalled outside the deployment?)" : null;
+        Bundle b = context.getBundle(spec.location());
+        if (b == null) {
+            return "its bundle " + spec.location() + " is not installed (uninstalled outside the deployment?)";
+        }
+        return ours(b) ? null : "its bundle " + spec.location() + " was replaced outside the deployment (bundle "
+                + b.getBundleId() + " was not installed by it)";
     }
 }
