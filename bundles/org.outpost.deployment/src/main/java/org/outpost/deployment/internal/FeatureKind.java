@@ -4,12 +4,14 @@
 package org.outpost.deployment.internal;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -24,22 +26,48 @@ import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.deployment.spi.Undo;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.ModuleSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feature modules: a Karaf feature from the deployment's feature repositories (remote provisioning), installed with
  * Karaf's feature service; its module bundle (the one that declares the module id) is what runs the module.
+ * <p>
+ * It touches only features it installed ({@link Installed}): a deployment naming a feature the gateway has already
+ * (its own {@code outpost}, a sample's) is refused before anything changes, so that removing the module later cannot
+ * uninstall it.
  */
 @Component(service = ModuleKind.class, property = ModuleKind.KIND + "=feature")
 public final class FeatureKind implements ModuleKind {
 
+    /** The deployment service's log: what is logged here is part of its story. */
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
+
     private final BundleContext context;
     private final EdgeRuntime runtime;
+    private final Installed installed;
     private volatile FeaturesService features;
 
     @Activate
     public FeatureKind(BundleContext context, @Reference EdgeRuntime runtime) {
+        this(context, runtime, new Installed(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"),
+                "data"), "outpost", "deployment", "installed-features")));
+    }
+
+    FeatureKind(BundleContext context, EdgeRuntime runtime, Installed installed) {
         this.context = context;
         this.runtime = runtime;
+        this.installed = installed;
+    }
+
+    /** @return whether the module's feature is installed now (by anyone) */
+    private static boolean isInstalled(FeaturesService f, ModuleSpec spec) throws Exception {
+        Feature feature = f.getFeature(spec.feature(), spec.featureVersion());
+        return feature != null && f.isInstalled(feature);
+    }
+
+    private boolean ours(ModuleSpec spec) {
+        return installed.has(featureId(spec), "installed");
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -69,7 +97,14 @@ public final class FeatureKind implements ModuleKind {
             }
         }
         Set<String> wanted = new LinkedHashSet<>();
-        modules.forEach(s -> wanted.add(featureId(s)));
+        for (ModuleSpec s : modules) {
+            if (!ours(s) && isInstalled(f, s)) {
+                return "400 modulesContent.$edgeAgent.properties.desired.modules." + s.name() + ".settings.feature:"
+                        + " feature " + featureId(s) + " is installed, but not by a deployment, and a deployment"
+                        + " touches only features it installed: name a feature of the module's own";
+            }
+            wanted.add(featureId(s));
+        }
         try {
             f.installFeatures(wanted, EnumSet.of(FeaturesService.Option.Simulate,
                     FeaturesService.Option.NoAutoRefreshBundles));
@@ -87,17 +122,47 @@ public final class FeatureKind implements ModuleKind {
     /** Installs the feature, which starts its bundles whatever the module's desired status. */
     @Override
     public boolean install(ModuleSpec spec) throws Exception {
-        service().installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        FeaturesService f = service();
+        if (!ours(spec) && isInstalled(f, spec)) {
+            throw new IllegalStateException("feature " + featureId(spec) + " is installed, but not by a deployment,"
+                    + " and a deployment touches only features it installed");
+        }
+        installed.add(featureId(spec), "installed");
+        f.installFeature(featureId(spec), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         return true;
     }
 
+    /** Uninstalls the module's feature if a deployment installed it; leaves any other alone. */
     @Override
     public void remove(ModuleSpec spec) throws Exception {
         FeaturesService f = service();
-        if (f.isInstalled(f.getFeature(spec.feature(), spec.featureVersion()))) {
+        if (!ours(spec)) {
+            LOG.warn("Module {}: leaving feature {} as it is: no deployment installed it", spec.name(),
+                    featureId(spec));
+            return;
+        }
+        if (isInstalled(f, spec)) {
             f.uninstallFeature(spec.feature(), spec.featureVersion() == null ? null : spec.featureVersion(),
                     EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         }
+        installed.remove(featureId(spec));
+    }
+
+    /**
+     * The gateway started with this module deployed: its feature, if it is installed, is taken as installed by the
+     * deployment (it was, by a gateway that did not keep that record yet).
+     */
+    @Override
+    public boolean resume(ModuleSpec spec) {
+        FeaturesService f = features;
+        try {
+            if (f != null && !ours(spec) && isInstalled(f, spec)) {
+                installed.add(featureId(spec), "installed");
+            }
+        } catch (Exception e) {
+            LOG.warn("Module {}: {}", spec.name(), e.getMessage());
+        }
+        return false;
     }
 
     @Override
