@@ -60,7 +60,9 @@ public class FleetScaleIT {
                 Files.createTempDirectory(base, "scale-hub"));
         int port = GatewayProcess.freePort();
         hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
-        hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1"));
+        // A thousand simulated devices, all from 127.0.0.1: one address, over the default cap per address.
+        hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1",
+                "max.connections.per.address", "5000"));
         hub.start();
         await("the hub's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> hub.shell("hub:devices").contains("No devices"));

@@ -7,7 +7,7 @@
  * of {@link org.outpost.iothub.spi}. {@link org.outpost.iothub.IotHubAcl} is IoT Hub's topic rules.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.outpost.iothub;
 
 import org.osgi.annotation.bundle.Export;

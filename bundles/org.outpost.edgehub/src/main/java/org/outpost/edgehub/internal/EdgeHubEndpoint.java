@@ -67,6 +67,23 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
         @AttributeDefinition(description = "Failed authentications from one address within a minute after which it"
                 + " is refused without a check until the oldest leaves the minute.")
         int auth_max_failures_per_minute() default 10;
+
+        @AttributeDefinition(description = "Seconds a new connection may take to send CONNECT before it is closed.")
+        int connect_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "The longest a connection may be silent, in seconds: with keep-alive 0,"
+                + " or a keep-alive whose one and a half periods are longer, it is closed after this.")
+        int max_idle_seconds() default 600;
+
+        @AttributeDefinition(description = "Seconds a client may leave unread what was sent to it (while it does not"
+                + " read, nothing more is read from it nor sent to it) before it is closed.")
+        int unwritable_timeout_seconds() default 60;
+
+        @AttributeDefinition(description = "Open connections from one remote address; more are closed at once.")
+        int max_connections_per_address() default 100;
+
+        @AttributeDefinition(description = "Open connections in all; more are closed at once.")
+        int max_connections() default 10000;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeHubEndpoint.class);
@@ -101,7 +118,10 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
         return new ServerSettings("outpost-edgehub", config.host(), config.port(), names.isEmpty() ? config.host()
                 : names.get(0), config.tls_port(), certificates.serverKeyStore(), new String(certificates
                         .serverKeyStorePassword()), Math.max(1, config.max_message_kb()) * 1024,
-                config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg");
+                config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
+                .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
+                config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
+                config.max_connections()));
     }
 
     private void reloadTls() {

@@ -90,6 +90,31 @@ class EdgeHubEndpointTest {
             public int auth_max_failures_per_minute() {
                 return 10;
             }
+
+            @Override
+            public int connect_timeout_seconds() {
+                return 10;
+            }
+
+            @Override
+            public int max_idle_seconds() {
+                return 600;
+            }
+
+            @Override
+            public int unwritable_timeout_seconds() {
+                return 60;
+            }
+
+            @Override
+            public int max_connections_per_address() {
+                return 100;
+            }
+
+            @Override
+            public int max_connections() {
+                return 10000;
+            }
         };
     }
 
@@ -117,6 +142,18 @@ class EdgeHubEndpointTest {
             c.close();
         });
         return c;
+    }
+
+    @Test
+    void theConnectionLimitsAreTakenFromTheConfiguration() {
+        org.outpost.iothub.ServerSettings.ConnectionLimits limits = EdgeHubEndpoint.settings(config(),
+                new Fakes.Certificates(dir.resolve("none.p12"))).limits();
+
+        assertThat(limits.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.maxIdle()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(limits.unwritableTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(limits.maxConnectionsPerAddress()).isEqualTo(100);
+        assertThat(limits.maxConnections()).isEqualTo(10_000);
     }
 
     @Test

@@ -77,6 +77,23 @@ public final class IotHubEndpoint implements Methods {
         @AttributeDefinition(description = "Failed authentications from one address within a minute after which it"
                 + " is refused without a check until the oldest leaves the minute.")
         int auth_max_failures_per_minute() default 10;
+
+        @AttributeDefinition(description = "Seconds a new connection may take to send CONNECT before it is closed.")
+        int connect_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "The longest a connection may be silent, in seconds: with keep-alive 0,"
+                + " or a keep-alive whose one and a half periods are longer, it is closed after this.")
+        int max_idle_seconds() default 600;
+
+        @AttributeDefinition(description = "Seconds a client may leave unread what was sent to it (while it does not"
+                + " read, nothing more is read from it nor sent to it) before it is closed.")
+        int unwritable_timeout_seconds() default 60;
+
+        @AttributeDefinition(description = "Open connections from one remote address; more are closed at once.")
+        int max_connections_per_address() default 1000;
+
+        @AttributeDefinition(description = "Open connections in all; more are closed at once.")
+        int max_connections() default 10000;
     }
 
     private static final Pattern METHOD_NAME = Pattern.compile("[^/?#+\\s]{1,100}");
@@ -123,7 +140,10 @@ public final class IotHubEndpoint implements Methods {
         Path keystore = Path.of(System.getProperty("karaf.etc", "etc")).resolve(config.tls_keystore());
         return new ServerSettings("outpost-iothub", config.host(), config.port(), config.host_name(),
                 config.tls_port(), keystore, config.tls_keystore_password(), Math.max(1, config.max_message_kb())
-                        * 1024, config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg");
+                        * 1024, config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
+                .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
+                config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
+                config.max_connections()));
     }
 
     @Deactivate

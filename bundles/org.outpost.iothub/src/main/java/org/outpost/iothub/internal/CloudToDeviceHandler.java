@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * One connection's cloud-to-device messages: once the client subscribes to them, delivers its waiting and new
  * messages, in order, up to {@value #IN_FLIGHT} at a time; each is reported delivered only when the client
  * acknowledges it (PUBACK). What is unacknowledged when the connection ends is delivered again next time. New
- * messages are sent as the source announces them.
+ * messages are sent as the source announces them. While the client does not read (its connection is not writable),
+ * nothing more is sent or asked for; deliveries go on when it is writable again ({@link #resume}).
  */
 final class CloudToDeviceHandler {
 
@@ -61,8 +62,15 @@ final class CloudToDeviceHandler {
         sendNext();
     }
 
+    /** The connection is writable again (its client read): deliveries go on where they stopped. */
+    void resume() {
+        sendNext();
+    }
+
     private synchronized void sendNext() {
-        if (arrivals == null || !ctx.channel().isActive() || inFlight.size() >= IN_FLIGHT) {
+        if (arrivals == null || !ctx.channel().isActive() || inFlight.size() >= IN_FLIGHT
+                || !ctx.channel().isWritable()) {
+            // While the client does not read (its outbound buffer is full), nothing more is asked for: resume.
             return;
         }
         List<CloudToDeviceMessage> next;
@@ -74,6 +82,10 @@ final class CloudToDeviceHandler {
             return;
         }
         for (CloudToDeviceMessage m : next) {
+            if (!ctx.channel().isWritable()) {
+                // The rest is asked for again after the last sent, when the client reads.
+                return;
+            }
             int id = out.nextPacketId();
             inFlight.put(id, m);
             lastSent = m.seq();

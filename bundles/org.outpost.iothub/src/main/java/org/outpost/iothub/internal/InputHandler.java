@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * module subscribes to {@code devices/<d>/modules/<m>/inputs/#}, delivers its waiting and new messages on
  * {@code devices/<d>/modules/<m>/inputs/<input>/<property bag>} at QoS 1, in the source's order, up to
  * {@value #IN_FLIGHT} at a time; each is reported delivered only when the module acknowledges it (PUBACK). What is
- * unacknowledged when the connection ends is the source's to deliver again on the next connection.
+ * unacknowledged when the connection ends is the source's to deliver again on the next connection. While the module
+ * does not read (its connection is not writable), nothing more is sent or asked for; deliveries go on when it is
+ * writable again ({@link #resume}).
  */
 final class InputHandler {
 
@@ -63,8 +65,15 @@ final class InputHandler {
         sendNext();
     }
 
+    /** The connection is writable again (its client read): deliveries go on where they stopped. */
+    void resume() {
+        sendNext();
+    }
+
     private synchronized void sendNext() {
-        if (arrivals == null || !ctx.channel().isActive() || inFlight.size() >= IN_FLIGHT) {
+        if (arrivals == null || !ctx.channel().isActive() || inFlight.size() >= IN_FLIGHT
+                || !ctx.channel().isWritable()) {
+            // While the client does not read (its outbound buffer is full), nothing more is asked for: resume.
             return;
         }
         List<InputMessage> next;
@@ -76,6 +85,10 @@ final class InputHandler {
             return;
         }
         for (InputMessage m : next) {
+            if (!ctx.channel().isWritable()) {
+                // The rest is asked for again after the last sent, when the module reads.
+                return;
+            }
             int id = out.nextPacketId();
             inFlight.put(id, m);
             lastSent = m.seq();

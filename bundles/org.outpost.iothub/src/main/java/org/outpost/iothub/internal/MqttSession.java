@@ -52,6 +52,8 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private static final Logger LOG = LoggerFactory.getLogger(MqttSession.class);
 
     private final Services services;
+    /** The longest a connection may be silent, whatever its keep-alive. */
+    private final Duration maxIdle;
     private ChannelHandlerContext ctx;
     private volatile Identity identity;
     private Outbox out;
@@ -70,8 +72,10 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private IdentityHandler identities;
     private InputHandler inputs;
 
-    MqttSession(Services services) {
+    /** @param maxIdle the longest a connection may be silent: with keep-alive 0, or a longer keep-alive */
+    MqttSession(Services services, Duration maxIdle) {
         this.services = services;
+        this.maxIdle = maxIdle;
     }
 
     @Override
@@ -134,15 +138,21 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         identities = new IdentityHandler(who, services.identities(), out);
         inputs = new InputHandler(who, services.inputs(), ctx, out);
         identity = who;
-        int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
-        if (keepAlive > 0) {
-            // MQTT: the server may close a connection silent for one and a half keep-alive periods.
-            ctx.pipeline().addBefore(NAME, "idle", new IdleStateHandler(keepAlive * 3L / 2, 0, 0, TimeUnit.SECONDS));
-        }
+        ctx.pipeline().addBefore(NAME, "idle", new IdleStateHandler(idleMillis(msg.variableHeader()
+                .keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         services.sessions().connected(this);
         ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build());
         LOG.info("{} connected from {}", who, ctx.channel().remoteAddress());
+    }
+
+    /**
+     * MQTT: the server may close a connection silent for one and a half keep-alive periods. Keep-alive 0 (never) and
+     * longer keep-alives are held to the server's maximum, so that no connection is kept forever.
+     */
+    private long idleMillis(int keepAliveSeconds) {
+        long asked = keepAliveSeconds * 1500L;
+        return keepAliveSeconds <= 0 ? maxIdle.toMillis() : Math.min(asked, maxIdle.toMillis());
     }
 
     private void subscribe(MqttSubscribeMessage msg) {
@@ -276,10 +286,21 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         ctx.close();
     }
 
+    /** Deliveries stop while the client does not read (its outbound buffer is full) and go on when it does. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (identity != null && ctx.channel().isWritable()) {
+            cloudToDevice.resume();
+            inputs.resume();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            LOG.info("Closing {}: silent for longer than its keep-alive", who());
+            LOG.info("Closing {}: silent for longer than its keep-alive allows (at most {} s)", who(),
+                    maxIdle.toSeconds());
             ctx.close();
         }
     }

@@ -46,6 +46,8 @@ public final class ServerCore implements AutoCloseable {
     private final MethodRelay relay;
     private final SessionRegistry<MqttSession> sessions;
     private final Transport transport;
+    /** The open connections of both listeners, and the caps on them. */
+    private final ConnectionCap cap;
     /** The TLS context new connections get; replaced by {@link #reloadTls}. */
     private final AtomicReference<SslContext> tls = new AtomicReference<>();
     private volatile Channel channel;
@@ -64,13 +66,15 @@ public final class ServerCore implements AutoCloseable {
                 inputs, identities, sessions, new AuthLimiter(settings.authMaxFailuresPerMinute(), Duration.ofMinutes(1),
                         Clock.systemUTC()));
         this.transport = new Transport(settings.name());
+        this.cap = new ConnectionCap(settings.limits().maxConnectionsPerAddress(), settings.limits().maxConnections(),
+                settings.configurationFile(), System::nanoTime);
     }
 
     /** Listens; closes what it opened and throws if it cannot. */
     public void start() throws IOException, GeneralSecurityException {
         try {
             channel = settings.port() < 0 ? null : transport.listen(settings.host(), settings.port(), null,
-                    settings.maxMessageBytes(), () -> new MqttSession(services), "change port in "
+                    settings.maxMessageBytes(), settings.limits(), cap, this::session, "change port in "
                             + settings.configurationFile());
             tls.set(TlsContexts.of(settings));
             listenTls();
@@ -86,8 +90,12 @@ public final class ServerCore implements AutoCloseable {
     private synchronized void listenTls() {
         if (tlsChannel == null && tls.get() != null && !closed) {
             tlsChannel = transport.listen(settings.host(), settings.tlsPort(), tls::get, settings.maxMessageBytes(),
-                    () -> new MqttSession(services), "change tls.port in " + settings.configurationFile());
+                    settings.limits(), cap, this::session, "change tls.port in " + settings.configurationFile());
         }
+    }
+
+    private MqttSession session() {
+        return new MqttSession(services, settings.limits().maxIdle());
     }
 
     /**

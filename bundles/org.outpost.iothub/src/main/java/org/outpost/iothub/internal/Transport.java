@@ -3,6 +3,7 @@
  */
 package org.outpost.iothub.internal;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -10,11 +11,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -23,10 +26,13 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.outpost.iothub.ServerSettings.ConnectionLimits;
 
 /**
- * The server's Netty threads and listening sockets. Each connection's pipeline is {@code tls} (on a TLS port), the
- * MQTT decoder and encoder, and its session on a session thread: sessions block on their user's SPIs.
+ * The server's Netty threads and listening sockets. A new connection over the {@link ConnectionCap caps} is closed
+ * before anything is read from it; the pipeline of the others is {@code tls} (on a TLS port), the MQTT decoder and
+ * encoder, their {@link ConnectionGuard guard} (CONNECT timeout, back-pressure), and their session on a session
+ * thread: sessions block on their user's SPIs. Each connection's outbound buffer has the limits' water marks.
  */
 final class Transport implements AutoCloseable {
 
@@ -48,23 +54,36 @@ final class Transport implements AutoCloseable {
      * @param tls the TLS context of each new connection (asked at each: a renewed certificate is served to the
      *            connections after it), or null for plain MQTT
      * @param maxBytes the largest MQTT packet taken
+     * @param limits the connect timeout, the unwritable timeout and the water marks of each connection
+     * @param cap counts the open connections (of every listener of the server) and refuses those over its caps
      * @param sessions makes the session of a new connection
      * @param what how to fix it, for the error ({@code change port in etc/x.cfg})
      * @return the listening channel
      * @throws IllegalStateException if it cannot listen (the port is taken)
      */
-    Channel listen(String host, int port, Supplier<SslContext> tls, int maxBytes, Supplier<ChannelHandler> sessions,
-            String what) {
+    Channel listen(String host, int port, Supplier<SslContext> tls, int maxBytes, ConnectionLimits limits,
+            ConnectionCap cap, Supplier<ChannelHandler> sessions, String what) {
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        InetSocketAddress remote = ch.remoteAddress();
+                        var admitted = cap.admit(remote == null ? "unknown" : remote.getAddress().getHostAddress());
+                        if (admitted.isEmpty()) {
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> admitted.get().run());
                         connections.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
                         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                        ch.pipeline().addLast(ConnectionGuard.NAME, new ConnectionGuard(limits.connectTimeout(),
+                                limits.unwritableTimeout()));
                         ch.pipeline().addLast(sessionThreads, MqttSession.NAME, sessions.get());
                     }
                 });

@@ -41,6 +41,8 @@ import org.outpost.protocol.TwinLimits;
 final class Fakes {
 
     static final String PASSWORD = "good";
+    /** The server's longest silence of its sessions. */
+    static final Duration MAX_IDLE = Duration.ofSeconds(600);
 
     /** Lets in whoever gives {@link #PASSWORD}; remembers what it was asked. */
     static final class Authenticator implements IdentityAuthenticator {
@@ -238,7 +240,7 @@ final class Fakes {
     /** @return a connection with a session of these fakes, as the server's pipeline has it */
     EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(MqttSession.NAME, new MqttSession(services));
+        ch.pipeline().addLast(MqttSession.NAME, new MqttSession(services, MAX_IDLE));
         return ch;
     }
 

@@ -45,6 +45,26 @@ class MqttSessionTest {
     }
 
     @Test
+    void aKeepAliveOfZeroIsWatchedWithTheServersLongestSilence() {
+        EmbeddedChannel ch = fakes.channel();
+
+        ch.writeInbound(Fakes.connect("d1", Fakes.PASSWORD, 0));
+
+        assertThat(ch.pipeline().get(IdleStateHandler.class).getReaderIdleTimeInMillis()).isEqualTo(
+                Fakes.MAX_IDLE.toMillis());
+    }
+
+    @Test
+    void aKeepAliveLongerThanTheServerAllowsIsCappedToItsLongestSilence() {
+        EmbeddedChannel ch = fakes.channel();
+
+        ch.writeInbound(Fakes.connect("d1", Fakes.PASSWORD, 1767));
+
+        assertThat(ch.pipeline().get(IdleStateHandler.class).getReaderIdleTimeInMillis()).isEqualTo(
+                Fakes.MAX_IDLE.toMillis());
+    }
+
+    @Test
     void anythingButConnectBeforeConnectClosesTheConnection() {
         EmbeddedChannel ch = fakes.channel();
 
