@@ -124,8 +124,8 @@ public final class FleetBenchmark {
             hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
             // Every simulated device comes from 127.0.0.1: one address, so the cap per address is the fleet's size.
             hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1",
-                    "max.connections.per.address", Integer.toString(devices + 100), "max.connections",
-                    Integer.toString(Math.max(10_000, devices + 100))));
+                    "max.connections.per.address", Integer.toString(ids.size() + 100), "max.connections",
+                    Integer.toString(Math.max(10_000, ids.size() + 100))));
             hub.start();
             waitFor("the hub's shell", Duration.ofSeconds(120), () -> hub.shell("hub:devices").contains("No devices"));
             Path file = hub.home().resolve("devices.jsonl");
