@@ -64,6 +64,15 @@ public final class BundleKind implements ModuleKind {
         return installed.has(b.getLocation(), Long.toString(b.getBundleId()));
     }
 
+    /**
+     * @return whether a bundle no deployment installed is this module's own (its {@value EdgeModule#HEADER} names it):
+     *         the deployment may take it over, as when it names a sample the distribution installed. A bundle that is
+     *         not a module (the broker, Karaf) is never taken over.
+     */
+    private static boolean isTheModule(Bundle b, ModuleSpec spec) {
+        return spec.name().equals(b.getHeaders("").get(EdgeModule.HEADER));
+    }
+
     private static String notOurs(Bundle b) {
         return "bundle " + b.getBundleId() + " (" + b.getSymbolicName() + ") is installed at " + b.getLocation()
                 + ", but not by a deployment, and a deployment touches only bundles it installed: name the module's"
@@ -79,7 +88,7 @@ public final class BundleKind implements ModuleKind {
     public void check(ModuleSpec spec) throws ManifestException {
         String at = "modulesContent.$edgeAgent.properties.desired.modules." + spec.name() + ".settings.location";
         Bundle b = context.getBundle(spec.location());
-        if (b != null && !ours(b)) {
+        if (b != null && !ours(b) && !isTheModule(b, spec)) {
             throw new ManifestException(400, at, notOurs(b));
         }
         Manifest manifest = b == null ? fileManifest(spec.location(), at) : null;
@@ -162,7 +171,12 @@ public final class BundleKind implements ModuleKind {
                 throw e;
             }
         } else if (!ours(b)) {
-            throw new IllegalStateException(notOurs(b));
+            if (!isTheModule(b, spec)) {
+                throw new IllegalStateException(notOurs(b));
+            }
+            installed.add(b.getLocation(), Long.toString(b.getBundleId()));
+            LOG.info("Module {}: the deployment takes over bundle {} at {}, which is the module already", spec.name(),
+                    b.getBundleId(), b.getLocation());
         }
         String why = notTheModule(spec, b.getHeaders("").get(EdgeModule.HEADER), b.getSymbolicName(),
                 b.getBundleId());

@@ -69,6 +69,19 @@ class BundleKindTest {
     }
 
     @Test
+    void aModulesOwnBundleInstalledByHandIsTakenOverAndThenTreatedAsTheDeployments() throws Exception {
+        framework.installByHand(pump.location(), "org.acme.pump", "pump");
+        BundleKind kind = kind();
+        assertThatThrownBy(() -> kind.check(at("valve", pump.location()))).as("under another module's name")
+                .isInstanceOf(ManifestException.class);
+
+        kind.check(pump);
+        kind.install(pump);
+
+        assertThat(new Installed(data.resolve("installed-bundles")).has(pump.location(), "1")).isTrue();
+    }
+
+    @Test
     void aBundleItInstalledThatIsNotAModuleIsUninstalledAtOnceAndForgotten() throws Exception {
         framework.publish(BROKER, "org.outpost.broker", null);
 
