@@ -110,8 +110,9 @@ public final class AzureSdkModule {
         private final ModuleClient client;
         private final String id;
         private final String run = Long.toString(ProcessHandle.current().pid()) + "-" + System.nanoTime();
-        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors
-                .newSingleThreadExecutor();
+        /** Sends and paces on one thread: a message is sent when the one before is acknowledged and the pause is over. */
+        private final java.util.concurrent.ScheduledExecutorService thread = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
         private final java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
         private volatile boolean stopped;
 
@@ -123,35 +124,40 @@ public final class AzureSdkModule {
         /** @param count how many (-1: until stopped) */
         void start(int count, long intervalMs) {
             say("run " + run);
-            thread.execute(() -> {
-                for (int n = 0; (count < 0 || n < count) && !stopped; n++) {
-                    int i = seq.incrementAndGet();
-                    Message m = new Message(("{\"run\": \"" + run + "\", \"seq\": " + i + ", \"temperature\": "
-                            + (20 + i % 7) + "}").getBytes(StandardCharsets.UTF_8));
-                    m.setContentType("application/json");
-                    m.setContentEncoding("utf-8");
-                    m.setMessageId(id + "-" + run + "-" + i);
-                    m.setCorrelationId("corr-" + i);
-                    m.setProperty("run", run);
-                    m.setProperty("seq", Integer.toString(i));
-                    m.setProperty("site", "plant 1");
-                    try {
-                        client.sendEvent(m, "out1");
-                        say("sent " + run + " " + i);
-                        journal(run + " " + i);
-                        if (intervalMs > 0) {
-                            Thread.sleep(intervalMs);
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        // Not acknowledged: the same number is sent again, so every number sent is acknowledged once.
-                        say("not sent " + i + ": " + e);
-                        seq.decrementAndGet();
-                        n--;
-                    }
-                }
-            });
+            thread.execute(() -> send(count, intervalMs));
+        }
+
+        /** Sends the next message, then schedules the rest ({@code left}, -1 until stopped) {@code intervalMs} later. */
+        private void send(int left, long intervalMs) {
+            if (left == 0 || stopped) {
+                return;
+            }
+            int i = seq.incrementAndGet();
+            Message m = new Message(("{\"run\": \"" + run + "\", \"seq\": " + i + ", \"temperature\": "
+                    + (20 + i % 7) + "}").getBytes(StandardCharsets.UTF_8));
+            m.setContentType("application/json");
+            m.setContentEncoding("utf-8");
+            m.setMessageId(id + "-" + run + "-" + i);
+            m.setCorrelationId("corr-" + i);
+            m.setProperty("run", run);
+            m.setProperty("seq", Integer.toString(i));
+            m.setProperty("site", "plant 1");
+            try {
+                client.sendEvent(m, "out1");
+                say("sent " + run + " " + i);
+                journal(run + " " + i);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // Not acknowledged: the same number is sent again, so every number sent is acknowledged once.
+                say("not sent " + i + ": " + e);
+                seq.decrementAndGet();
+                thread.execute(() -> send(left, intervalMs));
+                return;
+            }
+            int rest = left < 0 ? -1 : left - 1;
+            thread.schedule(() -> send(rest, intervalMs), intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         /** @return the last number sent */
