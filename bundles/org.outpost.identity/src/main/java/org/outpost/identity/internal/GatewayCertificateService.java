@@ -22,8 +22,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.outpost.api.config.ConfigValues;
-import org.outpost.api.config.InvalidConfigurationException;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.identity.api.GatewayCertificates;
@@ -53,7 +51,7 @@ public final class GatewayCertificateService implements GatewayCertificates {
         this.dataDir = Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"));
         this.ca = new GatewayCa(new CaFiles(dataDir.resolve("outpost").resolve("ca")), runtime::deviceId,
                 Clock.systemUTC(), new SecureRandom());
-        this.settings = settingsOrKeep(config, properties, null);
+        this.settings = IdentitySettings.fromOrKeep(config, properties, dataDir, null, "the gateway's certificates");
         try {
             ca.check(settings);
         } catch (IOException e) {
@@ -65,7 +63,8 @@ public final class GatewayCertificateService implements GatewayCertificates {
 
     @Modified
     void modified(IdentitySettings.Config config, Map<String, Object> properties) {
-        IdentitySettings next = settingsOrKeep(config, properties, settings);
+        IdentitySettings next = IdentitySettings.fromOrKeep(config, properties, dataDir, settings,
+                "the gateway's certificates");
         if (!next.equals(settings)) {
             settings = next;
             checks.execute(this::checkLogged);
@@ -82,25 +81,6 @@ public final class GatewayCertificateService implements GatewayCertificates {
             ca.check(settings);
         } catch (IOException | RuntimeException e) {
             LOG.error("Gateway certificates not checked; the current ones stay in use: {}", e.getMessage());
-        }
-    }
-
-    private IdentitySettings settingsOrKeep(IdentitySettings.Config config, Map<String, Object> properties,
-            IdentitySettings keep) {
-        try {
-            return IdentitySettings.from(config, properties, dataDir);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("{}; the gateway's certificates keep {}", e.getMessage(), keep == null ? "the defaults"
-                    : "the current configuration");
-            if (keep != null) {
-                return keep;
-            }
-            try {
-                return IdentitySettings.from(ConfigValues.defaults(IdentitySettings.Config.class), Map.of(), dataDir);
-            } catch (InvalidConfigurationException impossible) {
-                throw new IllegalStateException("the defaults of " + IdentitySettings.PID + " are not valid",
-                        impossible);
-            }
         }
     }
 

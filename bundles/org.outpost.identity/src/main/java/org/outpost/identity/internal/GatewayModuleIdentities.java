@@ -26,8 +26,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
-import org.outpost.api.config.ConfigValues;
-import org.outpost.api.config.InvalidConfigurationException;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.Listeners;
@@ -67,7 +65,7 @@ public final class GatewayModuleIdentities implements ModuleIdentities {
             IdentitySettings.Config config, Map<String, Object> properties) throws IOException {
         this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data")), runtime::deviceId,
                 null, Clock.systemUTC(), new SecureRandom());
-        this.settings = settingsOrKeep(config, properties, null);
+        this.settings = IdentitySettings.fromOrKeep(config, properties, dataDir, null, "module identities");
     }
 
     /** @param settings the configuration, or null to read it in the activating constructor */
@@ -84,26 +82,8 @@ public final class GatewayModuleIdentities implements ModuleIdentities {
 
     @Modified
     void modified(IdentitySettings.Config config, Map<String, Object> properties) {
-        settings = settingsOrKeep(config, properties, settings);
-    }
-
-    private IdentitySettings settingsOrKeep(IdentitySettings.Config config, Map<String, Object> properties,
-            IdentitySettings keep) {
-        try {
-            return IdentitySettings.from(config, properties, dataDir);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("{}; module identities keep {}", e.getMessage(), keep == null ? "the defaults"
-                    : "the current configuration");
-            if (keep != null) {
-                return keep;
-            }
-            try {
-                return IdentitySettings.from(ConfigValues.defaults(IdentitySettings.Config.class), Map.of(), dataDir);
-            } catch (InvalidConfigurationException impossible) {
-                throw new IllegalStateException("the defaults of " + IdentitySettings.PID + " are not valid",
-                        impossible);
-            }
-        }
+        settings = IdentitySettings.fromOrKeep(config, properties, dataDir, settings,
+                "module identities");
     }
 
     @Override

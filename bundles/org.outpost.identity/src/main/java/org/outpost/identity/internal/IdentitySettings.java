@@ -17,6 +17,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configuration of the gateway's identities (PID {@value #PID}), shared by the module identities, the certificate
@@ -79,6 +80,31 @@ record IdentitySettings(String gatewayHostName, List<String> hostNames, String h
 
     IdentitySettings {
         hostNames = List.copyOf(hostNames);
+    }
+
+    /**
+     * The settings of a (re)configuration, or, if it is invalid, those kept: logged as an error naming what
+     * {@code user} keeps.
+     *
+     * @param keep the settings in use, or null at the first configuration (the defaults are kept then)
+     * @param user who keeps them, for the log ("module identities", "the gateway's certificates")
+     */
+    static IdentitySettings fromOrKeep(Config config, Map<String, ?> raw, Path dataDir, IdentitySettings keep,
+            String user) {
+        try {
+            return from(config, raw, dataDir);
+        } catch (InvalidConfigurationException e) {
+            LoggerFactory.getLogger(IdentitySettings.class).error("{}; {} keep {}", e.getMessage(), user,
+                    keep == null ? "the defaults" : "the current configuration");
+            if (keep != null) {
+                return keep;
+            }
+            try {
+                return from(ConfigValues.defaults(Config.class), Map.of(), dataDir);
+            } catch (InvalidConfigurationException impossible) {
+                throw new IllegalStateException("the defaults of " + PID + " are not valid", impossible);
+            }
+        }
     }
 
     /**
