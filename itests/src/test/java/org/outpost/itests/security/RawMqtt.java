@@ -53,6 +53,19 @@ final class RawMqtt implements AutoCloseable {
         return new RawMqtt(s);
     }
 
+    /** Opens a TLS connection to localhost:{@code port}, trusting what {@code context} trusts. */
+    static RawMqtt openTls(int port, javax.net.ssl.SSLContext context) throws IOException {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        javax.net.ssl.SSLParameters parameters = s.getSSLParameters();
+        parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("localhost")));
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        s.setSSLParameters(parameters);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new RawMqtt(s);
+    }
+
     /** A SAS token of a device, signed with {@code key}, valid for an hour. */
     static String deviceToken(String device, String key) {
         return SasToken.create(HUB + "/devices/" + device, key, Instant.now().plus(Duration.ofHours(1)));

@@ -1,0 +1,185 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.itests.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.outpost.itests.GatewayProcess;
+import org.outpost.protocol.SasToken;
+
+/**
+ * The gateway against a rogue module and a deployment from a stolen API token (the {@code security} group). One real
+ * gateway distribution for the class, with no hub: what is checked here the gateway decides on its own.
+ */
+public class GatewaySecurityIT {
+
+    private static final String DEVICE = "outpost-gateway";
+
+    private static GatewayProcess gateway;
+    private static Path base;
+    private static int edgeHubPort;
+    private static SSLContext trustingGateway;
+
+    @BeforeClass
+    public static void startGateway() throws Exception {
+        base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
+        gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
+                Files.createTempDirectory(base, "security-gateway"));
+        edgeHubPort = GatewayProcess.freePort();
+        gateway.config("org.outpost.runtime", Map.of("device.id", DEVICE));
+        gateway.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(edgeHubPort)));
+        gateway.config("org.outpost.deployment", Map.of("process.modules.enabled", "true"));
+        gateway.start();
+        String ca = await("the gateway's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> gateway.shell("edge:ca"), out -> out.contains("END CERTIFICATE"));
+        trustingGateway = trusting(ca);
+    }
+
+    @AfterClass
+    public static void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    public void aMavenLocationNamingItsOwnRepositoryIsRefusedBeforeAnythingIsFetched() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer repository = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        repository.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        repository.start();
+        try {
+            String before = modules();
+            String location = "mvn:http://127.0.0.1:" + repository.getAddress().getPort()
+                    + "/repo!org.outpost/evil/1.0.0";
+            Path manifest = base.resolve("evil-" + System.nanoTime() + ".json");
+            Files.writeString(manifest, manifest("\"evil\": {\"type\": \"bundle\", \"status\": \"running\","
+                    + " \"restartPolicy\": \"always\", \"settings\": {\"location\": \"" + location + "\"}}"));
+            assertThat(refused("edge:deploy " + manifest)).contains("400",
+                    "modulesContent.$edgeAgent.properties.desired.modules.evil.settings.location",
+                    "etc/org.ops4j.pax.url.mvn.cfg");
+            assertThat(requests).as("requests that reached the attacker's repository").hasValue(0);
+            assertThat(modules()).as("the modules, as they were").isEqualTo(before).doesNotContain("evil");
+        } finally {
+            repository.stop(0);
+        }
+    }
+
+    @Test
+    public void aModuleCannotConnectAsAnotherModule() throws Exception {
+        Path manifest = base.resolve("two-modules-" + System.nanoTime() + ".json");
+        Files.writeString(manifest, manifest(sleeper("secA") + ", " + sleeper("secB")));
+        assertThat(gateway.shell("edge:deploy " + manifest)).contains("200");
+        String keyA = key(gateway.shell("edge:module-connection-string secA"));
+        String keyB = key(gateway.shell("edge:module-connection-string secB"));
+
+        // A's key, signing B's identity; A's token presented for B; A's credentials with B's client id.
+        try (RawMqtt a = tls()) {
+            assertThat(a.connect(DEVICE + "/secB", user("secB"), token("secB", keyA))).isEqualTo(5);
+        }
+        try (RawMqtt a = tls()) {
+            assertThat(a.connect(DEVICE + "/secB", user("secB"), token("secA", keyA))).isIn(4, 5);
+        }
+        try (RawMqtt a = tls()) {
+            assertThat(a.connect(DEVICE + "/secB", user("secA"), token("secA", keyA))).isNotZero();
+        }
+        // B, connected, is not knocked off by A presenting B's client id.
+        try (RawMqtt b = tls(); RawMqtt a = tls()) {
+            assertThat(b.connect(DEVICE + "/secB", user("secB"), token("secB", keyB))).isZero();
+            assertThat(a.connect(DEVICE + "/secB", user("secB"), token("secB", keyA))).isNotZero();
+            assertThat(b.ping()).as("B still connected").isTrue();
+        }
+    }
+
+    /** @return the modules {@code edge:list} shows, with their kind and state (the first columns) */
+    private static String modules() throws Exception {
+        StringBuilder modules = new StringBuilder();
+        for (String line : gateway.shell("edge:list").split("\\R")) {
+            String[] columns = line.split("\\|");
+            if (columns.length > 3) {
+                modules.append(columns[0].trim()).append(' ').append(columns[1].trim()).append(' ')
+                        .append(columns[3].trim()).append('\n');
+            }
+        }
+        return modules.toString();
+    }
+
+    /** @return the error of a shell command that must fail */
+    private static String refused(String command) throws Exception {
+        try {
+            String out = gateway.shell(command);
+            throw new AssertionError("'" + command + "' was expected to fail, and printed: " + out);
+        } catch (java.io.IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static RawMqtt tls() throws Exception {
+        return RawMqtt.openTls(edgeHubPort, trustingGateway);
+    }
+
+    private static String user(String module) {
+        return RawMqtt.HUB + "/" + DEVICE + "/" + module + "/?api-version=2021-04-12";
+    }
+
+    private static String token(String module, String key) {
+        return SasToken.create(RawMqtt.HUB + "/devices/" + DEVICE + "/modules/" + module, key,
+                Instant.now().plus(Duration.ofHours(1)));
+    }
+
+    private static String key(String connectionString) {
+        Matcher m = Pattern.compile("SharedAccessKey=([A-Za-z0-9+/=]+)").matcher(connectionString);
+        assertThat(m.find()).as("a connection string: " + connectionString).isTrue();
+        return m.group(1);
+    }
+
+    private static String sleeper(String name) {
+        return "\"" + name + "\": {\"type\": \"container\", \"status\": \"running\", \"restartPolicy\": \"always\","
+                + " \"settings\": {\"command\": [\"/bin/sh\", \"-c\", \"exec sleep 3600\"]}}";
+    }
+
+    private static String manifest(String modules) {
+        return "{\"modulesContent\": {\"$edgeAgent\": {\"properties.desired\": {\"schemaVersion\": \"1.1\","
+                + " \"modules\": {" + modules + "}}}}}";
+    }
+
+    private static SSLContext trusting(String pem) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("gateway-ca", CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+}
