@@ -5,6 +5,7 @@ package org.outpost.iothub.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +29,8 @@ final class Outbox {
     /** Granted filters and their QoS. */
     private final Map<String, MqttQoS> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger packetIds = new AtomicInteger();
+    /** Packet ids of QoS 1 deliveries waiting for their PUBACK: not given out again until acknowledged. */
+    private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
 
     /** @param who the connected identity, for the log */
     Outbox(ChannelHandlerContext ctx, String who) {
@@ -67,8 +70,32 @@ final class Outbox {
                 .retained(false).payload(Unpooled.wrappedBuffer(body)).build());
     }
 
-    /** @return the next packet id, 1 to 65535 and around again */
+    /**
+     * @return the next packet id, 1 to 65535 and around again, skipping those {@link #reservePacketId reserved}: a
+     *         twin publish never takes the id of a delivery still waiting for its PUBACK, however many come between
+     */
     int nextPacketId() {
-        return packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
+        for (int tries = 0; tries < 65535; tries++) {
+            int id = packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
+            if (!reserved.contains(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("all 65535 packet ids of " + who + " wait for a PUBACK");
+    }
+
+    /** @return a packet id no other publish gets until {@link #releasePacketId released} */
+    int reservePacketId() {
+        while (true) {
+            int id = nextPacketId();
+            if (reserved.add(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** The delivery with this packet id was acknowledged (or its connection ended): the id may be used again. */
+    void releasePacketId(int id) {
+        reserved.remove(id);
     }
 }

@@ -50,4 +50,28 @@ class OutboxTest {
         assertThat(out.nextPacketId()).isEqualTo(65535);
         assertThat(out.nextPacketId()).isEqualTo(1);
     }
+
+    @Test
+    void anIdWaitingForItsPubackIsNotGivenToAnyOtherPublishUntilReleased() {
+        int waiting = out.reservePacketId();
+        for (int i = 0; i < 65534; i++) {
+            assertThat(out.nextPacketId()).as("twin publish %d", i).isNotEqualTo(waiting);
+        }
+        // Around again: the reserved id is skipped.
+        assertThat(out.nextPacketId()).isEqualTo(waiting + 1);
+        out.releasePacketId(waiting);
+        for (int i = 0; i < 65533; i++) {
+            out.nextPacketId();
+        }
+        assertThat(out.nextPacketId()).as("released, it is used again").isEqualTo(waiting);
+    }
+
+    @Test
+    void twoReservationsNeverGetOneId() {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(ids.add(out.reservePacketId())).isTrue();
+            out.nextPacketId();
+        }
+    }
 }
