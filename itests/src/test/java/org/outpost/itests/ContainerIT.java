@@ -104,7 +104,8 @@ public class ContainerIT extends OutpostTestSupport {
                 + " /srv/acme:/data:ro -e OUTPOST_MODULE_ID").contains("-e OUTPOST_MQTT_PASSWORD")
                 .contains("acme/legacy:2.1 serve");
         // Values travel in the engine's environment, not on its command line where any user could read them.
-        assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=");
+        assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=")
+                .contains(":/run/secrets/outpost/mqtt-password:ro");
 
         // Removed by a deployment: the process is stopped.
         assertThat(deployer.deploy(manifest(quitter), false).code()).isEqualTo(200);
@@ -170,7 +171,7 @@ public class ContainerIT extends OutpostTestSupport {
 
     /** MQTT options every container command below passes: the broker and the module's own credentials. */
     private static final String MQTT = "-h \\\"$OUTPOST_MQTT_HOST\\\" -p \\\"$OUTPOST_MQTT_PORT\\\""
-            + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$OUTPOST_MQTT_PASSWORD\\\" -q 1";
+            + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$(cat \\\"$OUTPOST_MQTT_PASSWORD_FILE\\\")\\\" -q 1";
 
     @Test
     public void aContainerModuleTalksToTheGatewayOverMqttWithItsOwnCredentials() throws Exception {

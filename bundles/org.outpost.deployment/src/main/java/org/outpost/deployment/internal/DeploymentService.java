@@ -5,14 +5,15 @@ package org.outpost.deployment.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@code ${karaf.data}/outpost/deployment/current.json} ({@link DeploymentStore}) and, for the runtime and the twins,
  * in {@link CurrentDeployment}; a {@link Supervisor} keeps its modules running as their restart policies say. What
  * differs per kind of module is a {@link ModuleKind} service.
+ * <p>
+ * Deployments run one at a time (under {@link #deploying}); the supervisor runs on its own thread and never waits for
+ * one: it skips the modules a deployment holds ({@link ModuleClaims}), so a deployment stuck in a slow download does
+ * not stop the restarts of the modules it does not change.
  */
 @Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true,
         // The built-in kinds (bundle, feature, container) are there before anything is deployed or resumed.
@@ -111,6 +116,14 @@ public final class DeploymentService implements Deployer {
                 + " service or a health command (settings.healthCheck, which may set its own intervalSeconds).")
         int health_interval_seconds() default 5;
 
+        @AttributeDefinition(description = "Seconds to connect to where an https: bundle or feature repository is"
+                + " downloaded from (mvn: has its own in etc/org.ops4j.pax.url.mvn.cfg).")
+        int download_connect_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "Seconds an https: download may go without receiving anything before the"
+                + " deployment fails (and is rolled back).")
+        int download_read_timeout_seconds() default 60;
+
         @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
                 + " found on the PATH (a name), or a path to one.")
         String[] container_engines() default {"podman", "docker"};
@@ -142,8 +155,14 @@ public final class DeploymentService implements Deployer {
     private final Transaction transaction;
     private final DeploymentIdentities identities;
     private final String deploymentFileName;
+    private final ModuleClaims claims = new ModuleClaims();
+    /** Held by a deployment (and a kind's resume) from start to end: deployments never overlap. */
+    private final Object deploying = new Object();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-supervisor"));
+    /** Deployments of the deployment file and resumes of kinds: never on the supervisor's thread. */
+    private final ExecutorService deployments = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("outpost-deployment"));
     /** Null until this gateway has had a deployment. */
     private volatile DeploymentStatus.Outcome lastOutcome;
     private volatile long lastDesiredVersion;
@@ -165,7 +184,8 @@ public final class DeploymentService implements Deployer {
         this.configPids = new ConfigPids(list(config.config_reserved_pids()), list(config.config_allowed_pids()));
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
-                config.health_interval_seconds()))), Supervisor.Settings.of(config), this::started);
+                config.health_interval_seconds()))), Supervisor.Settings.of(config), running::get, claims,
+                this::started, Ticker.SYSTEM, Clock.systemUTC());
         this.statusView = new StatusView(kinds, supervisor);
         this.identities = new DeploymentIdentities(moduleIdentities);
         this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin), identities,
@@ -183,7 +203,7 @@ public final class DeploymentService implements Deployer {
         executor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
         String etc = Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc");
         this.deploymentFile = deploymentFileName.isBlank() ? null : new DeploymentFile(Path.of(etc).resolve(
-                deploymentFileName), m -> deploy(m, false), store::readCurrent, executor);
+                deploymentFileName), m -> deploy(m, false), store::readCurrent, deployments);
     }
 
     @Deactivate
@@ -194,6 +214,7 @@ public final class DeploymentService implements Deployer {
             file.close();
         }
         executor.shutdownNow();
+        deployments.shutdownNow();
         supervisor.close();
     }
 
@@ -206,7 +227,7 @@ public final class DeploymentService implements Deployer {
         } else if (!kinds.add(name, kind)) {
             LOG.warn("Ignoring module kind {}: another runs '{}' modules", kind, name);
         } else {
-            executor.execute(() -> resume(name));
+            deployments.execute(() -> resume(name));
         }
     }
 
@@ -217,23 +238,32 @@ public final class DeploymentService implements Deployer {
         }
     }
 
-    private synchronized void resume(String kindName) {
-        kinds.resume(kindName, current().modules().values(), this::started);
+    private void resume(String kindName) {
+        synchronized (deploying) {
+            kinds.resume(kindName, current().modules().values(), this::started);
+        }
     }
 
     private void started(String module) {
         statusView.started(module);
     }
 
-    /** Keeps deployed modules running as their restart policies say; never while a deployment is applied. */
-    private synchronized void supervise() {
-        supervisor.tick(current().modules().values(), Instant.now());
+    /** Keeps deployed modules running as their restart policies say; those a deployment holds are left to it. */
+    private void supervise() {
+        try {
+            supervisor.tick();
+        } catch (RuntimeException e) {
+            LOG.error("Supervising the modules failed (tried again shortly): {}", e.toString(), e);
+        }
     }
 
     @Override
-    public synchronized DeploymentResult deploy(String manifestJson, boolean dryRun) {
+    public DeploymentResult deploy(String manifestJson, boolean dryRun) {
         long t0 = System.nanoTime();
-        DeploymentResult r = deployTimed(manifestJson, dryRun);
+        DeploymentResult r;
+        synchronized (deploying) {
+            r = deployTimed(manifestJson, dryRun);
+        }
         return new DeploymentResult(r.code(), r.description(), r.steps(), r.dryRun(),
                 (System.nanoTime() - t0) / 1_000_000, r.warnings());
     }
@@ -265,6 +295,25 @@ public final class DeploymentService implements Deployer {
         DeploymentManifest current = current();
         List<Planner.Step> plan = Planner.plan(current.modules(), next);
         List<DeploymentResult.PlannedStep> steps = transaction.steps(plan, current);
+        // The modules it changes are the deployment's from now on: the supervisor leaves them alone until it is done.
+        List<String> held = plan.stream().filter(st -> st.action() != Planner.Action.KEEP).map(Planner.Step::module)
+                .toList();
+        try {
+            claims.claim(held);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeploymentResult(503, "503 the gateway is stopping; deploy again when it runs", steps, dryRun, 0,
+                    next.warnings());
+        }
+        try {
+            return apply(manifestJson, dryRun, next, current, plan, steps);
+        } finally {
+            claims.release(held);
+        }
+    }
+
+    private DeploymentResult apply(String manifestJson, boolean dryRun, DeploymentManifest next,
+            DeploymentManifest current, List<Planner.Step> plan, List<DeploymentResult.PlannedStep> steps) {
         UndoLog undo = new UndoLog();
         try {
             String notResolvable = transaction.prepare(next, undo);

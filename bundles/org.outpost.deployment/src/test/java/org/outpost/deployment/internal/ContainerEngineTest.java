@@ -110,10 +110,11 @@ class ContainerEngineTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> kind.info(cam).state() == ModuleState.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
         String run = calls().get(1);
+        Path secret = dir.resolve("containers").resolve("cam").resolve("secrets").resolve("mqtt-password");
         assertThat(run).startsWith("run --rm --name outpost-cam --network host -e LEVEL -e OUTPOST_MODULE_ID")
                 .contains("-e IOTEDGE_WORKLOADURI -e IOTEDGE_MODULEID -e IOTEDGE_MODULEGENERATIONID")
-                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock acr.example.io/acme/cam@sha256:"
-                        + "ab".repeat(32));
+                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock -v " + secret + ":"
+                        + "/run/secrets/outpost/mqtt-password:ro acr.example.io/acme/cam@sha256:" + "ab".repeat(32));
         // The container's environment is the module's, its socket at IoT Edge's path.
         assertThat(Files.readString(dir.resolve("environments"))).contains(
                 "IOTEDGE_WORKLOADURI=unix:///var/run/iotedge/workload.sock", "IOTEDGE_MODULEID=cam",
@@ -127,6 +128,14 @@ class ContainerEngineTest {
                 .isEqualTo("rwx------");
         assertThat(String.join("\n", calls())).doesNotContain(PASSWORD, "broker-secret");
         assertThat(Files.readString(dir.resolve("environments"))).doesNotContain(PASSWORD);
+        // The broker password too: in an owner-only file mounted read-only, its path in the environment.
+        assertThat(Files.readString(dir.resolve("environments"))).doesNotContain("broker-secret")
+                .contains("OUTPOST_MQTT_PASSWORD_FILE=/run/secrets/outpost/mqtt-password")
+                .doesNotContain("OUTPOST_MQTT_PASSWORD=");
+        assertThat(secret).hasContent("broker-secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())))
+                .isEqualTo("rwx------");
         assertThat(engine).exists();
     }
 

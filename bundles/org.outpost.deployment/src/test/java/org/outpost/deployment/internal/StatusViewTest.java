@@ -25,10 +25,12 @@ class StatusViewTest {
 
     private final FakeKind kind = new FakeKind();
     private final ModuleKinds kinds = new ModuleKinds();
-    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5)),
-            new Supervisor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMinutes(10),
-                    Duration.ZERO), m -> {
-                    });
+    private final FakeTime time = new FakeTime(T0);
+    private volatile org.outpost.manifest.DeploymentManifest deployed = deployment(null);
+    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5), 2,
+            time), new Supervisor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMinutes(10),
+                    Duration.ZERO), () -> deployed, new ModuleClaims(), m -> {
+                    }, time, time.wall());
     private final StatusView view = new StatusView(kinds, supervisor);
 
     StatusViewTest() {
@@ -38,6 +40,12 @@ class StatusViewTest {
     @AfterEach
     void close() {
         supervisor.close();
+    }
+
+    private void tick(long seconds, ModuleSpec... modules) {
+        deployed = deployment(null, modules);
+        time.set(seconds);
+        supervisor.tick();
     }
 
     private ModuleStatus status(ModuleSpec spec) {
@@ -68,11 +76,11 @@ class StatusViewTest {
         ModuleSpec script = running("script", ModuleType.CONTAINER);
         kind.states.put("script", ModuleState.FAILED);
         kind.reasons.put("script", "exited with code 3");
-        supervisor.tick(List.of(script), T0);
+        tick(0, script);
         assertThat(status(script).runtimeStatus()).isEqualTo("backoff");
 
-        supervisor.tick(List.of(script), T0.plusSeconds(1));
-        supervisor.tick(List.of(script), T0.plusSeconds(2));
+        tick(1, script);
+        tick(2, script);
 
         ModuleStatus m = status(script);
         assertThat(m.runtimeStatus()).isEqualTo("failed");

@@ -226,7 +226,7 @@ public final class CloudTwins {
                     f.hasNonNull("since") ? LogQuery.time(f.path("since").asText(), now) : null,
                     f.hasNonNull("until") ? LogQuery.time(f.path("until").asText(), now) : null,
                     f.has("loglevel") ? LogQuery.levelOfSyslogSeverity(f.path("loglevel").asInt(7)) : null,
-                    f.hasNonNull("regex") ? Pattern.compile(f.path("regex").asText()) : null);
+                    f.hasNonNull("regex") ? LogQuery.regex(f.path("regex").asText()) : null);
             for (String module : modules) {
                 if (id.matcher(module).matches()) {
                     out.addObject().put("id", module).put("payload", String.join("\n", deployer.logs(module, query)));
