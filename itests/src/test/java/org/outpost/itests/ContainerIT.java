@@ -189,7 +189,7 @@ public class ContainerIT extends OutpostTestSupport {
         String echo = "\"echo\": {\"type\": \"container\", \"settings\": {\"command\": [\"/bin/sh\", \"-c\","
                 + " \"mosquitto_sub " + MQTT + " -i \\\"$OUTPOST_MQTT_CLIENT_ID\\\" -c"
                 + " -t \\\"${OUTPOST_INPUTS_TOPIC}#\\\" | while read -r line; do mosquitto_pub " + MQTT
-                + " -i \\\"$OUTPOST_MQTT_CLIENT_ID-out\\\" -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=echoed\\\""
+                + " -i \\\"$OUTPOST_MQTT_CLIENT_ID/out\\\" -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=echoed\\\""
                 + " -m \\\"echo:$line\\\"; done\"]}}";
         // spoof: tries to publish as pub; the broker refuses it.
         String spoof = "\"spoof\": {\"type\": \"container\", \"restartPolicy\": \"never\", \"settings\":"

@@ -20,9 +20,10 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param dataDirectory where the journal, bindings, paging and large messages live
  * @param maxDiskUsage the disk usage percentage above which producers are blocked
  * @param journalSyncMicros how long the journal gathers writes before one disk sync
+ * @param limits what one network identity may hold
  */
 record BrokerSettings(String name, String host, int corePort, int mqttPort, int amqpPort, Path dataDirectory,
-        int maxDiskUsage, int journalSyncMicros) {
+        int maxDiskUsage, int journalSyncMicros, ClientLimits limits) {
 
     static final String PID = "org.outpost.broker";
 
@@ -40,7 +41,7 @@ record BrokerSettings(String name, String host, int corePort, int mqttPort, int 
         int sync = values.get("journal.sync.us", config::journal_sync_us, t -> t >= 100 && t <= 100_000,
                 "100 to 100000 microseconds");
         Path data = dir.isBlank() ? karafData.resolve("outpost").resolve("broker") : Path.of(dir);
-        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk, sync);
+        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk, sync, ClientLimits.from(values, config));
     }
 
     private static boolean isPort(int port) {

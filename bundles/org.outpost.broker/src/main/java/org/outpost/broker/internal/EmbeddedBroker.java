@@ -7,8 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -20,6 +22,7 @@ import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.postoffice.Address;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.postoffice.impl.AddressImpl;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -88,6 +91,26 @@ public final class EmbeddedBroker implements Broker {
         @AttributeDefinition(description = "Microseconds the journal gathers writes before one disk sync: lower"
                 + " means less latency and more syncs. Artemis' default for NIO is 3333.")
         int journal_sync_us() default 3333;
+
+        @AttributeDefinition(description = "Open connections plus kept MQTT sessions one network identity (a module,"
+                + " a device) may have at once; one more is refused.")
+        int max_sessions_per_identity() default 8;
+
+        @AttributeDefinition(description = "MQTT subscriptions one session may hold; a SUBSCRIBE past it closes the"
+                + " connection.")
+        int max_subscriptions_per_connection() default 32;
+
+        @AttributeDefinition(description = "Retained MQTT messages one identity may keep; 0 refuses retained messages"
+                + " (the connection is closed).")
+        int max_retained_per_identity() default 0;
+
+        @AttributeDefinition(description = "Broker addresses of the network clients' own topics (an Artemis match),"
+                + " bounded by client.address.max.bytes; empty for none.")
+        String client_address_match() default "devices.#";
+
+        @AttributeDefinition(description = "Bytes the queues of one client address may hold before a send to it fails"
+                + " (0: page without a bound).")
+        long client_address_max_bytes() default 64L * 1024 * 1024;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -96,8 +119,10 @@ public final class EmbeddedBroker implements Broker {
     private final ProtocolManagerFactory<?> amqp;
     private final Path karafData;
     private volatile BrokerAuthenticator authenticator;
+    private volatile AutoCloseable revocations;
     private volatile BrokerSettings settings;
-    private ActiveMQServer server;
+    private volatile ActiveMQServer server;
+    private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
 
     @Activate
     public EmbeddedBroker(BundleContext context, Config config, Map<String, Object> properties,
@@ -105,10 +130,15 @@ public final class EmbeddedBroker implements Broker {
             ProtocolManagerFactory<?> mqtt,
             @Reference(target = "(component.name=org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManagerFactory)")
             ProtocolManagerFactory<?> amqp) throws Exception {
+        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data")), config, properties, mqtt,
+                amqp);
+    }
+
+    EmbeddedBroker(Path karafData, Config config, Map<String, Object> properties, ProtocolManagerFactory<?> mqtt,
+            ProtocolManagerFactory<?> amqp) throws Exception {
         this.mqtt = mqtt;
         this.amqp = amqp;
-        String data = context.getProperty("karaf.data");
-        this.karafData = Path.of(data == null ? "data" : data);
+        this.karafData = karafData;
         BrokerSettings initial;
         try {
             initial = BrokerSettings.from(config, properties, karafData);
@@ -143,28 +173,56 @@ public final class EmbeddedBroker implements Broker {
         stopServer();
     }
 
+    /** Uses the authenticator, and closes the connections of the identities it revokes. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindAuthenticator(BrokerAuthenticator authenticator) {
+    synchronized void bindAuthenticator(BrokerAuthenticator authenticator) {
+        closeRevocations();
         this.authenticator = authenticator;
+        this.revocations = authenticator.onRevoked(bindings::revoke);
     }
 
-    void unbindAuthenticator(BrokerAuthenticator authenticator) {
+    synchronized void unbindAuthenticator(BrokerAuthenticator authenticator) {
         if (this.authenticator == authenticator) {
+            closeRevocations();
             this.authenticator = null;
+        }
+    }
+
+    private void closeRevocations() {
+        AutoCloseable r = revocations;
+        revocations = null;
+        if (r != null) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("Stopping the authenticator's revocations: {}", e.toString());
+            }
+        }
+    }
+
+    /** @return whether the broker keeps an MQTT session (connected, or persistent) for the client id */
+    private boolean mqttSessionKept(String clientId) {
+        ActiveMQServer s = server;
+        try {
+            return s != null && MQTTStateManager.getInstance(s).getSessionStates().containsKey(clientId);
+        } catch (Exception e) {
+            return false;
         }
     }
 
     private synchronized void start(BrokerSettings s) throws Exception {
         long t0 = System.nanoTime();
-        ActiveMQServer created = ActiveMQServers.newActiveMQServer(configuration(s),
-                ManagementFactory.getPlatformMBeanServer(),
-                new OutpostSecurityManager(() -> Optional.ofNullable(authenticator)), true);
+        Supplier<Optional<BrokerAuthenticator>> auth = () -> Optional.ofNullable(authenticator);
+        Supplier<ClientLimits> limits = () -> settings.limits();
+        this.settings = s;
+        ActiveMQServer created = ActiveMQServers.newActiveMQServer(BrokerConfiguration.of(s),
+                ManagementFactory.getPlatformMBeanServer(), new OutpostSecurityManager(auth, bindings, limits), true);
         created.addProtocolManagerFactory(mqtt);
         created.addProtocolManagerFactory(amqp);
         created.start();
+        created.getRemotingService().addIncomingInterceptor(new MqttClientLimits(created, bindings, auth, limits));
         this.server = created;
-        this.settings = s;
         LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}", s.name(),
                 (System.nanoTime() - t0) / 1_000_000, s.dataDirectory(), acceptor(" core", s.host(), s.corePort()),
                 acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()));
@@ -179,49 +237,6 @@ public final class EmbeddedBroker implements Broker {
 
     private static String acceptor(String name, String host, int port) {
         return port == 0 ? "" : "," + name + " " + host + ":" + port;
-    }
-
-    static Configuration configuration(BrokerSettings s) throws Exception {
-        ConfigurationImpl c = new ConfigurationImpl();
-        c.setName(s.name());
-        c.setPersistenceEnabled(true);
-        c.setSecurityEnabled(true);
-        // Every connection is authenticated afresh: revoked credentials stop working at once, and an in-VM session
-        // without a user name is never answered from the cached refusal of a network client that gave none.
-        c.setAuthenticationCacheSize(0);
-        c.setJMXManagementEnabled(false);
-        c.setJournalType(JournalType.NIO);
-        c.setJournalDatasync(true);
-        c.setJournalBufferTimeout_NIO(s.journalSyncMicros() * 1000);
-        c.setMaxDiskUsage(s.maxDiskUsage());
-        c.setBindingsDirectory(s.dataDirectory().resolve("bindings").toString());
-        c.setJournalDirectory(s.dataDirectory().resolve("journal").toString());
-        c.setPagingDirectory(s.dataDirectory().resolve("paging").toString());
-        c.setLargeMessagesDirectory(s.dataDirectory().resolve("large-messages").toString());
-        c.setNodeManagerLockDirectory(s.dataDirectory().toString());
-        // Messages past their time to live leave their queue within a second, not at the 30 s default scan.
-        c.setMessageExpiryScanPeriod(1000);
-        c.addAcceptorConfiguration("in-vm", IN_VM_URL);
-        addAcceptor(c, "core", s.host(), s.corePort(), "CORE");
-        addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT");
-        addAcceptor(c, "amqp", s.host(), s.amqpPort(), "AMQP");
-        // Nothing Outpost stores is ever given up after a number of failed deliveries: the consumer retries.
-        // Queues page to disk instead of filling memory, so long offline periods are normal.
-        c.addAddressSetting("#", new AddressSettings()
-                .setMaxDeliveryAttempts(-1)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
-                .setMaxSizeBytes(16L * 1024 * 1024)
-                .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true));
-        return c;
-    }
-
-    private static void addAcceptor(ConfigurationImpl c, String name, String host, int port, String protocol)
-            throws Exception {
-        if (port != 0) {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            c.addAcceptorConfiguration(name, "tcp://" + h + ":" + port + "?protocols=" + protocol);
-        }
     }
 
     private static Config defaults() {

@@ -25,7 +25,7 @@ class BrokerSettingsTest {
 
         assertThat(s.host()).isEqualTo("127.0.0.1");
         assertThat(s.dataDirectory()).isEqualTo(DATA.resolve("outpost/broker"));
-        Configuration c = EmbeddedBroker.configuration(s);
+        Configuration c = BrokerConfiguration.of(s);
         assertThat(c.getAcceptorConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrder("in-vm", "core", "mqtt", "amqp");
         assertThat(c.getAcceptorConfigurations()).filteredOn(a -> !a.getName().equals("in-vm"))
@@ -38,9 +38,10 @@ class BrokerSettingsTest {
     @Test
     void aPortOfZeroLeavesTheAcceptorOut() throws Exception {
         EmbeddedBroker.Config d = ConfigValues.defaults(EmbeddedBroker.Config.class);
-        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90, 3333);
+        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90, 3333,
+                new ClientLimits(8, 32, 0, "", 0));
 
-        assertThat(EmbeddedBroker.configuration(s).getAcceptorConfigurations()).extracting(a -> a.getName())
+        assertThat(BrokerConfiguration.of(s).getAcceptorConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrder("in-vm", "core");
     }
 

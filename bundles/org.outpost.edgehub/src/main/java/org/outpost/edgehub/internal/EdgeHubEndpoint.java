@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * telemetry enters the routes ({@link RoutedTelemetry}), their inputs come from the routes' queues
  * ({@link QueuedInputs}), their twins are the gateway's copies ({@link TwinAdapter}), and the twins call their direct
  * methods through this component ({@link ModuleMethodEndpoint}). When the server certificate is renewed, the TLS
- * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect.
+ * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect. When a
+ * module's identity is deleted or re-keyed ({@link ModuleIdentities#onRevoked}, the signal the gateway's broker acts on
+ * too), its connections here are closed at once.
  */
 @Component(service = ModuleMethodEndpoint.class, immediate = true, configurationPid = EdgeHubEndpoint.PID)
 @Designate(ocd = EdgeHubEndpoint.Config.class)
@@ -92,6 +94,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
     private final QueuedInputs inputs;
     private final IotHubServer server;
     private final AutoCloseable renewals;
+    private final AutoCloseable revocations;
 
     @Activate
     public EdgeHubEndpoint(@Reference ModuleIdentities identities, @Reference GatewayCertificates certificates,
@@ -110,6 +113,12 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
             throw e;
         }
         this.renewals = certificates.onRenewal(this::reloadTls);
+        this.revocations = identities.onRevoked(this::disconnect);
+    }
+
+    /** Closes the connections of a module whose credentials stopped working, whatever device id they named. */
+    private void disconnect(String module) {
+        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()));
     }
 
     /** @return the server's settings: the gateway's server key store, the configured ports and limits */
@@ -135,6 +144,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
 
     @Deactivate
     void deactivate() throws Exception {
+        revocations.close();
         renewals.close();
         server.close();
         inputs.close();
