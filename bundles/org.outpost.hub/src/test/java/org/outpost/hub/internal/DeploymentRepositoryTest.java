@@ -39,7 +39,7 @@ class DeploymentRepositoryTest {
     void open() {
         db = new Database(Database.Settings.embedded(dir));
         repository = new DeploymentRepository(db);
-        new DeviceRepository(db).insert("gw", CREATED, new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"),
+        new DeviceRepository(db, Boxes.BOX).insert("gw", CREATED, new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"),
                 null);
     }
 
