@@ -121,7 +121,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
-        String key = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
+        String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
         this.moduleClients = new ModuleTwinClients(runtime, identities, (module, key, refused) -> new TwinClient(
                 device, module, key, config, new ModuleTwinHandler(module, twins, JSON, refused), TwinClient.NONE,
@@ -129,7 +129,7 @@ public final class CloudTwins {
                 Duration.ofMinutes(10));
         this.registration = new HubRegistration(identities, JSON, worker, moduleClients::sync,
                 HubRegistration.ANSWER_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(10));
-        this.agent = new TwinClient(device, "$edgeAgent", key, config, new TwinClient.Handler() {
+        this.agent = new TwinClient(device, "$edgeAgent", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyDeployment(twin.path("desired"));
@@ -145,7 +145,7 @@ public final class CloudTwins {
                 return agentMethod(method, payload);
             }
         }, registration, JSON, worker, methodRunner);
-        this.hub = new TwinClient(device, "$edgeHub", key, config, new TwinClient.Handler() {
+        this.hub = new TwinClient(device, "$edgeHub", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyRoutes(twin.path("desired"));
