@@ -53,7 +53,8 @@ public final class UpstreamConnector implements Upstream {
         String username() default "";
 
         @AttributeDefinition(description = "Password or token; empty for none. Better: upstream.password in the"
-                + " secrets file (secrets.file), which only the gateway's user can read.", type = AttributeType.PASSWORD)
+                + " secrets file (secrets.file), which only the gateway's user can read.",
+                type = AttributeType.PASSWORD)
         String password() default "";
 
         @AttributeDefinition(description = "Topic template; placeholders {deviceId}, {moduleId}, {outputName},"
