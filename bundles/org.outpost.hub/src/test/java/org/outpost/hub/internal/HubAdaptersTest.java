@@ -36,7 +36,7 @@ class HubAdaptersTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("gw");
         devices.create("other");
         twinStore = new TwinStore(db, devices, TwinLimits.IOT_HUB);
@@ -107,7 +107,7 @@ class HubAdaptersTest {
 
     @Test
     void aModulesConnectionCountsAsItsDevicesAndMarksTheModuleConnected() {
-        ModuleStore modules = new ModuleStore(db, devices);
+        ModuleStore modules = new ModuleStore(db, devices, Boxes.BOX);
         modules.put("gw", "pump", "g1", "p", "s");
         DeviceConnections connections = new DeviceConnections(devices, modules);
 

@@ -3,6 +3,8 @@
  */
 package org.outpost.twin.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -29,6 +31,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
+import org.outpost.commons.GatewaySecrets;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -69,8 +72,13 @@ public final class CloudTwins {
         @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
         String host_name() default "outpost-hub.local";
 
-        @AttributeDefinition(description = "The device key (from hub:device-create); SAS tokens are made with it.")
-        String key();
+        @AttributeDefinition(description = "The device key (from hub:device-create), if not in the secrets file:"
+                + " better there (device.key), as only the gateway's user can read it.")
+        String key() default "";
+
+        @AttributeDefinition(description = "The gateway's owner-only secrets file (in ${karaf.etc} unless absolute;"
+                + " empty for outpost-secrets/gateway.properties): its device.key makes the SAS tokens.")
+        String secrets_file() default "";
 
         @AttributeDefinition(description = "Hours a SAS token is valid; a new one is made at each connect.")
         int token_hours() default 1;
@@ -113,9 +121,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
-        if (config.key() == null || config.key().isBlank()) {
-            throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
-        }
+        String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
         this.moduleClients = new ModuleTwinClients(runtime, identities, (module, key, refused) -> new TwinClient(
                 device, module, key, config, new ModuleTwinHandler(module, twins, JSON, refused), TwinClient.NONE,
@@ -123,7 +129,7 @@ public final class CloudTwins {
                 Duration.ofMinutes(10));
         this.registration = new HubRegistration(identities, JSON, worker, moduleClients::sync,
                 HubRegistration.ANSWER_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(10));
-        this.agent = new TwinClient(device, "$edgeAgent", config.key(), config, new TwinClient.Handler() {
+        this.agent = new TwinClient(device, "$edgeAgent", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyDeployment(twin.path("desired"));
@@ -139,7 +145,7 @@ public final class CloudTwins {
                 return agentMethod(method, payload);
             }
         }, registration, JSON, worker, methodRunner);
-        this.hub = new TwinClient(device, "$edgeHub", config.key(), config, new TwinClient.Handler() {
+        this.hub = new TwinClient(device, "$edgeHub", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyRoutes(twin.path("desired"));
@@ -164,6 +170,26 @@ public final class CloudTwins {
             hub.report();
             moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * @return the device key: from the configuration (with a warning to move it), else from the secrets file
+     * @throws IllegalArgumentException if there is none, or the secrets file cannot be read, saying what to do
+     */
+    static String deviceKey(Config config, Path etc) {
+        GatewaySecrets secrets;
+        try {
+            secrets = GatewaySecrets.read(etc, config.secrets_file());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(PID + ": cannot read the gateway's secrets: " + e.getMessage(), e);
+        }
+        if (config.key() != null && !config.key().isBlank()) {
+            LOG.warn("{}", secrets.moveWarning(PID, "key", GatewaySecrets.DEVICE_KEY));
+            return config.key().strip();
+        }
+        return secrets.get(GatewaySecrets.DEVICE_KEY).orElseThrow(() -> new IllegalArgumentException(PID + ": no"
+                + " device key: put the key from hub:device-create in " + secrets.file() + " as "
+                + GatewaySecrets.DEVICE_KEY + " = ... (owner-only: chmod 600)"));
     }
 
     @Deactivate

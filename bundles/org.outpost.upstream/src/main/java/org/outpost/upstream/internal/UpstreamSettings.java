@@ -56,6 +56,12 @@ record UpstreamSettings(String url, String clientId, String username, String pas
                 sasKey, sasHost, sasHours, tlsCa);
     }
 
+    /** @return these settings with other credentials */
+    UpstreamSettings withCredentials(String sasKey, String password) {
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAliveSeconds, reconnectMinMs,
+                reconnectMaxMs, maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa);
+    }
+
     private static boolean isBrokerUrl(String url) {
         try {
             URI u = new URI(url);
