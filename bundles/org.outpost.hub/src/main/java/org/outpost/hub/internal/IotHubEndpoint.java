@@ -94,8 +94,15 @@ public final class IotHubEndpoint implements Methods {
 
         @AttributeDefinition(description = "Open connections in all; more are closed at once.")
         int max_connections() default 10000;
+
+        @AttributeDefinition(description = "Seconds a device's CONNECT (or twin request) waits for the hub database;"
+                + " when it does not answer in time, connections are refused with 'server unavailable' at once until"
+                + " it answers again.")
+        int database_wait_seconds() default 5;
     }
 
+    /** How often the database is checked while it does not answer. */
+    private static final Duration DATABASE_PROBE = Duration.ofSeconds(2);
     private static final Pattern METHOD_NAME = Pattern.compile("[^/?#+\\s]{1,100}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +112,8 @@ public final class IotHubEndpoint implements Methods {
     /** Methods for devices connected to another hub node. */
     private final RemoteMethods remoteMethods;
     private final Runnable stopListening;
+    /** Bounds the database work of the session threads. */
+    private final DatabaseGate gate;
 
     @Activate
     public IotHubEndpoint(@Reference DeviceStore devices, @Reference ModuleStore modules, @Reference TwinStore twins,
@@ -112,16 +121,21 @@ public final class IotHubEndpoint implements Methods {
             throws Exception {
         this.devices = devices;
         this.telemetry = new BrokerTelemetry(broker);
-        this.server = IotHubServer.builder(settings(config)).authenticator(new DeviceIdentities(devices, modules))
-                .connections(new DeviceConnections(devices, modules)).telemetry(telemetry).twins(new HubTwins(twins))
-                .cloudToDevice(new HubCloudToDevice(cloudToDevice)).methods(this::callElsewhere)
-                .identities(new HubModuleRegistry(devices, modules)).build();
+        this.gate = new DatabaseGate(db, Duration.ofSeconds(Math.max(1, config.database_wait_seconds())),
+                DATABASE_PROBE, System::nanoTime);
+        this.server = IotHubServer.builder(settings(config)).authenticator(GatedSpis.authenticator(gate,
+                new DeviceIdentities(devices, modules))).connections(new DeviceConnections(devices, modules))
+                .telemetry(telemetry).twins(GatedSpis.twins(gate, new HubTwins(twins)))
+                .cloudToDevice(GatedSpis.cloudToDevice(gate, new HubCloudToDevice(cloudToDevice)))
+                .methods(this::callElsewhere).identities(GatedSpis.identities(gate, new HubModuleRegistry(devices,
+                        modules))).build();
         this.remoteMethods = new RemoteMethods(db, server::invokeConnected);
         try {
             server.start();
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             remoteMethods.close();
             telemetry.close();
+            gate.close();
             throw e;
         }
         Consumer<String> disconnect = id -> server.disconnect(identity -> identity.deviceId().equals(id));
@@ -152,6 +166,7 @@ public final class IotHubEndpoint implements Methods {
         remoteMethods.close();
         server.close();
         telemetry.close();
+        gate.close();
     }
 
     private CompletionStage<MethodResult> callElsewhere(Identity identity, String method, String payload,

@@ -5,8 +5,8 @@ package org.outpost.hub.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,17 +40,7 @@ class HubAdaptersTest {
         devices.create("gw");
         devices.create("other");
         twinStore = new TwinStore(db, devices, TwinLimits.IOT_HUB);
-        c2dStore = new C2dStore(db, devices, new C2dStore.Config() {
-            @Override
-            public int c2d_ttl_hours() {
-                return 48;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return C2dStore.Config.class;
-            }
-        });
+        c2dStore = new C2dStore(db, devices, new C2dStore.Limits(Duration.ofHours(48), 50, Duration.ofMinutes(10)));
     }
 
     @AfterEach
