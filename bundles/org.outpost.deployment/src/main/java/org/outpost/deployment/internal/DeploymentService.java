@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,6 @@ import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.manifest.DeploymentManifest;
-import org.outpost.manifest.LocationPolicy;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ManifestParser;
 import org.outpost.manifest.ModuleSpec;
@@ -73,6 +71,39 @@ public final class DeploymentService implements Deployer {
         @AttributeDefinition(description = "Maven group ids (a trailing '.' allows sub-groups) mvn: locations may"
                 + " name; empty allows any.")
         String[] allowed_maven_groups() default {};
+
+        @AttributeDefinition(description = "Hosts URL locations (https: bundles, feature repositories) may name; a"
+                + " '*.' prefix allows a domain's hosts. Empty: none.")
+        String[] allowed_hosts() default {};
+
+        @AttributeDefinition(description = "Whether process modules (container modules with settings.command) may run:"
+                + " they run any program as the gateway's user.")
+        boolean process_modules_enabled() default false;
+
+        @AttributeDefinition(description = "Whether createOptions may make a container privileged.")
+        boolean container_allowed_privileged() default false;
+
+        @AttributeDefinition(description = "Capabilities createOptions' HostConfig.CapAdd may name (NET_ADMIN, ...).")
+        String[] container_allowed_capabilities() default {};
+
+        @AttributeDefinition(description = "Host namespaces a container may share (network, pid, ipc, uts, userns):"
+                + " HostConfig.NetworkMode, PidMode, IpcMode, UTSMode, UsernsMode 'host'.")
+        String[] container_allowed_host_namespaces() default {};
+
+        @AttributeDefinition(description = "Whether HostConfig.SecurityOpt may turn a security profile off"
+                + " (seccomp=unconfined, apparmor=unconfined, label=disable).")
+        boolean container_allowed_unconfined() default false;
+
+        @AttributeDefinition(description = "Host devices (or directories of them) HostConfig.Devices may name.")
+        String[] container_allowed_devices() default {};
+
+        @AttributeDefinition(description = "Host directories HostConfig.Binds and bind Mounts may name, with what is"
+                + " below them (named volumes are always allowed).")
+        String[] container_allowed_bind_paths() default {};
+
+        @AttributeDefinition(description = "The network image modules run on when their createOptions name none;"
+                + " empty: the engine's default.")
+        String container_network() default "";
 
         @AttributeDefinition(description = "Configuration PIDs no module may have (settings.pid): the gateway's and its"
                 + " platform's. A PID, or a prefix and '.*' for it and every PID below it.")
@@ -134,7 +165,7 @@ public final class DeploymentService implements Deployer {
     private final CurrentDeployment running;
     private final ModuleBundles bundles;
     private final ManifestParser parser;
-    private final ConfigPids configPids;
+    private final DeploymentPolicy policy;
     private final DeploymentStore store;
     private final ModuleKinds kinds = new ModuleKinds();
     private final Supervisor supervisor;
@@ -148,6 +179,8 @@ public final class DeploymentService implements Deployer {
     private volatile DeploymentStatus.Outcome lastOutcome;
     private volatile long lastDesiredVersion;
     private volatile DeploymentFile deploymentFile;
+    /** Modules of the saved deployment that the policy refused at start (not run), with why; empty after a deploy. */
+    private volatile Map<String, String> refused;
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -159,10 +192,8 @@ public final class DeploymentService implements Deployer {
         this.bundles = new ModuleBundles(context, runtime);
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
         String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
-        this.parser = new ManifestParser(new LocationPolicy(Set.copyOf(list(config.allowed_schemes())),
-                list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace("${karaf.home}", home)
-                        .replace("${karaf.data}", data))).toList(), list(config.allowed_maven_groups())));
-        this.configPids = new ConfigPids(list(config.config_reserved_pids()), list(config.config_allowed_pids()));
+        this.policy = DeploymentPolicy.of(config, home, data);
+        this.parser = policy.parser();
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
                 config.health_interval_seconds()))), Supervisor.Settings.of(config), this::started);
@@ -171,9 +202,14 @@ public final class DeploymentService implements Deployer {
         this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin), identities,
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
-        running.set(store.loadCurrent(parser));
+        running.set(store.loadCurrent(DeploymentPolicy.savedParser()));
         identities.reconcile(running.get());
-        this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
+        this.refused = policy.refusals(running.get());
+        refused.forEach((m, why) -> LOG.error("Module {} of the saved deployment is not run: the deployment policy"
+                + " (etc/{}.cfg) refuses it now: {}. Deploy again without it, or change the policy", m, PID, why));
+        this.lastOutcome = !store.hasCurrent() ? null : refused.isEmpty() ? new DeploymentStatus.Outcome(200, "")
+                : new DeploymentStatus.Outcome(400, "the saved deployment is refused at start by the deployment"
+                        + " policy; not run: " + String.join("; ", refused.values()));
         this.deploymentFileName = config.deployment_file();
     }
 
@@ -218,7 +254,16 @@ public final class DeploymentService implements Deployer {
     }
 
     private synchronized void resume(String kindName) {
-        kinds.resume(kindName, current().modules().values(), this::started);
+        kinds.resume(kindName, allowed(), this::started);
+        Map<String, String> out = refused;
+        current().modules().values().stream().filter(m -> out.containsKey(m.name()) && ModuleKinds.nameOf(m).equals(
+                kindName)).forEach(m -> kinds.hold(m, out.get(m.name())));
+    }
+
+    /** @return the running deployment's modules but those the policy refused at start */
+    private List<ModuleSpec> allowed() {
+        Map<String, String> out = refused;
+        return current().modules().values().stream().filter(m -> !out.containsKey(m.name())).toList();
     }
 
     private void started(String module) {
@@ -227,7 +272,7 @@ public final class DeploymentService implements Deployer {
 
     /** Keeps deployed modules running as their restart policies say; never while a deployment is applied. */
     private synchronized void supervise() {
-        supervisor.tick(current().modules().values(), Instant.now());
+        supervisor.tick(allowed(), Instant.now());
     }
 
     @Override
@@ -246,7 +291,7 @@ public final class DeploymentService implements Deployer {
         try {
             next = parser.parse(manifestJson);
             kinds.check(next);
-            configPids.check(next);
+            policy.check(next);
         } catch (ManifestException e) {
             return refused(e.code(), e.getMessage(), dryRun);
         }
@@ -283,6 +328,7 @@ public final class DeploymentService implements Deployer {
             plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> supervisor.forget(
                     st.module()));
             running.set(next);
+            refused = Map.of();
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
             return new DeploymentResult(200, "", steps, false, 0, next.warnings());
@@ -344,6 +390,6 @@ public final class DeploymentService implements Deployer {
 
     @Override
     public DeploymentStatus status() {
-        return statusView.status(lastDesiredVersion, lastOutcome, current());
+        return statusView.status(lastDesiredVersion, lastOutcome, current(), refused);
     }
 }

@@ -41,6 +41,10 @@ class ContainerEngineTest {
     private ContainerKind kind;
 
     private Path engine(String name) throws Exception {
+        return engine(name, "");
+    }
+
+    private Path engine(String name, String network) throws Exception {
         Path engine = dir.resolve("bin").resolve(name);
         Files.createDirectories(engine.getParent());
         Files.writeString(engine, "#!/bin/sh\n"
@@ -64,7 +68,7 @@ class ContainerEngineTest {
         });
         kind = new ContainerKind(new ContainerModules(dir.resolve("containers"), access, identities,
                 new RegistryAuth(dir.resolve("registry")), processes, List.of(engine.toString()), 1 << 20,
-                Duration.ofMinutes(1)));
+                Duration.ofMinutes(1), network));
         return engine;
     }
 
@@ -103,16 +107,17 @@ class ContainerEngineTest {
         assertThat(kind.info(cam).state()).isEqualTo(ModuleState.PULLING);
         assertThat(kind.info(cam).reason()).startsWith("pulling acr.example.io/acme/cam@sha256:abab");
         Path auth = dir.resolve("registry").resolve("config.json");
-        assertThat(calls().get(0)).isEqualTo("pull --authfile " + auth + " acr.example.io/acme/cam@sha256:"
+        assertThat(calls().get(0)).isEqualTo("pull --authfile " + auth + " -- acr.example.io/acme/cam@sha256:"
                 + "ab".repeat(32));
 
         Files.createFile(dir.resolve("pulled"));
         await().atMost(Duration.ofSeconds(10)).until(() -> kind.info(cam).state() == ModuleState.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
         String run = calls().get(1);
-        assertThat(run).startsWith("run --rm --name outpost-cam --network host -e LEVEL -e OUTPOST_MODULE_ID")
+        // No network named: the engine's default, not the host's.
+        assertThat(run).startsWith("run --rm --name outpost-cam -e LEVEL -e OUTPOST_MODULE_ID")
                 .contains("-e IOTEDGE_WORKLOADURI -e IOTEDGE_MODULEID -e IOTEDGE_MODULEGENERATIONID")
-                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock acr.example.io/acme/cam@sha256:"
+                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock -- acr.example.io/acme/cam@sha256:"
                         + "ab".repeat(32));
         // The container's environment is the module's, its socket at IoT Edge's path.
         assertThat(Files.readString(dir.resolve("environments"))).contains(
@@ -140,7 +145,7 @@ class ContainerEngineTest {
         kind.install(cam);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
-        assertThat(calls().get(0)).isEqualTo("--config " + dir.resolve("registry") + " pull acr.example.io/acme/cam:1");
+        assertThat(calls().get(0)).isEqualTo("--config " + dir.resolve("registry") + " pull -- acr.example.io/acme/cam:1");
         assertThat(calls().get(1)).startsWith("run --rm --name outpost-cam");
     }
 
@@ -154,7 +159,7 @@ class ContainerEngineTest {
         kind.install(cam);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
-        assertThat(calls().get(0)).isEqualTo("pull acme/cam:1");
+        assertThat(calls().get(0)).isEqualTo("pull -- acme/cam:1");
         assertThat(calls().get(1)).startsWith("run --rm --name outpost-cam --network bridge -e LEVEL=trace -e"
                 + " OUTPOST_MODULE_ID").doesNotContain("-e LEVEL ");
     }
@@ -183,5 +188,23 @@ class ContainerEngineTest {
         assertThat(kind.info(cam).state()).isEqualTo(ModuleState.STOPPED);
         Files.createFile(dir.resolve("pulled"));
         assertThat(calls()).hasSize(1);
+    }
+
+    @Test
+    void anImageRunsOnTheConfiguredNetworkUnlessItsCreateOptionsNameOne() throws Exception {
+        engine("podman", "outpost-net");
+        Files.createFile(dir.resolve("pulled"));
+        ModuleSpec cam = image("cam", "acme/cam:1", null);
+        ModuleSpec own = image("own", "acme/own:1", "{\"HostConfig\": {\"NetworkMode\": \"bridge\"}}");
+
+        kind.install(cam);
+        kind.install(own);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls().stream().filter(c -> c.startsWith("run"))
+                .count() == 2);
+        assertThat(calls()).anySatisfy(c -> assertThat(c).startsWith("run --rm --name outpost-cam --network"
+                + " outpost-net -e LEVEL").endsWith(" -- acme/cam:1"));
+        assertThat(calls()).anySatisfy(c -> assertThat(c).startsWith("run --rm --name outpost-own --network bridge"
+                + " -e LEVEL").doesNotContain("outpost-net"));
     }
 }
