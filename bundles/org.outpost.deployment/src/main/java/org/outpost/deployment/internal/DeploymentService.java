@@ -290,8 +290,8 @@ public final class DeploymentService implements Deployer {
         DeploymentManifest next;
         try {
             next = parser.parse(manifestJson);
-            kinds.check(next);
             policy.check(next);
+            kinds.check(next);
         } catch (ManifestException e) {
             return refused(e.code(), e.getMessage(), dryRun);
         }
