@@ -56,6 +56,11 @@ final class ConfigPids {
         }
     }
 
+    static ConfigPids of(DeploymentService.Config config) {
+        return new ConfigPids(DeploymentService.list(config.config_reserved_pids()), DeploymentService.list(
+                config.config_allowed_pids()));
+    }
+
     /** @return why module {@code name} may not have the configuration {@code pid}, or null if it may */
     String why(String name, String pid) {
         String own = MODULES + "." + name;

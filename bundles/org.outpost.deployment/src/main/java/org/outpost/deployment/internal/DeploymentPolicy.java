@@ -45,8 +45,7 @@ final class DeploymentPolicy {
                 DeploymentService.list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace(
                         "${karaf.home}", home).replace("${karaf.data}", data))).toList(),
                 DeploymentService.list(config.allowed_maven_groups()), DeploymentService.list(config.allowed_hosts())),
-                new ConfigPids(DeploymentService.list(config.config_reserved_pids()), DeploymentService.list(
-                        config.config_allowed_pids())), ContainerPolicy.of(config));
+                ConfigPids.of(config), ContainerPolicy.of(config));
     }
 
     /** @return the parser of new deployments: it refuses locations the policy does not allow */
