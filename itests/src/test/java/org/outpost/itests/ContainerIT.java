@@ -35,6 +35,10 @@ public class ContainerIT extends OutpostTestSupport {
     protected Option[] extraOptions() {
         return OptionUtils.combine(super.extraOptions(),
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.backoff.ms", "300"),
+                // Process modules, and an image binding a host folder: the deployment policy allows them when told.
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "process.modules.enabled", "true"),
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.allowed.bind.paths",
+                        "/srv/acme"),
                 // No engine by the first name exists; the second is a script a test writes when it needs an engine.
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.engines",
                         "outpost-no-engine,${karaf.home}/fake-engine/podman"));
@@ -100,9 +104,9 @@ public class ContainerIT extends OutpostTestSupport {
                 false);
         assertThat(withEngine.code()).as(withEngine.description()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> shell("edge:logs legacy").contains("engine: run"));
-        assertThat(shell("edge:logs legacy")).contains("engine: run --rm --name outpost-legacy --network host -v"
+        assertThat(shell("edge:logs legacy")).contains("engine: run --rm --name outpost-legacy -v"
                 + " /srv/acme:/data:ro -e OUTPOST_MODULE_ID").contains("-e OUTPOST_MQTT_PASSWORD")
-                .contains("acme/legacy:2.1 serve");
+                .contains("-- acme/legacy:2.1 serve");
         // Values travel in the engine's environment, not on its command line where any user could read them.
         assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=")
                 .contains(":/run/secrets/outpost/mqtt-password:ro");

@@ -53,7 +53,7 @@ public final class BundleKind implements ModuleKind {
     private volatile Downloads downloads;
 
     @Activate
-    public BundleKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentService.Config config) {
+    public BundleKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentConfig config) {
         this(context, runtime, new Installed(data(context).resolve("installed-bundles")), Downloads.of(data(context)
                 .resolve("downloads"), config));
     }
@@ -66,7 +66,7 @@ public final class BundleKind implements ModuleKind {
     }
 
     @Modified
-    void modified(DeploymentService.Config config) {
+    void modified(DeploymentConfig config) {
         this.downloads = Downloads.of(data(context).resolve("downloads"), config);
     }
 

@@ -58,14 +58,19 @@ final class ContainerModules {
     private final List<String> engines;
     private final long maxLogBytes;
     private final ContainerProcesses processes;
+    private final String network;
 
     /**
      * @param processes where the processes are kept
      * @param engines container engines to look for, in order: names on the PATH, or paths
+     * @param network the network an image runs on when its createOptions name none ({@code container.network});
+     *            empty for the engine's default
      */
     ContainerModules(Path directory, ModuleAccess access, ModuleIdentities identities, RegistryAuth registry,
-            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout) {
+            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout,
+            String network) {
         this.directory = directory;
+        this.network = network.strip();
         this.processes = processes;
         this.access = access;
         this.identities = identities;
@@ -181,8 +186,9 @@ final class ContainerModules {
     }
 
     /**
-     * @return the command line that runs a module's image with the container engine, its createOptions translated,
-     *         its workload socket mounted at IoT Edge's path; values of the environment reach the engine by name only
+     * @return the command line that runs a module's image with the container engine, its createOptions translated
+     *         (on {@code container.network} if they name no network), its workload socket mounted at IoT Edge's path,
+     *         {@code --} before the image; values of the environment reach the engine by name only
      */
     private List<String> run(String engine, ModuleSpec spec, Map<String, String> env, Path secret)
             throws ManifestException {
@@ -193,6 +199,9 @@ final class ContainerModules {
                     engine, String.join(", ", options.ignored()));
         }
         List<String> c = new ArrayList<>(List.of(engine, "run", "--rm", "--name", "outpost-" + spec.name()));
+        if (!network.isEmpty() && !options.runOptions().contains("--network")) {
+            c.addAll(List.of("--network", network));
+        }
         c.addAll(options.runOptions());
         // As in IoT Edge, createOptions' Env has the last word: a name it sets is not passed again.
         Set<String> setByOptions = new HashSet<>();
@@ -211,6 +220,8 @@ final class ContainerModules {
             c.add("-v");
             c.add(secret + ":" + CONTAINER_SECRET + ":ro");
         }
+        // The image is an argument, never an option, whatever it looks like (the manifest parser refuses '-...').
+        c.add("--");
         c.add(spec.image());
         c.addAll(options.command());
         return c;

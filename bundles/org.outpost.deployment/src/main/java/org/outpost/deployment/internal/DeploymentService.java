@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,9 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.deployment.api.Deployer;
@@ -38,7 +35,6 @@ import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.manifest.DeploymentManifest;
-import org.outpost.manifest.LocationPolicy;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ManifestParser;
 import org.outpost.manifest.ModuleSpec;
@@ -63,80 +59,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true,
         // The built-in kinds (bundle, feature, container) are there before anything is deployed or resumed.
         property = DeploymentService.KINDS + ".cardinality.minimum:Integer=3")
-@Designate(ocd = DeploymentService.Config.class)
+@Designate(ocd = DeploymentConfig.class)
 public final class DeploymentService implements Deployer {
-
-    @ObjectClassDefinition(name = "Outpost deployment", description = "Applies IoT Edge deployment manifests.")
-    public @interface Config {
-        @AttributeDefinition(description = "URL schemes bundle modules and feature repositories may come from.")
-        String[] allowed_schemes() default {"mvn", "file", "https"};
-
-        @AttributeDefinition(description = "Directories file: locations must be in (${karaf.home} and ${karaf.data}"
-                + " are expanded).")
-        String[] allowed_file_dirs() default {"${karaf.home}/modules"};
-
-        @AttributeDefinition(description = "Maven group ids (a trailing '.' allows sub-groups) mvn: locations may"
-                + " name; empty allows any.")
-        String[] allowed_maven_groups() default {};
-
-        @AttributeDefinition(description = "Configuration PIDs no module may have (settings.pid): the gateway's and its"
-                + " platform's. A PID, or a prefix and '.*' for it and every PID below it.")
-        String[] config_reserved_pids() default {"org.outpost.*", "org.apache.*", "org.ops4j.*", "org.eclipse.*",
-            "felix.*", "karaf.*", "jmx.*"};
-
-        @AttributeDefinition(description = "Configuration PIDs a module may have although config.reserved.pids"
-                + " matches them (the samples'). A module always has org.outpost.module.<name> and PIDs below it.")
-        String[] config_allowed_pids() default {"org.outpost.samples.*"};
-
-        @AttributeDefinition(description = "Seconds a changed module has to reach running before the deployment is"
-                + " rolled back.")
-        int probation_seconds() default 20;
-
-        @AttributeDefinition(description = "Wait before the first restart (ms); it doubles per restart.")
-        long restart_backoff_ms() default 10_000;
-
-        @AttributeDefinition(description = "Longest wait before a restart (ms).")
-        long restart_backoff_max_ms() default 300_000;
-
-        @AttributeDefinition(description = "Restarts after which a module is given up (failed).")
-        int restart_max() default 20;
-
-        @AttributeDefinition(description = "Minutes of running after which the restart count is reset.")
-        int restart_reset_minutes() default 10;
-
-        @AttributeDefinition(description = "Minutes after which a module given up (failed after restart.max restarts)"
-                + " gets a new series of restarts; 0 never. A gateway start always gives it one.")
-        int restart_failed_retry_minutes() default 60;
-
-        @AttributeDefinition(description = "A deployment manifest in ${karaf.etc}, applied when it changes (local,"
-                + " offline deployments); empty for none.")
-        String deployment_file() default "deployment.json";
-
-        @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck"
-                + " service or a health command (settings.healthCheck, which may set its own intervalSeconds).")
-        int health_interval_seconds() default 5;
-
-        @AttributeDefinition(description = "Seconds to connect to where an https: bundle or feature repository is"
-                + " downloaded from (mvn: has its own in etc/org.ops4j.pax.url.mvn.cfg).")
-        int download_connect_timeout_seconds() default 10;
-
-        @AttributeDefinition(description = "Seconds an https: download may go without receiving anything before the"
-                + " deployment fails (and is rolled back).")
-        int download_read_timeout_seconds() default 60;
-
-        @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
-                + " found on the PATH (a name), or a path to one.")
-        String[] container_engines() default {"podman", "docker"};
-
-        @AttributeDefinition(description = "Kilobytes of output kept per container module: output.log is rotated to"
-                + " output.log.1 at this size, so both together hold at most twice as much.")
-        int container_log_max_kb() default 10_240;
-
-        @AttributeDefinition(description = "Seconds a container module's image pull may take (the module is"
-                + " 'pulling' meanwhile, and its probation begins after it); then the pull is ended and the image"
-                + " the engine has runs.")
-        int container_pull_timeout_seconds() default 900;
-    }
 
     static final String PID = "org.outpost.deployment";
     static final String KINDS = "kinds";
@@ -147,7 +71,7 @@ public final class DeploymentService implements Deployer {
     private final CurrentDeployment running;
     private final ModuleBundles bundles;
     private final ManifestParser parser;
-    private final ConfigPids configPids;
+    private final DeploymentPolicy policy;
     private final DeploymentStore store;
     private final ModuleKinds kinds = new ModuleKinds();
     private final Supervisor supervisor;
@@ -167,33 +91,38 @@ public final class DeploymentService implements Deployer {
     private volatile DeploymentStatus.Outcome lastOutcome;
     private volatile long lastDesiredVersion;
     private volatile DeploymentFile deploymentFile;
+    /** Modules of the saved deployment that the policy refused at start (not run), with why; empty after a deploy. */
+    private volatile Map<String, String> refused = Map.of();
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
             @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference CurrentDeployment running,
-            @Reference ModuleIdentities moduleIdentities, Config config) {
+            @Reference ModuleIdentities moduleIdentities, DeploymentConfig config) {
         this.context = context;
         this.running = running;
         this.routing = routing;
         this.bundles = new ModuleBundles(context, runtime);
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
         String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
-        this.parser = new ManifestParser(new LocationPolicy(Set.copyOf(list(config.allowed_schemes())),
-                list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace("${karaf.home}", home)
-                        .replace("${karaf.data}", data))).toList(), list(config.allowed_maven_groups())));
-        this.configPids = new ConfigPids(list(config.config_reserved_pids()), list(config.config_allowed_pids()));
+        this.policy = DeploymentPolicy.of(config, home, data);
+        this.parser = policy.parser();
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
-                config.health_interval_seconds()))), Supervisor.Settings.of(config), running::get, claims,
+                config.health_interval_seconds()))), Supervisor.Settings.of(config), this::supervised, claims,
                 this::started, Ticker.SYSTEM, Clock.systemUTC());
         this.statusView = new StatusView(kinds, supervisor);
         this.identities = new DeploymentIdentities(moduleIdentities);
         this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin), identities,
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
-        running.set(store.loadCurrent(parser));
+        running.set(store.loadCurrent(DeploymentPolicy.savedParser()));
         identities.reconcile(running.get());
-        this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
+        this.refused = policy.refusals(running.get());
+        refused.forEach((m, why) -> LOG.error("Module {} of the saved deployment is not run: the deployment policy"
+                + " (etc/{}.cfg) refuses it now: {}. Deploy again without it, or change the policy", m, PID, why));
+        this.lastOutcome = !store.hasCurrent() ? null : refused.isEmpty() ? new DeploymentStatus.Outcome(200, "")
+                : new DeploymentStatus.Outcome(400, "the saved deployment is refused at start by the deployment"
+                        + " policy; not run: " + String.join("; ", refused.values()));
         this.deploymentFileName = config.deployment_file();
     }
 
@@ -240,8 +169,30 @@ public final class DeploymentService implements Deployer {
 
     private void resume(String kindName) {
         synchronized (deploying) {
-            kinds.resume(kindName, current().modules().values(), this::started);
+            kinds.resume(kindName, allowed(), this::started);
+            Map<String, String> out = refused;
+            current().modules().values().stream().filter(m -> out.containsKey(m.name()) && ModuleKinds.nameOf(m)
+                    .equals(kindName)).forEach(m -> kinds.hold(m, out.get(m.name())));
         }
+    }
+
+    /** @return the running deployment's modules but those the policy refused at start */
+    private List<ModuleSpec> allowed() {
+        Map<String, String> out = refused;
+        return current().modules().values().stream().filter(m -> !out.containsKey(m.name())).toList();
+    }
+
+    /** @return the running deployment as the supervisor keeps it: without the modules the policy refused at start */
+    private DeploymentManifest supervised() {
+        DeploymentManifest now = current();
+        Map<String, String> out = refused;
+        if (out.isEmpty()) {
+            return now;
+        }
+        Map<String, ModuleSpec> kept = new java.util.LinkedHashMap<>(now.modules());
+        kept.keySet().removeAll(out.keySet());
+        return new DeploymentManifest(now.schemaVersion(), now.featureRepositories(), kept, now.edgeHub(),
+                now.moduleTwins(), now.registryCredentials(), now.warnings());
     }
 
     private void started(String module) {
@@ -275,8 +226,8 @@ public final class DeploymentService implements Deployer {
         DeploymentManifest next;
         try {
             next = parser.parse(manifestJson);
+            policy.check(next);
             kinds.check(next);
-            configPids.check(next);
         } catch (ManifestException e) {
             return refused(e.code(), e.getMessage(), dryRun);
         }
@@ -332,6 +283,7 @@ public final class DeploymentService implements Deployer {
             plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> supervisor.forget(
                     st.module()));
             running.set(next);
+            refused = Map.of();
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
             return new DeploymentResult(200, "", steps, false, 0, next.warnings());
@@ -393,6 +345,6 @@ public final class DeploymentService implements Deployer {
 
     @Override
     public DeploymentStatus status() {
-        return statusView.status(lastDesiredVersion, lastOutcome, current());
+        return statusView.status(lastDesiredVersion, lastOutcome, current(), refused);
     }
 }

@@ -39,7 +39,7 @@ final class Downloads {
     }
 
     /** @return the timeouts of the deployment configuration ({@code download.*.timeout.seconds}, at least 1 s) */
-    static Downloads of(Path directory, DeploymentService.Config config) {
+    static Downloads of(Path directory, DeploymentConfig config) {
         return new Downloads(directory, Duration.ofSeconds(Math.max(1, config.download_connect_timeout_seconds())),
                 Duration.ofSeconds(Math.max(1, config.download_read_timeout_seconds())));
     }

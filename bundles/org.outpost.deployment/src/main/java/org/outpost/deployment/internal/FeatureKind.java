@@ -57,7 +57,7 @@ public final class FeatureKind implements ModuleKind {
     private volatile FeaturesService features;
 
     @Activate
-    public FeatureKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentService.Config config) {
+    public FeatureKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentConfig config) {
         this(context, runtime, new Installed(data(context).resolve("installed-features")), Downloads.of(data(context)
                 .resolve("downloads"), config));
     }
@@ -70,7 +70,7 @@ public final class FeatureKind implements ModuleKind {
     }
 
     @Modified
-    void modified(DeploymentService.Config config) {
+    void modified(DeploymentConfig config) {
         this.downloads = Downloads.of(data(context).resolve("downloads"), config);
     }
 

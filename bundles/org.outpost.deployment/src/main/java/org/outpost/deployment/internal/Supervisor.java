@@ -39,7 +39,7 @@ final class Supervisor {
     /** The restart rules of the configuration ({@code restart.*}). */
     record Settings(Duration backoff, Duration backoffMax, int maxRestarts, Duration resetAfter, Duration retryAfter) {
 
-        static Settings of(DeploymentService.Config config) {
+        static Settings of(DeploymentConfig config) {
             return new Settings(Duration.ofMillis(config.restart_backoff_ms()), Duration.ofMillis(
                     config.restart_backoff_max_ms()), config.restart_max(), Duration.ofMinutes(
                             config.restart_reset_minutes()), Duration.ofMinutes(config.restart_failed_retry_minutes()));

@@ -89,17 +89,17 @@ class DeploymentServiceTest {
         });
         DeploymentService service = new DeploymentService(context, new FakeConfigurations().admin(),
                 Specs.stub(Routing.class, (method, args) -> null), Specs.stub(EdgeRuntime.class, (m, a) -> null),
-                new CurrentDeployment(), new FakeIdentities(), config(Map.of("restart_backoff_ms", 100L,
-                        "deployment_file", "", "probation_seconds", 5)));
+                new CurrentDeployment(TestConfig.of(Map.of())), new FakeIdentities(), config(Map.of(
+                        "restart_backoff_ms", 100L, "deployment_file", "", "probation_seconds", 5)));
         service.bindKind(kind, Map.of(ModuleKind.KIND, "bundle"));
         service.activate();
         return service;
     }
 
     /** @return the configuration's defaults with {@code overrides} (by attribute method name) */
-    static DeploymentService.Config config(Map<String, Object> overrides) {
-        return (DeploymentService.Config) Proxy.newProxyInstance(DeploymentServiceTest.class.getClassLoader(),
-                new Class<?>[] {DeploymentService.Config.class}, (proxy, method, args) -> overrides.containsKey(
+    static DeploymentConfig config(Map<String, Object> overrides) {
+        return (DeploymentConfig) Proxy.newProxyInstance(DeploymentServiceTest.class.getClassLoader(),
+                new Class<?>[] {DeploymentConfig.class}, (proxy, method, args) -> overrides.containsKey(
                         method.getName()) ? overrides.get(method.getName()) : method.getDefaultValue());
     }
 }

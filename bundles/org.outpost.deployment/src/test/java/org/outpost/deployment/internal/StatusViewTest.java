@@ -10,6 +10,7 @@ import static org.outpost.deployment.internal.Specs.running;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class StatusViewTest {
     }
 
     private ModuleStatus status(ModuleSpec spec) {
-        return view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, spec)).modules()
+        return view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, spec), Map.of()).modules()
                 .get(spec.name());
     }
 
@@ -59,7 +60,8 @@ class StatusViewTest {
         kind.states.put("script", ModuleState.RUNNING);
         view.started("script");
 
-        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, script));
+        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, script),
+                Map.of());
 
         assertThat(status.lastDesiredVersion()).isEqualTo(7);
         ModuleStatus m = status.modules().get("script");
@@ -110,5 +112,21 @@ class StatusViewTest {
 
         assertThat(m.runtimeStatus()).isEqualTo("unknown");
         assertThat(m.statusDescription()).isEmpty();
+    }
+
+    @Test
+    void aModuleThePolicyRefusedAtStartIsFailedWithWhy() {
+        ModuleSpec script = running("script", ModuleType.CONTAINER);
+        ModuleSpec other = running("other", ModuleType.CONTAINER);
+        kind.states.put("other", ModuleState.RUNNING);
+
+        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(400, "refused"), deployment(null, script,
+                other), Map.of("script", "400 modules.script.settings.command: process modules are off"));
+
+        assertThat(status.modules().get("script").runtimeStatus()).isEqualTo("failed");
+        assertThat(status.modules().get("script").status()).isEqualTo("running");
+        assertThat(status.modules().get("script").statusDescription()).isEqualTo("refused by the deployment policy:"
+                + " 400 modules.script.settings.command: process modules are off");
+        assertThat(status.modules().get("other").runtimeStatus()).isEqualTo("running");
     }
 }
