@@ -5,6 +5,7 @@ package org.outpost.twin.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
+import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -62,9 +64,13 @@ public final class CloudTwins {
     @ObjectClassDefinition(name = "Outpost cloud twins", description = "The gateway's $edgeAgent and $edgeHub twins"
             + " at the hub's IoT Hub endpoint; present only when this configuration exists.")
     public @interface Config {
-        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on a"
-                + " loopback or trusted network).")
+        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on"
+                + " loopback, or elsewhere with allow.plain.off.loopback).")
         String url() default "tcp://127.0.0.1:1885";
+
+        @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
+                + " network only, SAS tokens cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
         String host_name() default "outpost-hub.local";
@@ -113,6 +119,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
+        checkUrl(config);
         if (config.key() == null || config.key().isBlank()) {
             throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
         }
@@ -164,6 +171,18 @@ public final class CloudTwins {
             hub.report();
             moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the URL is tcp:// to a host off loopback, without
+     *             {@code allow.plain.off.loopback}: saying what to set instead
+     */
+    static void checkUrl(Config config) {
+        Optional<String> plain = new PlainTransport().refuseClient("the gateway's twins", config.url(),
+                config.allow_plain_off_loopback(), "etc/" + PID + ".cfg");
+        if (plain.isPresent()) {
+            throw new IllegalArgumentException(PID + ": " + plain.get());
+        }
     }
 
     @Deactivate
