@@ -3,17 +3,44 @@
  */
 package org.outpost.broker.internal;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.outpost.broker.api.Broker;
+import org.outpost.commons.PlainTransport;
 
-/** The Artemis configuration of the embedded broker, from its settings. */
+/**
+ * The Artemis configuration of the broker's settings: the journal, the in-VM acceptor, and the network acceptors
+ * (TLS with the settings' key store, if they have one); and the rule that plain network acceptors stay on loopback
+ * unless allowed.
+ */
 final class BrokerConfiguration {
 
     private BrokerConfiguration() {
+    }
+
+    /**
+     * @return why the settings' network acceptors must not start: plain (no key store) on an address that is not
+     *         loopback, without {@code allow.plain.off.loopback}
+     */
+    static Optional<String> plainRefusal(BrokerSettings s) {
+        if (s.tls() != null || !s.networked()) {
+            return Optional.empty();
+        }
+        int port = s.mqttPort() > 0 ? s.mqttPort() : s.corePort() > 0 ? s.corePort() : s.amqpPort();
+        return new PlainTransport().refuseListener("the broker's network acceptors (core, MQTT, AMQP)", s.host(),
+                port, s.allowPlainOffLoopback(), "etc/" + BrokerSettings.PID + ".cfg", "set tls.keystore and"
+                        + " tls.keystore.password (a gateway uses its own server certificate once org.outpost.identity"
+                        + " has made it in ${karaf.data}/outpost/ca), set the ports to 0");
     }
 
     static Configuration of(BrokerSettings s) throws Exception {
@@ -37,9 +64,9 @@ final class BrokerConfiguration {
         // Messages past their time to live leave their queue within a second, not at the 30 s default scan.
         c.setMessageExpiryScanPeriod(1000);
         c.addAcceptorConfiguration("in-vm", Broker.IN_VM_URL);
-        addAcceptor(c, "core", s.host(), s.corePort(), "CORE");
-        addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT");
-        addAcceptor(c, "amqp", s.host(), s.amqpPort(), "AMQP");
+        addAcceptor(c, "core", s.host(), s.corePort(), "CORE", s.tls());
+        addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT", s.tls());
+        addAcceptor(c, "amqp", s.host(), s.amqpPort(), "AMQP", s.tls());
         // Nothing Outpost stores is ever given up after a number of failed deliveries: the consumer retries.
         // Queues page to disk instead of filling memory, so long offline periods are normal.
         c.addAddressSetting("#", new AddressSettings()
@@ -62,11 +89,22 @@ final class BrokerConfiguration {
         return c;
     }
 
-    private static void addAcceptor(ConfigurationImpl c, String name, String host, int port, String protocol)
-            throws Exception {
+    private static void addAcceptor(ConfigurationImpl c, String name, String host, int port, String protocol,
+            AcceptorTls tls) {
         if (port != 0) {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            c.addAcceptorConfiguration(name, "tcp://" + h + ":" + port + "?protocols=" + protocol);
+            Map<String, Object> params = new HashMap<>();
+            params.put(TransportConstants.HOST_PROP_NAME, host);
+            params.put(TransportConstants.PORT_PROP_NAME, port);
+            params.put(TransportConstants.PROTOCOLS_PROP_NAME, protocol);
+            if (tls != null) {
+                params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+                params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
+                params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.keyStore().toString());
+                params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.password());
+                // A renewed certificate (the gateway's is renewed before it expires) is served to new connections.
+                params.put(TransportConstants.SSL_AUTO_RELOAD_PROP_NAME, true);
+            }
+            c.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, name));
         }
     }
 }

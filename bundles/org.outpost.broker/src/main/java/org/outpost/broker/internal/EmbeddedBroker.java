@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.postoffice.Address;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
@@ -25,13 +25,10 @@ import org.apache.activemq.artemis.core.postoffice.impl.AddressImpl;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
-import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.osgi.framework.BundleContext;
@@ -44,6 +41,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.ConfigValues;
@@ -52,6 +50,7 @@ import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.commons.PlainTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +110,18 @@ public final class EmbeddedBroker implements Broker {
         @AttributeDefinition(description = "Bytes the queues of one client address may hold before a send to it fails"
                 + " (0: page without a bound).")
         long client_address_max_bytes() default 64L * 1024 * 1024;
+        @AttributeDefinition(description = "PKCS#12 key store (in ${karaf.etc} unless absolute) the network acceptors"
+                + " serve TLS with, on any host. Empty: off loopback, a gateway uses its own server certificate"
+                + " (${karaf.data}/outpost/ca/server.p12, from org.outpost.identity); without one a plain acceptor"
+                + " off loopback refuses to start.")
+        String tls_keystore() default "";
+
+        @AttributeDefinition(description = "Password of tls.keystore (and of its key).", type = AttributeType.PASSWORD)
+        String tls_keystore_password() default "";
+
+        @AttributeDefinition(description = "Let plain (no TLS) acceptors listen on an address that is not loopback:"
+                + " a trusted network only, passwords cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -118,6 +129,7 @@ public final class EmbeddedBroker implements Broker {
     private final ProtocolManagerFactory<?> mqtt;
     private final ProtocolManagerFactory<?> amqp;
     private final Path karafData;
+    private final Path karafEtc;
     private volatile BrokerAuthenticator authenticator;
     private volatile AutoCloseable revocations;
     private volatile BrokerSettings settings;
@@ -130,21 +142,34 @@ public final class EmbeddedBroker implements Broker {
             ProtocolManagerFactory<?> mqtt,
             @Reference(target = "(component.name=org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManagerFactory)")
             ProtocolManagerFactory<?> amqp) throws Exception {
-        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data")), config, properties, mqtt,
+        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data")),
+                Path.of(Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc")), config, properties, mqtt,
                 amqp);
     }
 
+    /** A broker whose etc/ is beside its data/. */
     EmbeddedBroker(Path karafData, Config config, Map<String, Object> properties, ProtocolManagerFactory<?> mqtt,
             ProtocolManagerFactory<?> amqp) throws Exception {
+        this(karafData, karafData.resolveSibling("etc"), config, properties, mqtt, amqp);
+    }
+
+    EmbeddedBroker(Path karafData, Path karafEtc, Config config, Map<String, Object> properties,
+            ProtocolManagerFactory<?> mqtt, ProtocolManagerFactory<?> amqp) throws Exception {
         this.mqtt = mqtt;
         this.amqp = amqp;
         this.karafData = karafData;
+        this.karafEtc = karafEtc;
         BrokerSettings initial;
         try {
-            initial = BrokerSettings.from(config, properties, karafData);
+            initial = BrokerSettings.from(config, properties, karafData, karafEtc);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; starting with the default broker configuration instead", e.getMessage());
-            initial = BrokerSettings.from(defaults(), Map.of(), karafData);
+            initial = BrokerSettings.from(defaults(), Map.of(), karafData, karafEtc);
+        }
+        Optional<String> refused = BrokerConfiguration.plainRefusal(initial);
+        if (refused.isPresent()) {
+            LOG.error("The broker does not start: {}", refused.get());
+            throw new IllegalStateException(refused.get());
         }
         start(initial);
     }
@@ -153,9 +178,14 @@ public final class EmbeddedBroker implements Broker {
     void modified(Config config, Map<String, Object> properties) throws Exception {
         BrokerSettings next;
         try {
-            next = BrokerSettings.from(config, properties, karafData);
+            next = BrokerSettings.from(config, properties, karafData, karafEtc);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; the broker keeps its current configuration", e.getMessage());
+            return;
+        }
+        Optional<String> refused = BrokerConfiguration.plainRefusal(next);
+        if (refused.isPresent()) {
+            LOG.error("{}; the broker keeps its current configuration", refused.get());
             return;
         }
         synchronized (this) {
@@ -223,9 +253,15 @@ public final class EmbeddedBroker implements Broker {
         created.start();
         created.getRemotingService().addIncomingInterceptor(new MqttClientLimits(created, bindings, auth, limits));
         this.server = created;
-        LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}", s.name(),
+        this.settings = s;
+        LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}{}", s.name(),
                 (System.nanoTime() - t0) / 1_000_000, s.dataDirectory(), acceptor(" core", s.host(), s.corePort()),
-                acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()));
+                acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()),
+                s.tls() == null ? "" : ", TLS with " + s.tls().keyStore() + " (" + s.tls().source() + ")");
+        if (s.tls() == null && s.networked() && !PlainTransport.isLoopback(s.host())) {
+            LOG.warn("The broker's network acceptors listen without TLS on {} ({} = true in etc/{}.cfg): passwords"
+                    + " cross the network in the clear", s.host(), PlainTransport.ALLOW_KEY, BrokerSettings.PID);
+        }
     }
 
     private void stopServer() throws Exception {
@@ -262,7 +298,13 @@ public final class EmbeddedBroker implements Broker {
             default -> 0;
         };
         String host = s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host().contains(":") ? "[" + s.host() + "]" : s.host();
-        return port == 0 ? Optional.empty() : Optional.of("tcp://" + host + ":" + port);
+        return port == 0 ? Optional.empty() : Optional.of((s.tls() == null ? "tcp://" : "ssl://") + host + ":" + port);
+    }
+
+    @Override
+    public Optional<SSLSocketFactory> acceptorSocketFactory() {
+        AcceptorTls tls = settings.tls();
+        return tls == null ? Optional.empty() : Optional.of(tls.clientSocketFactory());
     }
 
     @Override

@@ -60,8 +60,13 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
         int tls_port() default 8883;
 
         @AttributeDefinition(description = "Port of plain MQTT, without TLS (0 picks a free one); -1, the default,"
-                + " opens none. For tests and local debugging only: SAS tokens cross it in the clear.")
+                + " opens none. For tests and local debugging only: SAS tokens cross it in the clear. Off loopback it"
+                + " refuses to start unless allow.plain.off.loopback is set.")
         int port() default -1;
+
+        @AttributeDefinition(description = "Let the plain port listen on an address that is not loopback (a trusted"
+                + " network only: SAS tokens cross it in the clear).")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
         int max_message_kb() default 256;
@@ -130,7 +135,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
                 config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
-                config.max_connections()));
+                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
     }
 
     private void reloadTls() {

@@ -115,6 +115,11 @@ class EdgeHubEndpointTest {
             public int max_connections() {
                 return 10000;
             }
+
+            @Override
+            public boolean allow_plain_off_loopback() {
+                return false;
+            }
         };
     }
 
@@ -146,6 +151,12 @@ class EdgeHubEndpointTest {
             c.close();
         });
         return c;
+    }
+
+    @Test
+    void thePlainPortMustBeOnLoopbackUnlessTheConfigurationAllowsItElsewhere() {
+        assertThat(EdgeHubEndpoint.settings(config(), new Fakes.Certificates(dir.resolve("none.p12")))
+                .allowPlainOffLoopback()).isFalse();
     }
 
     @Test

@@ -53,8 +53,13 @@ public final class IotHubEndpoint implements Methods {
         @AttributeDefinition(description = "Address to listen on.")
         String host() default "127.0.0.1";
 
-        @AttributeDefinition(description = "Port (plain MQTT; 0 picks a free one).")
+        @AttributeDefinition(description = "Port of plain MQTT, without TLS (0 picks a free one, -1 turns it off)."
+                + " Off loopback it refuses to start unless allow.plain.off.loopback is set.")
         int port() default 1885;
+
+        @AttributeDefinition(description = "Let the plain port listen on an address that is not loopback (a trusted"
+                + " network only: SAS tokens cross it in the clear; device keys as passwords are refused there).")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "The hub's host name, as devices name it in their user name and SAS"
                 + " token resource (<host.name>/devices/<id>).")
@@ -157,7 +162,7 @@ public final class IotHubEndpoint implements Methods {
                         * 1024, config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
-                config.max_connections()));
+                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
     }
 
     @Deactivate

@@ -92,6 +92,12 @@ public final class TelemetryHub implements Telemetry {
         options.setPassword(authenticator.internalToken().toCharArray());
         options.setMaxInflight(1000);
         options.setAutomaticReconnect(false);
+        // Off loopback the broker's acceptor is TLS: this client trusts exactly the broker's own certificate, which
+        // need not name the loopback address it connects to.
+        broker.acceptorSocketFactory().ifPresent(tls -> {
+            options.setSocketFactory(tls);
+            options.setHttpsHostnameVerificationEnabled(false);
+        });
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {

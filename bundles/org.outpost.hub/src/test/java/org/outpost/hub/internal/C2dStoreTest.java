@@ -37,7 +37,7 @@ class C2dStoreTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("d1");
         devices.create("d2");
     }

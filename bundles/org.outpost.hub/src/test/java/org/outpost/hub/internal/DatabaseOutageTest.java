@@ -62,8 +62,8 @@ class DatabaseOutageTest {
     @BeforeEach
     void setUp() throws Exception {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
-        modules = new ModuleStore(db, devices);
+        devices = new DeviceStore(db, Boxes.BOX);
+        modules = new ModuleStore(db, devices, Boxes.BOX);
         twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         gate = new DatabaseGate(db, WAIT, Duration.ofMillis(200), System::nanoTime);
         server = IotHubServer.builder(new ServerSettings("test-hub", "127.0.0.1", 0, "hub.example", -1, dir.resolve(

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides a CONNECT: MQTT 3.1.1, a client id that names an identity, an address not blocked for failed
- * authentications, and credentials the user's authenticator accepts. A refusal is answered (CONNACK with its return
- * code), logged with its reason (never the secret) and closes the connection. An authenticator that cannot decide
- * (it throws: its store does not answer) refuses with "server unavailable", which the client may retry.
+ * authentications, no key in the clear off loopback ({@link RawKeys}), and credentials the user's authenticator
+ * accepts. A refusal is answered (CONNACK with its return code), logged with its reason (never the secret) and closes
+ * the connection. An authenticator that cannot decide (it throws: its store does not answer) refuses with "server
+ * unavailable", which the client may retry.
  */
 final class ConnectHandler {
 
@@ -67,6 +68,12 @@ final class ConnectHandler {
         byte[] password = msg.payload().passwordInBytes();
         Credentials credentials = new Credentials(services.hostName(), password == null ? null
                 : new String(password, StandardCharsets.UTF_8), clientCertificate(ctx));
+        Optional<String> keyInTheClear = RawKeys.refusal(credentials, ctx.pipeline().get(SslHandler.class) != null,
+                ctx.channel().remoteAddress());
+        if (keyInTheClear.isPresent()) {
+            services.authLimiter().failed(host);
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, keyInTheClear.get(), remote);
+        }
         Authentication result;
         try {
             result = services.authenticator().authenticate(claimed.get(), credentials);

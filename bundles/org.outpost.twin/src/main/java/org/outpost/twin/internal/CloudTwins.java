@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.commons.GatewaySecrets;
+import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -65,9 +67,13 @@ public final class CloudTwins {
     @ObjectClassDefinition(name = "Outpost cloud twins", description = "The gateway's $edgeAgent and $edgeHub twins"
             + " at the hub's IoT Hub endpoint; present only when this configuration exists.")
     public @interface Config {
-        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on a"
-                + " loopback or trusted network).")
+        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on"
+                + " loopback, or elsewhere with allow.plain.off.loopback).")
         String url() default "tcp://127.0.0.1:1885";
+
+        @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
+                + " network only, SAS tokens cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
         String host_name() default "outpost-hub.local";
@@ -121,6 +127,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
+        checkUrl(config);
         String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
         this.moduleClients = new ModuleTwinClients(runtime, identities, (module, key, refused) -> new TwinClient(
@@ -190,6 +197,18 @@ public final class CloudTwins {
         return secrets.get(GatewaySecrets.DEVICE_KEY).orElseThrow(() -> new IllegalArgumentException(PID + ": no"
                 + " device key: put the key from hub:device-create in " + secrets.file() + " as "
                 + GatewaySecrets.DEVICE_KEY + " = ... (owner-only: chmod 600)"));
+    }
+
+    /**
+     * @throws IllegalArgumentException if the URL is tcp:// to a host off loopback, without
+     *             {@code allow.plain.off.loopback}: saying what to set instead
+     */
+    static void checkUrl(Config config) {
+        Optional<String> plain = new PlainTransport().refuseClient("the gateway's twins", config.url(),
+                config.allow_plain_off_loopback(), "etc/" + PID + ".cfg");
+        if (plain.isPresent()) {
+            throw new IllegalArgumentException(PID + ": " + plain.get());
+        }
     }
 
     @Deactivate

@@ -43,7 +43,8 @@ public final class UpstreamConnector implements Upstream {
 
     @ObjectClassDefinition(name = "Outpost upstream", description = "The gateway's MQTT connection to the cloud.")
     public @interface Config {
-        @AttributeDefinition(description = "Cloud MQTT broker: tcp://host:port or ssl://host:port.")
+        @AttributeDefinition(description = "Cloud MQTT broker: ssl://host:port, or tcp://host:port on loopback (or"
+                + " anywhere with allow.plain.off.loopback).")
         String url() default "tcp://127.0.0.1:1883";
 
         @AttributeDefinition(description = "MQTT client id; empty means the gateway's device id.")
@@ -95,6 +96,10 @@ public final class UpstreamConnector implements Upstream {
         @AttributeDefinition(description = "For ssl:// URLs: PEM file (in ${karaf.etc} unless absolute) of the"
                 + " certificates to trust, e.g. the hub's own or its CA; empty trusts the JVM's default CAs.")
         String tls_ca() default "";
+
+        @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
+                + " network only, the gateway's credentials cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
