@@ -150,6 +150,11 @@ public final class IotHubEndpoint implements Methods {
                 config.max_connections()));
     }
 
+    /** @return the plain MQTT port it listens on */
+    int port() {
+        return server.port();
+    }
+
     @Deactivate
     void deactivate() {
         stopListening.run();
