@@ -66,7 +66,19 @@ final class ConnectHandler {
         byte[] password = msg.payload().passwordInBytes();
         Credentials credentials = new Credentials(services.hostName(), password == null ? null
                 : new String(password, StandardCharsets.UTF_8), clientCertificate(ctx));
-        Authentication result = services.authenticator().authenticate(claimed.get(), credentials);
+        Authentication result;
+        try {
+            result = services.authenticator().authenticate(claimed.get(), credentials);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            // Credentials the authenticator could not read: a failure of the address like any other.
+            services.authLimiter().failed(host);
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "unreadable credentials ("
+                    + e.getMessage() + ")", remote);
+        } catch (RuntimeException e) {
+            // The identity store failed (a database away): not the client's fault, so not counted against it.
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "its credentials could"
+                    + " not be checked (" + e + ")", remote);
+        }
         if (result instanceof Authentication.Accepted accepted) {
             if (!accepted.identity().id().equals(claimed.get().id())) {
                 // The client id is who the connection is: it must be the identity let in, whatever its kind.
