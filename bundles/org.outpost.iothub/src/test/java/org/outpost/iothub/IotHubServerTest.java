@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,7 @@ import org.outpost.iothub.spi.Subscription;
 import org.outpost.iothub.spi.TelemetryWriter;
 import org.outpost.iothub.spi.TwinService;
 import org.outpost.protocol.IotHubTopic;
+import org.outpost.protocol.SasToken;
 import org.outpost.protocol.TelemetryTopic;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinLimits;
@@ -154,6 +156,39 @@ class IotHubServerTest {
         assertThat(server.invoke(Identity.device("d1"), "reboot", "{}", Duration.ofSeconds(5)).toCompletableFuture()
                 .get()).isEqualTo(MethodResult.error(404, "d1 is not connected"));
         assertThat(server.invokeConnected(Identity.device("d1"), "reboot", "{}", Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void aConnectionEndsWhenItsSasTokenExpires() throws Exception {
+        IotHubServer server = IotHubServer.builder(new ServerSettings("test-iothub", "127.0.0.1", 0, "hub.example", -1,
+                dir.resolve("none.p12"), "", 256 * 1024, 10, "etc/test.cfg")).authenticator((claimed, c) -> c
+                        .hasSasToken() ? Authentication.accepted(claimed) : Authentication.refused("no token"))
+                .telemetry(identity -> null).twins(twins).build();
+        open.add(server);
+        server.start();
+        String soon = SasToken.create("hub.example/devices/d1", "a2V5", Instant.now().plusSeconds(2));
+        String later = SasToken.create("hub.example/devices/d2", "a2V5", Instant.now().plusSeconds(3600));
+        MqttClient expiring = client(server, "d1", soon);
+        MqttClient lasting = client(server, "d2", later);
+
+        await().atMost(Duration.ofSeconds(4)).until(() -> !expiring.isConnected());
+        assertThat(lasting.isConnected()).isTrue();
+    }
+
+    @Test
+    void credentialsTheAuthenticatorCannotReadAreAFailureOfTheAddressNotAnException() throws Exception {
+        IotHubServer server = IotHubServer.builder(new ServerSettings("test-iothub", "127.0.0.1", 0, "hub.example", -1,
+                dir.resolve("none.p12"), "", 256 * 1024, 1, "etc/test.cfg")).authenticator((claimed, c) -> {
+                    throw new java.time.DateTimeException("Instant exceeds minimum or maximum instant");
+                }).telemetry(identity -> null).twins(twins).build();
+        open.add(server);
+        server.start();
+
+        assertThatThrownBy(() -> client(server, "d1", "x")).isInstanceOf(MqttException.class).extracting(
+                e -> ((MqttException) e).getReasonCode()).isEqualTo((int) MqttException.REASON_CODE_NOT_AUTHORIZED);
+        // One failure a minute is allowed here: the second attempt is refused without a check.
+        assertThatThrownBy(() -> client(server, "d1", "x")).isInstanceOf(MqttException.class).extracting(
+                e -> ((MqttException) e).getReasonCode()).isEqualTo((int) MqttException.REASON_CODE_NOT_AUTHORIZED);
     }
 
     @Test

@@ -31,6 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
 public record SasToken(String resource, String encodedResource, String signature, Instant expiry, String keyName) {
 
     private static final String PREFIX = "SharedAccessSignature ";
+    /** The largest expiry read: the year 9999 (Instant reaches further, and throws beyond). */
+    static final long MAX_EXPIRY = 253_402_300_799L;
 
     /** Why a token was not accepted. */
     public enum Check {
@@ -82,13 +84,22 @@ public record SasToken(String resource, String encodedResource, String signature
         try {
             se = Long.parseLong(fields.get("se"));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("shared access signature expiry se='" + fields.get("se")
+            throw new IllegalArgumentException("shared access signature expiry se='" + abbreviated(fields.get("se"))
                     + "' is not UNIX seconds");
+        }
+        if (se < 0 || se > MAX_EXPIRY) {
+            // Instant would throw past its range; no token lives that long anyway.
+            throw new IllegalArgumentException("shared access signature expiry se=" + se + " is out of range (0 to "
+                    + MAX_EXPIRY + " UNIX seconds)");
         }
         String sr = fields.get("sr");
         return new SasToken(URLDecoder.decode(sr, StandardCharsets.UTF_8), sr,
                 URLDecoder.decode(fields.get("sig"), StandardCharsets.UTF_8), Instant.ofEpochSecond(se),
                 fields.get("skn"));
+    }
+
+    private static String abbreviated(String s) {
+        return s.length() <= 24 ? s : s.substring(0, 24) + "...";
     }
 
     /**

@@ -69,4 +69,18 @@ class SasTokenTest {
         assertThatThrownBy(() -> SasToken.parse("SharedAccessSignature sr=a&sig")).hasMessageContaining(
                 "'sig' is not key=value");
     }
+
+    @Test
+    void anExpiryBeyondAnyDateOrTooLongForALongIsRefusedAsMalformedNotThrownPast() {
+        assertThatThrownBy(() -> SasToken.parse("SharedAccessSignature sr=a&sig=b&se=9000000000000000000"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("shared access signature expiry"
+                        + " se=9000000000000000000 is out of range (0 to 253402300799 UNIX seconds)");
+        assertThatThrownBy(() -> SasToken.parse("SharedAccessSignature sr=a&sig=b&se=" + "9".repeat(400)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("shared access signature expiry se='"
+                        + "9".repeat(24) + "...' is not UNIX seconds");
+        assertThatThrownBy(() -> SasToken.parse("SharedAccessSignature sr=a&sig=b&se=-5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        assertThat(SasToken.parse("SharedAccessSignature sr=a&sig=b&se=253402300799").expiry().getEpochSecond())
+                .isEqualTo(253_402_300_799L);
+    }
 }

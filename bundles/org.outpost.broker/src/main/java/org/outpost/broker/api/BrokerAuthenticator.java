@@ -39,6 +39,18 @@ public interface BrokerAuthenticator {
     Optional<String> authenticate(String username, String password, String remoteAddress);
 
     /**
+     * As {@link #authenticate(String, String, String)}, knowing the client id as well, so that an authenticator can
+     * bind client ids to identities (an MQTT client id names a session, and a second connection with the same id
+     * takes the first one's place). The broker calls this one; by default it ignores the client id.
+     *
+     * @param clientId the MQTT client id the client gave (or the broker gave it, if it gave none); null for clients of
+     *            other protocols (core, AMQP), which name no client id before they authenticate
+     */
+    default Optional<String> authenticate(String username, String password, String clientId, String remoteAddress) {
+        return authenticate(username, password, remoteAddress);
+    }
+
+    /**
      * @param identity an identity returned by {@link #authenticate}
      * @param action what the client wants to do
      * @param address the broker address (words separated by {@code .}), as the broker names it

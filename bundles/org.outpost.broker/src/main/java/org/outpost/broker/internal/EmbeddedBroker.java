@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLSocketFactory;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -29,6 +31,7 @@ import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.osgi.framework.BundleContext;
@@ -57,7 +60,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the embedded ActiveMQ Artemis broker: persistent journal under {@code ${karaf.data}/outpost/broker}, an in-VM
  * acceptor and core, MQTT and AMQP acceptors bound to loopback by default. The {@link Broker} service is available
- * once the broker has started.
+ * once the broker has started. Artemis broker plugins registered as services ({@link ActiveMQServerPlugin}: the hub's
+ * limits per identity, say) are registered with the broker while both are there, again after a restart; a plugin gets
+ * the running server in {@link ActiveMQServerPlugin#registered} and lets it go in {@link
+ * ActiveMQServerPlugin#unregistered}.
  */
 @Component(service = Broker.class, immediate = true, configurationPid = BrokerSettings.PID)
 @Designate(ocd = EmbeddedBroker.Config.class)
@@ -135,6 +141,7 @@ public final class EmbeddedBroker implements Broker {
     private volatile BrokerSettings settings;
     private volatile ActiveMQServer server;
     private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
+    private final Set<ActiveMQServerPlugin> plugins = new CopyOnWriteArraySet<>();
 
     @Activate
     public EmbeddedBroker(BundleContext context, Config config, Map<String, Object> properties,
@@ -241,6 +248,19 @@ public final class EmbeddedBroker implements Broker {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindPlugin(ActiveMQServerPlugin plugin) {
+        if (plugins.add(plugin) && server != null) {
+            server.registerBrokerPlugin(plugin);
+        }
+    }
+
+    synchronized void unbindPlugin(ActiveMQServerPlugin plugin) {
+        if (plugins.remove(plugin) && server != null) {
+            server.unRegisterBrokerPlugin(plugin);
+        }
+    }
+
     private synchronized void start(BrokerSettings s) throws Exception {
         long t0 = System.nanoTime();
         Supplier<Optional<BrokerAuthenticator>> auth = () -> Optional.ofNullable(authenticator);
@@ -252,6 +272,7 @@ public final class EmbeddedBroker implements Broker {
         created.addProtocolManagerFactory(amqp);
         created.start();
         created.getRemotingService().addIncomingInterceptor(new MqttClientLimits(created, bindings, auth, limits));
+        plugins.forEach(created::registerBrokerPlugin);
         this.server = created;
         this.settings = s;
         LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}{}", s.name(),
@@ -266,6 +287,8 @@ public final class EmbeddedBroker implements Broker {
 
     private void stopServer() throws Exception {
         if (server != null) {
+            ActiveMQServer stopping = server;
+            plugins.forEach(stopping::unRegisterBrokerPlugin);
             server.stop();
             server = null;
         }

@@ -58,7 +58,7 @@ final class OutpostSecurityManager implements ActiveMQSecurityManager5 {
             LOG.warn("Refused network client from {}: it gave no user name and password", remote);
             return null;
         }
-        Optional<String> identity = auth.get().authenticate(user, password, remote);
+        Optional<String> identity = auth.get().authenticate(user, password, mqttClientId(connection), remote);
         if (identity.isEmpty()) {
             // Never log the password.
             LOG.warn("Refused network client '{}' from {}: wrong credentials", user, remote);
@@ -71,6 +71,12 @@ final class OutpostSecurityManager implements ActiveMQSecurityManager5 {
             return null;
         }
         return subject(identity.get(), CLIENT_ROLE);
+    }
+
+    /** @return the client id of an MQTT connection (Artemis sets it before it authenticates), null for others */
+    static String mqttClientId(RemotingConnection connection) {
+        String protocol = connection == null ? null : connection.getProtocolName();
+        return protocol != null && protocol.startsWith("MQTT") ? connection.getClientID() : null;
     }
 
     @Override

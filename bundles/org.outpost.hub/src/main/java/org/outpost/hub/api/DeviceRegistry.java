@@ -68,12 +68,24 @@ public interface DeviceRegistry {
 
     /**
      * Lets a device authenticate with an X.509 certificate (over TLS, without a password), as IoT Hub's self-signed
-     * X.509 devices: the certificate whose SHA-256 or SHA-1 thumbprint this is.
+     * X.509 devices: the certificate whose SHA-256 thumbprint this is. The device's open connections are closed (on
+     * every listener and hub node): it authenticates again with what it has now.
      *
-     * @param thumbprint hex digits (colons allowed), or null to take the certificate away
-     * @throws IllegalArgumentException if there is no such device or the thumbprint is not one
+     * @param thumbprint 64 hex digits (colons allowed), or null to take the certificate away
+     * @throws IllegalArgumentException if there is no such device or the thumbprint is not a SHA-256 one (SHA-1 is
+     *             not accepted: a certificate with the same SHA-1 can be forged)
      */
     void setThumbprint(String id, String thumbprint);
+
+    /**
+     * Lets a device authenticate with a second X.509 certificate as well, as IoT Hub's secondary thumbprint: to replace
+     * a certificate without downtime, register the new one here, move the device to it, then make it the primary.
+     * The device's open connections are closed, as by {@link #setThumbprint}.
+     *
+     * @param thumbprint 64 hex digits (colons allowed), or null to take it away
+     * @throws IllegalArgumentException if there is no such device or the thumbprint is not a SHA-256 one
+     */
+    void setSecondaryThumbprint(String id, String thumbprint);
 
     /**
      * @return true if the device existed and was deleted

@@ -3,6 +3,8 @@
  */
 package org.outpost.hub.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -11,28 +13,43 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.outpost.broker.api.BrokerAuthenticator;
+import org.outpost.iothub.spi.Authentication;
+import org.outpost.iothub.spi.Credentials;
+import org.outpost.iothub.spi.Identity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lets registered devices into the hub's broker. The user name is the device id (or IoT Hub's
- * {@code <host>/<deviceId>/?api-version=...} form), the password the device key. A device may publish and subscribe
- * only under its own {@code devices/<id>/} topics. A module that names itself in the user name
- * ({@code <host>/<deviceId>/<moduleId>/?api-version=...}) gives its module identity's key ({@link ModuleStore}), and
- * may use only its own {@code devices/<id>/modules/<moduleId>/} topics; {@code $edgeAgent} and {@code $edgeHub} give
- * the device's key and are the device. The hub's own ingestion client uses a token made at start.
+ * Lets registered devices into the hub's broker (its MQTT port, 1884). The user name is the device id (or IoT Hub's
+ * {@code <host>/<deviceId>/?api-version=...} form), the password the device key or a SAS token, checked by the hub's
+ * one credential check ({@link IdentityCheck}: a disabled, deleted or re-keyed device is refused at once). A device
+ * may publish and subscribe only under its own {@code devices/<id>/} topics. A module that names itself in the user
+ * name ({@code <host>/<deviceId>/<moduleId>/?api-version=...}) gives its module identity's key ({@link ModuleStore}),
+ * and may use only its own {@code devices/<id>/modules/<moduleId>/} topics; {@code $edgeAgent} and {@code $edgeHub}
+ * give the device's key and are the device.
+ *
+ * <p>
+ * The MQTT client id is bound to the identity, as on the IoT Hub endpoint: it must be {@code <deviceId>} (or
+ * {@code <deviceId>/<moduleId>} for a module), so that a device can neither take over another's session (MQTT lets a
+ * second connection with a client id close the first) nor the hub's own clients' ({@value #RESERVED_PREFIX}*, which
+ * only the hub's own ingestion client uses, with a token made at start). Clients of other protocols (core, AMQP) are
+ * not let in: devices speak MQTT.
  */
 @Component(service = {BrokerAuthenticator.class, DeviceAuthenticator.class})
 public final class DeviceAuthenticator implements BrokerAuthenticator {
 
-    static final String INTERNAL_USER = "$outpost-hub";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceAuthenticator.class);
 
-    private final DeviceStore devices;
-    private final ModuleStore modules;
+    static final String INTERNAL_USER = "$outpost-hub";
+    /** The client ids of the hub's own clients at its broker; no device may use one. */
+    static final String RESERVED_PREFIX = "outpost-hub-";
+
+    private final IdentityCheck check;
     private final String internalToken;
 
     @Activate
-    public DeviceAuthenticator(@Reference DeviceStore devices, @Reference ModuleStore modules) {
-        this.devices = devices;
-        this.modules = modules;
+    public DeviceAuthenticator(@Reference IdentityCheck check) {
+        this.check = check;
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         this.internalToken = Base64.getEncoder().encodeToString(token);
@@ -45,15 +62,62 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
 
     @Override
     public Optional<String> authenticate(String username, String password, String remoteAddress) {
+        return authenticate(username, password, null, remoteAddress);
+    }
+
+    @Override
+    public Optional<String> authenticate(String username, String password, String clientId, String remoteAddress) {
         if (INTERNAL_USER.equals(username)) {
-            return internalToken.equals(password) ? Optional.of(INTERNAL_USER) : Optional.empty();
+            boolean ok = MessageDigest.isEqual(internalToken.getBytes(StandardCharsets.UTF_8), password.getBytes(
+                    StandardCharsets.UTF_8)) && (clientId == null || clientId.startsWith(RESERVED_PREFIX));
+            return ok ? Optional.of(INTERNAL_USER) : Optional.empty();
         }
-        String device = deviceId(username);
-        String module = moduleId(username);
-        if (module != null && !ModuleStore.SYSTEM_MODULES.contains(module)) {
-            return modules.verify(device, module, password) ? Optional.of(device + "/" + module) : Optional.empty();
+        Optional<String> refused = refusal(username, clientId);
+        if (refused.isPresent()) {
+            LOG.warn("Refused '{}' from {} at the hub's broker: {}", username, remoteAddress, refused.get());
+            return Optional.empty();
         }
-        return devices.verify(device, password) ? Optional.of(device) : Optional.empty();
+        Identity claimed = claimed(username);
+        Authentication result = check.authenticate(claimed, new Credentials(hostName(username), password, null));
+        if (result instanceof Authentication.Refused r) {
+            LOG.warn("Refused {} from {} at the hub's broker: {}", claimed, remoteAddress, r.reason());
+            return Optional.empty();
+        }
+        // The gateway's system modules act as their device; any other module is itself.
+        return Optional.of(claimed.kind() == Identity.Kind.MODULE && !ModuleStore.SYSTEM_MODULES.contains(claimed
+                .moduleId()) ? claimed.id() : claimed.deviceId());
+    }
+
+    /** @return why the user name or the client id cannot be let in, before any credential is looked at */
+    static Optional<String> refusal(String username, String clientId) {
+        if (clientId == null) {
+            return Optional.of("only MQTT clients are let in (devices speak MQTT)");
+        }
+        if (clientId.startsWith(RESERVED_PREFIX)) {
+            return Optional.of("client id '" + clientId + "' is reserved for the hub's own clients");
+        }
+        Identity claimed;
+        try {
+            claimed = claimed(username);
+        } catch (IllegalArgumentException e) {
+            return Optional.of("user name is not <deviceId> or <host>/<deviceId>[/<moduleId>]/?...: " + e.getMessage());
+        }
+        if (!clientId.equals(claimed.id())) {
+            return Optional.of("client id '" + clientId + "' is not " + claimed.id() + ": a device connects with its"
+                    + " id as client id (a module with <deviceId>/<moduleId>)");
+        }
+        return Optional.empty();
+    }
+
+    /** @return the identity a user name names: the device, or its module */
+    static Identity claimed(String username) {
+        return Identity.of(deviceId(username), moduleId(username));
+    }
+
+    /** @return the host a user name {@code host/id/...} names, or null (any host) for a bare device id */
+    private static String hostName(String username) {
+        String[] parts = username.split("/");
+        return parts.length >= 2 && !parts[0].isEmpty() ? parts[0] : null;
     }
 
     @Override

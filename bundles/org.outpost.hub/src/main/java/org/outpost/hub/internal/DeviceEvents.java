@@ -11,20 +11,22 @@ import org.outpost.commons.Listeners.Subscription;
 import org.outpost.hub.storage.HubDatabase;
 
 /**
- * What happens to devices, for whom it concerns: registrations through this node, and deletions and disablings through
- * any node. This node's deletions and disablings are told to its listeners at once and announced to the other hub
- * nodes through the database's events ({@value #DELETED}, {@value #DISABLED}), whose listeners hear of them in turn;
- * the other nodes close the device's connections they hold.
+ * What happens to devices, for whom it concerns: registrations through this node, and deletions, disablings and
+ * changes of credentials (keys, thumbprints) through any node. This node's are told to its listeners at once and
+ * announced to the other hub nodes through the database's events ({@value #DELETED}, {@value #DISABLED},
+ * {@value #REKEYED}), whose listeners hear of them in turn; every node closes the device's connections it holds.
  */
 final class DeviceEvents implements AutoCloseable {
 
     static final String DELETED = "device-deleted";
     static final String DISABLED = "device-disabled";
+    static final String REKEYED = "device-rekeyed";
 
     private final HubDatabase db;
     private final Listeners<Consumer<String>> created = new Listeners<>("device registrations");
     private final Listeners<Consumer<String>> deleted = new Listeners<>("device deletions");
     private final Listeners<Consumer<String>> disabled = new Listeners<>("device disablings");
+    private final Listeners<Consumer<String>> rekeyed = new Listeners<>("device credential changes");
     private final Listeners<Runnable> resync = new Listeners<>("missed device events");
     private final List<Runnable> stopListening;
 
@@ -33,6 +35,7 @@ final class DeviceEvents implements AutoCloseable {
         this.db = db;
         this.stopListening = List.of(db.subscribe(DELETED, id -> tell(deleted, id)),
                 db.subscribe(DISABLED, id -> tell(disabled, id)),
+                db.subscribe(REKEYED, id -> tell(rekeyed, id)),
                 db.onResync(() -> resync.fire(Runnable::run)));
     }
 
@@ -56,6 +59,11 @@ final class DeviceEvents implements AutoCloseable {
         return disabled.subscribe(listener);
     }
 
+    /** Hears of devices whose keys or thumbprints changed through any node (after they did). */
+    Subscription onRekeyed(Consumer<String> listener) {
+        return rekeyed.subscribe(listener);
+    }
+
     /** Hears that events of other nodes may have been missed: what is kept from them should be read again. */
     Subscription onResync(Runnable listener) {
         return resync.subscribe(listener);
@@ -76,6 +84,12 @@ final class DeviceEvents implements AutoCloseable {
     void disabled(String id) {
         db.publish(DISABLED, id);
         tell(disabled, id);
+    }
+
+    /** Tells the other nodes, then this node's listeners, that a device's keys or thumbprints changed. */
+    void rekeyed(String id) {
+        db.publish(REKEYED, id);
+        tell(rekeyed, id);
     }
 
     private static void tell(Listeners<Consumer<String>> listeners, String id) {

@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class DeviceKeys {
 
-    private static final Pattern THUMBPRINT = Pattern.compile("[0-9A-F]{40}|[0-9A-F]{64}");
+    private static final Pattern THUMBPRINT = Pattern.compile("[0-9A-F]{64}");
 
     /** A primary key with its salt and the HMAC-SHA256 of the key under the salt. */
     record Hashed(byte[] salt, byte[] hash, String key) {
@@ -122,7 +122,7 @@ final class DeviceKeys {
     /**
      * Sets (or, with null, removes) the thumbprint of the device's X.509 certificate.
      *
-     * @throws IllegalArgumentException if it is not a SHA-1 or SHA-256 thumbprint, or there is no such device
+     * @throws IllegalArgumentException if it is not a SHA-256 thumbprint, or there is no such device
      */
     void setThumbprint(String id, String thumbprint) {
         if (!repository.setThumbprint(id, normaliseThumbprint(thumbprint))) {
@@ -131,15 +131,27 @@ final class DeviceKeys {
     }
 
     /**
+     * Sets (or, with null, removes) the thumbprint of the device's second X.509 certificate.
+     *
+     * @throws IllegalArgumentException if it is not a SHA-256 thumbprint, or there is no such device
+     */
+    void setSecondaryThumbprint(String id, String thumbprint) {
+        if (!repository.setSecondaryThumbprint(id, normaliseThumbprint(thumbprint))) {
+            throw noDevice(id);
+        }
+    }
+
+    /**
      * @return the thumbprint in upper-case hex without colons (null for null)
-     * @throws IllegalArgumentException if it is not 40 or 64 hex digits then
+     * @throws IllegalArgumentException if it is not 64 hex digits then (a SHA-1 thumbprint, 40 digits, is refused:
+     *             a certificate with the same SHA-1 can be forged)
      */
     static String normaliseThumbprint(String thumbprint) {
         String t = thumbprint == null ? null : thumbprint.replace(":", "").toUpperCase(Locale.ROOT);
         if (t != null && !THUMBPRINT.matcher(t).matches()) {
-            throw new IllegalArgumentException("'" + thumbprint + "' is not a certificate thumbprint: give the"
-                    + " SHA-256 (64 hex digits) or SHA-1 (40) fingerprint, e.g. from openssl x509 -noout"
-                    + " -fingerprint -sha256 -in device.crt");
+            throw new IllegalArgumentException("'" + thumbprint + "' is not a SHA-256 certificate thumbprint: give"
+                    + " the SHA-256 fingerprint (64 hex digits; SHA-1 is not accepted), e.g. from openssl x509"
+                    + " -noout -fingerprint -sha256 -in device.crt");
         }
         return t;
     }

@@ -208,6 +208,24 @@ final class DeviceRepository {
                 id);
     }
 
+    /** @return false if there is no such device */
+    boolean setSecondaryThumbprint(String id, String thumbprint) {
+        return update("setting the secondary thumbprint of " + id, "UPDATE devices SET secondary_thumbprint = ? WHERE"
+                + " id = ?", thumbprint, id);
+    }
+
+    /** @return the device's secondary thumbprint; empty if it has none, or there is no such device */
+    Optional<String> secondaryThumbprint(String id) {
+        return db.transaction("reading the secondary thumbprint of " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT secondary_thumbprint FROM devices WHERE id = ?")) {
+                s.setString(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.ofNullable(r.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     /** @return true if the flag changed; false if it was so already, or there is no such device */
     boolean setDisabled(String id, boolean disabled) {
         return update((disabled ? "disabling " : "enabling ") + id, "UPDATE devices SET disabled = ? WHERE id = ? AND"

@@ -136,7 +136,9 @@ public final class DeviceStore implements DeviceRegistry {
 
     @Override
     public String rotateKey(String id, boolean secondary) {
-        return keys.rotate(id, secondary);
+        String key = keys.rotate(id, secondary);
+        events.rekeyed(id);
+        return key;
     }
 
     @Override
@@ -165,6 +167,23 @@ public final class DeviceStore implements DeviceRegistry {
     @Override
     public void setThumbprint(String id, String thumbprint) {
         keys.setThumbprint(id, thumbprint);
+        events.rekeyed(id);
+    }
+
+    @Override
+    public void setSecondaryThumbprint(String id, String thumbprint) {
+        keys.setSecondaryThumbprint(id, thumbprint);
+        events.rekeyed(id);
+    }
+
+    /** @return the thumbprint of the device's second X.509 certificate, if it has one */
+    Optional<String> secondaryThumbprint(String id) {
+        return repository.secondaryThumbprint(id);
+    }
+
+    /** Hears of devices whose keys or thumbprints changed (through any node), so that their connections are closed. */
+    Runnable onRekey(Consumer<String> listener) {
+        return runnable(events.onRekeyed(listener));
     }
 
     /** @return the thumbprint of the device's X.509 certificate, if it has one */

@@ -33,13 +33,14 @@ import org.outpost.iothub.spi.MethodResult;
  * The hub's IoT Hub MQTT endpoint: devices connect with the IoT Hub MQTT contract (MQTT 3.1.1, QoS 1, SAS token or
  * device key as password) and get their own twin and method topics, which a shared broker cannot give them (every
  * device subscribes to the same {@code $iothub/twin/res/#}). An {@link IotHubServer} with the hub's stores behind its
- * SPIs: identities are the registry's devices ({@link DeviceIdentities}, {@link DeviceConnections}); telemetry is
+ * SPIs: identities are the registry's devices ({@link IdentityCheck}, {@link DeviceConnections}); telemetry is
  * stored in the hub's broker before it is acknowledged ({@link BrokerTelemetry}), where the telemetry ingestion reads
  * it; twins are the {@link TwinStore}'s ({@link HubTwins}); cloud-to-device messages the {@link C2dStore}'s
  * ({@link HubCloudToDevice}); and methods for devices on other hub nodes go through the database
  * ({@link RemoteMethods}). Gateways register their modules' identities through it ({@link HubModuleRegistry}). A
- * deleted or disabled device is disconnected at once, with its module identities; so is a module identity replaced or
- * deleted (on whichever hub node it is connected).
+ * deleted or disabled device is disconnected at once, with its module identities; a device whose keys or thumbprints
+ * change is disconnected (with its {@code $edgeAgent} and {@code $edgeHub}, which use its credentials) to authenticate
+ * again; so is a module identity replaced or deleted (on whichever hub node it is connected).
  */
 @Component(service = Methods.class, immediate = true, configurationPid = IotHubEndpoint.PID)
 @Designate(ocd = IotHubEndpoint.Config.class)
@@ -122,14 +123,14 @@ public final class IotHubEndpoint implements Methods {
 
     @Activate
     public IotHubEndpoint(@Reference DeviceStore devices, @Reference ModuleStore modules, @Reference TwinStore twins,
-            @Reference C2dStore cloudToDevice, @Reference Broker broker, @Reference HubDatabase db, Config config)
-            throws Exception {
+            @Reference C2dStore cloudToDevice, @Reference Broker broker, @Reference HubDatabase db,
+            @Reference IdentityCheck identities, Config config) throws Exception {
         this.devices = devices;
         this.telemetry = new BrokerTelemetry(broker);
         this.gate = new DatabaseGate(db, Duration.ofSeconds(Math.max(1, config.database_wait_seconds())),
                 DATABASE_PROBE, System::nanoTime);
         this.server = IotHubServer.builder(settings(config)).authenticator(GatedSpis.authenticator(gate,
-                new DeviceIdentities(devices, modules))).connections(new DeviceConnections(devices, modules))
+                identities)).connections(new DeviceConnections(devices, modules))
                 .telemetry(telemetry).twins(GatedSpis.twins(gate, new HubTwins(twins)))
                 .cloudToDevice(GatedSpis.cloudToDevice(gate, new HubCloudToDevice(cloudToDevice)))
                 .methods(this::callElsewhere).identities(GatedSpis.identities(gate, new HubModuleRegistry(devices,
@@ -146,10 +147,13 @@ public final class IotHubEndpoint implements Methods {
         Consumer<String> disconnect = id -> server.disconnect(identity -> identity.deviceId().equals(id));
         Runnable stopDelete = devices.onDelete(disconnect);
         Runnable stopDisable = devices.onDisable(disconnect);
+        Runnable stopRekey = devices.onRekey(id -> server.disconnect(identity -> IdentityCheck.usesDeviceCredentials(
+                identity, id)));
         Runnable stopRevoked = modules.onRevoked(module -> server.disconnect(module::equals));
         this.stopListening = () -> {
             stopDelete.run();
             stopDisable.run();
+            stopRekey.run();
             stopRevoked.run();
         };
     }
@@ -163,6 +167,11 @@ public final class IotHubEndpoint implements Methods {
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
                 config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
+    }
+
+    /** @return the plain MQTT port it listens on */
+    int port() {
+        return server.port();
     }
 
     @Deactivate

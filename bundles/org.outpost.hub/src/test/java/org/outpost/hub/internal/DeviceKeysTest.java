@@ -97,7 +97,8 @@ class DeviceKeysTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01 | ABCDEF0123456789ABCDEF0123456789ABCDEF01",
+            "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89"
+                    + " | ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789",
             "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
                     + " | ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789"})
     void aThumbprintIsUpperCaseHexWithoutColons(String given, String normalised) {
@@ -105,10 +106,11 @@ class DeviceKeysTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"not-hex", "ABCD", "GG00000000000000000000000000000000000000"})
-    void aThumbprintOfTheWrongLengthOrDigitsIsRefused(String given) {
+    @CsvSource({"not-hex", "ABCD", "GG00000000000000000000000000000000000000000000000000000000000000",
+        "ABCDEF0123456789ABCDEF0123456789ABCDEF01"})
+    void aThumbprintOfTheWrongLengthOrDigitsOrASha1OneIsRefused(String given) {
         assertThatThrownBy(() -> DeviceKeys.normaliseThumbprint(given)).hasMessageStartingWith("'" + given
-                + "' is not a certificate thumbprint");
+                + "' is not a SHA-256 certificate thumbprint").hasMessageContaining("SHA-1 is not accepted");
     }
 
     @Test
@@ -143,8 +145,8 @@ class DeviceKeysTest {
     @Test
     void aThumbprintIsStoredNormalisedAndRemovedWithNull() {
         register("cam");
-        keys.setThumbprint("cam", "ab".repeat(20));
-        assertThat(keys.thumbprint("cam")).contains("AB".repeat(20));
+        keys.setThumbprint("cam", "ab".repeat(32));
+        assertThat(keys.thumbprint("cam")).contains("AB".repeat(32));
         keys.setThumbprint("cam", null);
         assertThat(keys.thumbprint("cam")).isEmpty();
     }
@@ -153,7 +155,9 @@ class DeviceKeysTest {
     void anUnknownDeviceHasNoKeyToRotateNorThumbprintToSet() {
         assertThatThrownBy(() -> keys.rotate("none", false)).hasMessage("no device 'none'");
         assertThatThrownBy(() -> keys.rotate("none", true)).hasMessage("no device 'none'");
-        assertThatThrownBy(() -> keys.setThumbprint("none", "AB".repeat(20))).hasMessage("no device 'none'");
+        assertThatThrownBy(() -> keys.setThumbprint("none", "AB".repeat(32))).hasMessage("no device 'none'");
+        assertThatThrownBy(() -> keys.setSecondaryThumbprint("none", "AB".repeat(32))).hasMessage(
+                "no device 'none'");
         // A bad thumbprint is refused before the device is looked for.
         assertThatThrownBy(() -> keys.setThumbprint("none", "bad")).hasMessageStartingWith("'bad' is not");
     }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.storage.internal.Database;
 
@@ -105,30 +104,6 @@ class DeviceStoreTest {
     }
 
     @Test
-    void theBrokerLetsAModuleInWithItsOwnKeyOnlyAndOnlyToItsOwnTopics() {
-        DeviceStore store = open();
-        String deviceKey = store.create("gw");
-        ModuleStore modules = new ModuleStore(db, store, Boxes.BOX);
-        modules.put("gw", "pump", "g1", "pump-key", "pump-key-2");
-        DeviceAuthenticator broker = new DeviceAuthenticator(store, modules);
-        String pumpUser = "hub.example/gw/pump/?api-version=2021-04-12";
-
-        assertThat(broker.authenticate(pumpUser, "pump-key", "test")).contains("gw/pump");
-        assertThat(broker.authenticate(pumpUser, deviceKey, "test")).isEmpty();
-        assertThat(broker.authenticate("hub.example/gw/filter/?api-version=2021-04-12", deviceKey, "test")).isEmpty();
-        assertThat(broker.authenticate("hub.example/gw/$edgeAgent/?api-version=2021-04-12", deviceKey, "test"))
-                .contains("gw");
-        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND,
-                "devices.gw.modules.pump.messages.events")).isTrue();
-        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND, "devices.gw.messages.events"))
-                .isFalse();
-        assertThat(broker.authorize("gw/pump", BrokerAuthenticator.Action.SEND,
-                "devices.gw.modules.filter.messages.events")).isFalse();
-        assertThat(broker.authorize("gw", BrokerAuthenticator.Action.SEND, "devices.gw.modules.pump.messages.events"))
-                .isTrue();
-    }
-
-    @Test
     void aThumbprintIsNormalisedKeptAcrossKeyRotationAndRestartsAndABadOneChangesNothing() throws Exception {
         DeviceStore store = open();
         store.create("cam-1");
@@ -139,8 +114,10 @@ class DeviceStoreTest {
         DeviceStore reloaded = open();
         assertThat(reloaded.thumbprint("cam-1")).contains("ABCD".repeat(16));
         assertThatThrownBy(() -> reloaded.setThumbprint("cam-1", "not-hex"))
-                .hasMessageStartingWith("'not-hex' is not a certificate thumbprint");
-        assertThatThrownBy(() -> reloaded.setThumbprint("nobody", "AB".repeat(20))).hasMessage("no device 'nobody'");
+                .hasMessageStartingWith("'not-hex' is not a SHA-256 certificate thumbprint");
+        assertThatThrownBy(() -> reloaded.setThumbprint("cam-1", "AB".repeat(20)))
+                .hasMessageContaining("SHA-1 is not accepted");
+        assertThatThrownBy(() -> reloaded.setThumbprint("nobody", "AB".repeat(32))).hasMessage("no device 'nobody'");
         DeviceStore again = open();
         assertThat(again.thumbprint("cam-1")).contains("ABCD".repeat(16));
         again.setThumbprint("cam-1", null);

@@ -77,6 +77,11 @@ final class ConnectHandler {
         Authentication result;
         try {
             result = services.authenticator().authenticate(claimed.get(), credentials);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            // Credentials the authenticator could not read: a failure of the address like any other.
+            services.authLimiter().failed(host);
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "unreadable credentials ("
+                    + e.getMessage() + ")", remote);
         } catch (RuntimeException e) {
             // It could not decide (its store does not answer): not the client's fault, so not counted against its
             // address; it may try again. Every client gets this at once, so the log has one line per minute.

@@ -3,12 +3,15 @@
  */
 package org.outpost.iothub.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +34,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import org.outpost.iothub.spi.Credentials;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.MethodResult;
 import org.outpost.protocol.IotHubTopic;
@@ -71,6 +75,8 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     private CloudToDeviceHandler cloudToDevice;
     private IdentityHandler identities;
     private InputHandler inputs;
+    /** Closes the connection when its SAS token expires; null if it has none. */
+    private ScheduledFuture<?> tokenExpiry;
 
     /** @param maxIdle the longest a connection may be silent: with keep-alive 0, or a longer keep-alive */
     MqttSession(Services services, Duration maxIdle) {
@@ -141,9 +147,36 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         ctx.pipeline().addBefore(NAME, "idle", new IdleStateHandler(idleMillis(msg.variableHeader()
                 .keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         services.sessions().connected(this);
+        tokenExpiry = closeWhenTheTokenExpires(msg);
         ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build());
         LOG.info("{} connected from {}", who, ctx.channel().remoteAddress());
+    }
+
+    /**
+     * As IoT Hub does, a connection opened with a SAS token ends when the token expires: the client connects again with
+     * a new one, and a token that was revoked by changing the key stops working.
+     *
+     * @return the scheduled close, or null if the connection has no token
+     */
+    private ScheduledFuture<?> closeWhenTheTokenExpires(MqttConnectMessage msg) {
+        byte[] password = msg.payload().passwordInBytes();
+        Credentials credentials = new Credentials(services.hostName(), password == null ? null
+                : new String(password, StandardCharsets.UTF_8), null);
+        if (!credentials.hasSasToken()) {
+            return null;
+        }
+        Instant expiry;
+        try {
+            expiry = credentials.sasToken().expiry();
+        } catch (IllegalArgumentException e) {
+            return null; // Let in by its authenticator without a readable token: nothing expires.
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), expiry).toMillis());
+        return ctx.executor().schedule(() -> {
+            LOG.info("Closing {}: its SAS token expired at {} (it connects again with a new one)", who(), expiry);
+            ctx.close();
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -312,6 +345,9 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
             return;
         }
         services.sessions().disconnected(this);
+        if (tokenExpiry != null) {
+            tokenExpiry.cancel(false);
+        }
         LOG.info("{} disconnected", connected);
         methods.close();
         // Unacknowledged cloud-to-device messages stay with the source for the next connection.

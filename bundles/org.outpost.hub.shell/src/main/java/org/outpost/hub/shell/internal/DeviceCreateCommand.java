@@ -44,8 +44,12 @@ public class DeviceCreateCommand implements Action {
     private String tags;
 
     @Option(name = "--thumbprint", description = "Also let the device authenticate with this X.509 certificate (its"
-            + " SHA-256 or SHA-1 fingerprint, hex)")
+            + " SHA-256 fingerprint, hex; SHA-1 is not accepted)")
     private String thumbprint;
+
+    @Option(name = "--secondary-thumbprint", description = "Also let the device authenticate with this second X.509"
+            + " certificate (SHA-256 fingerprint, hex): to replace a certificate without downtime")
+    private String secondaryThumbprint;
 
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
@@ -62,11 +66,17 @@ public class DeviceCreateCommand implements Action {
         if (rotate && thumbprint != null) {
             registry.setThumbprint(id, thumbprint);
         }
+        if (rotate && secondaryThumbprint != null) {
+            registry.setSecondaryThumbprint(id, secondaryThumbprint);
+        }
         String key = rotate ? registry.rotateKey(id, secondary) : registry.create(id);
         if (!rotate) {
             try {
                 if (thumbprint != null) {
                     registry.setThumbprint(id, thumbprint);
+                }
+                if (secondaryThumbprint != null) {
+                    registry.setSecondaryThumbprint(id, secondaryThumbprint);
                 }
                 if (tags != null) {
                     twins.patchTags(id, tags);

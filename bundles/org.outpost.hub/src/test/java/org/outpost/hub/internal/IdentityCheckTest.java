@@ -22,7 +22,7 @@ import org.outpost.iothub.spi.Credentials;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.protocol.SasToken;
 
-class DeviceIdentitiesTest {
+class IdentityCheckTest {
 
     /** SHA-256 thumbprint of device.pem. */
     private static final String THUMBPRINT = "7575D6A4D0A70B2C27CC6BBAE90A617311E52911253BD769B7F510CD419B8E66";
@@ -33,7 +33,7 @@ class DeviceIdentitiesTest {
     private Database db;
     private DeviceStore devices;
     private ModuleStore modules;
-    private DeviceIdentities identities;
+    private IdentityCheck identities;
     private String key;
 
     @BeforeEach
@@ -42,7 +42,7 @@ class DeviceIdentitiesTest {
         devices = new DeviceStore(db, Boxes.BOX);
         key = devices.create("gw");
         modules = new ModuleStore(db, devices, Boxes.BOX);
-        identities = new DeviceIdentities(devices, modules);
+        identities = new IdentityCheck(devices, modules, Duration.ofDays(365), Instant::now);
     }
 
     @AfterEach
@@ -160,8 +160,53 @@ class DeviceIdentitiesTest {
                 "the client certificate's thumbprint is not the device's"));
     }
 
+    @Test
+    void aSecondThumbprintLetsTheDeviceInWhileItsCertificateIsReplaced() throws Exception {
+        Credentials device = new Credentials("hub.example", null, certificate("device.pem"));
+        devices.setThumbprint("gw", THUMBPRINT.replace('7', '8'));
+        devices.setSecondaryThumbprint("gw", THUMBPRINT);
+
+        assertThat(identities.authenticate(Identity.device("gw"), device)).isInstanceOf(Authentication.Accepted.class);
+        devices.setSecondaryThumbprint("gw", null);
+        assertThat(identities.authenticate(Identity.device("gw"), device)).isEqualTo(Authentication.refused(
+                "the client certificate's thumbprint is not the device's"));
+    }
+
+    @Test
+    void aTokenThatLivesLongerThanTheMaximumIsRefusedSayingWhy() {
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+        IdentityCheck check = new IdentityCheck(devices, modules, Duration.ofHours(24), () -> now);
+        Instant tooLate = now.plus(Duration.ofHours(25));
+
+        assertThat(check.authenticate(Identity.device("gw"), new Credentials("hub.example", token(
+                "hub.example/devices/gw", key, now.plus(Duration.ofHours(24))), null))).isInstanceOf(
+                        Authentication.Accepted.class);
+        assertThat(check.authenticate(Identity.device("gw"), new Credentials("hub.example", token(
+                "hub.example/devices/gw", key, tooLate), null))).isEqualTo(Authentication.refused("SAS token expires"
+                        + " at " + tooLate + ", more than max.token.lifetime.hours (24) from now: make tokens that"
+                        + " expire sooner"));
+    }
+
+    @Test
+    void aHugeOrNonNumericExpiryIsRefusedNotThrown() {
+        assertThat(authenticate(Identity.device("gw"), "SharedAccessSignature sr=hub.example%2Fdevices%2Fgw&sig=x"
+                + "&se=9000000000000000000")).isInstanceOf(Authentication.Refused.class);
+        assertThat(authenticate(Identity.device("gw"), "SharedAccessSignature sr=hub.example%2Fdevices%2Fgw&sig=x"
+                + "&se=" + "9".repeat(500))).isInstanceOf(Authentication.Refused.class);
+        assertThat(authenticate(Identity.device("gw"), "SharedAccessSignature sr=hub.example%2Fdevices%2Fgw&sig=x"
+                + "&se=never")).isInstanceOf(Authentication.Refused.class);
+    }
+
+    @Test
+    void aChangeOfTheDevicesCredentialsConcernsTheDeviceAndItsSystemModulesOnly() {
+        assertThat(IdentityCheck.usesDeviceCredentials(Identity.device("gw"), "gw")).isTrue();
+        assertThat(IdentityCheck.usesDeviceCredentials(Identity.module("gw", "$edgeAgent"), "gw")).isTrue();
+        assertThat(IdentityCheck.usesDeviceCredentials(Identity.module("gw", "pump"), "gw")).isFalse();
+        assertThat(IdentityCheck.usesDeviceCredentials(Identity.device("gw2"), "gw")).isFalse();
+    }
+
     private static X509Certificate certificate(String resource) throws Exception {
-        try (InputStream in = DeviceIdentitiesTest.class.getResourceAsStream("/" + resource)) {
+        try (InputStream in = IdentityCheckTest.class.getResourceAsStream("/" + resource)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
