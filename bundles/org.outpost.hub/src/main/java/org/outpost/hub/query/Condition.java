@@ -22,9 +22,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * [...]}; values are strings in single or double quotes, numbers, {@code true}, {@code false} and {@code null};
  * {@code AND}, {@code OR}, {@code NOT} (any case) and parentheses combine them. A path that names nothing compares as
  * false (so {@code tags.x != 'a'} is false for a device without {@code tags.x}), as in IoT Hub; {@code IS_DEFINED(path)}
- * tests whether it names something. Immutable and thread-safe.
+ * tests whether it names something. Parentheses and {@code NOT} nest at most {@value #MAX_DEPTH} deep (a deeper
+ * condition is refused with the column where it goes too deep); {@code AND} and {@code OR} chains of any length are
+ * tested without nesting. Immutable and thread-safe.
  */
 public final class Condition {
+
+    /** How deep parentheses and {@code NOT} may nest. */
+    static final int MAX_DEPTH = 64;
 
     private final String text;
     private final Node root;
@@ -120,17 +125,29 @@ public final class Condition {
         }
     }
 
-    private record And(Node left, Node right) implements Node {
+    /** Every term, left to right, stopping at the first false one. */
+    private record And(List<Node> terms) implements Node {
         @Override
         public boolean test(JsonNode twin) {
-            return left.test(twin) && right.test(twin);
+            for (Node t : terms) {
+                if (!t.test(twin)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
-    private record Or(Node left, Node right) implements Node {
+    /** Every term, left to right, stopping at the first true one. */
+    private record Or(List<Node> terms) implements Node {
         @Override
         public boolean test(JsonNode twin) {
-            return left.test(twin) || right.test(twin);
+            for (Node t : terms) {
+                if (t.test(twin)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -174,42 +191,66 @@ public final class Condition {
 
         private final String s;
         private int pos;
+        /** Parentheses and NOTs open around the parser now. */
+        private int depth;
 
         Parser(String s) {
             this.s = s;
         }
 
         Node or() {
-            Node left = and();
+            List<Node> terms = new ArrayList<>(List.of(and()));
             while (keyword("OR")) {
-                left = new Or(left, and());
+                terms.add(and());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : new Or(List.copyOf(terms));
         }
 
         Node and() {
-            Node left = not();
+            List<Node> terms = new ArrayList<>(List.of(not()));
             while (keyword("AND")) {
-                left = new And(left, not());
+                terms.add(not());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : new And(List.copyOf(terms));
         }
 
         Node not() {
+            int at = pos;
             if (keyword("NOT")) {
-                return new Not(not());
+                deeper(at);
+                Node inner = new Not(not());
+                depth--;
+                return inner;
             }
             return primary();
+        }
+
+        /** One level deeper, at the NOT or '(' that starts at {@code at}; refused past {@link #MAX_DEPTH}. */
+        private void deeper(int at) {
+            if (++depth > MAX_DEPTH) {
+                throw new ConditionException(at + 1 + leadingSpace(at), "parentheses and NOT nest deeper than "
+                        + MAX_DEPTH + " levels here; write the condition with fewer levels");
+            }
+        }
+
+        private int leadingSpace(int at) {
+            int n = 0;
+            while (at + n < s.length() && Character.isWhitespace(s.charAt(at + n))) {
+                n++;
+            }
+            return n;
         }
 
         Node primary() {
             skipSpace();
             if (eat('(')) {
+                deeper(pos - 1);
                 Node inner = or();
                 skipSpace();
                 if (!eat(')')) {
                     throw error("expected ')' to close the '(' before it, found " + found());
                 }
+                depth--;
                 return inner;
             }
             int at = pos;
