@@ -10,6 +10,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.outpost.hub.query.Nodes.And;
+import org.outpost.hub.query.Nodes.Compare;
+import org.outpost.hub.query.Nodes.Defined;
+import org.outpost.hub.query.Nodes.In;
+import org.outpost.hub.query.Nodes.Node;
+import org.outpost.hub.query.Nodes.Not;
+import org.outpost.hub.query.Nodes.Op;
+import org.outpost.hub.query.Nodes.Or;
 
 /**
  * A condition over a device twin in IoT Hub's query syntax, as deployment target conditions and twin queries use it:
@@ -67,121 +75,6 @@ public final class Condition {
     @Override
     public String toString() {
         return text;
-    }
-
-    private interface Node {
-        boolean test(JsonNode twin);
-    }
-
-    private enum Op {
-        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
-
-        final String symbol;
-
-        Op(String symbol) {
-            this.symbol = symbol;
-        }
-    }
-
-    private record Compare(String[] path, Op op, JsonNode value) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            JsonNode actual = resolve(twin, path);
-            if (actual == null) {
-                return false;
-            }
-            if (op == Op.EQ || op == Op.NE) {
-                return same(actual, value) == (op == Op.EQ);
-            }
-            Integer c = compare(actual, value);
-            if (c == null) {
-                return false;
-            }
-            return switch (op) {
-                case LT -> c < 0;
-                case LE -> c <= 0;
-                case GT -> c > 0;
-                default -> c >= 0;
-            };
-        }
-    }
-
-    private record In(String[] path, List<JsonNode> values, boolean negated) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            JsonNode actual = resolve(twin, path);
-            if (actual == null) {
-                return false;
-            }
-            boolean found = values.stream().anyMatch(v -> same(actual, v));
-            return found != negated;
-        }
-    }
-
-    private record Defined(String[] path) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return resolve(twin, path) != null;
-        }
-    }
-
-    /** Every term, left to right, stopping at the first false one. */
-    private record And(List<Node> terms) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            for (Node t : terms) {
-                if (!t.test(twin)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    /** Every term, left to right, stopping at the first true one. */
-    private record Or(List<Node> terms) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            for (Node t : terms) {
-                if (t.test(twin)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private record Not(Node inner) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return !inner.test(twin);
-        }
-    }
-
-    /** @return the value at the path, or null if it names nothing */
-    private static JsonNode resolve(JsonNode twin, String[] path) {
-        JsonNode n = twin;
-        for (String step : path) {
-            n = n == null || !n.isObject() ? null : n.get(step);
-        }
-        return n == null || n.isMissingNode() ? null : n;
-    }
-
-    private static boolean same(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        return a.equals(b);
-    }
-
-    private static Integer compare(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        if (a.isTextual() && b.isTextual()) {
-            return a.textValue().compareTo(b.textValue());
-        }
-        return null;
     }
 
     /** Recursive descent over the text; every error names its column. */
