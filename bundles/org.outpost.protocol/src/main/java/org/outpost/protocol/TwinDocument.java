@@ -241,7 +241,10 @@ public final class TwinDocument {
         }
     }
 
-    /** Key rules and value sizes of a patch (its nulls are deletions, allowed anywhere). */
+    /**
+     * Key rules, value sizes and depth of a patch (its nulls are deletions, allowed anywhere). Objects inside arrays
+     * are held to the same rules as any other, and an array nests like an object: its elements are one level deeper.
+     */
     private static void check(JsonNode node, String at, int depth, TwinLimits limits) {
         if (depth > limits.maxDepth()) {
             throw new TwinException(at, "nested deeper than " + limits.maxDepth() + " levels");
@@ -254,26 +257,28 @@ public final class TwinDocument {
                 continue;
             }
             checkKey(key, path, limits);
-            JsonNode v = f.getValue();
-            if (v.isObject()) {
-                check(v, path, depth + 1, limits);
-            } else if (v.isTextual() && v.textValue().getBytes(StandardCharsets.UTF_8).length > limits
-                    .maxValueBytes()) {
-                throw new TwinException(path, "a string value may have at most " + limits.maxValueBytes()
-                        + " bytes; this one has " + v.textValue().getBytes(StandardCharsets.UTF_8).length);
-            } else if (v.isArray()) {
-                checkArray(v, path, limits);
-            }
+            checkValue(f.getValue(), path, depth, limits);
         }
     }
 
-    private static void checkArray(JsonNode array, String at, TwinLimits limits) {
+    /** A value of an object or an array at {@code depth}: a container is checked one level deeper. */
+    private static void checkValue(JsonNode v, String path, int depth, TwinLimits limits) {
+        if (v.isObject()) {
+            check(v, path, depth + 1, limits);
+        } else if (v.isArray()) {
+            checkArray(v, path, depth + 1, limits);
+        } else if (v.isTextual() && v.textValue().getBytes(StandardCharsets.UTF_8).length > limits.maxValueBytes()) {
+            throw new TwinException(path, "a string value may have at most " + limits.maxValueBytes()
+                    + " bytes; this one has " + v.textValue().getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    private static void checkArray(JsonNode array, String at, int depth, TwinLimits limits) {
+        if (depth > limits.maxDepth()) {
+            throw new TwinException(at, "nested deeper than " + limits.maxDepth() + " levels");
+        }
         for (int i = 0; i < array.size(); i++) {
-            JsonNode v = array.get(i);
-            if (v.isTextual() && v.textValue().getBytes(StandardCharsets.UTF_8).length > limits.maxValueBytes()) {
-                throw new TwinException(at + "[" + i + "]", "a string value may have at most "
-                        + limits.maxValueBytes() + " bytes");
-            }
+            checkValue(array.get(i), at + "[" + i + "]", depth, limits);
         }
     }
 
@@ -294,14 +299,23 @@ public final class TwinDocument {
         }
     }
 
+    /** The depth of a section after a merge, counted as {@link #check} counts it (arrays nest like objects). */
     private static void checkDepth(JsonNode node, String at, int depth, TwinLimits limits) {
         if (depth > limits.maxDepth()) {
             throw new TwinException(at, "nested deeper than " + limits.maxDepth() + " levels");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (f.getValue().isObject()) {
-                checkDepth(f.getValue(), at + "." + f.getKey(), depth + 1, limits);
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isContainerNode()) {
+                    checkDepth(f.getValue(), at + "." + f.getKey(), depth + 1, limits);
+                }
+            }
+        } else {
+            for (int i = 0; i < node.size(); i++) {
+                if (node.get(i).isContainerNode()) {
+                    checkDepth(node.get(i), at + "[" + i + "]", depth + 1, limits);
+                }
             }
         }
     }
@@ -324,8 +338,9 @@ public final class TwinDocument {
         try {
             return JSON.readTree(json == null ? "" : json);
         } catch (JsonProcessingException e) {
-            throw new TwinException(at, "not JSON: " + e.getOriginalMessage() + " (line " + e.getLocation()
-                    .getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // A parser limit (nesting deeper than Jackson's 1000 levels, say) has no location.
+            throw new TwinException(at, "not JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         }
     }
 

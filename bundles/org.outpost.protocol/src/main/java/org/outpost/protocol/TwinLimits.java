@@ -5,12 +5,13 @@ package org.outpost.protocol;
 
 /**
  * What a twin section (desired or reported properties) may hold, as IoT Hub limits it: its JSON at most
- * {@code maxSectionBytes}, objects nested at most {@code maxDepth} deep, string values at most {@code maxValueBytes},
- * keys at most {@code maxKeyBytes} and without {@code .}, {@code $}, spaces or control characters (keys that start with
- * {@code $} are the twin's own, such as {@code $version}).
+ * {@code maxSectionBytes}, objects and arrays nested at most {@code maxDepth} deep (the section itself is the first
+ * level; an array is a level as an object is), string values at most {@code maxValueBytes}, keys at most
+ * {@code maxKeyBytes} and without {@code .}, {@code $}, spaces or control characters (keys that start with {@code $}
+ * are the twin's own, such as {@code $version}). The rules hold inside arrays as everywhere else.
  *
  * @param maxSectionBytes bytes of a section's JSON
- * @param maxDepth levels of nested objects
+ * @param maxDepth levels of nested objects and arrays
  * @param maxValueBytes bytes of a string value
  * @param maxKeyBytes bytes of a key
  */

@@ -46,4 +46,32 @@ class AuthLimiterTest {
         now = now.plusSeconds(30);
         assertThat(limiter.blocked("10.0.0.9")).isZero();
     }
+
+    @Test
+    void anAddressIsForgottenOnceItsLastFailureLeftTheWindow() {
+        AuthLimiter limiter = new AuthLimiter(3, Duration.ofSeconds(60), clock);
+        for (int i = 0; i < 1000; i++) {
+            limiter.failed("10.0." + (i / 256) + "." + (i % 256));
+        }
+        assertThat(limiter.size()).isEqualTo(1000);
+        now = now.plusSeconds(61);
+        limiter.failed("10.9.9.9");
+        assertThat(limiter.size()).as("only the address that failed within the window").isEqualTo(1);
+    }
+
+    @Test
+    void aFloodFromManyAddressesKeepsTheMemoryBoundedAndForgetsTheOldestFirst() {
+        AuthLimiter limiter = new AuthLimiter(2, Duration.ofSeconds(60), clock, 100);
+        limiter.failed("10.0.0.1");
+        limiter.failed("10.0.0.1");
+        now = now.plusSeconds(1);
+        for (int i = 0; i < 100_000; i++) {
+            limiter.failed("172.16." + (i / 256 % 256) + "." + (i % 256) + "/" + i);
+        }
+        assertThat(limiter.size()).isEqualTo(100);
+        assertThat(limiter.blocked("10.0.0.1")).as("the oldest was forgotten").isZero();
+        assertThat(limiter.blocked("172.16.134.159/99999")).isZero();
+        limiter.failed("172.16.134.159/99999");
+        assertThat(limiter.blocked("172.16.134.159/99999")).isEqualTo(Duration.ofSeconds(60));
+    }
 }

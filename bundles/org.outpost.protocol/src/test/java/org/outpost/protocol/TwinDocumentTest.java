@@ -6,7 +6,10 @@ package org.outpost.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class TwinDocumentTest {
 
@@ -42,6 +45,42 @@ class TwinDocumentTest {
         String deep = "{\"l1\":{\"l2\":{\"l3\":{\"l4\":{\"l5\":{\"l6\":{\"l7\":{\"l8\":{\"l9\":{\"l10\":{\"l11\":1}}}}}}}}}}}";
         assertThatThrownBy(() -> t.patchDesired(deep, LIMITS)).hasMessageContaining("nested deeper than 10 levels");
         assertThat(t.desired()).isEqualTo("{\"a\":1,\"$version\":2}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "`{\"a\": [{\"b.c\": 1}]}`|`desired.a[0].b.c: a key may not contain '.', '$', spaces or control characters; found '.' in 'b.c'`",
+        "`{\"a\": [1, {\"$x\": 1}]}`|`desired.a[1].$x: a key may not contain '.', '$', spaces or control characters; found '$' in '$x'`",
+        "`{\"a\": [[{\"has space\": 1}]]}`|`desired.a[0][0].has space: a key may not contain '.', '$', spaces or control characters; found a space in 'has space'`",
+        "`{\"a\": [{\"\": 1}]}`|`desired.a[0].: a key may not be empty`",
+        "`{\"a\": [{\"b\": \"xxxxx\"}]}`|`desired.a[0].b: a string value may have at most 4 bytes; this one has 5`",
+        "`{\"a\": [[[[\"deep\"]]]]}`|`desired.a[0][0][0]: nested deeper than 4 levels`",
+        "`{\"a\": [{\"b\": {\"c\": {\"d\": 1}}}]}`|`desired.a[0].b.c: nested deeper than 4 levels`",
+    })
+    void objectsAndArraysInsideArraysKeepTheKeyAndDepthRules(String patch, String message) {
+        TwinLimits limits = new TwinLimits(1024, 4, 4, 64);
+        assertThatThrownBy(() -> TwinDocument.empty().patchDesired(patch, limits)).isInstanceOf(TwinException.class)
+                .hasMessage(message);
+        assertThatThrownBy(() -> TwinDocument.empty().replaceDesired(patch, limits)).hasMessage(message);
+        assertThatThrownBy(() -> TwinDocument.patchSection(JsonNodeFactory.instance.objectNode(), patch, "desired",
+                limits)).hasMessage(message);
+    }
+
+    @Test
+    void arraysWithinTheLimitsAreKept() {
+        TwinLimits limits = new TwinLimits(1024, 4, 4, 64);
+        TwinDocument t = TwinDocument.empty().patchDesired("{\"a\": [1, \"x\", null, {\"b\": [2]}]}", limits);
+        assertThat(t.desired()).isEqualTo("{\"a\":[1,\"x\",null,{\"b\":[2]}],\"$version\":2}");
+    }
+
+    @Test
+    void aHundredThousandNestedArraysAreRefusedNotAStackOverflow() {
+        String deep = "{\"a\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertThatThrownBy(() -> TwinDocument.empty().patchReported(deep, TwinLimits.IOT_HUB)).isInstanceOf(
+                TwinException.class).hasMessageStartingWith("reported: not JSON: Document nesting depth");
+        String deepButParsed = "{\"a\": " + "[".repeat(500) + "]".repeat(500) + "}";
+        assertThatThrownBy(() -> TwinDocument.empty().patchReported(deepButParsed, TwinLimits.IOT_HUB))
+                .hasMessage("reported.a" + "[0]".repeat(9) + ": nested deeper than 10 levels");
     }
 
     @Test

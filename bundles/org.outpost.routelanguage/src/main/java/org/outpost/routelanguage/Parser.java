@@ -11,14 +11,20 @@ import org.outpost.routelanguage.Token.Kind;
 /**
  * A recursive-descent parser of conditions that checks types as it builds the expression. Precedence, loosest first:
  * {@code ??}, {@code OR}, {@code AND}, {@code = != <>}, {@code < <= > >=}, {@code + - ||}, {@code * / %}, unary
- * {@code - NOT}, then primaries.
+ * {@code - NOT}, then primaries. Parentheses, unary operators and function calls nest at most {@value #MAX_DEPTH}
+ * deep: a deeper condition is refused at the column where it goes too deep (never a stack overflow).
  */
 final class Parser {
+
+    /** How deep parentheses, unary operators and function calls may nest. */
+    static final int MAX_DEPTH = 64;
 
     private final String route;
     private final String text;
     private final List<Token> tokens;
     private int next;
+    /** Parentheses, unary operators and calls open around the parser now. */
+    private int depth;
 
     /**
      * @param route the route name for messages, or null
@@ -28,6 +34,18 @@ final class Parser {
         this.route = route;
         this.text = text;
         this.tokens = new Lexer(text).tokens();
+    }
+
+    /** One level deeper, at {@code at}; refused past {@link #MAX_DEPTH}. Each call is matched by {@link #out()}. */
+    private void in(Token at) throws RouteCompileException {
+        if (++depth > MAX_DEPTH) {
+            throw error(at, "parentheses, NOT, unary - and function calls nest deeper than " + MAX_DEPTH
+                    + " levels here; write the condition with fewer levels");
+        }
+    }
+
+    private void out() {
+        depth--;
     }
 
     Token peek() {
@@ -187,7 +205,9 @@ final class Parser {
         Token t = peek();
         if (t.is(Kind.MINUS) || t.is(Kind.NOT)) {
             take();
+            in(t);
             Expr operand = unary();
+            out();
             Type wanted = t.is(Kind.NOT) ? Type.BOOL : Type.NUMBER;
             if (!operand.type().fits(wanted)) {
                 throw error(t, (t.is(Kind.NOT) ? "NOT needs true or false" : "unary - needs a number") + ", but '"
@@ -203,8 +223,10 @@ final class Parser {
         Token t = take();
         switch (t.kind()) {
             case OPEN -> {
+                in(t);
                 Expr e = coalesce();
                 expect(Kind.CLOSE, "a closing ')'");
+                out();
                 return e;
             }
             case TRUE, FALSE -> {
@@ -296,6 +318,7 @@ final class Parser {
         Function f = Function.named(name.text()).orElseThrow(() -> error(name, "unknown function '" + name.text()
                 + "'"));
         take();
+        in(name);
         List<Expr> args = new ArrayList<>();
         if (!peek().is(Kind.CLOSE)) {
             args.add(coalesce());
@@ -305,6 +328,7 @@ final class Parser {
             }
         }
         expect(Kind.CLOSE, "',' or ')' after the arguments of " + f.label());
+        out();
         if (args.size() < f.minArgs() || args.size() > f.maxArgs()) {
             String count = f.minArgs() == f.maxArgs() ? Integer.toString(f.minArgs())
                     : f.maxArgs() == Integer.MAX_VALUE ? "at least " + f.minArgs()

@@ -62,4 +62,12 @@ public interface Deployments {
      * @throws IllegalArgumentException if the device is not registered
      */
     EffectiveDesired applied(String deviceId);
+
+    /**
+     * What the deployments last set on many devices at once, in a fixed number of reads (a page of devices costs no
+     * read per device).
+     *
+     * @return by device id: what was set on each of them that anything was set on (the others are left out)
+     */
+    java.util.Map<String, EffectiveDesired> appliedTo(java.util.Collection<String> deviceIds);
 }

@@ -71,6 +71,24 @@ public interface Twins {
     com.fasterxml.jackson.databind.node.ObjectNode tags(String deviceId);
 
     /**
+     * The tags of many devices at once, in a fixed number of reads (a page of devices costs no read per device).
+     *
+     * @return the tags of those devices that are registered, by id (an unregistered id is left out)
+     */
+    java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> tagsOf(
+            java.util.Collection<String> deviceIds);
+
+    /**
+     * One twin of many devices at once, in a fixed number of reads (a page of devices costs no read per device).
+     *
+     * @param moduleId the module whose twin, or null for the devices' own
+     * @return the twin of each of those devices that is registered, by id (an empty one at version 1 where nothing
+     *         was set yet; an unregistered id is left out)
+     * @throws IllegalArgumentException if the module id is not valid
+     */
+    java.util.Map<String, TwinDocument> twinsOf(java.util.Collection<String> deviceIds, String moduleId);
+
+    /**
      * Merges a patch into the device's tags ({@code null} deletes a tag), under the limits of a twin section.
      * Deployments whose target conditions read tags are re-evaluated for the device.
      *

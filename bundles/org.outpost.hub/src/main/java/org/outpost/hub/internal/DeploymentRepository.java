@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ final class DeploymentRepository {
         static final Applied NOTHING = new Applied(new EffectiveDesired(Optional.empty(), List.of(), Map.of()),
                 Set.of(), null);
     }
+
+    private static final String APPLIED_COLUMNS = "device_id, base, layers, identities, error";
 
     private final HubDatabase db;
 
@@ -164,12 +167,34 @@ final class DeploymentRepository {
 
     /** @return what was applied to the device, if anything was (its effective desired twins are not kept) */
     Optional<Applied> applied(String deviceId) {
-        return Optional.ofNullable(appliedTo(deviceId).get(deviceId));
+        return Optional.ofNullable(applied(List.of(deviceId)).get(deviceId));
+    }
+
+    /**
+     * @return what was applied to each of those devices that anything was applied to, by id, read in one statement
+     *         per {@link SqlIn#CHUNK}
+     */
+    Map<String, Applied> applied(Collection<String> deviceIds) {
+        return db.transaction("reading what was applied to " + deviceIds.size() + " device(s)", c -> {
+            Map<String, Applied> out = new HashMap<>();
+            SqlIn.query(c, "SELECT " + APPLIED_COLUMNS + " FROM applied WHERE device_id IN (%s)", deviceIds,
+                    r -> appliedRow(r, out));
+            return out;
+        });
     }
 
     /** @return what was applied to each device, by id */
     Map<String, Applied> allApplied() {
-        return appliedTo(null);
+        return db.transaction("reading what was applied", c -> {
+            Map<String, Applied> out = new HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + APPLIED_COLUMNS + " FROM applied");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    appliedRow(r, out);
+                }
+            }
+            return out;
+        });
     }
 
     /** Keeps what was applied to a device (nothing for a device deleted meanwhile). */
@@ -204,33 +229,19 @@ final class DeploymentRepository {
         });
     }
 
-    /** @return what was applied to a device (to all of them if deviceId is null), by id */
-    private Map<String, Applied> appliedTo(String deviceId) {
-        return db.transaction("reading what was applied", c -> {
-            Map<String, Applied> out = new HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT device_id, base, layers, identities, error FROM"
-                    + " applied" + (deviceId == null ? "" : " WHERE device_id = ?"))) {
-                if (deviceId != null) {
-                    s.setString(1, deviceId);
-                }
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        List<String> layers = new ArrayList<>();
-                        Set<String> identities = new TreeSet<>();
-                        try {
-                            JSON.readTree(r.getString(3)).forEach(n -> layers.add(n.asText()));
-                            JSON.readTree(r.getString(4)).forEach(n -> identities.add(n.asText()));
-                        } catch (IOException e) {
-                            LOG.warn("What was applied to {} is damaged; it is recomputed from scratch: {}",
-                                    r.getString(1), e.getMessage());
-                            continue;
-                        }
-                        out.put(r.getString(1), new Applied(new EffectiveDesired(Optional.ofNullable(r.getString(2)),
-                                layers, Map.of()), identities, r.getString(5)));
-                    }
-                }
-            }
-            return out;
-        });
+    /** Reads a row of {@link #APPLIED_COLUMNS} into {@code out}; a damaged one is logged and left out. */
+    private static void appliedRow(ResultSet r, Map<String, Applied> out) throws SQLException {
+        List<String> layers = new ArrayList<>();
+        Set<String> identities = new TreeSet<>();
+        try {
+            JSON.readTree(r.getString(3)).forEach(n -> layers.add(n.asText()));
+            JSON.readTree(r.getString(4)).forEach(n -> identities.add(n.asText()));
+        } catch (IOException e) {
+            LOG.warn("What was applied to {} is damaged; it is recomputed from scratch: {}", r.getString(1),
+                    e.getMessage());
+            return;
+        }
+        out.put(r.getString(1), new Applied(new EffectiveDesired(Optional.ofNullable(r.getString(2)), layers,
+                Map.of()), identities, r.getString(5)));
     }
 }

@@ -6,6 +6,8 @@ package org.outpost.hub.internal;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +156,13 @@ public final class FleetDeployer implements Deployments {
             throw new IllegalArgumentException("no device '" + deviceId + "' is registered (see hub:devices)");
         }
         return repository.applied(deviceId).orElse(DeploymentRepository.Applied.NOTHING).effective();
+    }
+
+    @Override
+    public Map<String, EffectiveDesired> appliedTo(Collection<String> deviceIds) {
+        Map<String, EffectiveDesired> out = new HashMap<>();
+        repository.applied(deviceIds).forEach((id, a) -> out.put(id, a.effective()));
+        return out;
     }
 
     /** @return true if no device waits to be recomputed or is being recomputed (for tests and the dashboard) */

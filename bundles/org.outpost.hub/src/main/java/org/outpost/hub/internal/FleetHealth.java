@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.osgi.service.component.annotations.Activate;
@@ -18,12 +19,14 @@ import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.Fleet;
 import org.outpost.hub.api.ReportedModule;
+import org.outpost.protocol.TwinDocument;
 
 /** The fleet's health for the shell and the REST API, read from the registry and the {@code $edgeAgent} twins. */
 @Component(service = Fleet.class)
 public final class FleetHealth implements Fleet {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AGENT = "$edgeAgent";
 
     private final DeviceStore devices;
     private final TwinStore twins;
@@ -43,18 +46,14 @@ public final class FleetHealth implements Fleet {
         int connected = 0;
         int disabled = 0;
         List<FailingModule> failing = new ArrayList<>();
+        // Every $edgeAgent twin in one read, not one per device (the dashboard asks every two seconds).
+        Map<String, TwinDocument> agents = twins.twins(AGENT);
         for (Device d : devices.devices()) {
-            List<ReportedModule> modules;
-            try {
-                modules = modules(d.id());
-            } catch (IllegalArgumentException deleted) {
-                continue;
-            }
             total++;
             connected += d.connections() > 0 ? 1 : 0;
             disabled += d.enabled() ? 0 : 1;
-            modules.stream().filter(ReportedModule::failing).forEach(m -> failing.add(new FailingModule(d.id(),
-                    m)));
+            modules(d.id(), agents.getOrDefault(d.id(), TwinDocument.empty())).stream().filter(
+                    ReportedModule::failing).forEach(m -> failing.add(new FailingModule(d.id(), m)));
         }
         List<DeploymentStatus> statuses = deployments.deployments();
         List<FailedDeployment> failed = new ArrayList<>();
@@ -68,8 +67,12 @@ public final class FleetHealth implements Fleet {
 
     @Override
     public List<ReportedModule> modules(String deviceId) {
+        return modules(deviceId, twins.twin(deviceId, AGENT));
+    }
+
+    private static List<ReportedModule> modules(String deviceId, TwinDocument agent) {
         try {
-            return ReportedModule.of(JSON.readTree(twins.twin(deviceId, "$edgeAgent").reported()));
+            return ReportedModule.of(JSON.readTree(agent.reported()));
         } catch (IOException e) {
             throw new UncheckedIOException("the $edgeAgent twin of " + deviceId + " is not JSON", e);
         }

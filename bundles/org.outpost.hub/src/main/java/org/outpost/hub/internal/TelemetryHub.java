@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingests device telemetry: subscribes to every telemetry topic at the hub's broker (a persistent session, so nothing
  * published while the hub restarts is lost), keeps the newest {@code telemetry.capacity} messages, feeds live
- * listeners, and writes one line per message to the {@value #TELEMETRY_LOGGER} logger (data/log/telemetry.log).
+ * listeners, and writes one line per message to the {@value #TELEMETRY_LOGGER} logger (data/log/telemetry.log), with
+ * what the device sent escaped by {@link LogText} so that it cannot break out of its line.
  */
 @Component(service = Telemetry.class, configurationPid = "org.outpost.hub")
 @Designate(ocd = TelemetryHub.Config.class)
@@ -175,10 +176,19 @@ public final class TelemetryHub implements Telemetry {
         }
         devices.received(t.deviceId());
         if (TELEMETRY.isInfoEnabled()) {
-            TELEMETRY.info("{}/{} {} {}", t.deviceId(), t.moduleId() == null ? "-" : t.moduleId(),
-                    propertiesOf(message), new String(payload, StandardCharsets.UTF_8));
+            TELEMETRY.info("{}", line(t, message, payload));
         }
         listeners.fire(l -> l.accept(r));
+    }
+
+    /**
+     * @return the telemetry log's line of a message: {@code device/module {properties} body}, what the device sent
+     *         escaped (no forged lines of other devices)
+     */
+    static String line(TelemetryTopic t, Message message, byte[] payload) {
+        return LogText.escape(t.deviceId()) + "/" + (t.moduleId() == null ? "-" : LogText.escape(t.moduleId())) + " "
+                + LogText.escape(propertiesOf(message).toString()) + " " + LogText.escape(new String(payload,
+                        StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> propertiesOf(Message m) {

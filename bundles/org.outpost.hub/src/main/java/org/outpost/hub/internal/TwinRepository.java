@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +87,34 @@ final class TwinRepository {
                 s.setString(3, before.toString());
                 return s.executeUpdate() == 1 ? Optional.of(patched) : Optional.empty();
             }
+        });
+    }
+
+    /** @return the tags of those devices that are registered, by id, read in one statement per {@link SqlIn#CHUNK} */
+    Map<String, ObjectNode> tags(Collection<String> deviceIds) {
+        return db.transaction("reading the tags of " + deviceIds.size() + " device(s)", c -> {
+            Map<String, ObjectNode> out = new HashMap<>();
+            SqlIn.query(c, "SELECT id, tags FROM devices WHERE id IN (%s)", deviceIds, r -> out.put(r.getString(1),
+                    object(r.getString(2), "the tags of " + r.getString(1))));
+            return out;
+        });
+    }
+
+    /**
+     * @return one module's twin (the device's own for null) of each of those devices that is registered, by device
+     *         id (an empty twin where none was stored yet), read in one statement per {@link SqlIn#CHUNK} with their
+     *         registration
+     * @throws IllegalArgumentException if the module id is not valid
+     */
+    Map<String, TwinDocument> twins(Collection<String> deviceIds, String moduleId) {
+        String module = module(moduleId);
+        return db.transaction("reading " + deviceIds.size() + " twin(s)", c -> {
+            Map<String, TwinDocument> out = new HashMap<>();
+            SqlIn.query(c, "SELECT d.id, t.document FROM devices d LEFT JOIN twins t ON t.device_id = d.id AND"
+                    + " t.module_id = ? WHERE d.id IN (%s)", deviceIds, r -> out.put(r.getString(1),
+                            r.getString(2) == null ? TwinDocument.empty() : TwinDocument.parse(r.getString(2))),
+                    module);
+            return out;
         });
     }
 

@@ -5,6 +5,7 @@ package org.outpost.hub.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,16 @@ public final class TwinStore implements Twins {
     @Override
     public ObjectNode tags(String deviceId) {
         return repository.tags(deviceId);
+    }
+
+    @Override
+    public Map<String, ObjectNode> tagsOf(Collection<String> deviceIds) {
+        return repository.tags(deviceIds);
+    }
+
+    @Override
+    public Map<String, TwinDocument> twinsOf(Collection<String> deviceIds, String moduleId) {
+        return repository.twins(deviceIds, moduleId);
     }
 
     @Override

@@ -10,6 +10,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.outpost.hub.query.Nodes.And;
+import org.outpost.hub.query.Nodes.Compare;
+import org.outpost.hub.query.Nodes.Defined;
+import org.outpost.hub.query.Nodes.In;
+import org.outpost.hub.query.Nodes.Node;
+import org.outpost.hub.query.Nodes.Not;
+import org.outpost.hub.query.Nodes.Op;
+import org.outpost.hub.query.Nodes.Or;
 
 /**
  * A condition over a device twin in IoT Hub's query syntax, as deployment target conditions and twin queries use it:
@@ -22,9 +30,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * [...]}; values are strings in single or double quotes, numbers, {@code true}, {@code false} and {@code null};
  * {@code AND}, {@code OR}, {@code NOT} (any case) and parentheses combine them. A path that names nothing compares as
  * false (so {@code tags.x != 'a'} is false for a device without {@code tags.x}), as in IoT Hub; {@code IS_DEFINED(path)}
- * tests whether it names something. Immutable and thread-safe.
+ * tests whether it names something. Parentheses and {@code NOT} nest at most {@value #MAX_DEPTH} deep (a deeper
+ * condition is refused with the column where it goes too deep); {@code AND} and {@code OR} chains of any length are
+ * tested without nesting. Immutable and thread-safe.
  */
 public final class Condition {
+
+    /** How deep parentheses and {@code NOT} may nest. */
+    static final int MAX_DEPTH = 64;
 
     private final String text;
     private final Node root;
@@ -64,109 +77,6 @@ public final class Condition {
         return text;
     }
 
-    private interface Node {
-        boolean test(JsonNode twin);
-    }
-
-    private enum Op {
-        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
-
-        final String symbol;
-
-        Op(String symbol) {
-            this.symbol = symbol;
-        }
-    }
-
-    private record Compare(String[] path, Op op, JsonNode value) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            JsonNode actual = resolve(twin, path);
-            if (actual == null) {
-                return false;
-            }
-            if (op == Op.EQ || op == Op.NE) {
-                return same(actual, value) == (op == Op.EQ);
-            }
-            Integer c = compare(actual, value);
-            if (c == null) {
-                return false;
-            }
-            return switch (op) {
-                case LT -> c < 0;
-                case LE -> c <= 0;
-                case GT -> c > 0;
-                default -> c >= 0;
-            };
-        }
-    }
-
-    private record In(String[] path, List<JsonNode> values, boolean negated) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            JsonNode actual = resolve(twin, path);
-            if (actual == null) {
-                return false;
-            }
-            boolean found = values.stream().anyMatch(v -> same(actual, v));
-            return found != negated;
-        }
-    }
-
-    private record Defined(String[] path) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return resolve(twin, path) != null;
-        }
-    }
-
-    private record And(Node left, Node right) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return left.test(twin) && right.test(twin);
-        }
-    }
-
-    private record Or(Node left, Node right) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return left.test(twin) || right.test(twin);
-        }
-    }
-
-    private record Not(Node inner) implements Node {
-        @Override
-        public boolean test(JsonNode twin) {
-            return !inner.test(twin);
-        }
-    }
-
-    /** @return the value at the path, or null if it names nothing */
-    private static JsonNode resolve(JsonNode twin, String[] path) {
-        JsonNode n = twin;
-        for (String step : path) {
-            n = n == null || !n.isObject() ? null : n.get(step);
-        }
-        return n == null || n.isMissingNode() ? null : n;
-    }
-
-    private static boolean same(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        return a.equals(b);
-    }
-
-    private static Integer compare(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        if (a.isTextual() && b.isTextual()) {
-            return a.textValue().compareTo(b.textValue());
-        }
-        return null;
-    }
-
     /** Recursive descent over the text; every error names its column. */
     private static final class Parser {
         private static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES =
@@ -174,42 +84,66 @@ public final class Condition {
 
         private final String s;
         private int pos;
+        /** Parentheses and NOTs open around the parser now. */
+        private int depth;
 
         Parser(String s) {
             this.s = s;
         }
 
         Node or() {
-            Node left = and();
+            List<Node> terms = new ArrayList<>(List.of(and()));
             while (keyword("OR")) {
-                left = new Or(left, and());
+                terms.add(and());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : new Or(List.copyOf(terms));
         }
 
         Node and() {
-            Node left = not();
+            List<Node> terms = new ArrayList<>(List.of(not()));
             while (keyword("AND")) {
-                left = new And(left, not());
+                terms.add(not());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : new And(List.copyOf(terms));
         }
 
         Node not() {
+            int at = pos;
             if (keyword("NOT")) {
-                return new Not(not());
+                deeper(at);
+                Node inner = new Not(not());
+                depth--;
+                return inner;
             }
             return primary();
+        }
+
+        /** One level deeper, at the NOT or '(' that starts at {@code at}; refused past {@link #MAX_DEPTH}. */
+        private void deeper(int at) {
+            if (++depth > MAX_DEPTH) {
+                throw new ConditionException(at + 1 + leadingSpace(at), "parentheses and NOT nest deeper than "
+                        + MAX_DEPTH + " levels here; write the condition with fewer levels");
+            }
+        }
+
+        private int leadingSpace(int at) {
+            int n = 0;
+            while (at + n < s.length() && Character.isWhitespace(s.charAt(at + n))) {
+                n++;
+            }
+            return n;
         }
 
         Node primary() {
             skipSpace();
             if (eat('(')) {
+                deeper(pos - 1);
                 Node inner = or();
                 skipSpace();
                 if (!eat(')')) {
                     throw error("expected ')' to close the '(' before it, found " + found());
                 }
+                depth--;
                 return inner;
             }
             int at = pos;

@@ -25,6 +25,7 @@ class FleetHealthTest {
     Path dir;
 
     private Database db;
+    private CountingDatabase counting;
     private DeviceStore devices;
     private TwinStore twins;
     private FleetDeployer deployer;
@@ -33,13 +34,14 @@ class FleetHealthTest {
     @BeforeEach
     void setUp() throws Exception {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db, Boxes.BOX);
-        twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
+        counting = new CountingDatabase(db);
+        devices = new DeviceStore(counting, Boxes.BOX);
+        twins = new TwinStore(counting, devices, TwinLimits.IOT_HUB);
         for (String d : new String[] {"gw1", "gw2"}) {
             devices.create(d);
             twins.patchTags(d, "{\"site\": \"plant-1\"}");
         }
-        deployer = new FleetDeployer(db, devices, twins);
+        deployer = new FleetDeployer(counting, devices, twins);
         fleet = new FleetHealth(devices, twins, deployer);
         deployer.create(base("plant-1", 10, "tags.site = 'plant-1'", "filter"));
         await().atMost(Duration.ofSeconds(10)).until(() -> deployer.deployment("plant-1").orElseThrow().applied()
@@ -51,6 +53,26 @@ class FleetHealthTest {
         deployer.deactivate();
         devices.deactivate();
         db.close();
+    }
+
+    private int statementsOfHealth() {
+        await().atMost(Duration.ofSeconds(10)).until(deployer::idle);
+        counting.only = Thread.currentThread();
+        int before = counting.statements.get();
+        fleet.health();
+        return counting.statements.get() - before;
+    }
+
+    @Test
+    void theHealthOfFiftyDevicesTakesAsManyStatementsAsTheHealthOfTwo() {
+        report("gw1", "\"modules\": {\"filter\": {\"runtimeStatus\": \"failed\"}}");
+        int two = statementsOfHealth();
+        for (int i = 0; i < 48; i++) {
+            devices.create("more-" + i);
+            report("more-" + i, "\"modules\": {\"filter\": {\"runtimeStatus\": \"failed\"}}");
+        }
+        assertThat(statementsOfHealth()).isEqualTo(two);
+        assertThat(fleet.health().failingModules()).hasSize(49);
     }
 
     private void report(String device, String statusAndModules) {

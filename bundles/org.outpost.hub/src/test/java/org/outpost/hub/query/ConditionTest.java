@@ -70,4 +70,36 @@ class ConditionTest {
         assertThatThrownBy(() -> Condition.parse(condition)).isInstanceOf(ConditionException.class)
                 .hasMessage(message);
     }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRefusedAtTheColumnWhereItGoesTooDeep() {
+        String tooDeep = "(".repeat(Condition.MAX_DEPTH + 1) + "deviceId = 'gw-1'" + ")".repeat(Condition.MAX_DEPTH + 1);
+        assertThatThrownBy(() -> Condition.parse(tooDeep)).isInstanceOfSatisfying(ConditionException.class, e -> {
+            assertThat(e.column()).isEqualTo(Condition.MAX_DEPTH + 1);
+            assertThat(e).hasMessage("column 65: parentheses and NOT nest deeper than 64 levels here; write the"
+                    + " condition with fewer levels");
+        });
+        assertThatThrownBy(() -> Condition.parse("NOT ".repeat(Condition.MAX_DEPTH) + " NOT deviceId = 'x'"))
+                .isInstanceOfSatisfying(ConditionException.class, e -> assertThat(e.column()).isEqualTo(4 * 64 + 2));
+        String deepest = "NOT (".repeat(Condition.MAX_DEPTH / 2) + "deviceId = 'gw-1'" + ")".repeat(Condition
+                .MAX_DEPTH / 2);
+        assertThat(Condition.parse(deepest).test(JSON.createObjectNode().put("deviceId", "gw-1"))).isTrue();
+    }
+
+    @Test
+    void aHundredThousandLevelsAreRefusedNotAStackOverflow() {
+        assertThatThrownBy(() -> Condition.parse("(".repeat(100_000) + "deviceId = 'x'" + ")".repeat(100_000)))
+                .isInstanceOf(ConditionException.class);
+        assertThatThrownBy(() -> Condition.parse("NOT ".repeat(100_000) + "deviceId = 'x'"))
+                .isInstanceOf(ConditionException.class);
+    }
+
+    @Test
+    void aLongChainOfAndsAndOrsIsTestedWithoutNesting() throws Exception {
+        String chain = String.join(" AND ", java.util.Collections.nCopies(50_000, "tags.site = 'plant-1'")) + " OR "
+                + String.join(" OR ", java.util.Collections.nCopies(50_000, "deviceId = 'nobody'"));
+        JsonNode device = twin("gw-1", "{\"site\": \"plant-1\"}", "{}");
+        assertThat(Condition.parse(chain).test(device)).isTrue();
+        assertThat(Condition.parse(chain.replace("'plant-1'", "'plant-2'")).test(device)).isFalse();
+    }
 }

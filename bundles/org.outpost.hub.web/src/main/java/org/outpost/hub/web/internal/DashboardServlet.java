@@ -19,7 +19,8 @@ import org.outpost.hub.web.internal.api.HttpTransport;
 /**
  * The web dashboard: the static files of this bundle's {@code /dashboard/} folder, at {@code /dashboard/}
  * ({@code index.html} for the folder itself). The page calls the REST API with the token the operator gives it (kept
- * in the browser tab's session storage only).
+ * in the browser tab's session storage only). Every answer carries {@link SecurityHeaders#DASHBOARD}: no other site
+ * may frame the page.
  */
 @Component(service = Servlet.class, property = {"osgi.http.whiteboard.servlet.pattern=/dashboard/*",
         "osgi.http.whiteboard.servlet.name=outpost-dashboard"})
@@ -34,6 +35,7 @@ public final class DashboardServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        SecurityHeaders.DASHBOARD.forEach(resp::setHeader);
         String path = req.getPathInfo();
         if (path == null) {
             // /dashboard: relative links need the folder's slash.
@@ -54,8 +56,6 @@ public final class DashboardServlet extends HttpServlet {
             }
             resp.setContentType(type);
             resp.setHeader("Cache-Control", "no-cache");
-            resp.setHeader("X-Content-Type-Options", "nosniff");
-            resp.setHeader("Content-Security-Policy", "default-src 'self'");
             in.transferTo(resp.getOutputStream());
         }
     }

@@ -7,39 +7,60 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
-import org.outpost.hub.api.Fleet;
 import org.outpost.hub.api.ModuleIdentity;
 import org.outpost.hub.api.ReportedModule;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.EffectiveDesired;
+import org.outpost.protocol.TwinDocument;
 
 /**
  * A device as the API shows it: in the list (its health at a glance), alone (with twins and telemetry); its module
- * identities.
+ * identities. A page of the list is read in a fixed number of calls, whatever its size (never a read per device).
  */
 final class DeviceViews {
 
     static final int RECENT_TELEMETRY = 20;
+    private static final String AGENT = "$edgeAgent";
+    private static final EffectiveDesired NOTHING = new EffectiveDesired(Optional.empty(), List.of(), Map.of());
 
     private final Twins twins;
     private final Deployments deployments;
     private final Telemetry telemetry;
-    private final Fleet fleet;
 
-    DeviceViews(Twins twins, Deployments deployments, Telemetry telemetry, Fleet fleet) {
+    DeviceViews(Twins twins, Deployments deployments, Telemetry telemetry) {
         this.twins = twins;
         this.deployments = deployments;
         this.telemetry = telemetry;
-        this.fleet = fleet;
     }
 
-    Map<String, Object> summary(Device d) {
+    /**
+     * @return the list's entries of the devices, in their order; a device deleted meanwhile is left out
+     */
+    List<Map<String, Object>> summaries(List<Device> page) {
+        if (page.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = page.stream().map(Device::id).toList();
+        Map<String, ObjectNode> tags = twins.tagsOf(ids);
+        Map<String, TwinDocument> agents = twins.twinsOf(ids, AGENT);
+        Map<String, EffectiveDesired> applied = deployments.appliedTo(ids);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Device d : page) {
+            if (tags.containsKey(d.id()) && agents.containsKey(d.id())) {
+                out.add(summary(d, tags.get(d.id()), applied.getOrDefault(d.id(), NOTHING), agents.get(d.id())));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> summary(Device d, ObjectNode tags, EffectiveDesired e, TwinDocument agent) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("deviceId", d.id());
         m.put("status", d.enabled() ? "enabled" : "disabled");
@@ -47,14 +68,14 @@ final class DeviceViews {
         m.put("lastActivityTime", d.lastSeen() == null ? null : d.lastSeen().toString());
         m.put("created", d.created().toString());
         m.put("messages", d.messages());
-        m.put("tags", twins.tags(d.id()));
-        EffectiveDesired e = deployments.applied(d.id());
+        m.put("tags", tags);
         m.put("deployment", e.base().orElse(null));
         m.put("layers", e.layers());
+        JsonNode reported = ApiJson.read(agent.reported());
         ObjectNode modules = ApiJson.MAPPER.createObjectNode();
         int failing = 0;
         long restarts = 0;
-        for (ReportedModule mod : fleet.modules(d.id())) {
+        for (ReportedModule mod : ReportedModule.of(reported)) {
             modules.put(mod.moduleId(), mod.runtimeStatus());
             failing += mod.failing() ? 1 : 0;
             restarts += mod.restartCount();
@@ -62,13 +83,15 @@ final class DeviceViews {
         m.put("modules", modules);
         m.put("failingModules", failing);
         m.put("restartCount", restarts);
-        JsonNode last = ApiJson.read(twins.twin(d.id(), "$edgeAgent").reported()).path("lastDesiredStatus");
+        JsonNode last = reported.path("lastDesiredStatus");
         m.put("lastDesiredStatus", last.isMissingNode() ? null : last);
         return m;
     }
 
+    /** @throws ApiException 404 if the device was deleted meanwhile */
     Map<String, Object> detail(Device d) {
-        Map<String, Object> m = summary(d);
+        Map<String, Object> m = summaries(List.of(d)).stream().findFirst().orElseThrow(() -> new ApiException(404,
+                "no device '" + d.id() + "'", null));
         m.put("secondaryKey", d.secondaryKey());
         m.put("connections", d.connections());
         m.put("edgeAgent", ApiJson.read(twins.twin(d.id(), "$edgeAgent").toJson()));

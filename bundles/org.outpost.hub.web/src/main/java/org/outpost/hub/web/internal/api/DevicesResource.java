@@ -4,10 +4,11 @@
 package org.outpost.hub.web.internal.api;
 
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
@@ -36,7 +37,6 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.outpost.hub.api.Deployments;
 import org.outpost.hub.api.Device;
 import org.outpost.hub.api.DeviceRegistry;
-import org.outpost.hub.api.Fleet;
 import org.outpost.hub.api.ModuleRegistry;
 import org.outpost.hub.api.NewDevice;
 import org.outpost.hub.api.Telemetry;
@@ -65,12 +65,11 @@ public final class DevicesResource {
 
     @Activate
     public DevicesResource(@Reference DeviceRegistry registry, @Reference ModuleRegistry modules,
-            @Reference Twins twins, @Reference Deployments deployments, @Reference Telemetry telemetry,
-            @Reference Fleet fleet) {
+            @Reference Twins twins, @Reference Deployments deployments, @Reference Telemetry telemetry) {
         this.registry = registry;
         this.modules = modules;
         this.twins = twins;
-        this.views = new DeviceViews(twins, deployments, telemetry, fleet);
+        this.views = new DeviceViews(twins, deployments, telemetry);
     }
 
     @GET
@@ -93,21 +92,16 @@ public final class DevicesResource {
         }
         int from = QueryNumbers.number(offset, "offset", 0, 0, Integer.MAX_VALUE);
         int size = QueryNumbers.number(limit, "limit", 1000, 1, 10_000);
-        List<Object> out = new ArrayList<>();
-        int matching = 0;
-        for (Device d : registry.devices()) {
-            try {
-                if (condition != null && !condition.test(twins.conditionDocument(d.id()))) {
-                    continue;
-                }
-                if (matching++ >= from && out.size() < size) {
-                    out.add(views.summary(d));
-                }
-            } catch (IllegalArgumentException deleted) {
-                // Deleted while listing.
-            }
+        // The page first, then its devices' data: a fixed number of reads, whatever the page's size or the fleet's.
+        List<Device> devices = registry.devices();
+        if (condition != null) {
+            Set<String> matching = new HashSet<>(twins.query(condition));
+            devices = devices.stream().filter(d -> matching.contains(d.id())).toList();
         }
-        return Response.ok(out).header("X-Total-Count", Integer.toString(matching)).build();
+        int total = devices.size();
+        List<Device> page = devices.subList(Math.min(from, total), (int) Math.min((long) from + size, total));
+        List<Map<String, Object>> out = views.summaries(page);
+        return Response.ok(out).header("X-Total-Count", Integer.toString(total)).build();
     }
 
     @GET

@@ -20,7 +20,7 @@ class DevicesResourceTest {
 
     private final FakeHub hub = new FakeHub();
     private final DevicesResource resource = new DevicesResource(hub.registry(), hub.modules(), hub.twins(),
-            hub.deployments(), hub.telemetry(), hub.fleet());
+            hub.deployments(), hub.telemetry());
 
     private static InputStream body(String json) {
         return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
@@ -46,6 +46,29 @@ class DevicesResourceTest {
                 .containsEntry("deviceId", "c").containsEntry("status", "enabled")
                 .containsEntry("connectionState", "disconnected").containsKeys("tags", "modules", "layers"));
         assertThat(resource.list(null, null, "1").getHeaderString("X-Total-Count")).isEqualTo("3");
+    }
+
+    @Test
+    void aPageOfAHundredDevicesCostsTheHubAsManyCallsAsAPageOfOne() {
+        for (int i = 0; i < 300; i++) {
+            hub.add(String.format("gw-%03d", i), i % 2 == 0 ? "plant-1" : "plant-2");
+        }
+        Map<String, Integer> one = reads(() -> resource.list(null, "0", "1"));
+        Map<String, Integer> hundred = reads(() -> resource.list(null, "0", "100"));
+        assertThat(hundred).isEqualTo(one).containsOnlyKeys("DeviceRegistry.devices", "Twins.tagsOf",
+                "Twins.twinsOf", "Deployments.appliedTo").allSatisfy((method, calls) -> assertThat(calls)
+                        .isEqualTo(1));
+        assertThat((List<?>) resource.list(null, "250", "100").getEntity()).hasSize(50);
+
+        Map<String, Integer> filtered = reads(() -> resource.list("tags.site = 'plant-1'", "0", "100"));
+        assertThat(filtered).containsEntry("Twins.query", 1).doesNotContainKey("Twins.conditionDocument")
+                .hasSize(5);
+    }
+
+    private Map<String, Integer> reads(Runnable call) {
+        hub.reads.clear();
+        call.run();
+        return new java.util.TreeMap<>(hub.reads);
     }
 
     @Test

@@ -5,6 +5,7 @@ package org.outpost.hub.web.internal.api;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.outpost.hub.api.ModuleRegistry;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.deployments.EffectiveDesired;
+import org.outpost.hub.query.Condition;
 import org.outpost.protocol.TwinDocument;
 
 /** The hub's services in memory, as much of them as the resources use: devices with tags, empty twins. */
@@ -29,6 +31,8 @@ final class FakeHub {
     final Map<String, Device> devices = new TreeMap<>();
     final Map<String, ObjectNode> tags = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
+    /** Every call into the hub's services, by {@code Type.method}. */
+    final Map<String, Integer> reads = new TreeMap<>();
 
     /** An answer the resources build as a JSON object. */
     @SuppressWarnings("unchecked")
@@ -46,7 +50,7 @@ final class FakeHub {
     }
 
     DeviceRegistry registry() {
-        return Stub.of(DeviceRegistry.class)
+        return Stub.of(DeviceRegistry.class).countingInto(reads)
                 .on("devices", a -> List.copyOf(devices.values()))
                 .on("device", a -> Optional.ofNullable(devices.get((String) a[0])))
                 .on("delete", a -> {
@@ -80,8 +84,22 @@ final class FakeHub {
     }
 
     Twins twins() {
-        return Stub.of(Twins.class)
+        return Stub.of(Twins.class).countingInto(reads)
                 .on("tags", a -> tags.get((String) a[0]))
+                .on("tagsOf", a -> {
+                    Map<String, ObjectNode> out = new LinkedHashMap<>();
+                    ((Collection<?>) a[0]).forEach(id -> Optional.ofNullable(tags.get(id)).ifPresent(t -> out.put(
+                            (String) id, t)));
+                    return out;
+                })
+                .on("twinsOf", a -> {
+                    Map<String, TwinDocument> out = new LinkedHashMap<>();
+                    ((Collection<?>) a[0]).stream().filter(devices::containsKey).forEach(id -> out.put((String) id,
+                            TwinDocument.empty()));
+                    return out;
+                })
+                .on("query", a -> devices.keySet().stream().filter(id -> ((Condition) a[0]).test(document(id)))
+                        .toList())
                 .on("patchTags", a -> {
                     calls.add("tags " + a[0] + " " + a[1]);
                     if (((String) a[1]).contains("bad")) {
@@ -94,21 +112,24 @@ final class FakeHub {
                     calls.add("desired " + a[0] + " " + a[1] + " " + a[2]);
                     return TwinDocument.empty();
                 })
-                .on("conditionDocument", a -> {
-                    ObjectNode doc = ApiJson.MAPPER.createObjectNode();
-                    doc.put("deviceId", (String) a[0]);
-                    doc.set("tags", tags.get((String) a[0]));
-                    return doc;
-                }).build();
+                .on("conditionDocument", a -> document((String) a[0])).build();
+    }
+
+    private ObjectNode document(String id) {
+        ObjectNode doc = ApiJson.MAPPER.createObjectNode();
+        doc.put("deviceId", id);
+        doc.set("tags", tags.get(id));
+        return doc;
     }
 
     Deployments deployments() {
-        return Stub.of(Deployments.class)
-                .on("applied", a -> new EffectiveDesired(Optional.empty(), List.of(), Map.of())).build();
+        return Stub.of(Deployments.class).countingInto(reads)
+                .on("applied", a -> new EffectiveDesired(Optional.empty(), List.of(), Map.of()))
+                .on("appliedTo", a -> Map.of()).build();
     }
 
     Telemetry telemetry() {
-        return Stub.of(Telemetry.class).on("recent", a -> List.of()).on("received", a -> 42L)
+        return Stub.of(Telemetry.class).countingInto(reads).on("recent", a -> List.of()).on("received", a -> 42L)
                 .on("receivedSince", a -> Instant.parse("2026-01-01T08:00:00Z")).build();
     }
 

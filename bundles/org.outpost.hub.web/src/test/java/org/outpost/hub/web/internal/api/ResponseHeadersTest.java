@@ -32,7 +32,17 @@ class ResponseHeadersTest {
     void everyAnswerIsNotToBeStoredAndABodyIsJsonInUtf8() {
         assertThat(filtered(Map.of(), "application/octet-stream")).containsEntry("Cache-Control", java.util.List.of(
                 "no-store")).containsEntry("Content-Type", java.util.List.of("application/json;charset=utf-8"));
-        assertThat(filtered(null, null)).containsOnlyKeys("Cache-Control");
+        assertThat(filtered(null, null)).containsOnlyKeys("Cache-Control", "X-Frame-Options",
+                "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy");
+    }
+
+    @Test
+    void noAnswerMayBeFramedSniffedOrGiveAReferrer() {
+        assertThat(filtered(Map.of(), null)).containsEntry("X-Frame-Options", java.util.List.of("DENY"))
+                .containsEntry("Content-Security-Policy", java.util.List.of("default-src 'none'; frame-ancestors"
+                        + " 'none'"))
+                .containsEntry("X-Content-Type-Options", java.util.List.of("nosniff"))
+                .containsEntry("Referrer-Policy", java.util.List.of("no-referrer"));
     }
 
     @Test

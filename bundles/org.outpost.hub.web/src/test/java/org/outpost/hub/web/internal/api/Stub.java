@@ -13,6 +13,7 @@ final class Stub<T> {
 
     private final Class<T> type;
     private final Map<String, Function<Object[], Object>> answers = new HashMap<>();
+    private Map<String, Integer> calls = new HashMap<>();
 
     private Stub(Class<T> type) {
         this.type = type;
@@ -27,8 +28,15 @@ final class Stub<T> {
         return this;
     }
 
+    /** Counts the calls into {@code counts}, by {@code Type.method}. */
+    Stub<T> countingInto(Map<String, Integer> counts) {
+        this.calls = counts;
+        return this;
+    }
+
     T build() {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+            calls.merge(type.getSimpleName() + "." + m.getName(), 1, Integer::sum);
             Function<Object[], Object> a = answers.get(m.getName());
             if (a == null) {
                 throw new AssertionError("unexpected call: " + m.getName());

@@ -21,9 +21,11 @@ class TokenFileTest {
     void aNewTokenIsWrittenForTheOwnerOnlyAndReadBackTheSame() throws Exception {
         Path file = dir.resolve("outpost/hub/api-token");
         String made = TokenFile.readOrCreate(file);
-        assertThat(made).hasSize(32).matches("[A-Za-z0-9_-]+");
+        assertThat(made).hasSize(43).matches("[A-Za-z0-9_-]+");
+        assertThat(Files.readString(file)).isEqualTo(made + "\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(TokenFile.readOrCreate(file)).isEqualTo(made);
+        assertThat(dir.resolve("outpost/hub")).isDirectoryNotContaining(p -> p.toString().endsWith(".tmp"));
     }
 
     @Test
@@ -31,5 +33,13 @@ class TokenFileTest {
         Path file = dir.resolve("api-token");
         Files.writeString(file, "mine\n");
         assertThat(TokenFile.readOrCreate(file)).isEqualTo("mine");
+    }
+
+    @Test
+    void anEmptyFileGivesAnEmptyTokenForTheFilterToRefuse() throws Exception {
+        Path file = dir.resolve("api-token");
+        Files.writeString(file, "\n");
+        assertThat(TokenFile.readOrCreate(file)).isEmpty();
+        assertThat(ApiToken.of(TokenFile.readOrCreate(file), file.toString()).matches("")).isFalse();
     }
 }
