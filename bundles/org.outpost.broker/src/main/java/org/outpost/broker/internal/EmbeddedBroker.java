@@ -5,35 +5,23 @@ package org.outpost.broker.internal;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLSocketFactory;
-import java.util.concurrent.CopyOnWriteArraySet;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.core.config.WildcardConfiguration;
-import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.postoffice.Address;
-import org.apache.activemq.artemis.core.postoffice.QueueBinding;
-import org.apache.activemq.artemis.core.postoffice.impl.AddressImpl;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
-import org.apache.activemq.artemis.core.server.MessageReference;
-import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.impl.AckReason;
-import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
-import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -141,6 +129,7 @@ public final class EmbeddedBroker implements Broker {
     private volatile BrokerSettings settings;
     private volatile ActiveMQServer server;
     private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
+    private final BrokerQueues queues = new BrokerQueues(() -> server);
     private final Set<ActiveMQServerPlugin> plugins = new CopyOnWriteArraySet<>();
 
     @Activate
@@ -332,95 +321,26 @@ public final class EmbeddedBroker implements Broker {
 
     @Override
     public boolean hasSubscribers(String address) {
-        ActiveMQServer s = server;
-        if (s == null) {
-            return false;
-        }
-        // Artemis' own wildcard matching, so the answer is what its routing would do with the message.
-        WildcardConfiguration wildcards = s.getConfiguration().getWildcardConfiguration();
-        Address target = new AddressImpl(SimpleString.of(address), wildcards);
-        return s.getPostOffice().getAllBindings().anyMatch(b -> b instanceof QueueBinding
-                && target.matches(new AddressImpl(b.getAddress(), wildcards)));
+        return queues.hasSubscribers(address);
     }
 
     @Override
     public Optional<QueueStats> queueStats(String queue) {
-        ActiveMQServer s = server;
-        Queue q = s == null ? null : s.locateQueue(queue);
-        if (q == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new QueueStats(queue, q.getMessageCount(), q.getPersistentSize(), q.getDeliveringCount(),
-                q.getMessagesAdded(), q.getMessagesExpired()));
+        return queues.stats(queue);
     }
 
     @Override
     public long queueBytes(String queue) {
-        ActiveMQServer s = server;
-        Queue q = s == null ? null : s.locateQueue(queue);
-        return q == null ? 0 : q.getPersistentSize();
+        return queues.bytes(queue);
     }
 
     @Override
     public Optional<QueueDepth> queueDepth(String queue) {
-        ActiveMQServer s = server;
-        Queue q = s == null ? null : s.locateQueue(queue);
-        if (q == null) {
-            return Optional.empty();
-        }
-        Map<Integer, Long> byPriority = new TreeMap<>();
-        long oldest = Long.MAX_VALUE;
-        long count = 0;
-        try (LinkedListIterator<MessageReference> it = q.browserIterator()) {
-            while (it.hasNext()) {
-                org.apache.activemq.artemis.api.core.Message m = it.next().getMessage();
-                byPriority.merge((int) m.getPriority(), 1L, Long::sum);
-                if (m.getTimestamp() > 0) {
-                    oldest = Math.min(oldest, m.getTimestamp());
-                }
-                count++;
-            }
-        }
-        return Optional.of(new QueueDepth(count, q.getPersistentSize(), byPriority,
-                oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest)));
+        return queues.depth(queue);
     }
 
     @Override
     public long dropOldest(String queue, long bytes) {
-        ActiveMQServer s = server;
-        Queue q = s == null ? null : s.locateQueue(queue);
-        if (q == null || bytes <= 0) {
-            return 0;
-        }
-        long dropped = 0;
-        long[] freed = {0};
-        // A queue delivers by priority, then in order: within each priority, from the lowest up, the first
-        // messages met are the oldest.
-        for (int priority = 0; priority <= 9 && freed[0] < bytes; priority++) {
-            int p = priority;
-            Filter oldestOfPriority = new MessageFilter(m -> {
-                if (freed[0] >= bytes || m.getPriority() != p) {
-                    return false;
-                }
-                freed[0] += sizeOf(m);
-                return true;
-            });
-            try {
-                dropped += q.deleteMatchingReferences(QueueImpl.DEFAULT_FLUSH_LIMIT, oldestOfPriority,
-                        AckReason.KILLED);
-            } catch (Exception e) {
-                LOG.warn("Could not drop the oldest messages of {}: {}", queue, e.toString());
-                break;
-            }
-        }
-        return dropped;
-    }
-
-    private static long sizeOf(org.apache.activemq.artemis.api.core.Message m) {
-        try {
-            return m.getPersistentSize();
-        } catch (Exception e) {
-            return m.getEncodeSize();
-        }
+        return queues.dropOldest(queue, bytes);
     }
 }

@@ -40,7 +40,7 @@ class BatchReadsTest {
         db = new CountingDatabase(real);
         twins = new TwinRepository(db);
         deployments = new DeploymentRepository(db);
-        DeviceRepository devices = new DeviceRepository(db);
+        DeviceRepository devices = new DeviceRepository(db, Boxes.BOX);
         for (int i = 0; i < 1200; i++) {
             String id = String.format("gw-%04d", i);
             ids.add(id);

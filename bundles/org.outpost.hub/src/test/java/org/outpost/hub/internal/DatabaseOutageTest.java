@@ -68,7 +68,8 @@ class DatabaseOutageTest {
         gate = new DatabaseGate(db, WAIT, Duration.ofMillis(200), System::nanoTime);
         server = IotHubServer.builder(new ServerSettings("test-hub", "127.0.0.1", 0, "hub.example", -1, dir.resolve(
                 "none.p12"), "", 256 * 1024, 1000, "etc/test.cfg")).authenticator(GatedSpis.authenticator(gate,
-                        new DeviceIdentities(devices, modules))).connections(new DeviceConnections(devices, modules))
+                        new IdentityCheck(devices, modules, Duration.ofDays(365), Instant::now)))
+                .connections(new DeviceConnections(devices, modules))
                 .twins(GatedSpis.twins(gate, new HubTwins(twins))).telemetry(identity -> new TelemetryWriter() {
                     @Override
                     public void write(String topic, org.outpost.protocol.TelemetryTopic parsed, byte[] payload) {
