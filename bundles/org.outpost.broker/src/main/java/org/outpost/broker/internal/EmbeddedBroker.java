@@ -5,13 +5,13 @@ package org.outpost.broker.internal;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -49,6 +49,7 @@ import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.broker.api.StorageState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,8 +83,16 @@ public final class EmbeddedBroker implements Broker {
         @AttributeDefinition(description = "Journal directory; empty means ${karaf.data}/outpost/broker.")
         String data_directory() default "";
 
-        @AttributeDefinition(description = "Disk usage (percent) above which the broker blocks producers.")
+        @AttributeDefinition(description = "Disk usage (percent, Artemis' 1 - usable/total of the journal's file"
+                + " system) at which the broker refuses messages until space returns.")
         int max_disk_usage() default 90;
+
+        @AttributeDefinition(description = "Milliseconds between two measures of the disk against max.disk.usage.")
+        long disk_scan_period_ms() default 5000;
+
+        @AttributeDefinition(description = "Seconds a sender waits for the broker's acknowledgement that a message"
+                + " is stored before the send fails.")
+        int store_timeout_seconds() default 10;
 
         @AttributeDefinition(description = "Microseconds the journal gathers writes before one disk sync: lower"
                 + " means less latency and more syncs. Artemis' default for NIO is 3333.")
@@ -97,6 +106,8 @@ public final class EmbeddedBroker implements Broker {
     private final Path karafData;
     private volatile BrokerAuthenticator authenticator;
     private volatile BrokerSettings settings;
+    private volatile StorageSettings storageSettings = StorageSettings.defaults();
+    private volatile StorageMonitor storage;
     private ActiveMQServer server;
 
     @Activate
@@ -116,6 +127,7 @@ public final class EmbeddedBroker implements Broker {
             LOG.error("{}; starting with the default broker configuration instead", e.getMessage());
             initial = BrokerSettings.from(defaults(), Map.of(), karafData);
         }
+        storageSettings = storageSettingsOr(config, properties, storageSettings);
         start(initial);
     }
 
@@ -129,7 +141,9 @@ public final class EmbeddedBroker implements Broker {
             return;
         }
         synchronized (this) {
-            if (next.equals(settings)) {
+            StorageSettings previousStorage = storageSettings;
+            storageSettings = storageSettingsOr(config, properties, previousStorage);
+            if (next.equals(settings) && storageSettings.diskScanPeriodMs() == previousStorage.diskScanPeriodMs()) {
                 return;
             }
             LOG.info("Broker configuration changed; restarting the broker");
@@ -157,12 +171,15 @@ public final class EmbeddedBroker implements Broker {
 
     private synchronized void start(BrokerSettings s) throws Exception {
         long t0 = System.nanoTime();
-        ActiveMQServer created = ActiveMQServers.newActiveMQServer(configuration(s),
+        Configuration c = configuration(s);
+        c.setDiskScanPeriod((int) storageSettings.diskScanPeriodMs());
+        ActiveMQServer created = ActiveMQServers.newActiveMQServer(c,
                 ManagementFactory.getPlatformMBeanServer(),
                 new OutpostSecurityManager(() -> Optional.ofNullable(authenticator)), true);
         created.addProtocolManagerFactory(mqtt);
         created.addProtocolManagerFactory(amqp);
         created.start();
+        this.storage = StorageMonitor.watch(created, s.dataDirectory());
         this.server = created;
         this.settings = s;
         LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}", s.name(),
@@ -171,6 +188,10 @@ public final class EmbeddedBroker implements Broker {
     }
 
     private void stopServer() throws Exception {
+        StorageMonitor m = storage;
+        if (m != null) {
+            m.close();
+        }
         if (server != null) {
             server.stop();
             server = null;
@@ -228,13 +249,31 @@ public final class EmbeddedBroker implements Broker {
         return ConfigValues.defaults(Config.class);
     }
 
+    private static StorageSettings storageSettingsOr(Config config, Map<String, Object> properties,
+            StorageSettings keep) {
+        try {
+            return StorageSettings.from(config, properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("{}; keeping store.timeout.seconds={} and disk.scan.period.ms={}", e.getMessage(),
+                    keep.storeTimeout().toSeconds(), keep.diskScanPeriodMs());
+            return keep;
+        }
+    }
+
     @Override
     public ServerLocator createLocator() {
-        try {
-            return ActiveMQClient.createServerLocator(IN_VM_URL).setReconnectAttempts(-1).setBlockOnDurableSend(true);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot create an in-VM locator for " + IN_VM_URL, e);
-        }
+        return InVmLocator.create(IN_VM_URL, storageSettings.storeTimeout());
+    }
+
+    @Override
+    public StorageState storage() {
+        StorageMonitor m = storage;
+        return m == null ? StorageState.UNKNOWN : m.state();
+    }
+
+    @Override
+    public Duration storeTimeout() {
+        return storageSettings.storeTimeout();
     }
 
     @Override

@@ -1,0 +1,33 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.broker.internal;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.outpost.api.config.ConfigValues;
+import org.outpost.api.config.InvalidConfigurationException;
+
+/**
+ * How the broker watches its disk and how long its senders wait for it.
+ *
+ * @param storeTimeout how long a sender waits for the acknowledgement that a message is stored
+ * @param diskScanPeriodMs how often Artemis measures the disk against {@code max.disk.usage}
+ */
+record StorageSettings(Duration storeTimeout, long diskScanPeriodMs) {
+
+    static StorageSettings from(EmbeddedBroker.Config config, Map<String, ?> raw)
+            throws InvalidConfigurationException {
+        ConfigValues values = new ConfigValues(BrokerSettings.PID, config, raw);
+        int timeout = values.get("store.timeout.seconds", config::store_timeout_seconds, t -> t >= 1 && t <= 3600,
+                "1 to 3600 seconds");
+        long scan = values.get("disk.scan.period.ms", config::disk_scan_period_ms, p -> p >= 100 && p <= 600_000,
+                "100 to 600000 milliseconds");
+        return new StorageSettings(Duration.ofSeconds(timeout), scan);
+    }
+
+    static StorageSettings defaults() {
+        return new StorageSettings(Duration.ofSeconds(10), 5000);
+    }
+}
