@@ -132,10 +132,24 @@ public final class CloudPair implements AutoCloseable {
         g.config("org.outpost.runtime", Map.of("device.id", deviceId));
         // Gateways on one machine cannot all have IoT Edge's 8883 (a test that needs it configures it).
         g.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(GatewayProcess.freePort())));
-        g.config("org.outpost.twin", Map.of("url", url, "key", deviceKey, "tls.ca", ca));
-        g.config("org.outpost.upstream", Map.of("url", url, "sas.key", deviceKey, "reconnect.max.ms", "2000",
-                "tls.ca", ca));
+        // The device key in the gateway's owner-only secrets file, which the twins and the upstream read: the
+        // configurations name no secret (docs/security.md, "Secrets at rest").
+        writeSecrets(g.home(), deviceKey);
+        g.config("org.outpost.twin", Map.of("url", url, "tls.ca", ca));
+        g.config("org.outpost.upstream", Map.of("url", url, "reconnect.max.ms", "2000", "tls.ca", ca));
         return g;
+    }
+
+    /** Writes a gateway's {@code etc/outpost-secrets/gateway.properties} with its device key, owner-only. */
+    public static void writeSecrets(Path gatewayHome, String deviceKey) throws java.io.IOException {
+        Path folder = gatewayHome.resolve("etc/outpost-secrets");
+        Files.createDirectories(folder);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path file = folder.resolve("gateway.properties");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "device.key = " + deviceKey + "\n");
     }
 
     /**

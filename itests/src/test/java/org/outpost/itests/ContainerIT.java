@@ -35,6 +35,10 @@ public class ContainerIT extends OutpostTestSupport {
     protected Option[] extraOptions() {
         return OptionUtils.combine(super.extraOptions(),
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "restart.backoff.ms", "300"),
+                // Process modules, and an image binding a host folder: the deployment policy allows them when told.
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "process.modules.enabled", "true"),
+                editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.allowed.bind.paths",
+                        "/srv/acme"),
                 // No engine by the first name exists; the second is a script a test writes when it needs an engine.
                 editConfigurationFilePut("etc/org.outpost.deployment.cfg", "container.engines",
                         "outpost-no-engine,${karaf.home}/fake-engine/podman"));
@@ -100,11 +104,12 @@ public class ContainerIT extends OutpostTestSupport {
                 false);
         assertThat(withEngine.code()).as(withEngine.description()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> shell("edge:logs legacy").contains("engine: run"));
-        assertThat(shell("edge:logs legacy")).contains("engine: run --rm --name outpost-legacy --network host -v"
+        assertThat(shell("edge:logs legacy")).contains("engine: run --rm --name outpost-legacy -v"
                 + " /srv/acme:/data:ro -e OUTPOST_MODULE_ID").contains("-e OUTPOST_MQTT_PASSWORD")
-                .contains("acme/legacy:2.1 serve");
+                .contains("-- acme/legacy:2.1 serve");
         // Values travel in the engine's environment, not on its command line where any user could read them.
-        assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=");
+        assertThat(shell("edge:logs legacy")).doesNotContain("OUTPOST_MQTT_PASSWORD=")
+                .contains(":/run/secrets/outpost/mqtt-password:ro");
 
         // Removed by a deployment: the process is stopped.
         assertThat(deployer.deploy(manifest(quitter), false).code()).isEqualTo(200);
@@ -170,7 +175,7 @@ public class ContainerIT extends OutpostTestSupport {
 
     /** MQTT options every container command below passes: the broker and the module's own credentials. */
     private static final String MQTT = "-h \\\"$OUTPOST_MQTT_HOST\\\" -p \\\"$OUTPOST_MQTT_PORT\\\""
-            + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$OUTPOST_MQTT_PASSWORD\\\" -q 1";
+            + " -u \\\"$OUTPOST_MQTT_USERNAME\\\" -P \\\"$(cat \\\"$OUTPOST_MQTT_PASSWORD_FILE\\\")\\\" -q 1";
 
     @Test
     public void aContainerModuleTalksToTheGatewayOverMqttWithItsOwnCredentials() throws Exception {
@@ -188,7 +193,7 @@ public class ContainerIT extends OutpostTestSupport {
         String echo = "\"echo\": {\"type\": \"container\", \"settings\": {\"command\": [\"/bin/sh\", \"-c\","
                 + " \"mosquitto_sub " + MQTT + " -i \\\"$OUTPOST_MQTT_CLIENT_ID\\\" -c"
                 + " -t \\\"${OUTPOST_INPUTS_TOPIC}#\\\" | while read -r line; do mosquitto_pub " + MQTT
-                + " -i \\\"$OUTPOST_MQTT_CLIENT_ID-out\\\" -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=echoed\\\""
+                + " -i \\\"$OUTPOST_MQTT_CLIENT_ID/out\\\" -t \\\"${OUTPOST_EVENTS_TOPIC}%24.on=echoed\\\""
                 + " -m \\\"echo:$line\\\"; done\"]}}";
         // spoof: tries to publish as pub; the broker refuses it.
         String spoof = "\"spoof\": {\"type\": \"container\", \"restartPolicy\": \"never\", \"settings\":"

@@ -109,6 +109,20 @@ public class DeploymentIT extends OutpostTestSupport {
         assertThat(badRoute.description()).contains("modulesContent.$edgeHub.properties.desired", "route 'beats'");
         assertThat(runtime.module("heartbeat").orElseThrow().bundleId()).isEqualTo(heartbeatBundle);
 
+        // The shipped deployment policy: no process modules, no privileged container; refused before anything changes.
+        DeploymentResult process = deployer.deploy(manifest(HEARTBEAT + ", \"sh\": {\"type\": \"container\","
+                + " \"settings\": {\"command\": [\"/bin/sh\", \"-c\", \"id\"]}}", ""), false);
+        assertThat(process.code()).isEqualTo(400);
+        assertThat(process.description()).startsWith("400 modulesContent.$edgeAgent.properties.desired.modules.sh"
+                + ".settings.command: process modules are off").contains("process.modules.enabled = true");
+        DeploymentResult privileged = deployer.deploy(manifest(HEARTBEAT + ", \"root\": {\"type\": \"docker\","
+                + " \"settings\": {\"image\": \"acme/root:1\", \"createOptions\": {\"HostConfig\":"
+                + " {\"Privileged\": true}}}}", ""), false);
+        assertThat(privileged.code()).isEqualTo(400);
+        assertThat(privileged.description()).contains("modules.root.settings.createOptions.HostConfig.Privileged",
+                "container.allowed.privileged = true");
+        assertThat(runtime.module("heartbeat").orElseThrow().bundleId()).isEqualTo(heartbeatBundle);
+
         // A dry run of an update says what it replaces and that nothing else gets refreshed with it.
         DeploymentResult update = deployer.deploy(good.replace("\"version\": \"1.0\"", "\"version\": \"1.1\""), true);
         assertThat(update.steps()).extracting(DeploymentResult.PlannedStep::reason)

@@ -38,6 +38,8 @@ public class DeploymentRestartIT {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("outpost.exam.dir", "target"))
                 .toAbsolutePath().getParent(), "restart");
         gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")), dir);
+        // The worker is a process module, which the deployment policy allows only when told to.
+        gateway.config("org.outpost.deployment", java.util.Map.of("process.modules.enabled", "true"));
         Files.writeString(gateway.home().resolve("etc/deployment.json"), "{\"modulesContent\": {\"$edgeAgent\":"
                 + " {\"properties.desired\": {\"schemaVersion\": \"1.1\", \"modules\": {"
                 + "\"heartbeat\": {\"type\": \"bundle\", \"settings\": {\"location\": \"mvn:org.outpost/heartbeat/"

@@ -39,6 +39,14 @@ public class HubClusterIT {
     private GatewayProcess a;
     private GatewayProcess b;
     private SimulatedFleet fleet;
+    /** The master key both nodes seal device keys with: the same file in each node's etc/ (docs/security.md). */
+    private final String masterKey = masterKey();
+
+    private static String masterKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
 
     @After
     public void stop() {
@@ -62,6 +70,9 @@ public class HubClusterIT {
         hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1"));
         hub.config("org.outpost.hub.storage", Map.of("url", postgres.url(), "user", PostgresServer.USER,
                 "password", PostgresServer.PASSWORD, "node.name", name));
+        Path keyFile = hub.home().resolve("etc/outpost-master.key");
+        Files.writeString(keyFile, masterKey + "\n");
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return hub.start();
     }
 
@@ -93,7 +104,7 @@ public class HubClusterIT {
         }
         // One schema, migrated once by whichever node came first; both nodes registered.
         assertThat(postgres.sql("SELECT version FROM outpost_schema_history WHERE version IS NOT NULL ORDER BY"
-                + " installed_rank")).isEqualTo("1\n2\n3\n4");
+                + " installed_rank")).isEqualTo("1\n2\n3\n4\n5");
         assertThat(postgres.sql("SELECT COUNT(*) FROM hub_nodes")).isEqualTo("2");
 
         // Devices imported through node A; half connect to A, half to B.

@@ -40,6 +40,9 @@ public class IotEdgeModuleIT {
 
     private static final String DEVICE = CloudPair.DEVICE;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The SDK modules run as process modules, which the deployment policy allows only when told to. */
+    private static final Map<String, Map<String, String>> GATEWAY = Map.of("org.outpost.edgehub", Map.of("tls.port",
+            "8883"), "org.outpost.deployment", Map.of("process.modules.enabled", "true"));
 
     private CloudPair pair;
     private Path base;
@@ -61,7 +64,7 @@ public class IotEdgeModuleIT {
 
     @Test
     public void azureSdkModulesExchangeMessagesTwinsAndMethodsThroughTheGateway() throws Exception {
-        pair = CloudPair.start(Map.of("org.outpost.edgehub", Map.of("tls.port", "8883")));
+        pair = CloudPair.start(GATEWAY);
         GatewayProcess gateway = pair.gateway;
         GatewayProcess hub = pair.hub;
 
@@ -116,7 +119,7 @@ public class IotEdgeModuleIT {
 
     @Test
     public void nothingIsLostAndOrderIsKeptWhileTheHubIsAwayAndTheGatewayRestarts() throws Exception {
-        pair = CloudPair.start(Map.of("org.outpost.edgehub", Map.of("tls.port", "8883")));
+        pair = CloudPair.start(GATEWAY);
         GatewayProcess gateway = pair.gateway;
         GatewayProcess hub = pair.hub;
         Path sent = base.resolve("sdk-sent-" + System.nanoTime() + ".txt");

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param name what it is called in thread names ({@code <name>-accept}, {@code <name>}, {@code <name>-session})
  * @param host the address to listen on
- * @param port the plain MQTT port (0 picks a free one, -1 turns plain MQTT off)
+ * @param port the plain MQTT port (0 picks a free one, -1 turns plain MQTT off); off loopback it refuses to start
+ *            unless {@code allowPlainOffLoopback}
  * @param hostName its host name, as clients name it in SAS token resources
  * @param tlsPort the MQTT over TLS port (0 picks a free one, -1 turns TLS off)
  * @param tlsKeystore the PKCS#12 key store with its key and certificate chain; TLS is off while it does not exist
@@ -22,10 +23,20 @@ import java.util.Objects;
  *            without a check until the oldest leaves the minute
  * @param configurationFile where its user configures it, named in errors ({@code etc/org.outpost.hub.iothub.cfg})
  * @param limits how long and how many connections it keeps, and how much it buffers for each
+ * @param allowPlainOffLoopback whether the plain port may listen on an address that is not loopback (a trusted
+ *            network: {@code allow.plain.off.loopback}); a key as the password is still refused there
  */
 public record ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
         String tlsKeystorePassword, int maxMessageBytes, int authMaxFailuresPerMinute, String configurationFile,
-        ConnectionLimits limits) {
+        ConnectionLimits limits, boolean allowPlainOffLoopback) {
+
+    /** Settings whose plain port must be on loopback. */
+    public ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
+            String tlsKeystorePassword, int maxMessageBytes, int authMaxFailuresPerMinute, String configurationFile,
+            ConnectionLimits limits) {
+        this(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword, maxMessageBytes,
+                authMaxFailuresPerMinute, configurationFile, limits, false);
+    }
 
     /** Settings with the {@link ConnectionLimits#DEFAULTS default connection limits}. */
     public ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
@@ -48,7 +59,13 @@ public record ServerSettings(String name, String host, int port, String hostName
     /** @return these settings with other connection limits */
     public ServerSettings withLimits(ConnectionLimits other) {
         return new ServerSettings(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword,
-                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, other);
+                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, other, allowPlainOffLoopback);
+    }
+
+    /** @return these settings, with the plain port allowed off loopback or not */
+    public ServerSettings withPlainOffLoopback(boolean allowed) {
+        return new ServerSettings(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword,
+                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, limits, allowed);
     }
 
     /**

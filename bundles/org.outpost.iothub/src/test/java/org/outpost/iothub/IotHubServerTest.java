@@ -233,6 +233,37 @@ class IotHubServerTest {
     }
 
     @Test
+    void aPlainPortOffLoopbackRefusesToStartSayingWhichKeyToSetAndListensOnNothing() {
+        ServerSettings offLoopback = new ServerSettings("test-iothub", "0.0.0.0", 0, "hub.example", -1, dir.resolve(
+                "none.p12"), "", 256 * 1024, 10, "etc/test.cfg");
+
+        assertThatThrownBy(() -> start(offLoopback)).isInstanceOf(IllegalStateException.class).hasMessage(
+                "the IoT Hub endpoint's plain MQTT port would listen without TLS on 0.0.0.0:0, which is not"
+                        + " loopback: in etc/test.cfg set port = -1 (clients use tls.port), bind it to 127.0.0.1, or"
+                        + " set allow.plain.off.loopback = true if the network is trusted");
+    }
+
+    @Test
+    void aPlainPortOffLoopbackListensWhenTheNetworkIsDeclaredTrusted() throws Exception {
+        IotHubServer server = start(new ServerSettings("test-iothub", "0.0.0.0", 0, "hub.example", -1, dir.resolve(
+                "none.p12"), "", 256 * 1024, 10, "etc/test.cfg").withPlainOffLoopback(true));
+
+        MqttClient c = client(server, "d1", "key");
+
+        assertThat(c.isConnected()).isTrue();
+        c.disconnect();
+    }
+
+    @Test
+    void portMinusOneOpensNoPlainListenerAndNoOffLoopbackCheckApplies() throws Exception {
+        IotHubServer server = start(new ServerSettings("test-iothub", "0.0.0.0", -1, "hub.example", -1, dir.resolve(
+                "none.p12"), "", 256 * 1024, 10, "etc/test.cfg"));
+
+        assertThat(server.port()).isEqualTo(-1);
+        assertThat(server.tlsPort()).isEqualTo(-1);
+    }
+
+    @Test
     void closingStopsListeningAndHearingOfDesiredPatches() throws Exception {
         IotHubServer server = start(0);
         int port = server.port();

@@ -17,12 +17,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * An IoT Edge module's {@code createOptions} (the Docker Engine API's container create body) as options of
  * {@code podman run} / {@code docker run}. What a gateway module needs is translated: {@code Env}, {@code Cmd},
  * {@code Entrypoint}, {@code User}, {@code WorkingDir}, {@code Hostname}, {@code Labels} and, in {@code HostConfig},
- * {@code Binds}, {@code PortBindings}, {@code Devices}, {@code Privileged}, {@code NetworkMode} (default
- * {@code host}), {@code CapAdd}, {@code Memory}, {@code NanoCpus}. {@code ExposedPorts}, {@code HostConfig.RestartPolicy}
+ * {@code Binds}, {@code PortBindings}, {@code Devices}, {@code Privileged}, {@code NetworkMode} (none: the
+ * engine's default network, or the one the gateway chooses), {@code CapAdd}, {@code Memory}, {@code NanoCpus}. {@code ExposedPorts}, {@code HostConfig.RestartPolicy}
  * (the gateway supervises the module) and {@code HostConfig.LogConfig} are not needed; anything else is listed in
  * {@link #ignored()} so that the operator is told.
  *
- * @param runOptions options for {@code run}, before the image
+ * @param runOptions options for {@code run}, before the image; {@code --network} first if {@code NetworkMode} names one
  * @param command the command and arguments after the image (from {@code Cmd} and a long {@code Entrypoint})
  * @param ignored the JSON paths of options that are not translated
  */
@@ -48,7 +48,7 @@ public record CreateOptions(List<String> runOptions, List<String> command, List<
         List<String> run = new ArrayList<>();
         List<String> cmd = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
-        String network = "host";
+        String network = null;
         if (json != null && !json.isBlank()) {
             JsonNode root;
             try {
@@ -93,8 +93,10 @@ public record CreateOptions(List<String> runOptions, List<String> command, List<
                 cmd.addAll(0, entrypoint.subList(1, entrypoint.size()));
             }
         }
-        run.add(0, network);
-        run.add(0, "--network");
+        if (network != null) {
+            run.add(0, network);
+            run.add(0, "--network");
+        }
         return new CreateOptions(run, cmd, ignored);
     }
 

@@ -14,15 +14,19 @@ import java.util.regex.Pattern;
 
 /**
  * Where bundle modules and feature repositories may come from: an allow-list of URL schemes, of directories for
- * {@code file:} and of Maven group ids for {@code mvn:} (empty: any group). A location with {@code ..} is never
- * allowed, whatever the lists say.
+ * {@code file:}, of Maven group ids for {@code mvn:} (empty: any group) and of hosts for URLs such as {@code https:}
+ * (empty: none). A location with {@code ..} is never allowed, whatever the lists say.
  *
  * @param schemes allowed schemes, e.g. {@code mvn}, {@code file}, {@code https}
  * @param fileDirectories directories under which {@code file:} locations must be
  * @param mavenGroups group ids (or their prefixes, ending with {@code .}) that {@code mvn:} locations may name; empty
  *            allows any
+ * @param hosts host names that URL locations ({@code https:}, {@code http:}) may name, compared ignoring case; a name
+ *            starting with {@code *.} allows the hosts below that domain, {@code *} alone any host; empty allows none
+ * @since 1.2
  */
-public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, List<String> mavenGroups) {
+public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, List<String> mavenGroups,
+        List<String> hosts) {
 
     /** Group, artifact, then version, type and classifier (a version may be a range: {@code [1.0,2.0)}). */
     private static final Pattern MVN = Pattern.compile("mvn:([\\w.-]+)/([\\w.-]+)(/[\\w.,()\\[\\]-]*){0,3}");
@@ -33,6 +37,15 @@ public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, Li
         schemes = Set.copyOf(schemes);
         fileDirectories = fileDirectories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         mavenGroups = List.copyOf(mavenGroups);
+        hosts = hosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+    }
+
+    /**
+     * A policy that allows URL locations from any host (as before allowed hosts were checked): for checking the form
+     * of a location where the gateway's own lists are not known (the hub's content check).
+     */
+    public LocationPolicy(Set<String> schemes, List<Path> fileDirectories, List<String> mavenGroups) {
+        this(schemes, fileDirectories, mavenGroups, List.of("*"));
     }
 
     /**
@@ -52,7 +65,7 @@ public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, Li
         return switch (scheme) {
             case "mvn" -> checkMaven(location);
             case "file" -> checkFile(location);
-            default -> checkUrl(location);
+            default -> checkUrl(location, hosts);
         };
     }
 
@@ -92,11 +105,22 @@ public record LocationPolicy(Set<String> schemes, List<Path> fileDirectories, Li
         return Optional.empty();
     }
 
-    private static Optional<String> checkUrl(String location) {
+    private static Optional<String> checkUrl(String location, List<String> hosts) {
         try {
             URI u = new URI(location);
             if (u.getHost() == null) {
                 return Optional.of("location '" + location + "': no host");
+            }
+            String host = u.getHost().toLowerCase(Locale.ROOT);
+            if (hosts.stream().noneMatch(h -> h.equals("*") || h.equals(host) || h.startsWith("*.")
+                    && host.endsWith(h.substring(1)))) {
+                return Optional.of("location '" + location + "': host '" + host + "' is not allowed (allowed: "
+                        + (hosts.isEmpty() ? "none" : String.join(", ", hosts)) + "; add it to allowed.hosts in"
+                        + " etc/org.outpost.deployment.cfg if modules may come from it)");
+            }
+            if (u.getUserInfo() != null) {
+                return Optional.of("location '" + location + "': no user or password in a location (put"
+                        + " credentials in the repository's configuration, not in a deployment)");
             }
             return Optional.empty();
         } catch (URISyntaxException e) {

@@ -13,9 +13,9 @@ class CreateOptionsTest {
     private static final String AT = "modules.m.settings.createOptions";
 
     @Test
-    void noOptionsRunOnTheHostNetwork() throws Exception {
+    void noOptionsNameNoNetworkSoTheEngineDefaultRunsNotTheHosts() throws Exception {
         CreateOptions o = CreateOptions.parse(null, AT);
-        assertThat(o.runOptions()).containsExactly("--network", "host");
+        assertThat(o.runOptions()).isEmpty();
         assertThat(o.command()).isEmpty();
         assertThat(o.ignored()).isEmpty();
     }

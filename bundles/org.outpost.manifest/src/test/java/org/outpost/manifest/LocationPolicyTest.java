@@ -55,4 +55,35 @@ class LocationPolicyTest {
         assertThat(policy.check("mvn:com.evil/x/1")).hasValue("location 'mvn:com.evil/x/1': group 'com.evil' is not"
                 + " allowed (allowed: org.outpost, org.acme.)");
     }
+
+    @Test
+    void anHttpsLocationComesOnlyFromAnAllowedHost() {
+        LocationPolicy hosts = new LocationPolicy(Set.of("https"), List.of(), List.of(), List.of("Repo.Acme.example",
+                "*.trusted.example"));
+
+        assertThat(hosts.check("https://repo.acme.example/x.jar")).isEmpty();
+        assertThat(hosts.check("https://REPO.acme.example:8443/x.jar")).isEmpty();
+        assertThat(hosts.check("https://cdn.trusted.example/f.xml")).isEmpty();
+        assertThat(hosts.check("https://trusted.example/f.xml")).hasValueSatisfying(why -> assertThat(why)
+                .contains("host 'trusted.example' is not allowed"));
+        assertThat(hosts.check("https://eviltrusted.example/f.xml")).isPresent();
+        assertThat(hosts.check("https://repo.acme.example.evil.example/x.jar")).isPresent();
+        assertThat(hosts.check("https://user:secret@repo.acme.example/x.jar")).hasValueSatisfying(why -> assertThat(
+                why).contains("no user or password in a location"));
+    }
+
+    @Test
+    void withNoAllowedHostNoRemoteLocationIsAllowedAndTheErrorSaysWhatToSet() {
+        LocationPolicy none = new LocationPolicy(Set.of("https"), List.of(), List.of(), List.of());
+
+        assertThat(none.check("https://repo.acme.example/x.jar")).hasValue("location"
+                + " 'https://repo.acme.example/x.jar': host 'repo.acme.example' is not allowed (allowed: none; add it"
+                + " to allowed.hosts in etc/org.outpost.deployment.cfg if modules may come from it)");
+    }
+
+    @Test
+    void theFormOnlyPolicyAllowsAnyHost() {
+        assertThat(new LocationPolicy(Set.of("https"), List.of(), List.of()).check("https://anywhere.example/x.jar"))
+                .isEmpty();
+    }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ManifestParserTest {
 
     static final LocationPolicy POLICY = new LocationPolicy(Set.of("mvn", "file", "https"),
-            List.of(Path.of("/opt/outpost/modules")), List.of("org.acme", "org.acme.", "org.outpost"));
+            List.of(Path.of("/opt/outpost/modules")), List.of("org.acme", "org.acme.", "org.outpost"),
+            List.of("repo.acme.example", "*.trusted.example"));
     private final ManifestParser parser = new ManifestParser(POLICY);
 
     static final String MANIFEST = """

@@ -6,6 +6,8 @@ package org.outpost.broker.api;
 import java.time.Duration;
 import java.util.Optional;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -67,6 +69,15 @@ public interface Broker {
      *         broker does not accept it
      */
     Optional<String> acceptorUrl(String protocol);
+
+    /**
+     * @return for an {@code ssl://} {@link #acceptorUrl}: a socket factory that trusts the broker's own certificate,
+     *         for clients in this framework (the hub's telemetry ingestion); empty while the acceptors are plain
+     * @since 2.1
+     */
+    default Optional<SSLSocketFactory> acceptorSocketFactory() {
+        return Optional.empty();
+    }
 
     /**
      * @param queue a queue name

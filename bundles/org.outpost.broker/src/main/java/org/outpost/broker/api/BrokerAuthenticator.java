@@ -4,6 +4,7 @@
 package org.outpost.broker.api;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -11,6 +12,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Authenticates and authorizes clients that connect to the broker over the network (MQTT, AMQP, core over TCP).
  * In-VM clients are always trusted. The broker uses the highest-ranked authenticator service; with none registered,
  * every network client is refused.
+ * <p>
+ * An identity is bound to its MQTT client ids ({@link #mayUseClientId}), so that no client can take over (MQTT link
+ * stealing) the session of another identity, and to its open connections: those of a revoked identity
+ * ({@link #onRevoked}) are closed at once on every listener.
  */
 @ConsumerType
 public interface BrokerAuthenticator {
@@ -40,4 +45,29 @@ public interface BrokerAuthenticator {
      * @return true to allow it
      */
     boolean authorize(String identity, Action action, String address);
+
+    /**
+     * Called when an MQTT client authenticated as {@code identity} connects with {@code clientId}. Refusing it refuses
+     * the connection; the client connected with that id, if any, keeps its connection.
+     *
+     * @param identity an identity returned by {@link #authenticate}
+     * @param clientId the MQTT client id it gave (the broker makes one up for an empty id with a clean session)
+     * @return true if the identity may use that client id; the default allows any, for authenticators that bind none
+     */
+    default boolean mayUseClientId(String identity, String clientId) {
+        return true;
+    }
+
+    /**
+     * The broker subscribes once it uses this authenticator: the authenticator calls {@code revoked} with an identity
+     * whose credentials stopped working (deleted, disabled, re-keyed), and the broker closes that identity's open
+     * network connections at once.
+     *
+     * @param revoked takes the revoked identity, as {@link #authenticate} returned it; quick, callable on any thread
+     * @return stops the subscription; the default tells nothing, for authenticators whose credentials never change
+     */
+    default AutoCloseable onRevoked(Consumer<String> revoked) {
+        return () -> {
+        };
+    }
 }

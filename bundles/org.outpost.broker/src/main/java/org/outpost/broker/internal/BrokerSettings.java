@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
+import org.outpost.commons.PlainTransport;
 
 /**
  * The validated configuration of the embedded broker.
@@ -20,13 +21,27 @@ import org.outpost.api.config.InvalidConfigurationException;
  * @param dataDirectory where the journal, bindings, paging and large messages live
  * @param maxDiskUsage the disk usage percentage above which producers are blocked
  * @param journalSyncMicros how long the journal gathers writes before one disk sync
+ * @param limits what one network identity may hold
+ * @param tls the key store the network acceptors serve TLS with, or null for plain acceptors
+ * @param allowPlainOffLoopback whether plain acceptors may listen on an address that is not loopback
  */
 record BrokerSettings(String name, String host, int corePort, int mqttPort, int amqpPort, Path dataDirectory,
-        int maxDiskUsage, int journalSyncMicros) {
+        int maxDiskUsage, int journalSyncMicros, ClientLimits limits, AcceptorTls tls, boolean allowPlainOffLoopback) {
+
+    /** Plain acceptors, on loopback only. */
+    BrokerSettings(String name, String host, int corePort, int mqttPort, int amqpPort, Path dataDirectory,
+            int maxDiskUsage, int journalSyncMicros, ClientLimits limits) {
+        this(name, host, corePort, mqttPort, amqpPort, dataDirectory, maxDiskUsage, journalSyncMicros, limits, null,
+                false);
+    }
 
     static final String PID = "org.outpost.broker";
 
-    static BrokerSettings from(EmbeddedBroker.Config config, Map<String, ?> raw, Path karafData)
+    /**
+     * @param karafData where the journal is by default, and a gateway's certificate authority
+     * @param karafEtc where a relative {@code tls.keystore} is
+     */
+    static BrokerSettings from(EmbeddedBroker.Config config, Map<String, ?> raw, Path karafData, Path karafEtc)
             throws InvalidConfigurationException {
         ConfigValues values = new ConfigValues(PID, config, raw);
         String name = values.get("name", config::name, n -> n.matches("[A-Za-z0-9_.-]{1,64}"),
@@ -40,7 +55,20 @@ record BrokerSettings(String name, String host, int corePort, int mqttPort, int 
         int sync = values.get("journal.sync.us", config::journal_sync_us, t -> t >= 100 && t <= 100_000,
                 "100 to 100000 microseconds");
         Path data = dir.isBlank() ? karafData.resolve("outpost").resolve("broker") : Path.of(dir);
-        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk, sync);
+        String keyStore = values.get("tls.keystore", config::tls_keystore, "a PKCS#12 key store, or empty");
+        String password = values.get("tls.keystore.password", config::tls_keystore_password, "its password");
+        boolean allowPlain = values.get(PlainTransport.ALLOW_KEY, config::allow_plain_off_loopback, "true or false");
+        // A configured key store serves TLS on any address; the gateway's own only off loopback, where it must.
+        AcceptorTls tls = !keyStore.isBlank() ? new AcceptorTls(karafEtc.resolve(keyStore), password,
+                "tls.keystore") : PlainTransport.isLoopback(host) ? null : AcceptorTls.gatewayCa(karafData)
+                        .orElse(null);
+        return new BrokerSettings(name, host, core, mqtt, amqp, data, disk, sync, ClientLimits.from(values, config),
+                tls, allowPlain);
+    }
+
+    /** @return whether it has a network acceptor (core, MQTT or AMQP) */
+    boolean networked() {
+        return corePort > 0 || mqttPort > 0 || amqpPort > 0;
     }
 
     private static boolean isPort(int port) {

@@ -8,27 +8,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLSocketFactory;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.postoffice.Address;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.postoffice.impl.AddressImpl;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
-import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.osgi.framework.BundleContext;
@@ -41,6 +42,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.config.ConfigValues;
@@ -50,6 +52,7 @@ import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
 import org.outpost.broker.api.StorageState;
+import org.outpost.commons.PlainTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +100,38 @@ public final class EmbeddedBroker implements Broker {
         @AttributeDefinition(description = "Microseconds the journal gathers writes before one disk sync: lower"
                 + " means less latency and more syncs. Artemis' default for NIO is 3333.")
         int journal_sync_us() default 3333;
+
+        @AttributeDefinition(description = "Open connections plus kept MQTT sessions one network identity (a module,"
+                + " a device) may have at once; one more is refused.")
+        int max_sessions_per_identity() default 8;
+
+        @AttributeDefinition(description = "MQTT subscriptions one session may hold; a SUBSCRIBE past it closes the"
+                + " connection.")
+        int max_subscriptions_per_connection() default 32;
+
+        @AttributeDefinition(description = "Retained MQTT messages one identity may keep; 0 refuses retained messages"
+                + " (the connection is closed).")
+        int max_retained_per_identity() default 0;
+
+        @AttributeDefinition(description = "Broker addresses of the network clients' own topics (an Artemis match),"
+                + " bounded by client.address.max.bytes; empty for none.")
+        String client_address_match() default "devices.#";
+
+        @AttributeDefinition(description = "Bytes the queues of one client address may hold before a send to it fails"
+                + " (0: page without a bound).")
+        long client_address_max_bytes() default 64L * 1024 * 1024;
+        @AttributeDefinition(description = "PKCS#12 key store (in ${karaf.etc} unless absolute) the network acceptors"
+                + " serve TLS with, on any host. Empty: off loopback, a gateway uses its own server certificate"
+                + " (${karaf.data}/outpost/ca/server.p12, from org.outpost.identity); without one a plain acceptor"
+                + " off loopback refuses to start.")
+        String tls_keystore() default "";
+
+        @AttributeDefinition(description = "Password of tls.keystore (and of its key).", type = AttributeType.PASSWORD)
+        String tls_keystore_password() default "";
+
+        @AttributeDefinition(description = "Let plain (no TLS) acceptors listen on an address that is not loopback:"
+                + " a trusted network only, passwords cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -104,11 +139,14 @@ public final class EmbeddedBroker implements Broker {
     private final ProtocolManagerFactory<?> mqtt;
     private final ProtocolManagerFactory<?> amqp;
     private final Path karafData;
+    private final Path karafEtc;
     private volatile BrokerAuthenticator authenticator;
+    private volatile AutoCloseable revocations;
     private volatile BrokerSettings settings;
     private volatile StorageSettings storageSettings = StorageSettings.defaults();
     private volatile StorageMonitor storage;
-    private ActiveMQServer server;
+    private volatile ActiveMQServer server;
+    private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
 
     @Activate
     public EmbeddedBroker(BundleContext context, Config config, Map<String, Object> properties,
@@ -116,18 +154,36 @@ public final class EmbeddedBroker implements Broker {
             ProtocolManagerFactory<?> mqtt,
             @Reference(target = "(component.name=org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManagerFactory)")
             ProtocolManagerFactory<?> amqp) throws Exception {
+        this(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data")),
+                Path.of(Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc")), config, properties, mqtt,
+                amqp);
+    }
+
+    /** A broker whose etc/ is beside its data/. */
+    EmbeddedBroker(Path karafData, Config config, Map<String, Object> properties, ProtocolManagerFactory<?> mqtt,
+            ProtocolManagerFactory<?> amqp) throws Exception {
+        this(karafData, karafData.resolveSibling("etc"), config, properties, mqtt, amqp);
+    }
+
+    EmbeddedBroker(Path karafData, Path karafEtc, Config config, Map<String, Object> properties,
+            ProtocolManagerFactory<?> mqtt, ProtocolManagerFactory<?> amqp) throws Exception {
         this.mqtt = mqtt;
         this.amqp = amqp;
-        String data = context.getProperty("karaf.data");
-        this.karafData = Path.of(data == null ? "data" : data);
+        this.karafData = karafData;
+        this.karafEtc = karafEtc;
         BrokerSettings initial;
         try {
-            initial = BrokerSettings.from(config, properties, karafData);
+            initial = BrokerSettings.from(config, properties, karafData, karafEtc);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; starting with the default broker configuration instead", e.getMessage());
-            initial = BrokerSettings.from(defaults(), Map.of(), karafData);
+            initial = BrokerSettings.from(defaults(), Map.of(), karafData, karafEtc);
         }
-        storageSettings = storageSettingsOr(config, properties, storageSettings);
+        Optional<String> refused = BrokerConfiguration.plainRefusal(initial);
+        if (refused.isPresent()) {
+            LOG.error("The broker does not start: {}", refused.get());
+            throw new IllegalStateException(refused.get());
+        }
+        storageSettings = StorageSettings.fromOr(config, properties, storageSettings);
         start(initial);
     }
 
@@ -135,14 +191,19 @@ public final class EmbeddedBroker implements Broker {
     void modified(Config config, Map<String, Object> properties) throws Exception {
         BrokerSettings next;
         try {
-            next = BrokerSettings.from(config, properties, karafData);
+            next = BrokerSettings.from(config, properties, karafData, karafEtc);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; the broker keeps its current configuration", e.getMessage());
             return;
         }
+        Optional<String> refused = BrokerConfiguration.plainRefusal(next);
+        if (refused.isPresent()) {
+            LOG.error("{}; the broker keeps its current configuration", refused.get());
+            return;
+        }
         synchronized (this) {
             StorageSettings previousStorage = storageSettings;
-            storageSettings = storageSettingsOr(config, properties, previousStorage);
+            storageSettings = StorageSettings.fromOr(config, properties, previousStorage);
             if (next.equals(settings) && storageSettings.diskScanPeriodMs() == previousStorage.diskScanPeriodMs()) {
                 return;
             }
@@ -157,34 +218,68 @@ public final class EmbeddedBroker implements Broker {
         stopServer();
     }
 
+    /** Uses the authenticator, and closes the connections of the identities it revokes. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindAuthenticator(BrokerAuthenticator authenticator) {
+    synchronized void bindAuthenticator(BrokerAuthenticator authenticator) {
+        closeRevocations();
         this.authenticator = authenticator;
+        this.revocations = authenticator.onRevoked(bindings::revoke);
     }
 
-    void unbindAuthenticator(BrokerAuthenticator authenticator) {
+    synchronized void unbindAuthenticator(BrokerAuthenticator authenticator) {
         if (this.authenticator == authenticator) {
+            closeRevocations();
             this.authenticator = null;
+        }
+    }
+
+    private void closeRevocations() {
+        AutoCloseable r = revocations;
+        revocations = null;
+        if (r != null) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("Stopping the authenticator's revocations: {}", e.toString());
+            }
+        }
+    }
+
+    /** @return whether the broker keeps an MQTT session (connected, or persistent) for the client id */
+    private boolean mqttSessionKept(String clientId) {
+        ActiveMQServer s = server;
+        try {
+            return s != null && MQTTStateManager.getInstance(s).getSessionStates().containsKey(clientId);
+        } catch (Exception e) {
+            return false;
         }
     }
 
     private synchronized void start(BrokerSettings s) throws Exception {
         long t0 = System.nanoTime();
-        Configuration c = configuration(s);
+        Supplier<Optional<BrokerAuthenticator>> auth = () -> Optional.ofNullable(authenticator);
+        Supplier<ClientLimits> limits = () -> settings.limits();
+        this.settings = s;
+        Configuration c = BrokerConfiguration.of(s);
         c.setDiskScanPeriod((int) storageSettings.diskScanPeriodMs());
-        ActiveMQServer created = ActiveMQServers.newActiveMQServer(c,
-                ManagementFactory.getPlatformMBeanServer(),
-                new OutpostSecurityManager(() -> Optional.ofNullable(authenticator)), true);
+        ActiveMQServer created = ActiveMQServers.newActiveMQServer(c, ManagementFactory.getPlatformMBeanServer(),
+                new OutpostSecurityManager(auth, bindings, limits), true);
         created.addProtocolManagerFactory(mqtt);
         created.addProtocolManagerFactory(amqp);
         created.start();
+        created.getRemotingService().addIncomingInterceptor(new MqttClientLimits(created, bindings, auth, limits));
         this.storage = StorageMonitor.watch(created, s.dataDirectory());
         this.server = created;
         this.settings = s;
-        LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}", s.name(),
+        LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}{}", s.name(),
                 (System.nanoTime() - t0) / 1_000_000, s.dataDirectory(), acceptor(" core", s.host(), s.corePort()),
-                acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()));
+                acceptor(" mqtt", s.host(), s.mqttPort()), acceptor(" amqp", s.host(), s.amqpPort()),
+                s.tls() == null ? "" : ", TLS with " + s.tls().keyStore() + " (" + s.tls().source() + ")");
+        if (s.tls() == null && s.networked() && !PlainTransport.isLoopback(s.host())) {
+            LOG.warn("The broker's network acceptors listen without TLS on {} ({} = true in etc/{}.cfg): passwords"
+                    + " cross the network in the clear", s.host(), PlainTransport.ALLOW_KEY, BrokerSettings.PID);
+        }
     }
 
     private void stopServer() throws Exception {
@@ -202,62 +297,8 @@ public final class EmbeddedBroker implements Broker {
         return port == 0 ? "" : "," + name + " " + host + ":" + port;
     }
 
-    static Configuration configuration(BrokerSettings s) throws Exception {
-        ConfigurationImpl c = new ConfigurationImpl();
-        c.setName(s.name());
-        c.setPersistenceEnabled(true);
-        c.setSecurityEnabled(true);
-        // Every connection is authenticated afresh: revoked credentials stop working at once, and an in-VM session
-        // without a user name is never answered from the cached refusal of a network client that gave none.
-        c.setAuthenticationCacheSize(0);
-        c.setJMXManagementEnabled(false);
-        c.setJournalType(JournalType.NIO);
-        c.setJournalDatasync(true);
-        c.setJournalBufferTimeout_NIO(s.journalSyncMicros() * 1000);
-        c.setMaxDiskUsage(s.maxDiskUsage());
-        c.setBindingsDirectory(s.dataDirectory().resolve("bindings").toString());
-        c.setJournalDirectory(s.dataDirectory().resolve("journal").toString());
-        c.setPagingDirectory(s.dataDirectory().resolve("paging").toString());
-        c.setLargeMessagesDirectory(s.dataDirectory().resolve("large-messages").toString());
-        c.setNodeManagerLockDirectory(s.dataDirectory().toString());
-        // Messages past their time to live leave their queue within a second, not at the 30 s default scan.
-        c.setMessageExpiryScanPeriod(1000);
-        c.addAcceptorConfiguration("in-vm", IN_VM_URL);
-        addAcceptor(c, "core", s.host(), s.corePort(), "CORE");
-        addAcceptor(c, "mqtt", s.host(), s.mqttPort(), "MQTT");
-        addAcceptor(c, "amqp", s.host(), s.amqpPort(), "AMQP");
-        // Nothing Outpost stores is ever given up after a number of failed deliveries: the consumer retries.
-        // Queues page to disk instead of filling memory, so long offline periods are normal.
-        c.addAddressSetting("#", new AddressSettings()
-                .setMaxDeliveryAttempts(-1)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
-                .setMaxSizeBytes(16L * 1024 * 1024)
-                .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true));
-        return c;
-    }
-
-    private static void addAcceptor(ConfigurationImpl c, String name, String host, int port, String protocol)
-            throws Exception {
-        if (port != 0) {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            c.addAcceptorConfiguration(name, "tcp://" + h + ":" + port + "?protocols=" + protocol);
-        }
-    }
-
     private static Config defaults() {
         return ConfigValues.defaults(Config.class);
-    }
-
-    private static StorageSettings storageSettingsOr(Config config, Map<String, Object> properties,
-            StorageSettings keep) {
-        try {
-            return StorageSettings.from(config, properties);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("{}; keeping store.timeout.seconds={} and disk.scan.period.ms={}", e.getMessage(),
-                    keep.storeTimeout().toSeconds(), keep.diskScanPeriodMs());
-            return keep;
-        }
     }
 
     @Override
@@ -286,7 +327,13 @@ public final class EmbeddedBroker implements Broker {
             default -> 0;
         };
         String host = s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host().contains(":") ? "[" + s.host() + "]" : s.host();
-        return port == 0 ? Optional.empty() : Optional.of("tcp://" + host + ":" + port);
+        return port == 0 ? Optional.empty() : Optional.of((s.tls() == null ? "tcp://" : "ssl://") + host + ":" + port);
+    }
+
+    @Override
+    public Optional<SSLSocketFactory> acceptorSocketFactory() {
+        AcceptorTls tls = settings.tls();
+        return tls == null ? Optional.empty() : Optional.of(tls.clientSocketFactory());
     }
 
     @Override

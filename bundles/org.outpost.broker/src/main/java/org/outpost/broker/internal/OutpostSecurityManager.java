@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trusts in-VM clients (they run inside this framework) and hands every network client to the current
- * {@link BrokerAuthenticator}; with none, network clients are refused.
+ * {@link BrokerAuthenticator}; with none, network clients are refused. An authenticated network client is then bound
+ * to its identity ({@link IdentityBindings}: its own MQTT client ids, its sessions within {@link ClientLimits}).
  */
 final class OutpostSecurityManager implements ActiveMQSecurityManager5 {
 
@@ -32,9 +33,14 @@ final class OutpostSecurityManager implements ActiveMQSecurityManager5 {
     private static final Logger LOG = LoggerFactory.getLogger(OutpostSecurityManager.class);
 
     private final Supplier<Optional<BrokerAuthenticator>> authenticator;
+    private final IdentityBindings bindings;
+    private final Supplier<ClientLimits> limits;
 
-    OutpostSecurityManager(Supplier<Optional<BrokerAuthenticator>> authenticator) {
+    OutpostSecurityManager(Supplier<Optional<BrokerAuthenticator>> authenticator, IdentityBindings bindings,
+            Supplier<ClientLimits> limits) {
         this.authenticator = authenticator;
+        this.bindings = bindings;
+        this.limits = limits;
     }
 
     @Override
@@ -56,6 +62,12 @@ final class OutpostSecurityManager implements ActiveMQSecurityManager5 {
         if (identity.isEmpty()) {
             // Never log the password.
             LOG.warn("Refused network client '{}' from {}: wrong credentials", user, remote);
+            return null;
+        }
+        Optional<String> refused = connection == null ? Optional.of("its connection is unknown")
+                : bindings.admit(identity.get(), connection, auth.get(), limits.get());
+        if (refused.isPresent()) {
+            LOG.warn("Refused network client '{}' from {}: {}", identity.get(), remote, refused.get());
             return null;
         }
         return subject(identity.get(), CLIENT_ROLE);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the broker watches its disk and how long its senders wait for it.
@@ -25,6 +26,18 @@ record StorageSettings(Duration storeTimeout, long diskScanPeriodMs) {
         long scan = values.get("disk.scan.period.ms", config::disk_scan_period_ms, p -> p >= 100 && p <= 600_000,
                 "100 to 600000 milliseconds");
         return new StorageSettings(Duration.ofSeconds(timeout), scan);
+    }
+
+    /** @return the settings, or {@code keep} (after an error in the log) if they are not valid */
+    static StorageSettings fromOr(EmbeddedBroker.Config config, Map<String, ?> raw, StorageSettings keep) {
+        try {
+            return from(config, raw);
+        } catch (InvalidConfigurationException e) {
+            LoggerFactory.getLogger(StorageSettings.class).error("{}; keeping store.timeout.seconds={} and"
+                    + " disk.scan.period.ms={}", e.getMessage(), keep.storeTimeout().toSeconds(),
+                    keep.diskScanPeriodMs());
+            return keep;
+        }
     }
 
     static StorageSettings defaults() {

@@ -18,14 +18,15 @@ import org.outpost.broker.api.BrokerAuthenticator.Action;
 class BrokerSettingsTest {
 
     private static final Path DATA = Path.of("/var/lib/outpost");
+    private static final Path ETC = Path.of("/etc/outpost");
 
     @Test
     void defaultsBindToLoopbackWithTheJournalUnderKarafData() throws Exception {
-        BrokerSettings s = BrokerSettings.from(ConfigValues.defaults(EmbeddedBroker.Config.class), Map.of(), DATA);
+        BrokerSettings s = BrokerSettings.from(ConfigValues.defaults(EmbeddedBroker.Config.class), Map.of(), DATA, ETC);
 
         assertThat(s.host()).isEqualTo("127.0.0.1");
         assertThat(s.dataDirectory()).isEqualTo(DATA.resolve("outpost/broker"));
-        Configuration c = EmbeddedBroker.configuration(s);
+        Configuration c = BrokerConfiguration.of(s);
         assertThat(c.getAcceptorConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrder("in-vm", "core", "mqtt", "amqp");
         assertThat(c.getAcceptorConfigurations()).filteredOn(a -> !a.getName().equals("in-vm"))
@@ -38,9 +39,10 @@ class BrokerSettingsTest {
     @Test
     void aPortOfZeroLeavesTheAcceptorOut() throws Exception {
         EmbeddedBroker.Config d = ConfigValues.defaults(EmbeddedBroker.Config.class);
-        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90, 3333);
+        BrokerSettings s = new BrokerSettings(d.name(), d.host(), 61616, 0, 0, DATA, 90, 3333,
+                new ClientLimits(8, 32, 0, "", 0));
 
-        assertThat(EmbeddedBroker.configuration(s).getAcceptorConfigurations()).extracting(a -> a.getName())
+        assertThat(BrokerConfiguration.of(s).getAcceptorConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrder("in-vm", "core");
     }
 
@@ -50,7 +52,7 @@ class BrokerSettingsTest {
                 getClass().getClassLoader(), new Class<?>[] {EmbeddedBroker.Config.class}, (p, m, a) ->
                         m.getName().equals("mqtt_port") ? 70000 : m.getDefaultValue());
 
-        assertThatThrownBy(() -> BrokerSettings.from(bad, Map.of("mqtt.port", "70000"), DATA))
+        assertThatThrownBy(() -> BrokerSettings.from(bad, Map.of("mqtt.port", "70000"), DATA, ETC))
                 .hasMessage("configuration org.outpost.broker: mqtt.port=70000 is not valid: a port 1-65535, or 0 for"
                         + " none");
     }

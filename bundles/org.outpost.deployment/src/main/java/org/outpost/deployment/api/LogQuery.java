@@ -16,14 +16,25 @@ import java.util.regex.Pattern;
  * @param level only entries of this level or a more severe one ({@code trace}, {@code debug}, {@code info},
  *            {@code warn}, {@code error}), or {@code null} for all; a container line's level is read from a syslog
  *            prefix ({@code <3>}) or a level word near its start, and is {@code info} without either
- * @param regex only entries that contain a match, or {@code null}
+ * @param regex only entries that contain a match, or {@code null}; at most {@value #MAX_REGEX_LENGTH} characters
+ *            ({@link #regex(String)}), and matched within a budget of {@value #MAX_REGEX_STEPS} character reads per
+ *            entry, so that a pattern that backtracks catastrophically ({@code (a+)+$}) is refused, not run for hours
  */
 public record LogQuery(int tail, Instant since, Instant until, String level, Pattern regex) {
 
     /** Levels from the least to the most severe. */
     public static final java.util.List<String> LEVELS = java.util.List.of("trace", "debug", "info", "warn", "error");
 
+    /** The longest regular expression a query takes. */
+    public static final int MAX_REGEX_LENGTH = 256;
+
+    /** How many characters matching may read in one entry before the query is refused. */
+    public static final long MAX_REGEX_STEPS = 10_000_000;
+
     public LogQuery {
+        if (regex != null && regex.pattern().length() > MAX_REGEX_LENGTH) {
+            throw new IllegalArgumentException(tooLong(regex.pattern()));
+        }
         if (tail < 1) {
             throw new IllegalArgumentException("tail must be 1 or more, not " + tail);
         }
@@ -39,6 +50,24 @@ public record LogQuery(int tail, Instant since, Instant until, String level, Pat
         if (since != null && until != null && !since.isBefore(until)) {
             throw new IllegalArgumentException("since (" + since + ") must be before until (" + until + ")");
         }
+    }
+
+    /**
+     * Compiles a caller's regular expression for a query.
+     *
+     * @throws IllegalArgumentException if it is longer than {@value #MAX_REGEX_LENGTH} characters, or not a regular
+     *             expression ({@link java.util.regex.PatternSyntaxException}, saying where)
+     */
+    public static Pattern regex(String text) {
+        if (text.length() > MAX_REGEX_LENGTH) {
+            throw new IllegalArgumentException(tooLong(text));
+        }
+        return Pattern.compile(text);
+    }
+
+    private static String tooLong(String regex) {
+        return "the regex is " + regex.length() + " characters long; at most " + MAX_REGEX_LENGTH + " are taken:"
+                + " use a shorter one";
     }
 
     private static final Pattern DURATION_PART = Pattern.compile(
@@ -113,6 +142,43 @@ public record LogQuery(int tail, Instant since, Instant until, String level, Pat
         if (level != null && LEVELS.indexOf(entryLevel) < LEVELS.indexOf(level)) {
             return false;
         }
-        return regex == null || regex.matcher(text).find();
+        return regex == null || regex.matcher(new Budgeted(text, regex.pattern())).find();
+    }
+
+    /** An entry's text that refuses to be read more than {@link #MAX_REGEX_STEPS} times by one match. */
+    private static final class Budgeted implements CharSequence {
+        private final String text;
+        private final String pattern;
+        private long steps;
+
+        Budgeted(String text, String pattern) {
+            this.text = text;
+            this.pattern = pattern;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++steps > MAX_REGEX_STEPS) {
+                throw new IllegalArgumentException("the regex '" + pattern + "' takes too long on a log entry of "
+                        + text.length() + " characters (more than " + MAX_REGEX_STEPS + " steps): it backtracks"
+                        + " catastrophically; use one without nested repetition such as (a+)+ or (a|a)*");
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 }

@@ -28,4 +28,17 @@ public interface RunningDeployment {
      *         default {@code org.outpost.module.<module>}), if the running deployment has that module
      */
     Optional<String> configurationPid(String module);
+
+    /**
+     * The deployment policy's rule for configuration PIDs, for whoever else gives a module a configuration (the module
+     * twins, for a bundle's Metatype PID): not the gateway's or its platform's ({@code config.reserved.pids} but
+     * {@code config.allowed.pids} in {@code etc/org.outpost.deployment.cfg}), and under {@code org.outpost.module.}
+     * only the module's own.
+     *
+     * @param module a module id
+     * @param pid a configuration PID
+     * @return why the module may not have that configuration, or empty if it may
+     * @since 1.5
+     */
+    Optional<String> configurationRefused(String module, String pid);
 }

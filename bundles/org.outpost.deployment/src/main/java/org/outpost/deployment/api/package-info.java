@@ -3,7 +3,7 @@
  */
 /** The deployment service (Outpost's edgeAgent): apply a deployment manifest, and what it reports. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.outpost.deployment.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,6 +19,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.runtime.EdgeRuntime;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * It touches only bundles it installed ({@link Installed}): a deployment naming a location where another bundle is
  * installed (a core bundle, by a typo), or a bundle with the symbolic name of one it did not install, is refused and
- * nothing is changed; a bundle it installed that turns out not to be the module is uninstalled at once.
+ * nothing is changed; a bundle it installed that turns out not to be the module is uninstalled at once. An
+ * {@code https:} bundle is downloaded with the deployment's timeouts ({@link Downloads}) before it is installed.
  */
-@Component(service = ModuleKind.class, property = ModuleKind.KIND + "=bundle")
+@Component(service = ModuleKind.class, property = ModuleKind.KIND + "=bundle",
+        configurationPid = DeploymentService.PID)
 public final class BundleKind implements ModuleKind {
 
     /** The deployment service's log: what is logged here is part of its story. */
@@ -47,17 +50,41 @@ public final class BundleKind implements ModuleKind {
     private final BundleContext context;
     private final EdgeRuntime runtime;
     private final Installed installed;
+    private volatile Downloads downloads;
 
     @Activate
-    public BundleKind(BundleContext context, @Reference EdgeRuntime runtime) {
-        this(context, runtime, new Installed(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"),
-                "data"), "outpost", "deployment", "installed-bundles")));
+    public BundleKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentConfig config) {
+        this(context, runtime, new Installed(data(context).resolve("installed-bundles")), Downloads.of(data(context)
+                .resolve("downloads"), config));
     }
 
-    BundleKind(BundleContext context, EdgeRuntime runtime, Installed installed) {
+    BundleKind(BundleContext context, EdgeRuntime runtime, Installed installed, Downloads downloads) {
         this.context = context;
         this.runtime = runtime;
         this.installed = installed;
+        this.downloads = downloads;
+    }
+
+    @Modified
+    void modified(DeploymentConfig config) {
+        this.downloads = Downloads.of(data(context).resolve("downloads"), config);
+    }
+
+    private static Path data(BundleContext context) {
+        return Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost", "deployment");
+    }
+
+    /** Installs a bundle from its location: an http(s) one downloaded first, with timeouts. */
+    private Bundle installFrom(String location) throws Exception {
+        if (!Downloads.fetches(location)) {
+            return context.installBundle(location);
+        }
+        Path file = downloads.fetch(location);
+        try (var in = Files.newInputStream(file)) {
+            return context.installBundle(location, in);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private boolean ours(Bundle b) {
@@ -163,7 +190,7 @@ public final class BundleKind implements ModuleKind {
         Bundle b = context.getBundle(spec.location());
         boolean fresh = b == null;
         if (fresh) {
-            b = context.installBundle(spec.location());
+            b = installFrom(spec.location());
             try {
                 installed.add(b.getLocation(), Long.toString(b.getBundleId()));
             } catch (IOException e) {

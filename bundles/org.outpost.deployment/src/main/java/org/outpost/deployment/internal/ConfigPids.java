@@ -43,12 +43,22 @@ final class ConfigPids {
      */
     void check(DeploymentManifest deployment) throws ManifestException {
         for (ModuleSpec spec : deployment.modules().values()) {
-            String why = why(spec.name(), spec.configPid());
-            if (why != null) {
-                throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules."
-                        + spec.name() + ".settings.pid", why);
-            }
+            check(spec);
         }
+    }
+
+    /** @throws ManifestException (400) naming the module's {@code settings.pid} if it is not its own to have */
+    void check(ModuleSpec spec) throws ManifestException {
+        String why = why(spec.name(), spec.configPid());
+        if (why != null) {
+            throw new ManifestException(400, "modulesContent.$edgeAgent.properties.desired.modules." + spec.name()
+                    + ".settings.pid", why);
+        }
+    }
+
+    static ConfigPids of(DeploymentConfig config) {
+        return new ConfigPids(DeploymentService.list(config.config_reserved_pids()), DeploymentService.list(
+                config.config_allowed_pids()));
     }
 
     /** @return why module {@code name} may not have the configuration {@code pid}, or null if it may */
@@ -62,7 +72,7 @@ final class ConfigPids {
             return "'" + pid + "' is a configuration of the gateway or its platform, which a deployment may not"
                     + " change (reserved: " + String.join(", ", reserved) + "; config.reserved.pids in"
                     + " etc/org.outpost.deployment.cfg): leave settings.pid out to use " + own + ", or name a PID of"
-                    + " the module's own";
+                    + " the module's own (or list it in config.allowed.pids if modules may have it)";
         }
         return null;
     }

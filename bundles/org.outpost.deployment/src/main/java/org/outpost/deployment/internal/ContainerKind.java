@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Container modules ({@code container}, {@code docker} in IoT Edge manifests): a process each, run directly or through
  * a container engine (see {@link ContainerModules}). Processes do not outlive the gateway: they stop with this
  * component, and the running deployment's start again with it. Configured by the deployment service's PID
- * ({@code container.engines}, {@code container.log.max.kb}, {@code container.pull.timeout.seconds}).
+ * ({@code container.engines}, {@code container.log.max.kb}, {@code container.pull.timeout.seconds},
+ * {@code container.network}); what a container module may ask of the gateway is the deployment policy's
+ * ({@link ContainerPolicy}), checked by the deployment service.
  */
 @Component(service = ModuleKind.class, property = ModuleKind.KIND + "=container",
         configurationPid = DeploymentService.PID)
@@ -47,11 +49,12 @@ public final class ContainerKind implements ModuleKind {
     @Activate
     public ContainerKind(BundleContext context, @Reference ModuleAccess access,
             @Reference ModuleIdentities identities, @Reference ContainerProcesses processes,
-            DeploymentService.Config config) {
+            DeploymentConfig config) {
         this(new ContainerModules(outpostData(context).resolve("containers"), access, identities,
                 new RegistryAuth(outpostData(context).resolve("registry")), processes,
                 DeploymentService.list(config.container_engines()), Math.max(16, config.container_log_max_kb())
-                        * 1024L, Duration.ofSeconds(Math.max(10, config.container_pull_timeout_seconds()))));
+                        * 1024L, Duration.ofSeconds(Math.max(10, config.container_pull_timeout_seconds())),
+                config.container_network()));
     }
 
     private static Path outpostData(BundleContext context) {

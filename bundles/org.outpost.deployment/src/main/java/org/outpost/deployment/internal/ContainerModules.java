@@ -17,6 +17,7 @@ import java.util.Set;
 
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.commons.AtomicFiles;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.identity.api.ModuleIdentities.Placement;
 import org.outpost.manifest.CreateOptions;
@@ -34,10 +35,20 @@ import org.slf4j.LoggerFactory;
  * module, as in IoT Edge. A container also gets its workload socket mounted at IoT Edge's path, and its image pulled
  * (with the deployment's registry credentials, {@link RegistryAuth}) when a deployment installs it. The processes
  * themselves are kept in {@link ContainerProcesses}, where the runtime sees them.
+ * <p>
+ * The broker password is not in the module's environment (which other processes of the same user can read in
+ * {@code /proc/<pid>/environ}, and a container engine shows in {@code inspect}): it is in an owner-only file in the
+ * module's directory ({@code secrets/mqtt-password}, directory 0700, file 0600), whose path is
+ * {@value #MQTT_PASSWORD_FILE}; a container gets the file mounted read-only at {@value #CONTAINER_SECRET}. IoT Edge's
+ * own variables ({@code IOTEDGE_*}) carry no key: a module signs through its workload socket.
  */
 final class ContainerModules {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerModules.class);
+    /** The variable that names the file holding the module's broker password. */
+    static final String MQTT_PASSWORD_FILE = "OUTPOST_MQTT_PASSWORD_FILE";
+    /** Where a container finds its broker password file. */
+    static final String CONTAINER_SECRET = "/run/secrets/outpost/mqtt-password";
 
     private final Path directory;
     private final ModuleAccess access;
@@ -47,14 +58,19 @@ final class ContainerModules {
     private final List<String> engines;
     private final long maxLogBytes;
     private final ContainerProcesses processes;
+    private final String network;
 
     /**
      * @param processes where the processes are kept
      * @param engines container engines to look for, in order: names on the PATH, or paths
+     * @param network the network an image runs on when its createOptions name none ({@code container.network});
+     *            empty for the engine's default
      */
     ContainerModules(Path directory, ModuleAccess access, ModuleIdentities identities, RegistryAuth registry,
-            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout) {
+            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout,
+            String network) {
         this.directory = directory;
+        this.network = network.strip();
         this.processes = processes;
         this.access = access;
         this.identities = identities;
@@ -101,18 +117,38 @@ final class ContainerModules {
         boolean container = spec.command().isEmpty();
         identities.create(spec.name());
         Map<String, String> env = new LinkedHashMap<>(spec.env());
-        env.putAll(access.grant(spec.name()));
+        Map<String, String> granted = new LinkedHashMap<>(access.grant(spec.name()));
+        String password = granted.remove(ModuleAccess.MQTT_PASSWORD);
+        Path secret = password == null ? null : writeSecret(spec.name(), password);
+        env.putAll(granted);
+        if (secret != null) {
+            env.put(MQTT_PASSWORD_FILE, container ? CONTAINER_SECRET : secret.toString());
+        }
         env.putAll(identities.environment(spec.name(), container ? Placement.CONTAINER : Placement.PROCESS));
         String engine = container ? Objects.requireNonNull(engine(), "no container engine") : null;
         ProcessModule.Pull pulling = container && pull ? new ProcessModule.Pull(registry.pullCommand(engine,
                 spec.image()), spec.image(), pullTimeout) : null;
-        ProcessModule p = new ProcessModule(spec.name(), container ? run(engine, spec, env) : spec.command(), env,
-                directory.resolve(spec.name()), maxLogBytes, pulling);
+        ProcessModule p = new ProcessModule(spec.name(), container ? run(engine, spec, env, secret) : spec.command(),
+                env, directory.resolve(spec.name()), maxLogBytes, pulling);
         processes.put(spec.name(), spec.version(), p);
         if (start) {
             p.start();
         }
         return p;
+    }
+
+    /** @return the owner-only file that now holds the module's broker password */
+    private Path writeSecret(String module, String password) throws java.io.IOException {
+        Path dir = directory.resolve(module).resolve("secrets");
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the directory has what the platform gives.
+        }
+        Path file = dir.resolve("mqtt-password");
+        AtomicFiles.writeOwnerOnly(file, password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return file;
     }
 
     /** Stops a module's process and withdraws its credentials. */
@@ -124,6 +160,11 @@ final class ContainerModules {
             }
         } finally {
             access.revoke(module);
+            try {
+                Files.deleteIfExists(directory.resolve(module).resolve("secrets").resolve("mqtt-password"));
+            } catch (java.io.IOException e) {
+                LOG.warn("Module {}: its revoked broker password file could not be deleted: {}", module, e.toString());
+            }
         }
     }
 
@@ -145,10 +186,12 @@ final class ContainerModules {
     }
 
     /**
-     * @return the command line that runs a module's image with the container engine, its createOptions translated,
-     *         its workload socket mounted at IoT Edge's path; values of the environment reach the engine by name only
+     * @return the command line that runs a module's image with the container engine, its createOptions translated
+     *         (on {@code container.network} if they name no network), its workload socket mounted at IoT Edge's path,
+     *         {@code --} before the image; values of the environment reach the engine by name only
      */
-    private List<String> run(String engine, ModuleSpec spec, Map<String, String> env) throws ManifestException {
+    private List<String> run(String engine, ModuleSpec spec, Map<String, String> env, Path secret)
+            throws ManifestException {
         CreateOptions options = CreateOptions.parse(spec.createOptions(), "modules." + spec.name()
                 + ".settings.createOptions");
         if (!options.ignored().isEmpty()) {
@@ -156,6 +199,9 @@ final class ContainerModules {
                     engine, String.join(", ", options.ignored()));
         }
         List<String> c = new ArrayList<>(List.of(engine, "run", "--rm", "--name", "outpost-" + spec.name()));
+        if (!network.isEmpty() && !options.runOptions().contains("--network")) {
+            c.addAll(List.of("--network", network));
+        }
         c.addAll(options.runOptions());
         // As in IoT Edge, createOptions' Env has the last word: a name it sets is not passed again.
         Set<String> setByOptions = new HashSet<>();
@@ -170,6 +216,12 @@ final class ContainerModules {
         });
         c.add("-v");
         c.add(workloadSocket(spec.name()) + ":" + Placement.CONTAINER_WORKLOAD_SOCKET);
+        if (secret != null) {
+            c.add("-v");
+            c.add(secret + ":" + CONTAINER_SECRET + ":ro");
+        }
+        // The image is an argument, never an option, whatever it looks like (the manifest parser refuses '-...').
+        c.add("--");
         c.add(spec.image());
         c.addAll(options.command());
         return c;

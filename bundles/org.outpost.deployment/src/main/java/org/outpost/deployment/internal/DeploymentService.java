@@ -5,14 +5,14 @@ package org.outpost.deployment.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.deployment.api.Deployer;
@@ -37,7 +35,6 @@ import org.outpost.deployment.api.LogQuery;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.manifest.DeploymentManifest;
-import org.outpost.manifest.LocationPolicy;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ManifestParser;
 import org.outpost.manifest.ModuleSpec;
@@ -54,76 +51,16 @@ import org.slf4j.LoggerFactory;
  * {@code ${karaf.data}/outpost/deployment/current.json} ({@link DeploymentStore}) and, for the runtime and the twins,
  * in {@link CurrentDeployment}; a {@link Supervisor} keeps its modules running as their restart policies say. What
  * differs per kind of module is a {@link ModuleKind} service.
+ * <p>
+ * Deployments run one at a time (under {@link #deploying}); the supervisor runs on its own thread and never waits for
+ * one: it skips the modules a deployment holds ({@link ModuleClaims}), so a deployment stuck in a slow download does
+ * not stop the restarts of the modules it does not change.
  */
 @Component(service = Deployer.class, configurationPid = DeploymentService.PID, immediate = true,
         // The built-in kinds (bundle, feature, container) are there before anything is deployed or resumed.
         property = DeploymentService.KINDS + ".cardinality.minimum:Integer=3")
-@Designate(ocd = DeploymentService.Config.class)
+@Designate(ocd = DeploymentConfig.class)
 public final class DeploymentService implements Deployer {
-
-    @ObjectClassDefinition(name = "Outpost deployment", description = "Applies IoT Edge deployment manifests.")
-    public @interface Config {
-        @AttributeDefinition(description = "URL schemes bundle modules and feature repositories may come from.")
-        String[] allowed_schemes() default {"mvn", "file", "https"};
-
-        @AttributeDefinition(description = "Directories file: locations must be in (${karaf.home} and ${karaf.data}"
-                + " are expanded).")
-        String[] allowed_file_dirs() default {"${karaf.home}/modules"};
-
-        @AttributeDefinition(description = "Maven group ids (a trailing '.' allows sub-groups) mvn: locations may"
-                + " name; empty allows any.")
-        String[] allowed_maven_groups() default {};
-
-        @AttributeDefinition(description = "Configuration PIDs no module may have (settings.pid): the gateway's and its"
-                + " platform's. A PID, or a prefix and '.*' for it and every PID below it.")
-        String[] config_reserved_pids() default {"org.outpost.*", "org.apache.*", "org.ops4j.*", "org.eclipse.*",
-            "felix.*", "karaf.*", "jmx.*"};
-
-        @AttributeDefinition(description = "Configuration PIDs a module may have although config.reserved.pids"
-                + " matches them (the samples'). A module always has org.outpost.module.<name> and PIDs below it.")
-        String[] config_allowed_pids() default {"org.outpost.samples.*"};
-
-        @AttributeDefinition(description = "Seconds a changed module has to reach running before the deployment is"
-                + " rolled back.")
-        int probation_seconds() default 20;
-
-        @AttributeDefinition(description = "Wait before the first restart (ms); it doubles per restart.")
-        long restart_backoff_ms() default 10_000;
-
-        @AttributeDefinition(description = "Longest wait before a restart (ms).")
-        long restart_backoff_max_ms() default 300_000;
-
-        @AttributeDefinition(description = "Restarts after which a module is given up (failed).")
-        int restart_max() default 20;
-
-        @AttributeDefinition(description = "Minutes of running after which the restart count is reset.")
-        int restart_reset_minutes() default 10;
-
-        @AttributeDefinition(description = "Minutes after which a module given up (failed after restart.max restarts)"
-                + " gets a new series of restarts; 0 never. A gateway start always gives it one.")
-        int restart_failed_retry_minutes() default 60;
-
-        @AttributeDefinition(description = "A deployment manifest in ${karaf.etc}, applied when it changes (local,"
-                + " offline deployments); empty for none.")
-        String deployment_file() default "deployment.json";
-
-        @AttributeDefinition(description = "Seconds between two health checks of a module that has a HealthCheck"
-                + " service or a health command (settings.healthCheck, which may set its own intervalSeconds).")
-        int health_interval_seconds() default 5;
-
-        @AttributeDefinition(description = "Container engines to run image-based container modules with, the first"
-                + " found on the PATH (a name), or a path to one.")
-        String[] container_engines() default {"podman", "docker"};
-
-        @AttributeDefinition(description = "Kilobytes of output kept per container module: output.log is rotated to"
-                + " output.log.1 at this size, so both together hold at most twice as much.")
-        int container_log_max_kb() default 10_240;
-
-        @AttributeDefinition(description = "Seconds a container module's image pull may take (the module is"
-                + " 'pulling' meanwhile, and its probation begins after it); then the pull is ended and the image"
-                + " the engine has runs.")
-        int container_pull_timeout_seconds() default 900;
-    }
 
     static final String PID = "org.outpost.deployment";
     static final String KINDS = "kinds";
@@ -134,7 +71,7 @@ public final class DeploymentService implements Deployer {
     private final CurrentDeployment running;
     private final ModuleBundles bundles;
     private final ManifestParser parser;
-    private final ConfigPids configPids;
+    private final DeploymentPolicy policy;
     private final DeploymentStore store;
     private final ModuleKinds kinds = new ModuleKinds();
     private final Supervisor supervisor;
@@ -142,38 +79,50 @@ public final class DeploymentService implements Deployer {
     private final Transaction transaction;
     private final DeploymentIdentities identities;
     private final String deploymentFileName;
+    private final ModuleClaims claims = new ModuleClaims();
+    /** Held by a deployment (and a kind's resume) from start to end: deployments never overlap. */
+    private final Object deploying = new Object();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-supervisor"));
+    /** Deployments of the deployment file and resumes of kinds: never on the supervisor's thread. */
+    private final ExecutorService deployments = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("outpost-deployment"));
     /** Null until this gateway has had a deployment. */
     private volatile DeploymentStatus.Outcome lastOutcome;
     private volatile long lastDesiredVersion;
     private volatile DeploymentFile deploymentFile;
+    /** Modules of the saved deployment that the policy refused at start (not run), with why; empty after a deploy. */
+    private volatile Map<String, String> refused = Map.of();
 
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
             @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference CurrentDeployment running,
-            @Reference ModuleIdentities moduleIdentities, Config config) {
+            @Reference ModuleIdentities moduleIdentities, DeploymentConfig config) {
         this.context = context;
         this.running = running;
         this.routing = routing;
         this.bundles = new ModuleBundles(context, runtime);
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
         String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
-        this.parser = new ManifestParser(new LocationPolicy(Set.copyOf(list(config.allowed_schemes())),
-                list(config.allowed_file_dirs()).stream().map(d -> Path.of(d.replace("${karaf.home}", home)
-                        .replace("${karaf.data}", data))).toList(), list(config.allowed_maven_groups())));
-        this.configPids = new ConfigPids(list(config.config_reserved_pids()), list(config.config_allowed_pids()));
+        this.policy = DeploymentPolicy.of(config, home, data);
+        this.parser = policy.parser();
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
         this.supervisor = new Supervisor(kinds, new HealthProbes(context, Duration.ofSeconds(Math.max(1,
-                config.health_interval_seconds()))), Supervisor.Settings.of(config), this::started);
+                config.health_interval_seconds()))), Supervisor.Settings.of(config), this::supervised, claims,
+                this::started, Ticker.SYSTEM, Clock.systemUTC());
         this.statusView = new StatusView(kinds, supervisor);
         this.identities = new DeploymentIdentities(moduleIdentities);
         this.transaction = new Transaction(kinds, routing, new ModuleConfigurations(configurationAdmin), identities,
                 Duration.ofSeconds(Math.max(1, config.probation_seconds())), this::started);
         this.lastDesiredVersion = store.readVersion();
-        running.set(store.loadCurrent(parser));
+        running.set(store.loadCurrent(DeploymentPolicy.savedParser()));
         identities.reconcile(running.get());
-        this.lastOutcome = store.hasCurrent() ? new DeploymentStatus.Outcome(200, "") : null;
+        this.refused = policy.refusals(running.get());
+        refused.forEach((m, why) -> LOG.error("Module {} of the saved deployment is not run: the deployment policy"
+                + " (etc/{}.cfg) refuses it now: {}. Deploy again without it, or change the policy", m, PID, why));
+        this.lastOutcome = !store.hasCurrent() ? null : refused.isEmpty() ? new DeploymentStatus.Outcome(200, "")
+                : new DeploymentStatus.Outcome(400, "the saved deployment is refused at start by the deployment"
+                        + " policy; not run: " + String.join("; ", refused.values()));
         this.deploymentFileName = config.deployment_file();
     }
 
@@ -183,7 +132,7 @@ public final class DeploymentService implements Deployer {
         executor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
         String etc = Objects.requireNonNullElse(context.getProperty("karaf.etc"), "etc");
         this.deploymentFile = deploymentFileName.isBlank() ? null : new DeploymentFile(Path.of(etc).resolve(
-                deploymentFileName), m -> deploy(m, false), store::readCurrent, executor);
+                deploymentFileName), m -> deploy(m, false), store::readCurrent, deployments);
     }
 
     @Deactivate
@@ -194,6 +143,7 @@ public final class DeploymentService implements Deployer {
             file.close();
         }
         executor.shutdownNow();
+        deployments.shutdownNow();
         supervisor.close();
     }
 
@@ -206,7 +156,7 @@ public final class DeploymentService implements Deployer {
         } else if (!kinds.add(name, kind)) {
             LOG.warn("Ignoring module kind {}: another runs '{}' modules", kind, name);
         } else {
-            executor.execute(() -> resume(name));
+            deployments.execute(() -> resume(name));
         }
     }
 
@@ -217,23 +167,54 @@ public final class DeploymentService implements Deployer {
         }
     }
 
-    private synchronized void resume(String kindName) {
-        kinds.resume(kindName, current().modules().values(), this::started);
+    private void resume(String kindName) {
+        synchronized (deploying) {
+            kinds.resume(kindName, allowed(), this::started);
+            Map<String, String> out = refused;
+            current().modules().values().stream().filter(m -> out.containsKey(m.name()) && ModuleKinds.nameOf(m)
+                    .equals(kindName)).forEach(m -> kinds.hold(m, out.get(m.name())));
+        }
+    }
+
+    /** @return the running deployment's modules but those the policy refused at start */
+    private List<ModuleSpec> allowed() {
+        Map<String, String> out = refused;
+        return current().modules().values().stream().filter(m -> !out.containsKey(m.name())).toList();
+    }
+
+    /** @return the running deployment as the supervisor keeps it: without the modules the policy refused at start */
+    private DeploymentManifest supervised() {
+        DeploymentManifest now = current();
+        Map<String, String> out = refused;
+        if (out.isEmpty()) {
+            return now;
+        }
+        Map<String, ModuleSpec> kept = new java.util.LinkedHashMap<>(now.modules());
+        kept.keySet().removeAll(out.keySet());
+        return new DeploymentManifest(now.schemaVersion(), now.featureRepositories(), kept, now.edgeHub(),
+                now.moduleTwins(), now.registryCredentials(), now.warnings());
     }
 
     private void started(String module) {
         statusView.started(module);
     }
 
-    /** Keeps deployed modules running as their restart policies say; never while a deployment is applied. */
-    private synchronized void supervise() {
-        supervisor.tick(current().modules().values(), Instant.now());
+    /** Keeps deployed modules running as their restart policies say; those a deployment holds are left to it. */
+    private void supervise() {
+        try {
+            supervisor.tick();
+        } catch (RuntimeException e) {
+            LOG.error("Supervising the modules failed (tried again shortly): {}", e.toString(), e);
+        }
     }
 
     @Override
-    public synchronized DeploymentResult deploy(String manifestJson, boolean dryRun) {
+    public DeploymentResult deploy(String manifestJson, boolean dryRun) {
         long t0 = System.nanoTime();
-        DeploymentResult r = deployTimed(manifestJson, dryRun);
+        DeploymentResult r;
+        synchronized (deploying) {
+            r = deployTimed(manifestJson, dryRun);
+        }
         return new DeploymentResult(r.code(), r.description(), r.steps(), r.dryRun(),
                 (System.nanoTime() - t0) / 1_000_000, r.warnings());
     }
@@ -245,8 +226,8 @@ public final class DeploymentService implements Deployer {
         DeploymentManifest next;
         try {
             next = parser.parse(manifestJson);
+            policy.check(next);
             kinds.check(next);
-            configPids.check(next);
         } catch (ManifestException e) {
             return refused(e.code(), e.getMessage(), dryRun);
         }
@@ -265,6 +246,25 @@ public final class DeploymentService implements Deployer {
         DeploymentManifest current = current();
         List<Planner.Step> plan = Planner.plan(current.modules(), next);
         List<DeploymentResult.PlannedStep> steps = transaction.steps(plan, current);
+        // The modules it changes are the deployment's from now on: the supervisor leaves them alone until it is done.
+        List<String> held = plan.stream().filter(st -> st.action() != Planner.Action.KEEP).map(Planner.Step::module)
+                .toList();
+        try {
+            claims.claim(held);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeploymentResult(503, "503 the gateway is stopping; deploy again when it runs", steps, dryRun, 0,
+                    next.warnings());
+        }
+        try {
+            return apply(manifestJson, dryRun, next, current, plan, steps);
+        } finally {
+            claims.release(held);
+        }
+    }
+
+    private DeploymentResult apply(String manifestJson, boolean dryRun, DeploymentManifest next,
+            DeploymentManifest current, List<Planner.Step> plan, List<DeploymentResult.PlannedStep> steps) {
         UndoLog undo = new UndoLog();
         try {
             String notResolvable = transaction.prepare(next, undo);
@@ -283,6 +283,7 @@ public final class DeploymentService implements Deployer {
             plan.stream().filter(st -> st.action() != Planner.Action.KEEP).forEach(st -> supervisor.forget(
                     st.module()));
             running.set(next);
+            refused = Map.of();
             lastOutcome = new DeploymentStatus.Outcome(200, "");
             LOG.info("Deployment applied: {}", steps);
             return new DeploymentResult(200, "", steps, false, 0, next.warnings());
@@ -344,6 +345,6 @@ public final class DeploymentService implements Deployer {
 
     @Override
     public DeploymentStatus status() {
-        return statusView.status(lastDesiredVersion, lastOutcome, current());
+        return statusView.status(lastDesiredVersion, lastOutcome, current(), refused);
     }
 }

@@ -4,6 +4,7 @@
 package org.outpost.deployment.internal;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -36,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * It touches only features it installed ({@link Installed}): a deployment naming a feature the gateway has already
  * (its own {@code outpost}, a sample's) is refused before anything changes, so that removing the module later cannot
  * uninstall it.
+ * <p>
+ * An {@code https:} feature repository is first fetched here with the deployment's timeouts ({@link Downloads}): one
+ * that does not answer fails the deployment with the location and the timeout, before Karaf's feature service (which
+ * opens URLs without timeouts of its own; the distribution's {@code bin/setenv} gives the JVM defaults) reads it.
  */
-@Component(service = ModuleKind.class, property = ModuleKind.KIND + "=feature")
+@Component(service = ModuleKind.class, property = ModuleKind.KIND + "=feature",
+        configurationPid = DeploymentService.PID)
 public final class FeatureKind implements ModuleKind {
 
     /** The deployment service's log: what is logged here is part of its story. */
@@ -46,18 +53,29 @@ public final class FeatureKind implements ModuleKind {
     private final BundleContext context;
     private final EdgeRuntime runtime;
     private final Installed installed;
+    private volatile Downloads downloads;
     private volatile FeaturesService features;
 
     @Activate
-    public FeatureKind(BundleContext context, @Reference EdgeRuntime runtime) {
-        this(context, runtime, new Installed(Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"),
-                "data"), "outpost", "deployment", "installed-features")));
+    public FeatureKind(BundleContext context, @Reference EdgeRuntime runtime, DeploymentConfig config) {
+        this(context, runtime, new Installed(data(context).resolve("installed-features")), Downloads.of(data(context)
+                .resolve("downloads"), config));
     }
 
-    FeatureKind(BundleContext context, EdgeRuntime runtime, Installed installed) {
+    FeatureKind(BundleContext context, EdgeRuntime runtime, Installed installed, Downloads downloads) {
         this.context = context;
         this.runtime = runtime;
         this.installed = installed;
+        this.downloads = downloads;
+    }
+
+    @Modified
+    void modified(DeploymentConfig config) {
+        this.downloads = Downloads.of(data(context).resolve("downloads"), config);
+    }
+
+    private static Path data(BundleContext context) {
+        return Path.of(Objects.requireNonNullElse(context.getProperty("karaf.data"), "data"), "outpost", "deployment");
     }
 
     /** @return whether the module's feature is installed now (by anyone) */
@@ -92,6 +110,10 @@ public final class FeatureKind implements ModuleKind {
         for (String repository : deployment.featureRepositories()) {
             URI uri = URI.create(repository);
             if (f.getRepository(uri) == null) {
+                if (Downloads.fetches(repository)) {
+                    // Fails the deployment (rolled back) with the location and the timeout if it does not answer.
+                    Files.deleteIfExists(downloads.fetch(repository));
+                }
                 f.addRepository(uri, false);
                 undo.push("remove feature repository " + repository, () -> f.removeRepository(uri));
             }

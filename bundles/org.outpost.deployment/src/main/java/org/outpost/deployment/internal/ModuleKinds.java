@@ -12,13 +12,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.outpost.api.runtime.ModuleInfo;
+import org.outpost.api.runtime.ModuleState;
 import org.outpost.deployment.spi.ModuleKind;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ModuleSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The module kinds bound now, by name ({@value ModuleKind#KIND}), and the checks that need them all. */
 final class ModuleKinds {
+
+    /** The deployment service's log: what is logged here is part of its story. */
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
 
     private final Map<String, ModuleKind> kinds = new ConcurrentHashMap<>();
 
@@ -94,6 +101,24 @@ final class ModuleKinds {
         for (ModuleSpec spec : byKind(deployed).getOrDefault(name, List.of())) {
             if (kind != null && kind.resume(spec)) {
                 started.accept(spec.name());
+            }
+        }
+    }
+
+    /**
+     * A module of the running deployment that the policy refuses now is not run: it is stopped if it runs (a bundle or
+     * a feature outlives the gateway); a process is simply not started again.
+     */
+    void hold(ModuleSpec spec, String why) {
+        ModuleKind kind = of(spec);
+        ModuleInfo info = kind == null ? null : kind.info(spec);
+        if (info != null && info.state() == ModuleState.RUNNING) {
+            try {
+                kind.setRunning(spec, false);
+                LOG.warn("Module {} stopped: the deployment policy refuses it ({})", spec.name(), why);
+            } catch (Exception e) {
+                LOG.error("Module {} is refused by the deployment policy but could not be stopped: {}", spec.name(),
+                        e.getMessage());
             }
         }
     }

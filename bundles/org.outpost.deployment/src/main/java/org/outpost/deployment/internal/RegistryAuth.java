@@ -109,6 +109,8 @@ final class RegistryAuth {
         if (!docker && auth) {
             c.addAll(List.of("--authfile", file().toString()));
         }
+        // The image is an argument, never an option, whatever it looks like.
+        c.add("--");
         c.add(image);
         return c;
     }

@@ -15,8 +15,9 @@ import org.outpost.manifest.RestartPolicy;
  * the wait before restart
  * n is min(base x 2^n, cap); after {@code maxRestarts} restarts it is given up; the count resets after
  * {@code resetAfter} of running. A module given up gets a new series of restarts {@code retryAfter} after its last
- * restart (IoT Edge leaves it dead for good, which operators of remote devices complain about). Not thread-safe: the
- * supervisor owns it.
+ * restart (IoT Edge leaves it dead for good, which operators of remote devices complain about). Its times are readings
+ * of a {@link Ticker} (monotonic), so that a wall clock stepped forward neither restarts a module early nor resets its
+ * count; only {@link #lastRestart()} is wall time, for the status. Not thread-safe: the supervisor owns it.
  */
 final class RestartClock {
 
@@ -44,9 +45,10 @@ final class RestartClock {
     private final Duration resetAfter;
     private final Duration retryAfter;
     private int restarts;
-    private Instant downSince;
-    private Instant runningSince;
-    private Instant lastRestart;
+    private Long downSince;
+    private Long runningSince;
+    private Long lastRestart;
+    private Instant lastRestartWall;
 
     /**
      * @param retryAfter how long after its last restart a module given up gets a new series; zero for never
@@ -61,23 +63,23 @@ final class RestartClock {
         this.resetAfter = resetAfter;
     }
 
-    /** The module runs (healthy) at {@code now}. */
-    void running(Instant now) {
+    /** The module runs (healthy) at {@code now} (a {@link Ticker} reading). */
+    void running(long now) {
         downSince = null;
         if (runningSince == null) {
             runningSince = now;
         }
-        if (restarts > 0 && Duration.between(runningSince, now).compareTo(resetAfter) >= 0) {
+        if (restarts > 0 && Ticker.elapsed(runningSince, now, resetAfter)) {
             restarts = 0;
         }
     }
 
     /**
      * @param why why it is not running
-     * @param now the time
+     * @param now the time, a {@link Ticker} reading
      * @return what to do
      */
-    Verdict down(Down why, Instant now) {
+    Verdict down(Down why, long now) {
         runningSince = null;
         if (downSince == null) {
             downSince = now;
@@ -92,20 +94,26 @@ final class RestartClock {
             return Verdict.GIVE_UP;
         }
         if (restarts >= maxRestarts) {
-            Instant since = lastRestart == null ? downSince : lastRestart;
-            if (retryAfter.isZero() || now.isBefore(since.plus(retryAfter))) {
+            long since = lastRestart == null ? downSince : lastRestart;
+            if (retryAfter.isZero() || !Ticker.elapsed(since, now, retryAfter)) {
                 return Verdict.GIVE_UP;
             }
             restarts = 0;
             return Verdict.RESTART;
         }
-        return now.isBefore(downSince.plus(backoff(restarts))) ? Verdict.BACKOFF : Verdict.RESTART;
+        return Ticker.elapsed(downSince, now, backoff(restarts)) ? Verdict.RESTART : Verdict.BACKOFF;
     }
 
-    /** A restart was made at {@code now}. */
-    void restarted(Instant now) {
+    /**
+     * A restart was made.
+     *
+     * @param now when, a {@link Ticker} reading
+     * @param wall when, as people read it (the status)
+     */
+    void restarted(long now, Instant wall) {
         restarts++;
         lastRestart = now;
+        lastRestartWall = wall;
         downSince = null;
     }
 
@@ -119,8 +127,9 @@ final class RestartClock {
         return restarts;
     }
 
+    /** @return when it was last restarted, wall time (for the status), or null */
     Instant lastRestart() {
-        return lastRestart;
+        return lastRestartWall;
     }
 
     boolean givenUp() {

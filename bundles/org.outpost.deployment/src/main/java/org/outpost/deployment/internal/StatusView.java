@@ -36,10 +36,16 @@ final class StatusView {
         lastStart.put(module, Instant.now());
     }
 
-    DeploymentStatus status(long lastDesiredVersion, DeploymentStatus.Outcome lastOutcome, DeploymentManifest current) {
+    /** @param refused modules of {@code current} the deployment policy refused at start, with why: failed */
+    DeploymentStatus status(long lastDesiredVersion, DeploymentStatus.Outcome lastOutcome, DeploymentManifest current,
+            Map<String, String> refused) {
         Map<String, DeploymentStatus.ModuleStatus> modules = new LinkedHashMap<>();
         for (ModuleSpec spec : current.modules().values()) {
-            modules.put(spec.name(), module(spec, kinds.of(spec)));
+            DeploymentStatus.ModuleStatus m = module(spec, kinds.of(spec));
+            String why = refused.get(spec.name());
+            modules.put(spec.name(), why == null ? m : new DeploymentStatus.ModuleStatus(m.type(), m.version(),
+                    m.status(), "failed", "refused by the deployment policy: " + why, m.lastStartTimeUtc(),
+                    m.restartCount(), m.lastRestartTimeUtc(), m.exitCode(), m.lastExitTimeUtc()));
         }
         return new DeploymentStatus(lastDesiredVersion, lastOutcome, modules);
     }

@@ -4,7 +4,6 @@
 package org.outpost.deployment.internal;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,12 +35,20 @@ final class Transaction {
     private final DeploymentIdentities identities;
     private final Duration probation;
     private final Consumer<String> started;
+    private final Ticker ticker;
 
     /**
      * @param started told the name of each module started
      */
     Transaction(ModuleKinds kinds, Routing routing, ModuleConfigurations configurations,
             DeploymentIdentities identities, Duration probation, Consumer<String> started) {
+        this(kinds, routing, configurations, identities, probation, started, Ticker.SYSTEM);
+    }
+
+    /** @param ticker the time probation is measured on: monotonic, so that a wall clock stepped on cannot end it */
+    Transaction(ModuleKinds kinds, Routing routing, ModuleConfigurations configurations,
+            DeploymentIdentities identities, Duration probation, Consumer<String> started, Ticker ticker) {
+        this.ticker = ticker;
         this.kinds = kinds;
         this.routing = routing;
         this.configurations = configurations;
@@ -164,7 +171,7 @@ final class Transaction {
 
     /** Waits until every changed module that should run runs; throws naming the first that does not. */
     private void awaitProbation(DeploymentManifest next, List<String> modules) throws Exception {
-        Instant deadline = Instant.now().plus(probation);
+        long since = ticker.nanos();
         for (String name : modules) {
             ModuleSpec spec = next.modules().get(name);
             ModuleKind kind = kinds.require(spec);
@@ -176,12 +183,12 @@ final class Transaction {
                 }
                 if (info != null && info.state() == ModuleState.PULLING) {
                     // Its probation begins once its image is there (a pull ends, in time, by itself).
-                    deadline = Instant.now().plus(probation);
+                    since = ticker.nanos();
                 }
                 if (info != null && info.state() == ModuleState.FAILED && !kind.settling(spec)) {
                     throw new IllegalStateException("module " + name + " failed: " + info.reason());
                 }
-                if (Instant.now().isAfter(deadline)) {
+                if (Ticker.elapsed(since, ticker.nanos(), probation)) {
                     throw new IllegalStateException("module " + name + " did not reach " + wanted.name()
                             .toLowerCase(Locale.ROOT) + " within " + probation.toSeconds() + " s"
                             + (info == null ? " (the gateway does not see it as a module)" : " (it is "

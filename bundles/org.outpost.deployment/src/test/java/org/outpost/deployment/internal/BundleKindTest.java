@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -36,7 +37,8 @@ class BundleKindTest {
     private final ModuleSpec pump = running("pump", ModuleType.BUNDLE);
 
     private BundleKind kind() {
-        return new BundleKind(framework.context(), null, new Installed(data.resolve("installed-bundles")));
+        return new BundleKind(framework.context(), null, new Installed(data.resolve("installed-bundles")),
+                new Downloads(data.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 
     private static ModuleSpec at(String name, String location) {
@@ -210,5 +212,36 @@ class BundleKindTest {
             jar.flush();
         }
         return file;
+    }
+
+    @Test
+    void anHttpsBundleWhoseRepositoryNeverAnswersFailsItsInstallNamingTheTimeoutAndInstallsNothing()
+            throws Exception {
+        java.util.concurrent.CountDownLatch hangUp = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", x -> {
+            try {
+                hangUp.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        try {
+            String location = "http://127.0.0.1:" + server.getAddress().getPort() + "/pump.jar";
+            framework.publish(location, "org.acme.pump", "pump");
+
+            assertThatThrownBy(() -> kind().install(at("pump", location))).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("downloading " + location + " timed out: the server sent nothing for 1 s"
+                            + " (download.read.timeout.seconds");
+            assertThat(framework.calls).isEmpty();
+            assertThat(framework.installed).isEmpty();
+        } finally {
+            hangUp.countDown();
+            server.stop(0);
+        }
     }
 }

@@ -23,7 +23,7 @@ class ConfigPidsTest {
 
     private static List<String> defaults(String attribute) {
         try {
-            return List.of((String[]) DeploymentService.Config.class.getMethod(attribute).getDefaultValue());
+            return List.of((String[]) DeploymentConfig.class.getMethod(attribute).getDefaultValue());
         } catch (NoSuchMethodException e) {
             throw new AssertionError(e);
         }

@@ -41,6 +41,10 @@ class ContainerEngineTest {
     private ContainerKind kind;
 
     private Path engine(String name) throws Exception {
+        return engine(name, "");
+    }
+
+    private Path engine(String name, String network) throws Exception {
         Path engine = dir.resolve("bin").resolve(name);
         Files.createDirectories(engine.getParent());
         Files.writeString(engine, "#!/bin/sh\n"
@@ -64,7 +68,7 @@ class ContainerEngineTest {
         });
         kind = new ContainerKind(new ContainerModules(dir.resolve("containers"), access, identities,
                 new RegistryAuth(dir.resolve("registry")), processes, List.of(engine.toString()), 1 << 20,
-                Duration.ofMinutes(1)));
+                Duration.ofMinutes(1), network));
         return engine;
     }
 
@@ -103,17 +107,19 @@ class ContainerEngineTest {
         assertThat(kind.info(cam).state()).isEqualTo(ModuleState.PULLING);
         assertThat(kind.info(cam).reason()).startsWith("pulling acr.example.io/acme/cam@sha256:abab");
         Path auth = dir.resolve("registry").resolve("config.json");
-        assertThat(calls().get(0)).isEqualTo("pull --authfile " + auth + " acr.example.io/acme/cam@sha256:"
+        assertThat(calls().get(0)).isEqualTo("pull --authfile " + auth + " -- acr.example.io/acme/cam@sha256:"
                 + "ab".repeat(32));
 
         Files.createFile(dir.resolve("pulled"));
         await().atMost(Duration.ofSeconds(10)).until(() -> kind.info(cam).state() == ModuleState.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
         String run = calls().get(1);
-        assertThat(run).startsWith("run --rm --name outpost-cam --network host -e LEVEL -e OUTPOST_MODULE_ID")
+        Path secret = dir.resolve("containers").resolve("cam").resolve("secrets").resolve("mqtt-password");
+        // No network named: the engine's default, not the host's.
+        assertThat(run).startsWith("run --rm --name outpost-cam -e LEVEL -e OUTPOST_MODULE_ID")
                 .contains("-e IOTEDGE_WORKLOADURI -e IOTEDGE_MODULEID -e IOTEDGE_MODULEGENERATIONID")
-                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock acr.example.io/acme/cam@sha256:"
-                        + "ab".repeat(32));
+                .endsWith("-v /run/wl/cam.sock:/var/run/iotedge/workload.sock -v " + secret + ":"
+                        + "/run/secrets/outpost/mqtt-password:ro -- acr.example.io/acme/cam@sha256:" + "ab".repeat(32));
         // The container's environment is the module's, its socket at IoT Edge's path.
         assertThat(Files.readString(dir.resolve("environments"))).contains(
                 "IOTEDGE_WORKLOADURI=unix:///var/run/iotedge/workload.sock", "IOTEDGE_MODULEID=cam",
@@ -127,6 +133,14 @@ class ContainerEngineTest {
                 .isEqualTo("rwx------");
         assertThat(String.join("\n", calls())).doesNotContain(PASSWORD, "broker-secret");
         assertThat(Files.readString(dir.resolve("environments"))).doesNotContain(PASSWORD);
+        // The broker password too: in an owner-only file mounted read-only, its path in the environment.
+        assertThat(Files.readString(dir.resolve("environments"))).doesNotContain("broker-secret")
+                .contains("OUTPOST_MQTT_PASSWORD_FILE=/run/secrets/outpost/mqtt-password")
+                .doesNotContain("OUTPOST_MQTT_PASSWORD=");
+        assertThat(secret).hasContent("broker-secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())))
+                .isEqualTo("rwx------");
         assertThat(engine).exists();
     }
 
@@ -140,7 +154,7 @@ class ContainerEngineTest {
         kind.install(cam);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
-        assertThat(calls().get(0)).isEqualTo("--config " + dir.resolve("registry") + " pull acr.example.io/acme/cam:1");
+        assertThat(calls().get(0)).isEqualTo("--config " + dir.resolve("registry") + " pull -- acr.example.io/acme/cam:1");
         assertThat(calls().get(1)).startsWith("run --rm --name outpost-cam");
     }
 
@@ -154,7 +168,7 @@ class ContainerEngineTest {
         kind.install(cam);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> calls().size() == 2);
-        assertThat(calls().get(0)).isEqualTo("pull acme/cam:1");
+        assertThat(calls().get(0)).isEqualTo("pull -- acme/cam:1");
         assertThat(calls().get(1)).startsWith("run --rm --name outpost-cam --network bridge -e LEVEL=trace -e"
                 + " OUTPOST_MODULE_ID").doesNotContain("-e LEVEL ");
     }
@@ -183,5 +197,23 @@ class ContainerEngineTest {
         assertThat(kind.info(cam).state()).isEqualTo(ModuleState.STOPPED);
         Files.createFile(dir.resolve("pulled"));
         assertThat(calls()).hasSize(1);
+    }
+
+    @Test
+    void anImageRunsOnTheConfiguredNetworkUnlessItsCreateOptionsNameOne() throws Exception {
+        engine("podman", "outpost-net");
+        Files.createFile(dir.resolve("pulled"));
+        ModuleSpec cam = image("cam", "acme/cam:1", null);
+        ModuleSpec own = image("own", "acme/own:1", "{\"HostConfig\": {\"NetworkMode\": \"bridge\"}}");
+
+        kind.install(cam);
+        kind.install(own);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls().stream().filter(c -> c.startsWith("run"))
+                .count() == 2);
+        assertThat(calls()).anySatisfy(c -> assertThat(c).startsWith("run --rm --name outpost-cam --network"
+                + " outpost-net -e LEVEL").endsWith(" -- acme/cam:1"));
+        assertThat(calls()).anySatisfy(c -> assertThat(c).startsWith("run --rm --name outpost-own --network bridge"
+                + " -e LEVEL").doesNotContain("outpost-net"));
     }
 }

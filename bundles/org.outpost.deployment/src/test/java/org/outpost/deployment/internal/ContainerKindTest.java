@@ -40,7 +40,7 @@ class ContainerKindTest {
             return method.equals("grant") ? Map.of(ModuleAccess.MODULE_ID, args[0]) : null;
         });
         kind = new ContainerKind(new ContainerModules(dir, grants, identities, new RegistryAuth(dir.resolve("registry")),
-                processes, List.of("/nonexistent/podman"), 1 << 20, java.time.Duration.ofMinutes(1)));
+                processes, List.of("/nonexistent/podman"), 1 << 20, java.time.Duration.ofMinutes(1), ""));
         return kind;
     }
 

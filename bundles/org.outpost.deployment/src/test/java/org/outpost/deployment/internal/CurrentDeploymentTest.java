@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.outpost.deployment.internal.Specs.deployment;
 import static org.outpost.deployment.internal.Specs.running;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.outpost.manifest.DesiredStatus;
 import org.outpost.manifest.ModuleSpec;
@@ -15,7 +17,7 @@ import org.outpost.manifest.RestartPolicy;
 
 class CurrentDeploymentTest {
 
-    private final CurrentDeployment current = new CurrentDeployment();
+    private final CurrentDeployment current = new CurrentDeployment(TestConfig.of(Map.of()));
 
     @Test
     void beforeTheDeploymentServiceLoadsItNoModuleIsDeployedOrManaged() {
@@ -62,5 +64,17 @@ class CurrentDeploymentTest {
         assertThat(current.manages("filter")).isFalse();
         assertThat(current.configurationPid("filter")).isEmpty();
         assertThat(current.get().modules()).isEmpty();
+    }
+
+    @Test
+    void itToldWhetherAModuleMayHaveAConfigurationByTheDeploymentPolicysRule() {
+        assertThat(current.configurationRefused("sneaky", "org.outpost.upstream")).hasValueSatisfying(why -> assertThat(
+                why).contains("configuration of the gateway or its platform", "config.reserved.pids"));
+        assertThat(current.configurationRefused("sneaky", "org.outpost.module.other")).hasValueSatisfying(why ->
+                assertThat(why).contains("another module's configuration"));
+        assertThat(current.configurationRefused("sensor", "org.outpost.samples.sensor")).isEmpty();
+        assertThat(current.configurationRefused("sensor", "org.outpost.module.sensor.extra")).isEmpty();
+        assertThat(new CurrentDeployment(TestConfig.of(Map.of("config.allowed.pids", "org.outpost.upstream")))
+                .configurationRefused("sneaky", "org.outpost.upstream")).isEmpty();
     }
 }

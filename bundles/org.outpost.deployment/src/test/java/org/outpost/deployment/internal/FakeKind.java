@@ -4,12 +4,11 @@
 package org.outpost.deployment.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleState;
@@ -19,22 +18,22 @@ import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.DesiredStatus;
 import org.outpost.manifest.ModuleSpec;
 
-/** A module kind that keeps module states in a map and writes down what it is asked to do. */
+/** A module kind that keeps module states in a map and writes down what it is asked to do; thread-safe. */
 class FakeKind implements ModuleKind {
 
     final List<String> calls;
-    final Map<String, ModuleState> states = new HashMap<>();
-    final Map<String, String> reasons = new HashMap<>();
-    final Map<String, String> dead = new HashMap<>();
-    final Set<String> failing = new HashSet<>();
-    String refusal;
+    final Map<String, ModuleState> states = new ConcurrentHashMap<>();
+    final Map<String, String> reasons = new ConcurrentHashMap<>();
+    final Map<String, String> dead = new ConcurrentHashMap<>();
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
+    volatile String refusal;
 
     FakeKind(List<String> calls) {
         this.calls = calls;
     }
 
     FakeKind() {
-        this(new ArrayList<>());
+        this(new CopyOnWriteArrayList<>());
     }
 
     @Override
@@ -50,7 +49,7 @@ class FakeKind implements ModuleKind {
     }
 
     /** Runs first in each install. */
-    java.util.function.Consumer<ModuleSpec> onInstall = spec -> {
+    volatile java.util.function.Consumer<ModuleSpec> onInstall = spec -> {
     };
 
     @Override

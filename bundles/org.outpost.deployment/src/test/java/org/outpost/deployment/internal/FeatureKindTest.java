@@ -9,6 +9,7 @@ import static org.outpost.deployment.internal.Specs.deployment;
 import static org.outpost.deployment.internal.Specs.running;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,8 @@ class FeatureKindTest {
 
     @BeforeEach
     void kind() {
-        kind = new FeatureKind(null, null, new Installed(data.resolve("installed-features")));
+        kind = new FeatureKind(null, null, new Installed(data.resolve("installed-features")), new Downloads(
+                data.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 
     private FeaturesService features() {

@@ -88,4 +88,21 @@ class ModuleKindsTest {
         assertThat(calls).containsExactly("resume s");
         assertThat(started).containsExactly("s");
     }
+
+    @Test
+    void aModuleHeldByThePolicyIsStoppedIfItRunsAndLeftAloneIfNot() {
+        FakeKind bundles = new FakeKind();
+        FakeKind containers = new FakeKind();
+        kinds.add("bundle", bundles);
+        kinds.add("container", containers);
+        bundles.states.put("spy", ModuleState.RUNNING);
+
+        kinds.hold(running("spy", ModuleType.BUNDLE), "400 modules.spy.settings.pid: reserved");
+        kinds.hold(running("script", ModuleType.CONTAINER), "400 modules.script.settings.command: off");
+
+        assertThat(bundles.calls).containsExactly("stop spy");
+        assertThat(bundles.states).containsEntry("spy", ModuleState.STOPPED);
+        // A process that was never started is not installed, so nothing is pulled or run for it.
+        assertThat(containers.calls).isEmpty();
+    }
 }

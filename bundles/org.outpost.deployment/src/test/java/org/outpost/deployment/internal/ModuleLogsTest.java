@@ -83,4 +83,29 @@ class ModuleLogsTest {
                 "level 'loud' is not one of trace, debug, info, warn, error");
         assertThatThrownBy(() -> new LogQuery(0, null, null, null, null)).hasMessageContaining("tail must be 1");
     }
+
+    @Test
+    void aCatastrophicRegexOnALongLineIsRefusedQuicklyInsteadOfHangingTheQuery() throws Exception {
+        Path log = dir.resolve("output.log");
+        Files.writeString(log, Instant.parse("2026-11-26T10:00:00Z") + " " + "a".repeat(5000) + "!\n");
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> ModuleLogs.container(log, new LogQuery(10, null, null, null,
+                LogQuery.regex("(a+)+$")))).isInstanceOf(IllegalArgumentException.class).hasMessage("the regex"
+                        + " '(a+)+$' takes too long on a log entry of 5001 characters (more than 10000000 steps): it"
+                        + " backtracks catastrophically; use one without nested repetition such as (a+)+ or (a|a)*");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(5));
+
+        // An ordinary regex on the same line is answered.
+        assertThat(ModuleLogs.container(log, new LogQuery(10, null, null, null, LogQuery.regex("a{3}!$"))))
+                .hasSize(1);
+    }
+
+    @Test
+    void aRegexLongerThanTheCapIsRefusedSayingSo() {
+        assertThatThrownBy(() -> LogQuery.regex("a".repeat(257))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the regex is 257 characters long; at most 256 are taken: use a shorter one");
+        assertThatThrownBy(() -> new LogQuery(1, null, null, null, Pattern.compile("b".repeat(300))))
+                .hasMessageContaining("at most 256");
+    }
 }

@@ -50,7 +50,7 @@ class RegistryAuthTest {
         auth.update(Map.of(), none);
         assertThat(auth.file()).doesNotExist();
         assertThat(auth.pullCommand("/usr/bin/podman", "acme/x:1")).containsExactly("/usr/bin/podman", "pull",
-                "acme/x:1");
+                "--", "acme/x:1");
         none.rollBack();
         assertThat(auth.file()).exists();
     }
@@ -61,9 +61,9 @@ class RegistryAuthTest {
         auth.update(acr("s3cret"), new UndoLog());
 
         assertThat(auth.pullCommand("/usr/bin/podman", "acme/x:1")).containsExactly("/usr/bin/podman", "pull",
-                "--authfile", auth.file().toString(), "acme/x:1");
+                "--authfile", auth.file().toString(), "--", "acme/x:1");
         assertThat(auth.pullCommand("/usr/local/bin/docker", "acme/x:1")).containsExactly("/usr/local/bin/docker",
-                "--config", dir.resolve("registry").toString(), "pull", "acme/x:1");
+                "--config", dir.resolve("registry").toString(), "pull", "--", "acme/x:1");
         assertThat(String.join(" ", auth.pullCommand("podman", "acme/x:1"))).doesNotContain("s3cret");
         assertThat(List.of(Files.readString(auth.file()))).noneMatch(s -> s.contains("s3cret"));
     }

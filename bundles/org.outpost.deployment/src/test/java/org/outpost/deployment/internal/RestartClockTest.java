@@ -15,7 +15,13 @@ import org.outpost.manifest.RestartPolicy;
 
 class RestartClockTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Instant WALL = Instant.parse("2026-11-26T10:00:00Z");
+    /** Monotonic readings start anywhere, negative included: only differences count. */
+    private static final long T0 = -5_000_000_000L;
+
+    private static long s(long seconds) {
+        return T0 + seconds * 1_000_000_000L;
+    }
 
     private static RestartClock clock(RestartPolicy p) {
         return new RestartClock(p, Duration.ofSeconds(10), Duration.ofSeconds(300), 20, Duration.ofMinutes(10),
@@ -35,69 +41,80 @@ class RestartClockTest {
     @Test
     void aFailedModuleWaitsItsBackOffThenRestarts() {
         RestartClock c = clock(RestartPolicy.ALWAYS);
-        assertThat(c.down(Down.FAILED, T0)).isEqualTo(Verdict.BACKOFF);
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(9))).isEqualTo(Verdict.BACKOFF);
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(10))).isEqualTo(Verdict.RESTART);
-        c.restarted(T0.plusSeconds(10));
+        assertThat(c.down(Down.FAILED, s(0))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, s(9))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, s(10))).isEqualTo(Verdict.RESTART);
+        c.restarted(s(10), WALL);
         assertThat(c.restarts()).isEqualTo(1);
         // Down again at once: now the wait is 20 s.
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(11))).isEqualTo(Verdict.BACKOFF);
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(30))).isEqualTo(Verdict.BACKOFF);
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(31))).isEqualTo(Verdict.RESTART);
+        assertThat(c.down(Down.FAILED, s(11))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, s(30))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, s(31))).isEqualTo(Verdict.RESTART);
     }
 
     @Test
     void policiesDecideWhichDownsAreRestarted() {
-        assertThat(clock(RestartPolicy.NEVER).down(Down.FAILED, T0)).isEqualTo(Verdict.GIVE_UP);
-        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.STOPPED, T0)).isEqualTo(Verdict.GIVE_UP);
-        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.FAILED, T0)).isEqualTo(Verdict.BACKOFF);
+        assertThat(clock(RestartPolicy.NEVER).down(Down.FAILED, s(0))).isEqualTo(Verdict.GIVE_UP);
+        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.STOPPED, s(0))).isEqualTo(Verdict.GIVE_UP);
+        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.FAILED, s(0))).isEqualTo(Verdict.BACKOFF);
         // As IoT Edge: on-failure covers crashes only; on-unhealthy covers crashes and failed health checks.
-        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.UNHEALTHY, T0)).isEqualTo(Verdict.GIVE_UP);
-        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.FAILED, T0)).isEqualTo(Verdict.BACKOFF);
-        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.UNHEALTHY, T0)).isEqualTo(Verdict.BACKOFF);
-        assertThat(clock(RestartPolicy.ALWAYS).down(Down.STOPPED, T0)).isEqualTo(Verdict.BACKOFF);
+        assertThat(clock(RestartPolicy.ON_FAILURE).down(Down.UNHEALTHY, s(0))).isEqualTo(Verdict.GIVE_UP);
+        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.FAILED, s(0))).isEqualTo(Verdict.BACKOFF);
+        assertThat(clock(RestartPolicy.ON_UNHEALTHY).down(Down.UNHEALTHY, s(0))).isEqualTo(Verdict.BACKOFF);
+        assertThat(clock(RestartPolicy.ALWAYS).down(Down.STOPPED, s(0))).isEqualTo(Verdict.BACKOFF);
     }
 
     @Test
     void afterTwentyRestartsTheModuleIsGivenUp() {
         RestartClock c = clock(RestartPolicy.ALWAYS);
-        Instant t = T0;
+        long t = T0;
         for (int i = 0; i < 20; i++) {
-            t = t.plus(c.backoff(i));
-            c.down(Down.FAILED, t.minus(c.backoff(i)));
+            t += c.backoff(i).toNanos();
+            c.down(Down.FAILED, t - c.backoff(i).toNanos());
             assertThat(c.down(Down.FAILED, t)).isEqualTo(Verdict.RESTART);
-            c.restarted(t);
+            c.restarted(t, WALL);
         }
-        assertThat(c.down(Down.FAILED, t.plusSeconds(3599))).isEqualTo(Verdict.GIVE_UP);
+        assertThat(c.down(Down.FAILED, t + 3599_000_000_000L)).isEqualTo(Verdict.GIVE_UP);
         assertThat(c.givenUp()).isTrue();
 
         // An hour after its last restart it gets a new series, which starts from the shortest back-off.
-        assertThat(c.down(Down.FAILED, t.plusSeconds(3600))).isEqualTo(Verdict.RESTART);
+        assertThat(c.down(Down.FAILED, t + 3600_000_000_000L)).isEqualTo(Verdict.RESTART);
         assertThat(c.givenUp()).isFalse();
-        c.restarted(t.plusSeconds(3600));
+        c.restarted(t + 3600_000_000_000L, WALL);
         assertThat(c.restarts()).isEqualTo(1);
-        assertThat(c.down(Down.FAILED, t.plusSeconds(3601))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, t + 3601_000_000_000L)).isEqualTo(Verdict.BACKOFF);
     }
 
     @Test
     void withNoRetryAGivenUpModuleStaysDown() {
         RestartClock c = new RestartClock(RestartPolicy.ALWAYS, Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
                 Duration.ofMinutes(10), Duration.ZERO);
-        c.down(Down.FAILED, T0);
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(1))).isEqualTo(Verdict.RESTART);
-        c.restarted(T0.plusSeconds(1));
-        assertThat(c.down(Down.FAILED, T0.plusSeconds(86_400))).isEqualTo(Verdict.GIVE_UP);
+        c.down(Down.FAILED, s(0));
+        assertThat(c.down(Down.FAILED, s(1))).isEqualTo(Verdict.RESTART);
+        c.restarted(s(1), WALL);
+        assertThat(c.down(Down.FAILED, s(86_400))).isEqualTo(Verdict.GIVE_UP);
     }
 
     @Test
     void tenMinutesOfRunningResetTheCount() {
         RestartClock c = clock(RestartPolicy.ALWAYS);
-        c.down(Down.FAILED, T0);
-        c.restarted(T0.plusSeconds(10));
-        c.running(T0.plusSeconds(11));
-        c.running(T0.plusSeconds(11 + 599));
+        c.down(Down.FAILED, s(0));
+        c.restarted(s(10), WALL);
+        c.running(s(11));
+        c.running(s(11 + 599));
         assertThat(c.restarts()).isEqualTo(1);
-        c.running(T0.plusSeconds(11 + 600));
+        c.running(s(11 + 600));
         assertThat(c.restarts()).isZero();
+    }
+
+    @Test
+    void aRestartIsStampedWithWallTimeForTheStatusOnly() {
+        RestartClock c = clock(RestartPolicy.ALWAYS);
+        c.down(Down.FAILED, s(0));
+        c.restarted(s(10), WALL);
+        assertThat(c.lastRestart()).isEqualTo(WALL);
+        // The wall time says nothing about intervals: the next back-off runs from the monotonic readings.
+        assertThat(c.down(Down.FAILED, s(11))).isEqualTo(Verdict.BACKOFF);
+        assertThat(c.down(Down.FAILED, s(31))).isEqualTo(Verdict.RESTART);
     }
 }

@@ -10,6 +10,7 @@ import static org.outpost.deployment.internal.Specs.running;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,12 @@ class StatusViewTest {
 
     private final FakeKind kind = new FakeKind();
     private final ModuleKinds kinds = new ModuleKinds();
-    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5)),
-            new Supervisor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMinutes(10),
-                    Duration.ZERO), m -> {
-                    });
+    private final FakeTime time = new FakeTime(T0);
+    private volatile org.outpost.manifest.DeploymentManifest deployed = deployment(null);
+    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5), 2,
+            time), new Supervisor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMinutes(10),
+                    Duration.ZERO), () -> deployed, new ModuleClaims(), m -> {
+                    }, time, time.wall());
     private final StatusView view = new StatusView(kinds, supervisor);
 
     StatusViewTest() {
@@ -40,8 +43,14 @@ class StatusViewTest {
         supervisor.close();
     }
 
+    private void tick(long seconds, ModuleSpec... modules) {
+        deployed = deployment(null, modules);
+        time.set(seconds);
+        supervisor.tick();
+    }
+
     private ModuleStatus status(ModuleSpec spec) {
-        return view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, spec)).modules()
+        return view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, spec), Map.of()).modules()
                 .get(spec.name());
     }
 
@@ -51,7 +60,8 @@ class StatusViewTest {
         kind.states.put("script", ModuleState.RUNNING);
         view.started("script");
 
-        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, script));
+        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(200, ""), deployment(null, script),
+                Map.of());
 
         assertThat(status.lastDesiredVersion()).isEqualTo(7);
         ModuleStatus m = status.modules().get("script");
@@ -68,11 +78,11 @@ class StatusViewTest {
         ModuleSpec script = running("script", ModuleType.CONTAINER);
         kind.states.put("script", ModuleState.FAILED);
         kind.reasons.put("script", "exited with code 3");
-        supervisor.tick(List.of(script), T0);
+        tick(0, script);
         assertThat(status(script).runtimeStatus()).isEqualTo("backoff");
 
-        supervisor.tick(List.of(script), T0.plusSeconds(1));
-        supervisor.tick(List.of(script), T0.plusSeconds(2));
+        tick(1, script);
+        tick(2, script);
 
         ModuleStatus m = status(script);
         assertThat(m.runtimeStatus()).isEqualTo("failed");
@@ -102,5 +112,21 @@ class StatusViewTest {
 
         assertThat(m.runtimeStatus()).isEqualTo("unknown");
         assertThat(m.statusDescription()).isEmpty();
+    }
+
+    @Test
+    void aModuleThePolicyRefusedAtStartIsFailedWithWhy() {
+        ModuleSpec script = running("script", ModuleType.CONTAINER);
+        ModuleSpec other = running("other", ModuleType.CONTAINER);
+        kind.states.put("other", ModuleState.RUNNING);
+
+        DeploymentStatus status = view.status(7, new DeploymentStatus.Outcome(400, "refused"), deployment(null, script,
+                other), Map.of("script", "400 modules.script.settings.command: process modules are off"));
+
+        assertThat(status.modules().get("script").runtimeStatus()).isEqualTo("failed");
+        assertThat(status.modules().get("script").status()).isEqualTo("running");
+        assertThat(status.modules().get("script").statusDescription()).isEqualTo("refused by the deployment policy:"
+                + " 400 modules.script.settings.command: process modules are off");
+        assertThat(status.modules().get("other").runtimeStatus()).isEqualTo("running");
     }
 }

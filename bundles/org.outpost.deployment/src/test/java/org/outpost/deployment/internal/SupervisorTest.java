@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.outpost.api.runtime.ModuleState;
+import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.DesiredStatus;
 import org.outpost.manifest.ModuleSpec;
 import org.outpost.manifest.ModuleType;
@@ -28,12 +29,22 @@ class SupervisorTest {
     private final FakeKind kind = new FakeKind(calls);
     private final ModuleKinds kinds = new ModuleKinds();
     private final List<String> started = new ArrayList<>();
-    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5)),
-            new Supervisor.Settings(Duration.ofSeconds(10), Duration.ofSeconds(300), 2, Duration.ofMinutes(10),
-                    Duration.ZERO), started::add);
+    private final FakeTime time = new FakeTime(T0);
+    private final ModuleClaims claims = new ModuleClaims();
+    private volatile DeploymentManifest deployed = Specs.deployment(null);
+    private final Supervisor supervisor = new Supervisor(kinds, new HealthProbes(null, Duration.ofSeconds(5), 2,
+            time), new Supervisor.Settings(Duration.ofSeconds(10), Duration.ofSeconds(300), 2, Duration.ofMinutes(10),
+                    Duration.ofMinutes(60)), () -> deployed, claims, started::add, time, time.wall());
 
     SupervisorTest() {
         kinds.add("bundle", kind);
+    }
+
+    /** The supervisor looks at {@code modules} as the running deployment, {@code seconds} after T0. */
+    private void tick(long seconds, ModuleSpec... modules) {
+        deployed = Specs.deployment(null, modules);
+        time.set(seconds);
+        supervisor.tick();
     }
 
     @AfterEach
@@ -46,12 +57,12 @@ class SupervisorTest {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
         kind.states.put("pump", ModuleState.FAILED);
 
-        supervisor.tick(List.of(pump), T0);
+        tick(0, pump);
         assertThat(supervisor.view("pump")).isEqualTo("backoff");
-        supervisor.tick(List.of(pump), T0.plusSeconds(9));
+        tick(9, pump);
         assertThat(calls).isEmpty();
 
-        supervisor.tick(List.of(pump), T0.plusSeconds(10));
+        tick(10, pump);
         assertThat(calls).containsExactly("restart pump");
         assertThat(started).containsExactly("pump");
         assertThat(supervisor.clock("pump").restarts()).isEqualTo(1);
@@ -61,11 +72,11 @@ class SupervisorTest {
     void aModulePullingItsImageIsNotDownAndShowsAsPulling() {
         ModuleSpec cam = running("cam", ModuleType.BUNDLE);
         kind.states.put("cam", ModuleState.FAILED);
-        supervisor.tick(List.of(cam), T0);
+        tick(0, cam);
         assertThat(supervisor.view("cam")).isEqualTo("backoff");
 
         kind.states.put("cam", ModuleState.PULLING);
-        supervisor.tick(List.of(cam), T0.plusSeconds(60));
+        tick(60, cam);
 
         assertThat(calls).isEmpty();
         assertThat(supervisor.view("cam")).isNull();
@@ -75,10 +86,10 @@ class SupervisorTest {
     void aModuleThatRunsAgainLosesTheSupervisorsView() {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
         kind.states.put("pump", ModuleState.FAILED);
-        supervisor.tick(List.of(pump), T0);
+        tick(0, pump);
 
         kind.states.put("pump", ModuleState.RUNNING);
-        supervisor.tick(List.of(pump), T0.plusSeconds(1));
+        tick(1, pump);
 
         assertThat(supervisor.view("pump")).isNull();
     }
@@ -87,12 +98,12 @@ class SupervisorTest {
     void aModuleThatUsedUpItsRestartsIsGivenUp() {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
         kind.states.put("pump", ModuleState.FAILED);
-        supervisor.tick(List.of(pump), T0);
-        supervisor.tick(List.of(pump), T0.plusSeconds(10));
-        supervisor.tick(List.of(pump), T0.plusSeconds(11));
-        supervisor.tick(List.of(pump), T0.plusSeconds(31));
+        tick(0, pump);
+        tick(10, pump);
+        tick(11, pump);
+        tick(31, pump);
 
-        supervisor.tick(List.of(pump), T0.plusSeconds(86_400));
+        tick(31 + 3599, pump);
 
         assertThat(calls).containsExactly("restart pump", "restart pump");
         assertThat(supervisor.view("pump")).isEqualTo("failed");
@@ -105,11 +116,11 @@ class SupervisorTest {
         kind.states.put("pump", ModuleState.FAILED);
         kind.dead.put("pump", "its bundle is not installed");
 
-        supervisor.tick(List.of(pump), T0);
+        tick(0, pump);
         assertThat(supervisor.view("pump")).isEqualTo("dead");
         assertThat(calls).isEmpty();
 
-        supervisor.tick(List.of(pump), T0.plusSeconds(10));
+        tick(10, pump);
         assertThat(calls).containsExactly("restart pump");
         assertThat(started).containsExactly("pump");
         assertThat(supervisor.clock("pump").restarts()).isEqualTo(1);
@@ -122,8 +133,8 @@ class SupervisorTest {
         kind.states.put("pump", ModuleState.FAILED);
         kind.dead.put("pump", "its bundle is not installed");
 
-        supervisor.tick(List.of(pump), T0);
-        supervisor.tick(List.of(pump), T0.plusSeconds(600));
+        tick(0, pump);
+        tick(600, pump);
 
         assertThat(calls).isEmpty();
         assertThat(supervisor.view("pump")).isEqualTo("dead");
@@ -135,8 +146,8 @@ class SupervisorTest {
                 Map.of());
         kind.states.put("pump", ModuleState.STOPPED);
 
-        supervisor.tick(List.of(pump), T0);
-        supervisor.tick(List.of(pump), T0.plusSeconds(600));
+        tick(0, pump);
+        tick(600, pump);
 
         assertThat(calls).isEmpty();
         assertThat(supervisor.view("pump")).isEqualTo("failed");
@@ -149,8 +160,8 @@ class SupervisorTest {
         ModuleSpec orphan = running("script", ModuleType.CONTAINER);
         kind.states.put("off", ModuleState.STOPPED);
 
-        supervisor.tick(List.of(stopped, orphan), T0);
-        supervisor.tick(List.of(stopped, orphan), T0.plusSeconds(600));
+        tick(0, stopped, orphan);
+        tick(600, stopped, orphan);
 
         assertThat(calls).isEmpty();
         assertThat(supervisor.view("off")).isNull();
@@ -161,12 +172,70 @@ class SupervisorTest {
     void aModuleChangedByADeploymentStartsItsStatisticsAfresh() {
         ModuleSpec pump = running("pump", ModuleType.BUNDLE);
         kind.states.put("pump", ModuleState.FAILED);
-        supervisor.tick(List.of(pump), T0);
-        supervisor.tick(List.of(pump), T0.plusSeconds(10));
+        tick(0, pump);
+        tick(10, pump);
 
         supervisor.forget("pump");
 
         assertThat(supervisor.clock("pump")).isNull();
         assertThat(supervisor.view("pump")).isNull();
+    }
+
+    @Test
+    void aWallClockSteppedForwardNeitherEndsABackOffNorRetriesAGivenUpModuleEarly() {
+        ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        kind.states.put("pump", ModuleState.FAILED);
+        tick(0, pump);
+
+        // NTP steps the wall clock a day forward; one second passes.
+        time.jumpWall(Duration.ofDays(1));
+        tick(1, pump);
+        assertThat(calls).isEmpty();
+        assertThat(supervisor.view("pump")).isEqualTo("backoff");
+
+        // The back-off ends on the monotonic clock; the restart is stamped with the (stepped) wall time.
+        tick(10, pump);
+        assertThat(calls).containsExactly("restart pump");
+        assertThat(supervisor.clock("pump").lastRestart()).isEqualTo(T0.plus(Duration.ofDays(1)).plusSeconds(10));
+
+        // Given up after its two restarts: another day on the wall clock does not bring the hourly retry forward.
+        tick(11, pump);
+        tick(31, pump);
+        time.jumpWall(Duration.ofDays(1));
+        tick(40, pump);
+        assertThat(calls).containsExactly("restart pump", "restart pump");
+        assertThat(supervisor.view("pump")).isEqualTo("failed");
+    }
+
+    @Test
+    void aModuleADeploymentHoldsIsLeftAloneAndTheOthersAreStillRestarted() throws Exception {
+        ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        ModuleSpec fan = running("fan", ModuleType.BUNDLE);
+        kind.states.put("pump", ModuleState.FAILED);
+        kind.states.put("fan", ModuleState.FAILED);
+        claims.claim(List.of("pump"));
+
+        tick(0, pump, fan);
+        tick(10, pump, fan);
+
+        assertThat(calls).containsExactly("restart fan");
+        assertThat(supervisor.clock("pump")).isNull();
+
+        claims.release(List.of("pump"));
+        tick(11, pump, fan);
+        tick(21, pump, fan);
+        assertThat(calls).containsExactly("restart fan", "restart pump");
+    }
+
+    @Test
+    void aModuleNoLongerInTheRunningDeploymentIsNotPutBack() {
+        ModuleSpec pump = running("pump", ModuleType.BUNDLE);
+        kind.dead.put("pump", "its bundle is not installed");
+        kind.states.put("pump", ModuleState.FAILED);
+        deployed = Specs.deployment(null);
+
+        // A look that began with pump in the deployment, which a deployment then removed: claims refuse it.
+        assertThat(claims.trySupervise(pump, () -> deployed)).isFalse();
+        assertThat(calls).isEmpty();
     }
 }

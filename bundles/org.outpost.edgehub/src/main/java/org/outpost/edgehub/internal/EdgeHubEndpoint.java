@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * telemetry enters the routes ({@link RoutedTelemetry}), their inputs come from the routes' queues
  * ({@link QueuedInputs}), their twins are the gateway's copies ({@link TwinAdapter}), and the twins call their direct
  * methods through this component ({@link ModuleMethodEndpoint}). When the server certificate is renewed, the TLS
- * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect.
+ * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect. When a
+ * module's identity is deleted or re-keyed ({@link ModuleIdentities#onRevoked}, the signal the gateway's broker acts on
+ * too), its connections here are closed at once.
  */
 @Component(service = ModuleMethodEndpoint.class, immediate = true, configurationPid = EdgeHubEndpoint.PID)
 @Designate(ocd = EdgeHubEndpoint.Config.class)
@@ -58,8 +60,13 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
         int tls_port() default 8883;
 
         @AttributeDefinition(description = "Port of plain MQTT, without TLS (0 picks a free one); -1, the default,"
-                + " opens none. For tests and local debugging only: SAS tokens cross it in the clear.")
+                + " opens none. For tests and local debugging only: SAS tokens cross it in the clear. Off loopback it"
+                + " refuses to start unless allow.plain.off.loopback is set.")
         int port() default -1;
+
+        @AttributeDefinition(description = "Let the plain port listen on an address that is not loopback (a trusted"
+                + " network only: SAS tokens cross it in the clear).")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "Largest MQTT packet accepted, in KB (IoT Hub: 256).")
         int max_message_kb() default 256;
@@ -92,6 +99,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
     private final QueuedInputs inputs;
     private final IotHubServer server;
     private final AutoCloseable renewals;
+    private final AutoCloseable revocations;
 
     @Activate
     public EdgeHubEndpoint(@Reference ModuleIdentities identities, @Reference GatewayCertificates certificates,
@@ -110,6 +118,12 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
             throw e;
         }
         this.renewals = certificates.onRenewal(this::reloadTls);
+        this.revocations = identities.onRevoked(this::disconnect);
+    }
+
+    /** Closes the connections of a module whose credentials stopped working, whatever device id they named. */
+    private void disconnect(String module) {
+        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()));
     }
 
     /** @return the server's settings: the gateway's server key store, the configured ports and limits */
@@ -121,7 +135,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
                 config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
-                config.max_connections()));
+                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
     }
 
     private void reloadTls() {
@@ -135,6 +149,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
 
     @Deactivate
     void deactivate() throws Exception {
+        revocations.close();
         renewals.close();
         server.close();
         inputs.close();

@@ -115,6 +115,11 @@ class EdgeHubEndpointTest {
             public int max_connections() {
                 return 10000;
             }
+
+            @Override
+            public boolean allow_plain_off_loopback() {
+                return false;
+            }
         };
     }
 
@@ -126,11 +131,15 @@ class EdgeHubEndpointTest {
     }
 
     private MqttClient module(EdgeHubEndpoint endpoint, String module, String resource) throws MqttException {
-        String clientId = "gw1/" + module;
+        return module(endpoint, "gw1/" + module, resource, KEY);
+    }
+
+    private MqttClient module(EdgeHubEndpoint endpoint, String clientId, String resource, String key)
+            throws MqttException {
         MqttClient c = new MqttClient("tcp://127.0.0.1:" + endpoint.port(), clientId, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setUserName("hub.example/" + clientId + "/?api-version=2021-04-12");
-        o.setPassword(SasToken.create(resource, KEY, Instant.now().plusSeconds(3600)).toCharArray());
+        o.setPassword(SasToken.create(resource, key, Instant.now().plusSeconds(3600)).toCharArray());
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(false);
         o.setAutomaticReconnect(false);
@@ -142,6 +151,12 @@ class EdgeHubEndpointTest {
             c.close();
         });
         return c;
+    }
+
+    @Test
+    void thePlainPortMustBeOnLoopbackUnlessTheConfigurationAllowsItElsewhere() {
+        assertThat(EdgeHubEndpoint.settings(config(), new Fakes.Certificates(dir.resolve("none.p12")))
+                .allowPlainOffLoopback()).isFalse();
     }
 
     @Test
@@ -202,5 +217,38 @@ class EdgeHubEndpointTest {
                 MqttException.class).extracting(e -> ((MqttException) e).getReasonCode()).isEqualTo(
                         (int) MqttException.REASON_CODE_NOT_AUTHORIZED);
         assertThat(endpoint.serves("filter")).isFalse();
+    }
+
+    @Test
+    void anotherModuleCannotKnockAConnectedModuleOff() throws Exception {
+        identities.add("sensor", KEY, KEY);
+        EdgeHubEndpoint endpoint = start();
+        MqttClient filter = module(endpoint, "filter", "hub.example/devices/gw1/modules/filter");
+
+        // sensor, with its own good token, under filter's client id: refused, and filter keeps its connection.
+        assertThatThrownBy(() -> module(endpoint, "gw1/filter", "hub.example/devices/gw1/modules/sensor", KEY))
+                .isInstanceOf(MqttException.class);
+
+        assertThat(filter.isConnected()).isTrue();
+        assertThat(endpoint.serves("filter")).isTrue();
+    }
+
+    @Test
+    void aModuleWhoseIdentityIsReKeyedOrDeletedIsDisconnectedWithinASecond() throws Exception {
+        identities.add("sensor", KEY, KEY);
+        identities.add("pump", KEY, KEY);
+        EdgeHubEndpoint endpoint = start();
+        MqttClient filter = module(endpoint, "filter", "hub.example/devices/gw1/modules/filter");
+        MqttClient sensor = module(endpoint, "sensor", "hub.example/devices/gw1/modules/sensor");
+        MqttClient pump = module(endpoint, "pump", "hub.example/devices/gw1/modules/pump");
+
+        identities.rekey("filter");
+        identities.delete("sensor");
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> !filter.isConnected() && !sensor.isConnected());
+        assertThat(pump.isConnected()).isTrue();
+        // The old key signs nothing any more.
+        assertThatThrownBy(() -> module(endpoint, "filter", "hub.example/devices/gw1/modules/filter"))
+                .isInstanceOf(MqttException.class);
     }
 }

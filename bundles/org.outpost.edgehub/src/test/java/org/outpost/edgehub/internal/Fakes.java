@@ -53,6 +53,25 @@ final class Fakes {
     /** The gateway's module identities: those {@link #add added}, for the hub {@value #HUB}. */
     static final class Identities implements ModuleIdentities {
         final Map<String, ModuleIdentity> modules = new ConcurrentHashMap<>();
+        private final org.outpost.commons.Listeners<java.util.function.Consumer<String>> revoked =
+                new org.outpost.commons.Listeners<>("revocations");
+
+        @Override
+        public ModuleIdentity rekey(String moduleId) {
+            ModuleIdentity old = modules.get(moduleId);
+            String key = java.util.Base64.getEncoder().encodeToString(java.util.UUID.randomUUID().toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ModuleIdentity made = new ModuleIdentity(DEVICE, moduleId, old.generationId(), key, key, old.created(),
+                    false);
+            modules.put(moduleId, made);
+            revoked.fire(r -> r.accept(moduleId));
+            return made;
+        }
+
+        @Override
+        public AutoCloseable onRevoked(java.util.function.Consumer<String> listener) {
+            return revoked.subscribe(listener);
+        }
 
         ModuleIdentity add(String module, String primaryKey, String secondaryKey) {
             ModuleIdentity id = new ModuleIdentity(DEVICE, module, "gen-1", primaryKey, secondaryKey, Instant.EPOCH,
@@ -83,7 +102,11 @@ final class Fakes {
 
         @Override
         public boolean delete(String moduleId) {
-            return modules.remove(moduleId) != null;
+            boolean had = modules.remove(moduleId) != null;
+            if (had) {
+                revoked.fire(r -> r.accept(moduleId));
+            }
+            return had;
         }
 
         @Override

@@ -95,9 +95,10 @@ final class DeviceKeys {
     }
 
     /** @return true if {@code key} is the row's primary key (by its hash) or its secondary key */
-    static boolean matches(DeviceRepository.Row row, String key) {
-        return MessageDigest.isEqual(row.hash(), hmac(row.salt(), key)) | (row.secondary() != null && MessageDigest
-                .isEqual(row.secondary().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8)));
+    boolean matches(DeviceRepository.Row row, String key) {
+        String secondary = repository.secondaryKey(row).orElse(null);
+        return MessageDigest.isEqual(row.hash(), hmac(row.salt(), key)) | (secondary != null && MessageDigest
+                .isEqual(secondary.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -105,12 +106,12 @@ final class DeviceKeys {
      *         keys were kept (rotate its key to use SAS tokens)
      */
     Optional<String> key(String id) {
-        return repository.find(id).map(DeviceRepository.Row::key);
+        return repository.find(id).flatMap(repository::key);
     }
 
     /** @return the device's secondary key, if it has one */
     Optional<String> secondaryKey(String id) {
-        return repository.find(id).map(DeviceRepository.Row::secondary);
+        return repository.find(id).flatMap(repository::secondaryKey);
     }
 
     /** @return the thumbprint of the device's X.509 certificate, if it has one */

@@ -18,11 +18,15 @@ import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 import org.outpost.hub.storage.HubDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The device identities in the hub database: the SQL of the {@code devices} table (a row per device: creation time,
  * salted key hash, keys, thumbprint, disabled, activity) and of the {@code connections} table (open connections per
- * hub node). Nothing is cached; every call reads or writes the database.
+ * hub node). Nothing is cached; every call reads or writes the database. The keys are stored sealed under the hub's
+ * master key ({@link SecretBox}, each bound to its device and column); a row carries them sealed, and they are opened
+ * only when needed ({@link #key}, {@link #secondaryKey}), so that listing the fleet decrypts nothing.
  */
 final class DeviceRepository {
 
@@ -30,20 +34,22 @@ final class DeviceRepository {
             + " disabled, last_seen_ms, messages";
     private static final String INSERT = "INSERT INTO devices (id, created_ms, salt, key_hash, primary_key,"
             + " secondary_key) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRepository.class);
     /** Ids looked up at once when an import checks for devices already registered. */
     private static final int CHUNK = 500;
 
     /**
      * A registry row.
      *
-     * @param key the primary key, or null for an entry written before keys were kept (it has only the hash)
+     * @param sealedKey the primary key as stored (sealed: {@link DeviceRepository#key} opens it), or null for an
+     *            entry written before keys were kept (it has only the hash)
      * @param thumbprint the SHA-1 or SHA-256 thumbprint (upper-case hex) of the device's X.509 certificate, or null
-     * @param secondary the secondary key, or null
+     * @param sealedSecondary the secondary key as stored (sealed: {@link DeviceRepository#secondaryKey}), or null
      * @param lastSeen the last activity stored (by any node), or null
      * @param messages the messages stored (by all nodes)
      */
-    record Row(String id, Instant created, byte[] salt, byte[] hash, String key, String thumbprint, String secondary,
-            boolean disabled, Instant lastSeen, long messages) {
+    record Row(String id, Instant created, byte[] salt, byte[] hash, String sealedKey, String thumbprint,
+            String sealedSecondary, boolean disabled, Instant lastSeen, long messages) {
     }
 
     /** A row with the connections the other hub nodes hold for the device (as of their last flush). */
@@ -55,9 +61,40 @@ final class DeviceRepository {
     }
 
     private final HubDatabase db;
+    private final SecretBox box;
 
-    DeviceRepository(HubDatabase db) {
+    DeviceRepository(HubDatabase db, SecretBox box) {
         this.db = db;
+        this.box = box;
+    }
+
+    /** @return where a device's primary key is kept, which its sealed value is bound to */
+    static String primaryContext(String id) {
+        return "device/" + id + "/primary";
+    }
+
+    /** @return where a device's secondary key is kept */
+    static String secondaryContext(String id) {
+        return "device/" + id + "/secondary";
+    }
+
+    /** @return the row's primary key, opened; empty if it has none, or it does not open (logged) */
+    Optional<String> key(Row row) {
+        return open(row.sealedKey(), primaryContext(row.id()));
+    }
+
+    /** @return the row's secondary key, opened; empty if it has none, or it does not open (logged) */
+    Optional<String> secondaryKey(Row row) {
+        return open(row.sealedSecondary(), secondaryContext(row.id()));
+    }
+
+    private Optional<String> open(String sealed, String context) {
+        try {
+            return Optional.ofNullable(box.open(sealed, context));
+        } catch (IllegalStateException e) {
+            LOG.warn("{}; the key is not used until it is rotated", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** @return every device, by id */
@@ -142,27 +179,27 @@ final class DeviceRepository {
         });
     }
 
-    private static void set(PreparedStatement s, String id, Instant created, DeviceKeys.Hashed primary,
+    private void set(PreparedStatement s, String id, Instant created, DeviceKeys.Hashed primary,
             String secondary) throws SQLException {
         s.setString(1, id);
         s.setLong(2, created.toEpochMilli());
         s.setString(3, Base64.getEncoder().encodeToString(primary.salt()));
         s.setString(4, Base64.getEncoder().encodeToString(primary.hash()));
-        s.setString(5, primary.key());
-        s.setString(6, secondary);
+        s.setString(5, box.seal(primary.key(), primaryContext(id)));
+        s.setString(6, box.seal(secondary, secondaryContext(id)));
     }
 
     /** @return false if there is no such device */
     boolean setPrimaryKey(String id, DeviceKeys.Hashed key) {
         return update("rotating the primary key of " + id, "UPDATE devices SET salt = ?, key_hash = ?, primary_key = ?"
                 + " WHERE id = ?", Base64.getEncoder().encodeToString(key.salt()), Base64.getEncoder()
-                        .encodeToString(key.hash()), key.key(), id);
+                        .encodeToString(key.hash()), box.seal(key.key(), primaryContext(id)), id);
     }
 
     /** @return false if there is no such device */
     boolean setSecondaryKey(String id, String key) {
-        return update("rotating the secondary key of " + id, "UPDATE devices SET secondary_key = ? WHERE id = ?", key,
-                id);
+        return update("rotating the secondary key of " + id, "UPDATE devices SET secondary_key = ? WHERE id = ?",
+                box.seal(key, secondaryContext(id)), id);
     }
 
     /** @return false if there is no such device */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device registry, in the hub database's {@code devices} table: per device its creation time, its keys
- * ({@link DeviceKeys}), an X.509 thumbprint, whether it is disabled, and its tags.
+ * ({@link DeviceKeys}, sealed under the hub's master key: {@link HubSecrets}), an X.509 thumbprint, whether it is
+ * disabled, and its tags.
  *
  * <p>
  * Nothing of the registry is cached: every hub node reads it from the database ({@link DeviceRepository}), so a
@@ -47,8 +48,13 @@ public final class DeviceStore implements DeviceRegistry {
     private final DeviceEvents events;
 
     @Activate
-    public DeviceStore(@Reference HubDatabase db) {
-        this.repository = new DeviceRepository(db);
+    public DeviceStore(@Reference HubDatabase db, @Reference HubSecrets secrets) {
+        this(db, secrets.box());
+    }
+
+    /** @param box seals the keys for the database under the hub's master key */
+    DeviceStore(HubDatabase db, SecretBox box) {
+        this.repository = new DeviceRepository(db, box);
         this.keys = new DeviceKeys(repository);
         this.activity = new DeviceActivity(repository);
         this.events = new DeviceEvents(db);

@@ -53,8 +53,13 @@ public final class IotHubEndpoint implements Methods {
         @AttributeDefinition(description = "Address to listen on.")
         String host() default "127.0.0.1";
 
-        @AttributeDefinition(description = "Port (plain MQTT; 0 picks a free one).")
+        @AttributeDefinition(description = "Port of plain MQTT, without TLS (0 picks a free one, -1 turns it off)."
+                + " Off loopback it refuses to start unless allow.plain.off.loopback is set.")
         int port() default 1885;
+
+        @AttributeDefinition(description = "Let the plain port listen on an address that is not loopback (a trusted"
+                + " network only: SAS tokens cross it in the clear; device keys as passwords are refused there).")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "The hub's host name, as devices name it in their user name and SAS"
                 + " token resource (<host.name>/devices/<id>).")
@@ -94,8 +99,15 @@ public final class IotHubEndpoint implements Methods {
 
         @AttributeDefinition(description = "Open connections in all; more are closed at once.")
         int max_connections() default 10000;
+
+        @AttributeDefinition(description = "Seconds a device's CONNECT (or twin request) waits for the hub database;"
+                + " when it does not answer in time, connections are refused with 'server unavailable' at once until"
+                + " it answers again.")
+        int database_wait_seconds() default 5;
     }
 
+    /** How often the database is checked while it does not answer. */
+    private static final Duration DATABASE_PROBE = Duration.ofSeconds(2);
     private static final Pattern METHOD_NAME = Pattern.compile("[^/?#+\\s]{1,100}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +117,8 @@ public final class IotHubEndpoint implements Methods {
     /** Methods for devices connected to another hub node. */
     private final RemoteMethods remoteMethods;
     private final Runnable stopListening;
+    /** Bounds the database work of the session threads. */
+    private final DatabaseGate gate;
 
     @Activate
     public IotHubEndpoint(@Reference DeviceStore devices, @Reference ModuleStore modules, @Reference TwinStore twins,
@@ -112,16 +126,21 @@ public final class IotHubEndpoint implements Methods {
             throws Exception {
         this.devices = devices;
         this.telemetry = new BrokerTelemetry(broker);
-        this.server = IotHubServer.builder(settings(config)).authenticator(new DeviceIdentities(devices, modules))
-                .connections(new DeviceConnections(devices, modules)).telemetry(telemetry).twins(new HubTwins(twins))
-                .cloudToDevice(new HubCloudToDevice(cloudToDevice)).methods(this::callElsewhere)
-                .identities(new HubModuleRegistry(devices, modules)).build();
+        this.gate = new DatabaseGate(db, Duration.ofSeconds(Math.max(1, config.database_wait_seconds())),
+                DATABASE_PROBE, System::nanoTime);
+        this.server = IotHubServer.builder(settings(config)).authenticator(GatedSpis.authenticator(gate,
+                new DeviceIdentities(devices, modules))).connections(new DeviceConnections(devices, modules))
+                .telemetry(telemetry).twins(GatedSpis.twins(gate, new HubTwins(twins)))
+                .cloudToDevice(GatedSpis.cloudToDevice(gate, new HubCloudToDevice(cloudToDevice)))
+                .methods(this::callElsewhere).identities(GatedSpis.identities(gate, new HubModuleRegistry(devices,
+                        modules))).build();
         this.remoteMethods = new RemoteMethods(db, server::invokeConnected);
         try {
             server.start();
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             remoteMethods.close();
             telemetry.close();
+            gate.close();
             throw e;
         }
         Consumer<String> disconnect = id -> server.disconnect(identity -> identity.deviceId().equals(id));
@@ -143,7 +162,7 @@ public final class IotHubEndpoint implements Methods {
                         * 1024, config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
-                config.max_connections()));
+                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
     }
 
     @Deactivate
@@ -152,6 +171,7 @@ public final class IotHubEndpoint implements Methods {
         remoteMethods.close();
         server.close();
         telemetry.close();
+        gate.close();
     }
 
     private CompletionStage<MethodResult> callElsewhere(Identity identity, String method, String payload,

@@ -17,7 +17,8 @@ import org.outpost.hub.storage.HubDatabase;
 /**
  * The module identities in the hub database: the SQL of the {@code module_identities} table (a row per device and
  * module: generation, keys, creation time, manager). Rows go with their device (the schema cascades). Nothing is
- * cached; every call reads or writes the database.
+ * cached; every call reads or writes the database. The keys are stored sealed under the hub's master key
+ * ({@link SecretBox}, each bound to its identity and column) and opened as they are read.
  */
 final class ModuleRepository {
 
@@ -49,9 +50,16 @@ final class ModuleRepository {
     }
 
     private final HubDatabase db;
+    private final SecretBox box;
 
-    ModuleRepository(HubDatabase db) {
+    ModuleRepository(HubDatabase db, SecretBox box) {
         this.db = db;
+        this.box = box;
+    }
+
+    /** @return where a module identity's key is kept ({@code primary} or {@code secondary}) */
+    static String context(String deviceId, String moduleId, String which) {
+        return "module/" + deviceId + "/" + moduleId + "/" + which;
     }
 
     /** @return the device's module identities, by module id */
@@ -93,8 +101,9 @@ final class ModuleRepository {
                     s.setString(1, row.deviceId());
                     s.setString(2, row.moduleId());
                     s.setString(3, row.generationId());
-                    s.setString(4, row.primaryKey());
-                    s.setString(5, row.secondaryKey());
+                    s.setString(4, box.seal(row.primaryKey(), context(row.deviceId(), row.moduleId(), "primary")));
+                    s.setString(5, box.seal(row.secondaryKey(), context(row.deviceId(), row.moduleId(),
+                            "secondary")));
                     s.setLong(6, row.created().toEpochMilli());
                     s.setString(7, row.managedBy());
                     s.executeUpdate();
@@ -111,8 +120,8 @@ final class ModuleRepository {
                     + " primary_key = ?, secondary_key = ?, created_ms = ?, managed_by = ? WHERE device_id = ? AND"
                     + " module_id = ?")) {
                 s.setString(1, row.generationId());
-                s.setString(2, row.primaryKey());
-                s.setString(3, row.secondaryKey());
+                s.setString(2, box.seal(row.primaryKey(), context(row.deviceId(), row.moduleId(), "primary")));
+                s.setString(3, box.seal(row.secondaryKey(), context(row.deviceId(), row.moduleId(), "secondary")));
                 s.setLong(4, (sameGeneration ? o.created() : row.created()).toEpochMilli());
                 s.setString(5, row.managedBy());
                 s.setString(6, row.deviceId());
@@ -135,7 +144,7 @@ final class ModuleRepository {
         });
     }
 
-    private static Optional<Row> find(Connection c, String deviceId, String moduleId) throws SQLException {
+    private Optional<Row> find(Connection c, String deviceId, String moduleId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM module_identities WHERE"
                 + " device_id = ? AND module_id = ?")) {
             s.setString(1, deviceId);
@@ -146,8 +155,12 @@ final class ModuleRepository {
         }
     }
 
-    private static Row row(ResultSet r) throws SQLException {
-        return new Row(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                Instant.ofEpochMilli(r.getLong(6)), r.getString(7));
+    /** @throws IllegalStateException if a key does not open (the message names the identity, not the key) */
+    private Row row(ResultSet r) throws SQLException {
+        String device = r.getString(1);
+        String module = r.getString(2);
+        return new Row(device, module, r.getString(3), box.open(r.getString(4), context(device, module, "primary")),
+                box.open(r.getString(5), context(device, module, "secondary")), Instant.ofEpochMilli(r.getLong(6)),
+                r.getString(7));
     }
 }

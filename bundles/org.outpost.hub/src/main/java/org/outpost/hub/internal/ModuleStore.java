@@ -51,10 +51,15 @@ public final class ModuleStore implements ModuleRegistry {
     private final Runnable stopListening;
 
     @Activate
-    public ModuleStore(@Reference HubDatabase db, @Reference DeviceStore devices) {
+    public ModuleStore(@Reference HubDatabase db, @Reference DeviceStore devices, @Reference HubSecrets secrets) {
+        this(db, devices, secrets.box());
+    }
+
+    /** @param box seals the keys for the database under the hub's master key */
+    ModuleStore(HubDatabase db, DeviceStore devices, SecretBox box) {
         this.db = db;
         this.devices = devices;
-        this.repository = new ModuleRepository(db);
+        this.repository = new ModuleRepository(db, box);
         this.stopListening = db.subscribe(REVOKED, id -> Identity.claimedBy(id).ifPresent(this::tell));
     }
 

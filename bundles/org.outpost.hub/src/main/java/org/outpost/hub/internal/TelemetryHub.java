@@ -48,10 +48,17 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = TelemetryHub.Config.class)
 public final class TelemetryHub implements Telemetry {
 
-    @ObjectClassDefinition(name = "Outpost hub", description = "The hub's telemetry ingestion.")
+    @ObjectClassDefinition(name = "Outpost hub", description = "The hub's telemetry ingestion,"
+            + " cloud-to-device messages and master key.")
     public @interface Config {
         @AttributeDefinition(description = "Telemetry messages kept in memory for hub:telemetry.")
         int telemetry_capacity() default 1000;
+
+        @AttributeDefinition(description = "The master key file that device and module keys are sealed with in the"
+                + " database (HubSecrets): empty for ${karaf.etc}/outpost-master.key, a relative path is taken from"
+                + " ${karaf.etc}. Created owner-only at the first start; every hub node sharing a database needs the"
+                + " same file.")
+        String master_key_file() default "";
     }
 
     static final String TELEMETRY_LOGGER = "org.outpost.hub.telemetry";
@@ -85,6 +92,12 @@ public final class TelemetryHub implements Telemetry {
         options.setPassword(authenticator.internalToken().toCharArray());
         options.setMaxInflight(1000);
         options.setAutomaticReconnect(false);
+        // Off loopback the broker's acceptor is TLS: this client trusts exactly the broker's own certificate, which
+        // need not name the loopback address it connects to.
+        broker.acceptorSocketFactory().ifPresent(tls -> {
+            options.setSocketFactory(tls);
+            options.setHttpsHostnameVerificationEnabled(false);
+        });
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {

@@ -38,7 +38,7 @@ class DeploymentReconcilerTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         // Small sections, so that a deployment can be too big for a twin.
         twins = new TwinStore(db, devices, TwinLimits.of(2, 10, 1, 1024));
         devices.create("gw1");

@@ -39,8 +39,8 @@ class DeploymentRepositoryTest {
     void open() {
         db = new Database(Database.Settings.embedded(dir));
         repository = new DeploymentRepository(db);
-        new DeviceRepository(db).insert("gw", CREATED, new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"),
-                null);
+        new DeviceRepository(db, Boxes.BOX).insert("gw", CREATED, new DeviceKeys.Hashed(new byte[] {1},
+                new byte[] {2}, "k"), null);
     }
 
     @AfterEach

@@ -41,7 +41,7 @@ class DeploymentStatusViewTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         repository = new DeploymentRepository(db);
         view = new DeploymentStatusView(repository, twins);

@@ -29,7 +29,7 @@ class DeviceActivityTest {
     void open() {
         db = new Database(Database.Settings.embedded(dir));
         flaky = new FlakyDatabase(db);
-        repository = new DeviceRepository(flaky);
+        repository = new DeviceRepository(flaky, Boxes.BOX);
         repository.insert("gw", Instant.now(), new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"), null);
         activity = new DeviceActivity(repository);
     }
@@ -81,7 +81,7 @@ class DeviceActivityTest {
         assertThat(here().connections()).isEqualTo(1);
         assertThat(here().lastSeen()).isNotNull();
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            DeviceRepository there = new DeviceRepository(otherDb);
+            DeviceRepository there = new DeviceRepository(otherDb, Boxes.BOX);
             assertThat(there.registered("gw").orElseThrow().connectionsElsewhere()).isZero();
             activity.flush();
             assertThat(there.registered("gw").orElseThrow().connectionsElsewhere()).isEqualTo(1);
@@ -106,7 +106,7 @@ class DeviceActivityTest {
         activity.flush();
         assertThat(stored().messages()).isEqualTo(1);
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            assertThat(new DeviceRepository(otherDb).registered("gw").orElseThrow().connectionsElsewhere())
+            assertThat(new DeviceRepository(otherDb, Boxes.BOX).registered("gw").orElseThrow().connectionsElsewhere())
                     .isEqualTo(1);
         }
     }
@@ -119,7 +119,7 @@ class DeviceActivityTest {
         db.transaction("forgetting the node", c -> c.createStatement().executeUpdate(
                 "DELETE FROM connections WHERE node_id = '" + db.nodeId() + "'"));
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            DeviceRepository there = new DeviceRepository(otherDb);
+            DeviceRepository there = new DeviceRepository(otherDb, Boxes.BOX);
             assertThat(there.registered("gw").orElseThrow().connectionsElsewhere()).isZero();
             activity.flush();
             assertThat(there.registered("gw").orElseThrow().connectionsElsewhere()).isZero();

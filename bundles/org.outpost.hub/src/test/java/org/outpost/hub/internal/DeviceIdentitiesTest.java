@@ -39,9 +39,9 @@ class DeviceIdentitiesTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         key = devices.create("gw");
-        modules = new ModuleStore(db, devices);
+        modules = new ModuleStore(db, devices, Boxes.BOX);
         identities = new DeviceIdentities(devices, modules);
     }
 

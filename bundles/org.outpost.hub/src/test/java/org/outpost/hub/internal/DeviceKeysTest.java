@@ -30,7 +30,7 @@ class DeviceKeysTest {
     @BeforeEach
     void open() {
         db = new Database(Database.Settings.embedded(dir));
-        repository = new DeviceRepository(db);
+        repository = new DeviceRepository(db, Boxes.BOX);
         keys = new DeviceKeys(repository);
     }
 
@@ -46,8 +46,9 @@ class DeviceKeysTest {
     }
 
     private static DeviceRepository.Row row(DeviceKeys.Hashed primary, String secondary) {
-        return new DeviceRepository.Row("gw", Instant.EPOCH, primary.salt(), primary.hash(), primary.key(), null,
-                secondary, false, null, 0);
+        return new DeviceRepository.Row("gw", Instant.EPOCH, primary.salt(), primary.hash(), Boxes.BOX.seal(primary
+                .key(), DeviceRepository.primaryContext("gw")), null, Boxes.BOX.seal(secondary, DeviceRepository
+                        .secondaryContext("gw")), false, null, 0);
     }
 
     @Test
@@ -63,10 +64,10 @@ class DeviceKeysTest {
         DeviceKeys.Hashed primary = keys.hash("primary-key");
         assertThat(primary.hash()).isNotEqualTo("primary-key".getBytes());
         DeviceRepository.Row row = row(primary, "secondary-key");
-        assertThat(DeviceKeys.matches(row, "primary-key")).isTrue();
-        assertThat(DeviceKeys.matches(row, "secondary-key")).isTrue();
-        assertThat(DeviceKeys.matches(row, "primary-keyx")).isFalse();
-        assertThat(DeviceKeys.matches(row(primary, null), "secondary-key")).isFalse();
+        assertThat(keys.matches(row, "primary-key")).isTrue();
+        assertThat(keys.matches(row, "secondary-key")).isTrue();
+        assertThat(keys.matches(row, "primary-keyx")).isFalse();
+        assertThat(keys.matches(row(primary, null), "secondary-key")).isFalse();
     }
 
     @Test

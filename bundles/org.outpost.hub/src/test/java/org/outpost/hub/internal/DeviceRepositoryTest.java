@@ -33,7 +33,7 @@ class DeviceRepositoryTest {
     @BeforeEach
     void open() {
         db = new Database(Database.Settings.embedded(dir));
-        repository = new DeviceRepository(db);
+        repository = new DeviceRepository(db, Boxes.BOX);
     }
 
     @AfterEach
@@ -49,8 +49,10 @@ class DeviceRepositoryTest {
         assertThat(row.created()).isEqualTo(CREATED);
         assertThat(row.salt()).containsExactly(1, 2, 3);
         assertThat(row.hash()).containsExactly(4, 5, 6);
-        assertThat(row.key()).isEqualTo("k1");
-        assertThat(row.secondary()).isEqualTo("k2");
+        assertThat(repository.key(row)).contains("k1");
+        assertThat(repository.secondaryKey(row)).contains("k2");
+        assertThat(row.sealedKey()).startsWith(SecretBox.PREFIX).doesNotContain("k1");
+        assertThat(row.sealedSecondary()).startsWith(SecretBox.PREFIX).doesNotContain("k2");
         assertThat(row.thumbprint()).isNull();
         assertThat(row.disabled()).isFalse();
         assertThat(row.lastSeen()).isNull();
@@ -86,8 +88,8 @@ class DeviceRepositoryTest {
         keys.remove("taken");
         keys.put("new-2", key);
         repository.insertAll(keys, Map.of("new-2", "second"), CREATED);
-        assertThat(repository.find("new-1").orElseThrow().secondary()).isNull();
-        assertThat(repository.find("new-2").orElseThrow().secondary()).isEqualTo("second");
+        assertThat(repository.find("new-1").orElseThrow().sealedSecondary()).isNull();
+        assertThat(repository.secondaryKey(repository.find("new-2").orElseThrow())).contains("second");
     }
 
     @Test
@@ -120,8 +122,8 @@ class DeviceRepositoryTest {
         DeviceRepository.Row row = repository.find("gw").orElseThrow();
         assertThat(row.salt()).containsExactly(9);
         assertThat(row.hash()).containsExactly(8);
-        assertThat(row.key()).isEqualTo("k3");
-        assertThat(row.secondary()).isEqualTo("k4");
+        assertThat(repository.key(row)).contains("k3");
+        assertThat(repository.secondaryKey(row)).contains("k4");
         assertThat(row.thumbprint()).isEqualTo("AB");
     }
 
@@ -158,7 +160,7 @@ class DeviceRepositoryTest {
         repository.insert("gw", CREATED, key, null);
         repository.insert("quiet", CREATED, key, null);
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            DeviceRepository there = new DeviceRepository(otherDb);
+            DeviceRepository there = new DeviceRepository(otherDb, Boxes.BOX);
             repository.storeConnections(List.of("gw", "unknown"), id -> 2);
             assertThat(repository.registered("gw").orElseThrow().connectionsElsewhere()).isZero();
             assertThat(there.registered("gw").orElseThrow().connectionsElsewhere()).isEqualTo(2);

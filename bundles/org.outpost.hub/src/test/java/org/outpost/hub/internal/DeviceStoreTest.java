@@ -27,7 +27,7 @@ class DeviceStoreTest {
     private DeviceStore open() {
         close();
         db = new Database(Database.Settings.embedded(dir));
-        DeviceStore store = new DeviceStore(db);
+        DeviceStore store = new DeviceStore(db, Boxes.BOX);
         stores.add(store);
         return store;
     }
@@ -108,7 +108,7 @@ class DeviceStoreTest {
     void theBrokerLetsAModuleInWithItsOwnKeyOnlyAndOnlyToItsOwnTopics() {
         DeviceStore store = open();
         String deviceKey = store.create("gw");
-        ModuleStore modules = new ModuleStore(db, store);
+        ModuleStore modules = new ModuleStore(db, store, Boxes.BOX);
         modules.put("gw", "pump", "g1", "pump-key", "pump-key-2");
         DeviceAuthenticator broker = new DeviceAuthenticator(store, modules);
         String pumpUser = "hub.example/gw/pump/?api-version=2021-04-12";
@@ -230,7 +230,7 @@ class DeviceStoreTest {
         String key = here.create("gw");
         // A second hub node over the same database.
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            DeviceStore there = new DeviceStore(otherDb);
+            DeviceStore there = new DeviceStore(otherDb, Boxes.BOX);
             try {
                 assertThat(there.verify("gw", key)).isTrue();
                 here.connection("gw", true);

@@ -35,7 +35,7 @@ class FleetDeployerTest {
     @BeforeEach
     void setUp() throws Exception {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         for (String[] d : new String[][] {{"gw1", "plant-1", "prod"}, {"gw2", "plant-1", "test"},
                 {"gw3", "plant-2", "prod"}}) {

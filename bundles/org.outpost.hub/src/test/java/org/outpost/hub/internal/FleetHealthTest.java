@@ -33,7 +33,7 @@ class FleetHealthTest {
     @BeforeEach
     void setUp() throws Exception {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         for (String d : new String[] {"gw1", "gw2"}) {
             devices.create(d);

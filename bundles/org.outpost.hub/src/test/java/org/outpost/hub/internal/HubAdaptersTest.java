@@ -5,8 +5,8 @@ package org.outpost.hub.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,21 +36,11 @@ class HubAdaptersTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("gw");
         devices.create("other");
         twinStore = new TwinStore(db, devices, TwinLimits.IOT_HUB);
-        c2dStore = new C2dStore(db, devices, new C2dStore.Config() {
-            @Override
-            public int c2d_ttl_hours() {
-                return 48;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return C2dStore.Config.class;
-            }
-        });
+        c2dStore = new C2dStore(db, devices, new C2dStore.Limits(Duration.ofHours(48), 50, Duration.ofMinutes(10)));
     }
 
     @AfterEach
@@ -107,7 +97,7 @@ class HubAdaptersTest {
 
     @Test
     void aModulesConnectionCountsAsItsDevicesAndMarksTheModuleConnected() {
-        ModuleStore modules = new ModuleStore(db, devices);
+        ModuleStore modules = new ModuleStore(db, devices, Boxes.BOX);
         modules.put("gw", "pump", "g1", "p", "s");
         DeviceConnections connections = new DeviceConnections(devices, modules);
 

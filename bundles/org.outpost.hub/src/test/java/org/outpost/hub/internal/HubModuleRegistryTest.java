@@ -39,10 +39,10 @@ class HubModuleRegistryTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("gw");
         devices.create("other");
-        modules = new ModuleStore(db, devices);
+        modules = new ModuleStore(db, devices, Boxes.BOX);
         modules.onRevoked(closed::add);
         registry = new HubModuleRegistry(devices, modules);
     }

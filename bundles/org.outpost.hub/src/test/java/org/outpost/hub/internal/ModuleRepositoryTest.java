@@ -31,9 +31,9 @@ class ModuleRepositoryTest {
     @BeforeEach
     void open() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceRepository(db);
+        devices = new DeviceRepository(db, Boxes.BOX);
         devices.insert("gw", T1, new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"), null);
-        repository = new ModuleRepository(db);
+        repository = new ModuleRepository(db, Boxes.BOX);
     }
 
     @AfterEach

@@ -36,9 +36,9 @@ class ModuleStoreTest {
     @BeforeEach
     void setUp() {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("gw");
-        modules = new ModuleStore(new Shared(db, events), devices);
+        modules = new ModuleStore(new Shared(db, events), devices, Boxes.BOX);
         modules.onRevoked(revoked::add);
     }
 

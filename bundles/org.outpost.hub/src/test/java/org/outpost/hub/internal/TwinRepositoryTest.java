@@ -35,7 +35,7 @@ class TwinRepositoryTest {
         db = new Database(Database.Settings.embedded(dir));
         repository = new TwinRepository(db);
         other = new TwinRepository(db);
-        DeviceRepository devices = new DeviceRepository(db);
+        DeviceRepository devices = new DeviceRepository(db, Boxes.BOX);
         for (String id : new String[] {"gw1", "gw2"}) {
             devices.insert(id, Instant.now(), new DeviceKeys.Hashed(new byte[] {1}, new byte[] {2}, "k"), null);
         }

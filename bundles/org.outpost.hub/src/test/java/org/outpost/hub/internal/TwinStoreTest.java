@@ -31,7 +31,7 @@ class TwinStoreTest {
     @BeforeEach
     void setUp() throws Exception {
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         devices.create("gw1");
         twins = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         twins.addListener((d, m, patch, twin) -> heard.add(d + "/" + m + " " + patch));
@@ -55,7 +55,7 @@ class TwinStoreTest {
         devices.deactivate();
         db.close();
         db = new Database(Database.Settings.embedded(dir));
-        devices = new DeviceStore(db);
+        devices = new DeviceStore(db, Boxes.BOX);
         TwinStore again = new TwinStore(db, devices, TwinLimits.IOT_HUB);
         assertThat(again.twin("gw1", "pump").desired()).isEqualTo("{\"speed\":4,\"mode\":\"eco\",\"$version\":3}");
         assertThat(again.twin("gw1", null).desiredVersion()).isEqualTo(1);
@@ -116,7 +116,7 @@ class TwinStoreTest {
     void twoNodesWritingOneTwinLoseNoChangeAndNeverRepeatAVersion() throws Exception {
         // A second hub node over the same database; both patch the same desired properties at once.
         try (Database otherDb = new Database(Database.Settings.embedded(dir))) {
-            DeviceStore otherDevices = new DeviceStore(otherDb);
+            DeviceStore otherDevices = new DeviceStore(otherDb, Boxes.BOX);
             TwinStore other = new TwinStore(otherDb, otherDevices, TwinLimits.IOT_HUB);
             try {
                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);

@@ -6,6 +6,7 @@ package org.outpost.identity.api;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -44,6 +45,31 @@ public interface ModuleIdentities {
      * @return whether it had one
      */
     boolean delete(String moduleId);
+
+    /**
+     * Gives the module's identity new primary and secondary keys (same generation, to be registered at the hub again):
+     * every token and credential made with the old keys stops working, and the module's open connections are closed
+     * ({@link #onRevoked}).
+     *
+     * @return its identity with the new keys
+     * @throws IllegalArgumentException if the module has no identity
+     */
+    default ModuleIdentity rekey(String moduleId) {
+        throw new UnsupportedOperationException("these module identities cannot be re-keyed");
+    }
+
+    /**
+     * The one signal every listener of the gateway acts on: the credentials of a module stopped working, because its
+     * identity was deleted, re-keyed, or moved to another device id (then every module is told), and its open
+     * connections must close.
+     *
+     * @param listener takes the module id; run (on any thread) right after the change, so quick
+     * @return stops it
+     */
+    default AutoCloseable onRevoked(Consumer<String> listener) {
+        return () -> {
+        };
+    }
 
     /**
      * What the hub has yet to hear: identities to register (not {@link ModuleIdentity#registered registered}) and

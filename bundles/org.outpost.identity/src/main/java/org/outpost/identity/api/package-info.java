@@ -8,7 +8,7 @@
  * module.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.outpost.identity.api;
 
 import org.osgi.annotation.bundle.Export;

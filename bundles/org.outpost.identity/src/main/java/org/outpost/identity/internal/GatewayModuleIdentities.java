@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
@@ -56,6 +57,7 @@ public final class GatewayModuleIdentities implements ModuleIdentities {
     private final SecureRandom random;
     private final Path dataDir;
     private final Listeners<Runnable> changes = new Listeners<>("module identity changes");
+    private final Listeners<Consumer<String>> revocations = new Listeners<>("module identity revocations");
     private volatile IdentitySettings settings;
     /** Guarded by this; replaced only after the file was written. */
     private Contents contents;
@@ -140,7 +142,28 @@ public final class GatewayModuleIdentities implements ModuleIdentities {
         deleted.add(moduleId);
         save(new Contents(now.deviceId(), modules, List.copyOf(deleted)));
         changes.fire(Runnable::run);
+        revocations.fire(r -> r.accept(moduleId));
         return true;
+    }
+
+    @Override
+    public synchronized ModuleIdentity rekey(String moduleId) {
+        required(moduleId);
+        Contents now = current();
+        Entry old = now.modules().get(moduleId);
+        Entry made = new Entry(old.generationId(), key(), key(), old.created(), false);
+        Map<String, Entry> modules = new HashMap<>(now.modules());
+        modules.put(moduleId, made);
+        save(new Contents(now.deviceId(), modules, now.deletedPending()));
+        LOG.info("Module '{}' has new keys: its old tokens and connections no longer work", moduleId);
+        changes.fire(Runnable::run);
+        revocations.fire(r -> r.accept(moduleId));
+        return identity(moduleId, made, now.deviceId());
+    }
+
+    @Override
+    public AutoCloseable onRevoked(Consumer<String> listener) {
+        return revocations.subscribe(listener);
     }
 
     @Override
@@ -212,6 +235,8 @@ public final class GatewayModuleIdentities implements ModuleIdentities {
         save(new Contents(device, modules, List.of()));
         if (!modules.isEmpty()) {
             changes.fire(Runnable::run);
+            // Every identity is another one now (<device>/<module>): what the old ones hold stops.
+            modules.keySet().forEach(m -> revocations.fire(r -> r.accept(m)));
         }
         return contents;
     }

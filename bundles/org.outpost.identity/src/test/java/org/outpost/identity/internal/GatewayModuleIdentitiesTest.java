@@ -244,4 +244,45 @@ class GatewayModuleIdentitiesTest {
                 + new WorkloadSockets(data.resolve("outpost/workload")).socket("filter"));
         assertThat(file()).exists();
     }
+
+    @Test
+    void reKeyingGivesNewKeysInTheSameGenerationToBeRegisteredAgainAndRevokesTheModule() throws Exception {
+        GatewayModuleIdentities ids = identities();
+        ModuleIdentity before = ids.create("filter");
+        ids.registeredAtHub("filter", before.generationId());
+        List<String> revoked = new ArrayList<>();
+        ids.onRevoked(revoked::add);
+
+        ModuleIdentity after = ids.rekey("filter");
+
+        assertThat(after.generationId()).isEqualTo(before.generationId());
+        assertThat(after.primaryKey()).isNotIn(before.primaryKey(), before.secondaryKey());
+        assertThat(after.secondaryKey()).isNotIn(before.primaryKey(), before.secondaryKey());
+        assertThat(after.registered()).isFalse();
+        assertThat(identities().identity("filter")).contains(after);
+        assertThat(ids.pending().toRegister()).containsExactly(after);
+        assertThat(revoked).containsExactly("filter");
+        assertThatThrownBy(() -> ids.rekey("ghost")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("module 'ghost' has no identity on this gateway");
+    }
+
+    @Test
+    void aModuleIsRevokedWhenItsIdentityIsDeletedOrTheDeviceIdChangesButNotWhenOneIsMade() throws Exception {
+        GatewayModuleIdentities ids = identities();
+        List<String> revoked = new ArrayList<>();
+        AutoCloseable subscription = ids.onRevoked(revoked::add);
+
+        ids.create("filter");
+        ids.create("sensor");
+        assertThat(revoked).isEmpty();
+        ids.delete("filter");
+        assertThat(revoked).containsExactly("filter");
+        device.set("gw-2");
+        ids.identities();
+        assertThat(revoked).containsExactly("filter", "sensor");
+
+        subscription.close();
+        ids.delete("sensor");
+        assertThat(revoked).containsExactly("filter", "sensor");
+    }
 }

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides a CONNECT: MQTT 3.1.1, a client id that names an identity, an address not blocked for failed
- * authentications, and credentials the user's authenticator accepts. A refusal is answered (CONNACK with its return
- * code), logged with its reason (never the secret) and closes the connection.
+ * authentications, no key in the clear off loopback ({@link RawKeys}), and credentials the user's authenticator
+ * accepts. A refusal is answered (CONNACK with its return code), logged with its reason (never the secret) and closes
+ * the connection. An authenticator that cannot decide (it throws: its store does not answer) refuses with "server
+ * unavailable", which the client may retry.
  */
 final class ConnectHandler {
 
@@ -66,7 +68,25 @@ final class ConnectHandler {
         byte[] password = msg.payload().passwordInBytes();
         Credentials credentials = new Credentials(services.hostName(), password == null ? null
                 : new String(password, StandardCharsets.UTF_8), clientCertificate(ctx));
-        Authentication result = services.authenticator().authenticate(claimed.get(), credentials);
+        Optional<String> keyInTheClear = RawKeys.refusal(credentials, ctx.pipeline().get(SslHandler.class) != null,
+                ctx.channel().remoteAddress());
+        if (keyInTheClear.isPresent()) {
+            services.authLimiter().failed(host);
+            return refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, keyInTheClear.get(), remote);
+        }
+        Authentication result;
+        try {
+            result = services.authenticator().authenticate(claimed.get(), credentials);
+        } catch (RuntimeException e) {
+            // It could not decide (its store does not answer): not the client's fault, so not counted against its
+            // address; it may try again. Every client gets this at once, so the log has one line per minute.
+            services.unavailable().warn("Refusing connections with 'server unavailable' while the identity store"
+                    + " does not answer: " + e.getMessage() + " (the latest: " + remote + ")");
+            MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(
+                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE).sessionPresent(false).build();
+            ctx.writeAndFlush(ack).addListener(f -> ctx.close());
+            return Optional.empty();
+        }
         if (result instanceof Authentication.Accepted accepted) {
             if (!accepted.identity().id().equals(claimed.get().id())) {
                 // The client id is who the connection is: it must be the identity let in, whatever its kind.

@@ -29,6 +29,7 @@ import org.outpost.iothub.spi.Subscription;
 import org.outpost.iothub.spi.TelemetrySink;
 import org.outpost.iothub.spi.TopicAcl;
 import org.outpost.iothub.spi.TwinService;
+import org.outpost.commons.PlainTransport;
 import org.outpost.protocol.AuthLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +71,17 @@ public final class ServerCore implements AutoCloseable {
                 settings.configurationFile(), System::nanoTime);
     }
 
-    /** Listens; closes what it opened and throws if it cannot. */
+    /**
+     * Listens; closes what it opened and throws if it cannot. A plain port off loopback is refused before anything
+     * listens, unless the settings allow it ({@link PlainTransport}).
+     */
     public void start() throws IOException, GeneralSecurityException {
         try {
+            if (settings.port() >= 0) {
+                new PlainTransport().checkListener("the IoT Hub endpoint's plain MQTT port", settings.host(),
+                        settings.port(), settings.allowPlainOffLoopback(), settings.configurationFile(),
+                        "set port = -1 (clients use tls.port)");
+            }
             channel = settings.port() < 0 ? null : transport.listen(settings.host(), settings.port(), null,
                     settings.maxMessageBytes(), settings.limits(), cap, this::session, "change port in "
                             + settings.configurationFile());

@@ -96,6 +96,30 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void anAuthenticatorThatCannotDecideRefusesAsServerUnavailableWithoutBlockingTheAddressAndLogsOnce() {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Services down = new Services("hub.example", (claimed, credentials) -> {
+            throw new IllegalStateException("the hub database does not answer");
+        }, fakes.services.acl(), fakes.telemetry, fakes.twins, fakes.cloudToDevice, fakes.inputs,
+                IdentityRegistry.NONE, fakes.sessions, fakes.services.authLimiter(), new ThrottledWarning(
+                        warnings::add, Duration.ofMinutes(1), System::nanoTime));
+
+        for (int i = 0; i < 5; i++) {
+            channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+            assertThat(new ConnectHandler(down).connect(channel.pipeline().firstContext(), Fakes.connect("d" + i,
+                    Fakes.PASSWORD, 0))).isEmpty();
+            assertThat(refusal()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            channel.runPendingTasks();
+            assertThat(channel.isOpen()).isFalse();
+        }
+
+        // Five refusals, more than the limiter's three failures: the address is not blocked, the good client gets in.
+        assertThat(connect(Fakes.connect("d1", Fakes.PASSWORD, 0))).contains(Identity.device("d1"));
+        assertThat(warnings).singleElement().asString().contains("'server unavailable'")
+                .contains("the hub database does not answer").contains("'d0'");
+    }
+
+    @Test
     void aRefusalClosesTheConnection() {
         connect(Fakes.connect("d1", "wrong", 0));
 

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class OperatorKey {
 
     static final String USER = "operator";
+    /** The private key, in {@code ${karaf.etc}}. */
+    static final String FILE = "operator.key";
     private static final Logger LOG = LoggerFactory.getLogger(OperatorKey.class);
 
     @Activate
@@ -49,7 +51,7 @@ public final class OperatorKey {
     }
 
     static void ensure(Path etc) throws IOException, java.security.GeneralSecurityException {
-        Path key = etc.resolve("operator.key");
+        Path key = etc.resolve(FILE);
         if (Files.exists(key)) {
             return;
         }

@@ -6,6 +6,8 @@ package org.outpost.runtime.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +19,13 @@ class ModuleAccessControlTest {
 
     private static final Optional<String> URL = Optional.of("tcp://127.0.0.1:1883");
 
-    private final ModuleAccessControl access = new ModuleAccessControl(() -> "gw1");
+    private final FakeModuleIdentities identities = new FakeModuleIdentities("gw1");
+    private final ModuleAccessControl access = new ModuleAccessControl(() -> "gw1", identities);
+
+    {
+        identities.create("pump");
+        identities.create("valve");
+    }
 
     @Test
     void aGrantTellsTheModuleWhoItIsAndHowToReachTheBroker() {
@@ -67,8 +75,60 @@ class ModuleAccessControlTest {
     }
 
     @Test
-    void aGrantNeedsAValidModuleId() {
+    void aGrantNeedsAValidModuleIdWithAnIdentity() {
         assertThatThrownBy(() -> access.grant("a/b", URL)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("module id 'a/b' is not valid");
+        assertThatThrownBy(() -> access.grant("ghost", URL)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("module 'ghost' has no identity on this gateway: the deployment makes one before it"
+                        + " starts the module");
+    }
+
+    @Test
+    void aPasswordHoldsOnlyWhileTheModuleHasTheIdentityItWasIssuedFor() {
+        String pump = access.grant("pump", URL).get(ModuleAccess.MQTT_PASSWORD);
+        String valve = access.grant("valve", URL).get(ModuleAccess.MQTT_PASSWORD);
+        List<String> revoked = new ArrayList<>();
+        access.onRevoked(revoked::add);
+
+        identities.rekey("pump");
+        assertThat(access.authenticate("pump", pump, "127.0.0.1")).isEmpty();
+        identities.delete("valve");
+        assertThat(access.authenticate("valve", valve, "127.0.0.1")).isEmpty();
+        // Made again, the module is another generation: the old password stays refused.
+        identities.create("valve");
+        assertThat(access.authenticate("valve", valve, "127.0.0.1")).isEmpty();
+
+        assertThat(revoked).containsExactly("pump", "valve");
+        assertThat(access.granted()).isEmpty();
+        String fresh = access.grant("pump", URL).get(ModuleAccess.MQTT_PASSWORD);
+        assertThat(access.authenticate("pump", fresh, "127.0.0.1")).contains("pump");
+    }
+
+    @Test
+    void revokingAModuleTellsTheBrokerToCloseItsConnections() throws Exception {
+        access.grant("pump", URL);
+        List<String> revoked = new ArrayList<>();
+        AutoCloseable subscription = access.onRevoked(revoked::add);
+
+        access.revoke("pump");
+        subscription.close();
+        access.revoke("valve");
+
+        assertThat(revoked).containsExactly("pump");
+    }
+
+    @Test
+    void aModuleMayUseOnlyItsOwnMqttClientIds() {
+        assertThat(access.mayUseClientId("pump", "gw1/pump")).isTrue();
+        assertThat(access.mayUseClientId("pump", "gw1/pump/out")).isTrue();
+        // pump-out is another module's id; the gateway's own clients and other devices' ids are not pump's either.
+        assertThat(access.mayUseClientId("pump", "gw1/pump-out")).isFalse();
+        assertThat(access.mayUseClientId("pump", "gw1/valve")).isFalse();
+        assertThat(access.mayUseClientId("pump", "gw2/pump")).isFalse();
+        assertThat(access.mayUseClientId("pump", "pump")).isFalse();
+        assertThat(access.mayUseClientId("pump", "gw1/pump/a/b")).isFalse();
+        assertThat(access.mayUseClientId("pump", "gw1/pump/")).isFalse();
+        assertThat(access.mayUseClientId("pump", "outpost-upstream")).isFalse();
+        assertThat(access.mayUseClientId("pump", "")).isFalse();
     }
 }

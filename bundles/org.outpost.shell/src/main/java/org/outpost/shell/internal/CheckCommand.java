@@ -64,8 +64,9 @@ public class CheckCommand implements Action {
         UpstreamStatus u = upstream.status();
         checks.add(u.state().equals("connected") ? new Check("cloud connection", "ok", u.url() + " as " + u.clientId())
                 : new Check("cloud connection", "warn", u.state() + " to " + u.url() + (u.lastError().isEmpty() ? ""
-                        : ": " + u.lastError()) + "; messages wait in the queue. Check url, username and password in"
-                        + " etc/org.outpost.upstream.cfg"));
+                        : ": " + u.lastError()) + "; messages wait in the queue. Check url and username in"
+                        + " etc/org.outpost.upstream.cfg, and the device key (device.key) or password"
+                        + " (upstream.password) in etc/outpost-secrets/gateway.properties"));
         checks.add(BrokerStorageCheck.of(broker.storage()));
         Path data = Path.of(System.getProperty("karaf.data", "data"));
         FileStore store = Files.getFileStore(data);

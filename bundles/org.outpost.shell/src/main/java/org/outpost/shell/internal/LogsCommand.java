@@ -4,7 +4,6 @@
 package org.outpost.shell.internal;
 
 import java.time.Instant;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -55,7 +54,7 @@ public class LogsCommand implements Action {
         try {
             query = new LogQuery(tail, since == null ? null : LogQuery.time(since, now),
                     until == null ? null : LogQuery.time(until, now), level,
-                    regex == null ? null : Pattern.compile(regex));
+                    regex == null ? null : LogQuery.regex(regex));
         } catch (PatternSyntaxException e) {
             throw new CommandException("--grep: not a regular expression: " + e.getDescription() + " near index "
                     + e.getIndex());

@@ -3,8 +3,11 @@
  */
 package org.outpost.twin.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +32,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
+import org.outpost.commons.GatewaySecrets;
+import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -62,15 +67,24 @@ public final class CloudTwins {
     @ObjectClassDefinition(name = "Outpost cloud twins", description = "The gateway's $edgeAgent and $edgeHub twins"
             + " at the hub's IoT Hub endpoint; present only when this configuration exists.")
     public @interface Config {
-        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on a"
-                + " loopback or trusted network).")
+        @AttributeDefinition(description = "The hub's IoT Hub endpoint, ssl://host:8883 (or tcp://host:port on"
+                + " loopback, or elsewhere with allow.plain.off.loopback).")
         String url() default "tcp://127.0.0.1:1885";
+
+        @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
+                + " network only, SAS tokens cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
 
         @AttributeDefinition(description = "The hub's host name, as its SAS tokens name it.")
         String host_name() default "outpost-hub.local";
 
-        @AttributeDefinition(description = "The device key (from hub:device-create); SAS tokens are made with it.")
-        String key();
+        @AttributeDefinition(description = "The device key (from hub:device-create), if not in the secrets file:"
+                + " better there (device.key), as only the gateway's user can read it.")
+        String key() default "";
+
+        @AttributeDefinition(description = "The gateway's owner-only secrets file (in ${karaf.etc} unless absolute;"
+                + " empty for outpost-secrets/gateway.properties): its device.key makes the SAS tokens.")
+        String secrets_file() default "";
 
         @AttributeDefinition(description = "Hours a SAS token is valid; a new one is made at each connect.")
         int token_hours() default 1;
@@ -113,9 +127,8 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
-        if (config.key() == null || config.key().isBlank()) {
-            throw new IllegalArgumentException(PID + ": key is missing: give the device key from hub:device-create");
-        }
+        checkUrl(config);
+        String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
         this.moduleClients = new ModuleTwinClients(runtime, identities, (module, key, refused) -> new TwinClient(
                 device, module, key, config, new ModuleTwinHandler(module, twins, JSON, refused), TwinClient.NONE,
@@ -123,7 +136,7 @@ public final class CloudTwins {
                 Duration.ofMinutes(10));
         this.registration = new HubRegistration(identities, JSON, worker, moduleClients::sync,
                 HubRegistration.ANSWER_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(10));
-        this.agent = new TwinClient(device, "$edgeAgent", config.key(), config, new TwinClient.Handler() {
+        this.agent = new TwinClient(device, "$edgeAgent", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyDeployment(twin.path("desired"));
@@ -139,7 +152,7 @@ public final class CloudTwins {
                 return agentMethod(method, payload);
             }
         }, registration, JSON, worker, methodRunner);
-        this.hub = new TwinClient(device, "$edgeHub", config.key(), config, new TwinClient.Handler() {
+        this.hub = new TwinClient(device, "$edgeHub", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
                 applyRoutes(twin.path("desired"));
@@ -164,6 +177,38 @@ public final class CloudTwins {
             hub.report();
             moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * @return the device key: from the configuration (with a warning to move it), else from the secrets file
+     * @throws IllegalArgumentException if there is none, or the secrets file cannot be read, saying what to do
+     */
+    static String deviceKey(Config config, Path etc) {
+        GatewaySecrets secrets;
+        try {
+            secrets = GatewaySecrets.read(etc, config.secrets_file());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(PID + ": cannot read the gateway's secrets: " + e.getMessage(), e);
+        }
+        if (config.key() != null && !config.key().isBlank()) {
+            LOG.warn("{}", secrets.moveWarning(PID, "key", GatewaySecrets.DEVICE_KEY));
+            return config.key().strip();
+        }
+        return secrets.get(GatewaySecrets.DEVICE_KEY).orElseThrow(() -> new IllegalArgumentException(PID + ": no"
+                + " device key: put the key from hub:device-create in " + secrets.file() + " as "
+                + GatewaySecrets.DEVICE_KEY + " = ... (owner-only: chmod 600)"));
+    }
+
+    /**
+     * @throws IllegalArgumentException if the URL is tcp:// to a host off loopback, without
+     *             {@code allow.plain.off.loopback}: saying what to set instead
+     */
+    static void checkUrl(Config config) {
+        Optional<String> plain = new PlainTransport().refuseClient("the gateway's twins", config.url(),
+                config.allow_plain_off_loopback(), "etc/" + PID + ".cfg");
+        if (plain.isPresent()) {
+            throw new IllegalArgumentException(PID + ": " + plain.get());
+        }
     }
 
     @Deactivate
@@ -226,7 +271,7 @@ public final class CloudTwins {
                     f.hasNonNull("since") ? LogQuery.time(f.path("since").asText(), now) : null,
                     f.hasNonNull("until") ? LogQuery.time(f.path("until").asText(), now) : null,
                     f.has("loglevel") ? LogQuery.levelOfSyslogSeverity(f.path("loglevel").asInt(7)) : null,
-                    f.hasNonNull("regex") ? Pattern.compile(f.path("regex").asText()) : null);
+                    f.hasNonNull("regex") ? LogQuery.regex(f.path("regex").asText()) : null);
             for (String module : modules) {
                 if (id.matcher(module).matches()) {
                     out.addObject().put("id", module).put("payload", String.join("\n", deployer.logs(module, query)));

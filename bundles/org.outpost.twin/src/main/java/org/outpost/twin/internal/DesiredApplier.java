@@ -18,7 +18,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /**
  * Gives a module its desired properties as configuration: checked against (and typed by) the Metatype definition of
  * its configuration when it has one ({@link TypedDesired}), then put in place of the desired properties it had; the
- * configuration's other properties stay. The configuration is updated only if that changes it.
+ * configuration's other properties stay. The configuration is updated only if that changes it; a configuration the
+ * module may not have ({@link ModuleConfigurations.Target#refused}) is not touched.
  */
 final class DesiredApplier {
 
@@ -43,6 +44,10 @@ final class DesiredApplier {
         ObjectNode desired = (ObjectNode) JSON.readTree(desiredJson);
         ObjectNode before = (ObjectNode) JSON.readTree(beforeJson);
         ModuleConfigurations.Target target = targets.apply(module);
+        if (target.refused() != null) {
+            throw new IllegalArgumentException(module + "'s configuration " + target.pid() + " is not given desired"
+                    + " properties: " + target.refused());
+        }
         Map<String, Object> values = TypedDesired.toConfiguration(desired, target.definition(),
                 module + "'s configuration " + target.pid());
         Configuration c = configurationAdmin.getConfiguration(target.pid(), "?");

@@ -23,6 +23,11 @@ import org.outpost.deployment.api.RunningDeployment;
  * Which configuration a module's desired properties go to, and its Metatype definition: the PID is the deployment's
  * {@code settings.pid}, else the one PID the module's bundle defines in Metatype, else
  * {@code org.outpost.module.<id>}; the definition is the bundle's Metatype definition of that PID, if it has one.
+ * A PID the deployment policy does not give the module (a bundle dropped into {@code deploy/} whose Metatype defines
+ * {@code org.outpost.upstream}, or another module's {@code org.outpost.module.<name>}) is refused by the running
+ * deployment's rule ({@link RunningDeployment#configurationRefused}, {@code config.reserved.pids} and
+ * {@code config.allowed.pids} of {@code etc/org.outpost.deployment.cfg}); without a running deployment to ask, any PID
+ * but {@code org.outpost.module.<id>} is refused.
  * <p>
  * The deployment's PIDs come from its {@link RunningDeployment}, a service that references nothing, bound when it is
  * there: never from the deployer, whose activation reaches module components (through the runtime's input
@@ -35,8 +40,13 @@ public final class ModuleConfigurations {
      * @param pid the configuration PID
      * @param definition its Metatype definition, null if the module has none for it (the desired properties are then
      *            untyped)
+     * @param refused why the module may not have that configuration, or null if it may
      */
-    record Target(String pid, ObjectClassDefinition definition) {
+    record Target(String pid, ObjectClassDefinition definition, String refused) {
+
+        Target(String pid, ObjectClassDefinition definition) {
+            this(pid, definition, null);
+        }
     }
 
     private final BundleContext context;
@@ -81,7 +91,18 @@ public final class ModuleConfigurations {
         if (info != null && info.getPids() != null && List.of(info.getPids()).contains(pid)) {
             ocd = info.getObjectClassDefinition(pid, null);
         }
-        return new Target(pid, ocd);
+        return new Target(pid, ocd, refused(module, pid));
+    }
+
+    /** @return why the module may not have the configuration {@code pid}, or null if it may */
+    private String refused(String module, String pid) {
+        String own = "org.outpost.module." + module;
+        RunningDeployment d = deployment;
+        if (d == null) {
+            return pid.equals(own) ? null : "'" + pid + "' cannot be checked against the deployment policy (the"
+                    + " deployment service is not running), so only " + own + " is given desired properties";
+        }
+        return d.configurationRefused(module, pid).orElse(null);
     }
 
     /** @return the module's configuration PID in the running deployment, or null if it has none */

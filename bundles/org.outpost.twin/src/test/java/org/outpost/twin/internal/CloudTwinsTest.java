@@ -4,12 +4,14 @@
 package org.outpost.twin.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,6 +72,25 @@ class CloudTwinsTest {
                 Map.of())));
         cloud = new CloudTwins(deployer, routing, runtime, twins, identities, FakeHub.config(hub.url(),
                 DEVICE_KEY));
+    }
+
+    @Test
+    void aTcpUrlToAHubOffLoopbackIsRefusedUnlessTheNetworkIsDeclaredTrusted() {
+        CloudTwins.Config plain = Fakes.fake(CloudTwins.Config.class, Map.of("url", args -> "tcp://hub.example:1885",
+                "allow_plain_off_loopback", args -> false));
+        CloudTwins.Config trusted = Fakes.fake(CloudTwins.Config.class, Map.of("url",
+                args -> "tcp://hub.example:1885", "allow_plain_off_loopback", args -> true));
+        CloudTwins.Config tls = Fakes.fake(CloudTwins.Config.class, Map.of("url", args -> "ssl://hub.example:8883",
+                "allow_plain_off_loopback", args -> false));
+
+        assertThatThrownBy(() -> CloudTwins.checkUrl(plain)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("org.outpost.twin: the gateway's twins would connect without TLS to hub.example, which is"
+                        + " not loopback: in etc/org.outpost.twin.cfg use url = ssl://hub.example:8883 (with tls.ca"
+                        + " if its certificate is not from a CA the JVM trusts), or set allow.plain.off.loopback ="
+                        + " true if the network is trusted");
+        CloudTwins.checkUrl(trusted);
+        CloudTwins.checkUrl(tls);
+        CloudTwins.checkUrl(FakeHub.config("tcp://127.0.0.1:1885", DEVICE_KEY));
     }
 
     @AfterEach

@@ -82,4 +82,20 @@ class DesiredApplierTest {
         assertThat(asked).isEmpty();
         assertThat(updates).isEmpty();
     }
+
+    @Test
+    void aConfigurationTheModuleMayNotHaveIsNotTouched() {
+        ConfigurationAdmin cm = Fakes.fake(ConfigurationAdmin.class, Map.of("getConfiguration", args -> {
+            asked.add(args[0] + " at " + args[1]);
+            return null;
+        }));
+        DesiredApplier refusing = new DesiredApplier(module -> new ModuleConfigurations.Target("org.outpost.upstream",
+                null, "'org.outpost.upstream' is a configuration of the gateway or its platform"), cm);
+
+        assertThatThrownBy(() -> refusing.apply("sneaky", "{\"url\": \"tcp://elsewhere:1883\"}", "{}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("sneaky's configuration org.outpost.upstream"
+                        + " is not given desired properties: 'org.outpost.upstream' is a configuration of the gateway"
+                        + " or its platform");
+        assertThat(asked).isEmpty();
+    }
 }

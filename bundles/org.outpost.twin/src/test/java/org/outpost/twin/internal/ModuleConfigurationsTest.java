@@ -48,7 +48,9 @@ class ModuleConfigurationsTest {
 
     private static RunningDeployment running(Map<String, String> pids) {
         return Fakes.fake(RunningDeployment.class, Map.of("configurationPid",
-                args -> Optional.ofNullable(pids.get((String) args[0]))));
+                args -> Optional.ofNullable(pids.get((String) args[0])), "configurationRefused",
+                args -> ((String) args[1]).startsWith("org.outpost.upstream") ? Optional.of("'" + args[1] + "' is a"
+                        + " configuration of the gateway (config.reserved.pids)") : Optional.empty()));
     }
 
     @Test
@@ -61,6 +63,7 @@ class ModuleConfigurationsTest {
 
     @Test
     void withoutADeploymentPidTheOnePidTheBundleDefinesIsTaken() {
+        deployed = new HashMap<>();
         metatypePids = new String[] {"org.example.filter"};
 
         assertThat(target("filter")).isEqualTo(new ModuleConfigurations.Target("org.example.filter", DEFINITION));
@@ -107,5 +110,23 @@ class ModuleConfigurationsTest {
 
         configurations.unbindDeployment(second);
         assertThat(configurations.target("filter").pid()).isEqualTo("org.outpost.module.filter");
+    }
+
+    @Test
+    void aMetatypePidTheDeploymentPolicyReservesIsRefused() {
+        deployed = new HashMap<>();
+        metatypePids = new String[] {"org.outpost.upstream"};
+
+        assertThat(target("filter")).isEqualTo(new ModuleConfigurations.Target("org.outpost.upstream", DEFINITION,
+                "'org.outpost.upstream' is a configuration of the gateway (config.reserved.pids)"));
+    }
+
+    @Test
+    void withoutARunningDeploymentToAskOnlyTheModulesOwnPidIsGiven() {
+        metatypePids = new String[] {"org.example.filter"};
+
+        assertThat(target("filter").refused()).contains("cannot be checked against the deployment policy");
+        bundleId = -1;
+        assertThat(target("filter")).isEqualTo(new ModuleConfigurations.Target("org.outpost.module.filter", null));
     }
 }

@@ -3,6 +3,7 @@
  */
 package org.outpost.upstream.internal;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -42,7 +43,8 @@ public final class UpstreamConnector implements Upstream {
 
     @ObjectClassDefinition(name = "Outpost upstream", description = "The gateway's MQTT connection to the cloud.")
     public @interface Config {
-        @AttributeDefinition(description = "Cloud MQTT broker: tcp://host:port or ssl://host:port.")
+        @AttributeDefinition(description = "Cloud MQTT broker: ssl://host:port, or tcp://host:port on loopback (or"
+                + " anywhere with allow.plain.off.loopback).")
         String url() default "tcp://127.0.0.1:1883";
 
         @AttributeDefinition(description = "MQTT client id; empty means the gateway's device id.")
@@ -51,7 +53,9 @@ public final class UpstreamConnector implements Upstream {
         @AttributeDefinition(description = "User name (the device id at an Outpost hub); empty for none.")
         String username() default "";
 
-        @AttributeDefinition(description = "Password or token; empty for none.", type = AttributeType.PASSWORD)
+        @AttributeDefinition(description = "Password or token; empty for none. Better: upstream.password in the"
+                + " secrets file (secrets.file), which only the gateway's user can read.",
+                type = AttributeType.PASSWORD)
         String password() default "";
 
         @AttributeDefinition(description = "Topic template; placeholders {deviceId}, {moduleId}, {outputName},"
@@ -74,9 +78,14 @@ public final class UpstreamConnector implements Upstream {
         int max_inflight() default 256;
 
         @AttributeDefinition(description = "Device key for IoT Hub SAS tokens: when set, the password is a SAS token"
-                + " made at each connect (and the user name, if empty, IoT Hub's <host>/<device>/?api-version=...).",
-                type = AttributeType.PASSWORD)
+                + " made at each connect (and the user name, if empty, IoT Hub's <host>/<device>/?api-version=...)."
+                + " Better: device.key in the secrets file (secrets.file).", type = AttributeType.PASSWORD)
         String sas_key() default "";
+
+        @AttributeDefinition(description = "The gateway's owner-only secrets file (in ${karaf.etc} unless absolute;"
+                + " empty for outpost-secrets/gateway.properties): its device.key makes the SAS tokens, its"
+                + " upstream.password is the password for a plain MQTT broker.")
+        String secrets_file() default "";
 
         @AttributeDefinition(description = "The hub's host name in SAS tokens.")
         String sas_host_name() default "outpost-hub.local";
@@ -87,6 +96,10 @@ public final class UpstreamConnector implements Upstream {
         @AttributeDefinition(description = "For ssl:// URLs: PEM file (in ${karaf.etc} unless absolute) of the"
                 + " certificates to trust, e.g. the hub's own or its CA; empty trusts the JVM's default CAs.")
         String tls_ca() default "";
+
+        @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
+                + " network only, the gateway's credentials cross it in the clear.")
+        boolean allow_plain_off_loopback() default false;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
@@ -101,15 +114,20 @@ public final class UpstreamConnector implements Upstream {
         this.broker = broker;
         UpstreamSettings initial;
         try {
-            initial = UpstreamSettings.from(config, properties);
+            initial = withSecrets(UpstreamSettings.from(config, properties), config);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; using the default upstream configuration until it is fixed", e.getMessage());
-            initial = defaults();
+            initial = withSecrets(defaults(), config);
         }
         this.link = new UpstreamLink(initial, runtime::deviceId, new CloudToDevice(routing, runtime::deviceId));
         this.drain = new QueueDrain(broker, link, runtime::deviceId, metrics);
         link.start();
         drain.start();
+    }
+
+    private static UpstreamSettings withSecrets(UpstreamSettings s, Config config) {
+        return UpstreamSecrets.resolve(s, Path.of(System.getProperty("karaf.etc", "etc")), config.secrets_file(),
+                LOG::warn);
     }
 
     private static UpstreamSettings defaults() {
@@ -124,7 +142,7 @@ public final class UpstreamConnector implements Upstream {
     void modified(Config config, Map<String, Object> properties) {
         UpstreamSettings next;
         try {
-            next = UpstreamSettings.from(config, properties);
+            next = withSecrets(UpstreamSettings.from(config, properties), config);
         } catch (InvalidConfigurationException e) {
             LOG.error("{}; the upstream keeps its current configuration", e.getMessage());
             return;

@@ -51,6 +51,7 @@ final class UpstreamLink implements QueueDrain.Cloud {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-upstream"));
     private final Object connected = new Object();
+    private final long connectTimeoutMs;
 
     private volatile UpstreamSettings settings;
     private volatile MqttAsyncClient client;
@@ -66,6 +67,12 @@ final class UpstreamLink implements QueueDrain.Cloud {
     private boolean stopped;
 
     UpstreamLink(UpstreamSettings settings, Supplier<String> deviceId, Inbound inbound) {
+        this(settings, deviceId, inbound, Duration.ofSeconds(30));
+    }
+
+    /** @param connectTimeout how long a connect (and the subscription after it) may take before it is given up */
+    UpstreamLink(UpstreamSettings settings, Supplier<String> deviceId, Inbound inbound, Duration connectTimeout) {
+        this.connectTimeoutMs = connectTimeout.toMillis();
         this.settings = settings;
         this.backoff = backoff(settings);
         this.deviceId = deviceId;
@@ -111,8 +118,10 @@ final class UpstreamLink implements QueueDrain.Cloud {
         String clientId = clientId();
         state = "connecting";
         nextRetry = null;
+        MqttAsyncClient c = null;
         try {
-            MqttAsyncClient c = new MqttAsyncClient(s.url(), clientId, new MemoryPersistence());
+            c = new MqttAsyncClient(s.url(), clientId, new MemoryPersistence());
+            MqttAsyncClient self = c;
             c.setCallback(new MqttCallbackExtended() {
                 @Override
                 public void connectComplete(boolean reconnect, String serverURI) {
@@ -122,7 +131,7 @@ final class UpstreamLink implements QueueDrain.Cloud {
                 public void connectionLost(Throwable cause) {
                     failed("connection lost: " + describe(cause));
                     scheduler.execute(() -> {
-                        if (client == c) {
+                        if (client == self) {
                             disconnect();
                             scheduleReconnect();
                         }
@@ -141,10 +150,10 @@ final class UpstreamLink implements QueueDrain.Cloud {
                 }
             });
             c.connect(ConnectOptions.of(s, deviceId.get(), Path.of(System.getProperty("karaf.etc", "etc")),
-                    Instant.now())).waitForCompletion(30_000);
+                    Instant.now())).waitForCompletion(connectTimeoutMs);
             if (!s.sasKey().isEmpty()) {
                 // The IoT Hub contract: the device's cloud-to-device messages, kept by the hub while it was away.
-                c.subscribe(IotHubTopic.CloudToDevice.filter(deviceId.get()), 1).waitForCompletion(10_000);
+                c.subscribe(IotHubTopic.CloudToDevice.filter(deviceId.get()), 1).waitForCompletion(connectTimeoutMs);
             }
             client = c;
             publisher = new PahoPublisher(c);
@@ -157,11 +166,32 @@ final class UpstreamLink implements QueueDrain.Cloud {
             }
             LOG.info("Upstream connected to {} as {}", s.url(), clientId);
         } catch (MqttException e) {
+            // A connect that timed out goes on in Paho: closed here, it cannot come up later beside the next one
+            // (with the same client id, each would knock the other off).
+            discard(c);
             failed("cannot connect to " + s.url() + ": " + describe(e));
             scheduleReconnect();
         } catch (IOException e) {
+            discard(c);
             failed("cannot use tls.ca of " + UpstreamSettings.PID + ": " + e.getMessage());
             scheduleReconnect();
+        }
+    }
+
+    /** Closes a client that did not become the link's, whatever state its connect is in. */
+    private static void discard(MqttAsyncClient c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.disconnectForcibly(0, 1000, false);
+        } catch (MqttException e) {
+            LOG.debug("Dropping an unfinished connection: {}", e.getMessage());
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("Closing an unfinished MQTT client: {}", e.getMessage());
         }
     }
 

@@ -5,15 +5,18 @@ package org.outpost.upstream.internal;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
+import org.outpost.commons.PlainTransport;
 
 /**
  * The validated upstream configuration.
  *
- * @param url the cloud broker, {@code tcp://host:port} or {@code ssl://host:port}
+ * @param url the cloud broker, {@code tcp://host:port} (loopback, unless {@code allow.plain.off.loopback}) or
+ *            {@code ssl://host:port}
  * @param clientId the MQTT client id; empty means the device id
  * @param username the user name, empty for none
  * @param password the password or token, empty for none
@@ -52,8 +55,20 @@ record UpstreamSettings(String url, String clientId, String username, String pas
         String sasHost = v.get("sas.host.name", c::sas_host_name, h -> !h.isBlank(), "the hub's host name");
         int sasHours = v.get("sas.token.hours", c::sas_token_hours, h -> h >= 1 && h <= 8760, "1 to 8760");
         String tlsCa = v.get("tls.ca", c::tls_ca, "a PEM file of certificates to trust, or empty");
+        boolean allowPlain = v.get(PlainTransport.ALLOW_KEY, c::allow_plain_off_loopback, "true or false");
+        Optional<String> plain = new PlainTransport().refuseClient("the upstream", url, allowPlain, "etc/" + PID
+                + ".cfg");
+        if (plain.isPresent()) {
+            throw new InvalidConfigurationException(PID, "url", url, plain.get());
+        }
         return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight,
                 sasKey, sasHost, sasHours, tlsCa);
+    }
+
+    /** @return these settings with other credentials */
+    UpstreamSettings withCredentials(String sasKey, String password) {
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAliveSeconds, reconnectMinMs,
+                reconnectMaxMs, maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa);
     }
 
     private static boolean isBrokerUrl(String url) {

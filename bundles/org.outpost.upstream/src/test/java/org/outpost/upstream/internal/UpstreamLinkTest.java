@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +118,35 @@ class UpstreamLinkTest {
             assertThat(link.lastError()).startsWith("connection lost: ");
             await().atMost(Duration.ofSeconds(10)).until(() -> "connected".equals(link.state()));
             assertThat(link.retryDelayMs()).isZero();
+        }
+    }
+
+    @Test
+    void aConnectThatTimesOutClosesItsClientSoThatItCannotComeUpLater() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // Takes the connection and its CONNECT, and never answers.
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return silent.accept();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            link = new UpstreamLink(settings("tcp://127.0.0.1:" + silent.getLocalPort(), 60_000, 60_000),
+                    () -> "gw1", (topic, payload) -> { }, Duration.ofMillis(300));
+            link.start();
+
+            try (Socket connection = accepted.get(10, TimeUnit.SECONDS)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> "disconnected".equals(link.state()));
+                assertThat(link.lastError()).startsWith("cannot connect to tcp://127.0.0.1:");
+                assertThat(link.publisher()).isNull();
+
+                // The client gave up the connection: the server reads its end, well before Paho's own 30 s.
+                connection.setSoTimeout(5_000);
+                InputStream in = connection.getInputStream();
+                assertThat(in.readAllBytes()).as("what the client sent before it closed (a read timeout if it did"
+                        + " not)").isNotNull();
+            }
         }
     }
 

@@ -42,6 +42,28 @@ class UpstreamSettingsTest {
     }
 
     @Test
+    void aTcpUrlToAHostOffLoopbackIsRefusedWithTheSslUrlToUseInstead() {
+        Map<String, Object> raw = Map.of("url", "tcp://hub.example:1884");
+
+        assertThatThrownBy(() -> UpstreamSettings.from(config(raw), raw)).hasMessage("configuration"
+                + " org.outpost.upstream: url=tcp://hub.example:1884 is not valid: the upstream would connect without"
+                + " TLS to hub.example, which is not loopback: in etc/org.outpost.upstream.cfg use url ="
+                + " ssl://hub.example:8883 (with tls.ca if its certificate is not from a CA the JVM trusts), or set"
+                + " allow.plain.off.loopback = true if the network is trusted");
+    }
+
+    @Test
+    void aTcpUrlOffLoopbackIsTakenOnATrustedNetworkAndSslAndLoopbackAlways() throws Exception {
+        Map<String, Object> trusted = Map.of("url", "tcp://hub.example:1884", "allow.plain.off.loopback", "true");
+        Map<String, Object> ssl = Map.of("url", "ssl://hub.example:8883");
+        Map<String, Object> loopback = Map.of("url", "tcp://localhost:1884");
+
+        assertThat(UpstreamSettings.from(config(trusted), trusted).url()).isEqualTo("tcp://hub.example:1884");
+        assertThat(UpstreamSettings.from(config(ssl), ssl).url()).isEqualTo("ssl://hub.example:8883");
+        assertThat(UpstreamSettings.from(config(loopback), loopback).url()).isEqualTo("tcp://localhost:1884");
+    }
+
+    @Test
     void passwordIsNotInToString() throws Exception {
         Map<String, Object> raw = Map.of("password", "s3cret");
         assertThat(UpstreamSettings.from(config(raw), raw).toString()).doesNotContain("s3cret");
@@ -78,6 +100,9 @@ class UpstreamSettingsTest {
                     }
                     if (type == long.class) {
                         return Long.parseLong(v.toString());
+                    }
+                    if (type == boolean.class) {
+                        return Boolean.parseBoolean(v.toString());
                     }
                     return v.toString();
                 });

@@ -14,14 +14,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -32,7 +29,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.outpost.commons.DaemonThreads;
 import org.outpost.hub.storage.HubDatabase;
 import org.outpost.hub.storage.StorageException;
 import org.slf4j.Logger;
@@ -41,10 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub's database: a HikariCP pool over embedded H2 (the default, a file under {@code ${karaf.data}}) or
  * PostgreSQL, chosen by the URL. At start the schema is brought up to date by Flyway (the SQL migrations beside this
- * class, {@code V<n>__<what>.sql}, each applied once and recorded in {@code outpost_schema_history}), this node is
- * registered in {@code hub_nodes} and then kept alive there: every {@value #HEARTBEAT_SECONDS} s it says it is up,
- * and removes the nodes not heard of for {@value #NODE_TIMEOUT_SECONDS} s (with what they kept per node, such as
- * their connections). With PostgreSQL, events between nodes travel by {@code NOTIFY} on one channel.
+ * class, {@code V<n>__<what>.sql}, each applied once and recorded in {@code outpost_schema_history}), and this node
+ * is registered in {@code hub_nodes} and kept alive there ({@link NodeLiveness}, on the database's clock). Every wait
+ * for the database is bounded ({@link Timeouts}). With PostgreSQL, events between nodes travel by {@code NOTIFY} on
+ * one channel.
  */
 @Component(service = HubDatabase.class, configurationPid = "org.outpost.hub.storage")
 @Designate(ocd = Database.Config.class)
@@ -70,12 +66,28 @@ public final class Database implements HubDatabase, AutoCloseable {
         @AttributeDefinition(description = "This node's name among the hub nodes sharing the database; empty for the"
                 + " host name (a random suffix makes each start a new node).")
         String node_name() default "";
+
+        @AttributeDefinition(description = "Seconds to open a connection to the database (PostgreSQL: TCP connect"
+                + " and log-in).")
+        int connect_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "Seconds a PostgreSQL read may wait on an open connection (a link that"
+                + " went silent ends here); longer than statement.timeout.seconds, or 0 for none.")
+        int socket_timeout_seconds() default 60;
+
+        @AttributeDefinition(description = "Seconds a statement may run or wait for a lock before it is cancelled.")
+        int statement_timeout_seconds() default 30;
+
+        @AttributeDefinition(description = "Seconds to wait for a free connection from the pool.")
+        int pool_wait_seconds() default 5;
     }
 
-    /** How to reach the database, checked. */
-    public record Settings(String url, String user, String password, int poolSize, String nodeName) {
+    /** How to reach the database, and how long to wait for it, checked. */
+    public record Settings(String url, String user, String password, int poolSize, String nodeName,
+            Timeouts timeouts) {
         public Settings {
             Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(timeouts, "timeouts");
             if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("storage url '" + url + "' is neither jdbc:h2:... nor"
                         + " jdbc:postgresql://host:port/database; set url in etc/org.outpost.hub.storage.cfg");
@@ -85,14 +97,22 @@ public final class Database implements HubDatabase, AutoCloseable {
             }
         }
 
+        /** With the default {@link Timeouts}. */
+        public Settings(String url, String user, String password, int poolSize, String nodeName) {
+            this(url, user, password, poolSize, nodeName, Timeouts.DEFAULTS);
+        }
+
         /** @return the embedded database in a directory */
         public static Settings embedded(Path directory) {
             return new Settings("jdbc:h2:file:" + directory.resolve("hub").toAbsolutePath(), "", "", 10, "");
         }
+
+        /** @return these settings with other timeouts */
+        public Settings withTimeouts(Timeouts other) {
+            return new Settings(url, user, password, poolSize, nodeName, other);
+        }
     }
 
-    static final int HEARTBEAT_SECONDS = 5;
-    static final int NODE_TIMEOUT_SECONDS = 20;
     private static final String CHANNEL = "outpost_hub";
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
@@ -102,7 +122,7 @@ public final class Database implements HubDatabase, AutoCloseable {
     private final String nodeId;
     private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();
     private final List<Runnable> resyncListeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService heartbeat;
+    private final NodeLiveness liveness;
     private final PostgresEvents events;
 
     @Activate
@@ -112,27 +132,26 @@ public final class Database implements HubDatabase, AutoCloseable {
     }
 
     static Settings settings(Config config, Path embeddedDirectory) {
+        Timeouts timeouts = new Timeouts(config.connect_timeout_seconds(), config.socket_timeout_seconds(),
+                config.statement_timeout_seconds(), config.pool_wait_seconds());
         return config.url().isBlank() ? new Settings(Settings.embedded(embeddedDirectory).url(), "", "",
-                config.pool_size(), config.node_name()) : new Settings(config.url().strip(), config.user(),
-                        config.password(), config.pool_size(), config.node_name());
+                config.pool_size(), config.node_name(), timeouts) : new Settings(config.url().strip(), config.user(),
+                        config.password(), config.pool_size(), config.node_name(), timeouts);
     }
 
     /** Opens the database, migrates its schema and registers this node. */
     public Database(Settings settings) {
+        this(settings, System::currentTimeMillis);
+    }
+
+    /** @param wallClock this node's clock, compared with the database's only to warn of a difference */
+    Database(Settings settings, LongSupplier wallClock) {
         this.settings = settings;
         String name = settings.nodeName().isBlank() ? hostName() : settings.nodeName();
         this.nodeId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        DataSource raw = rawDataSource(settings);
-        HikariConfig hc = new HikariConfig();
-        hc.setDataSource(raw);
-        hc.setMaximumPoolSize(settings.poolSize());
-        hc.setPoolName("outpost-hub-db");
-        // Fail at once with the reason (a wrong password, no server) rather than after the default 30 s.
-        hc.setConnectionTimeout(10_000);
-        hc.setInitializationFailTimeout(10_000);
-        hc.setAutoCommit(true);
+        DataSource raw = DataSources.raw(settings);
         try {
-            this.pool = new HikariDataSource(hc);
+            this.pool = new HikariDataSource(DataSources.pool(settings, raw));
         } catch (RuntimeException e) {
             throw new StorageException("cannot open the hub database " + redacted(settings.url()) + ": "
                     + rootMessage(e)
@@ -143,25 +162,15 @@ public final class Database implements HubDatabase, AutoCloseable {
             this.product = transaction("reading the database product",
                     c -> c.getMetaData().getDatabaseProductName());
             migrate();
-            transaction("registering this hub node", c -> {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO hub_nodes (id, started_ms, seen_ms) VALUES (?, ?, ?)")) {
-                    long now = System.currentTimeMillis();
-                    s.setString(1, nodeId);
-                    s.setLong(2, now);
-                    s.setLong(3, now);
-                    return s.executeUpdate();
-                }
-            });
+            this.liveness = new NodeLiveness(this, nodeId, wallClock, this::resync);
+            liveness.register();
             this.events = product.equals("PostgreSQL") ? new PostgresEvents(raw, CHANNEL, this::dispatch,
                     this::resync) : null;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.named("outpost-hub-db-heartbeat"));
-        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        liveness.start();
         LOG.info("Hub storage: {} at {}, node {}", product, redacted(settings.url()), nodeId);
     }
 
@@ -186,58 +195,9 @@ public final class Database implements HubDatabase, AutoCloseable {
         }
     }
 
-    private static DataSource rawDataSource(Settings s) {
-        if (s.url().startsWith("jdbc:h2:")) {
-            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(s.url());
-            ds.setUser(s.user());
-            ds.setPassword(s.password());
-            return ds;
-        }
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setURL(s.url());
-        if (!s.user().isBlank()) {
-            ds.setUser(s.user());
-        }
-        if (!s.password().isBlank()) {
-            ds.setPassword(s.password());
-        }
-        ds.setApplicationName("outpost-hub");
-        return ds;
-    }
-
-    private void beat() {
-        try {
-            long now = System.currentTimeMillis();
-            transaction("keeping this hub node registered", c -> {
-                try (PreparedStatement up = c.prepareStatement("UPDATE hub_nodes SET seen_ms = ? WHERE id = ?");
-                        PreparedStatement gone = c.prepareStatement("DELETE FROM hub_nodes WHERE seen_ms < ?")) {
-                    up.setLong(1, now);
-                    up.setString(2, nodeId);
-                    if (up.executeUpdate() == 0) {
-                        // Removed while this node could not reach the database: it comes back, its connections
-                        // are counted again from now on.
-                        try (PreparedStatement in = c.prepareStatement(
-                                "INSERT INTO hub_nodes (id, started_ms, seen_ms) VALUES (?, ?, ?)")) {
-                            in.setString(1, nodeId);
-                            in.setLong(2, now);
-                            in.setLong(3, now);
-                            in.executeUpdate();
-                        }
-                        LOG.warn("Hub node {} had been taken for gone; registered again", nodeId);
-                        heartbeat.execute(this::resync);
-                    }
-                    gone.setLong(1, now - TimeUnit.SECONDS.toMillis(NODE_TIMEOUT_SECONDS));
-                    int n = gone.executeUpdate();
-                    if (n > 0) {
-                        LOG.info("{} hub node(s) not heard of for {} s are taken as gone", n, NODE_TIMEOUT_SECONDS);
-                    }
-                    return null;
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("Hub node heartbeat failed (tried again in {} s): {}", HEARTBEAT_SECONDS, e.getMessage());
-        }
+    /** @return this node's liveness in {@code hub_nodes} */
+    NodeLiveness liveness() {
+        return liveness;
     }
 
     @Override
@@ -329,20 +289,9 @@ public final class Database implements HubDatabase, AutoCloseable {
     @Deactivate
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        liveness.close();
         if (events != null) {
             events.close();
-        }
-        try {
-            transaction("unregistering this hub node", c -> {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM hub_nodes WHERE id = ?")) {
-                    s.setString(1, nodeId);
-                    return s.executeUpdate();
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("Could not unregister hub node {} (the others will take it as gone in {} s): {}", nodeId,
-                    NODE_TIMEOUT_SECONDS, e.getMessage());
         }
         pool.close();
     }

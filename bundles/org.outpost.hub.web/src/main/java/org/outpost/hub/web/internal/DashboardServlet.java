@@ -13,6 +13,8 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.outpost.hub.web.internal.api.HttpTransport;
 
 /**
  * The web dashboard: the static files of this bundle's {@code /dashboard/} folder, at {@code /dashboard/}
@@ -24,6 +26,9 @@ import org.osgi.service.component.annotations.Component;
 public final class DashboardServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    /** Not used: needed, so that the dashboard is not served over plain HTTP off loopback ({@link HttpTransport}). */
+    @Reference
+    private transient HttpTransport transport;
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",
             "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
 

@@ -24,6 +24,7 @@ import javax.ws.rs.core.HttpHeaders;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -62,6 +63,9 @@ public final class AuthFilter implements ContainerRequestFilter {
     private final AuthLimiter failures;
     @Context
     private HttpServletRequest servletRequest;
+    /** Not used: needed, so that the API is not served over plain HTTP off loopback ({@link HttpTransport}). */
+    @Reference
+    private HttpTransport transport;
 
     @Activate
     public AuthFilter(BundleContext context, Config config) throws IOException {
