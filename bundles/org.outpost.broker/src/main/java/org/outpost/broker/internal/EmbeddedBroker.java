@@ -204,7 +204,14 @@ public final class EmbeddedBroker implements Broker {
         synchronized (this) {
             StorageSettings previousStorage = storageSettings;
             storageSettings = StorageSettings.fromOr(config, properties, previousStorage);
-            if (next.equals(settings) && storageSettings.diskScanPeriodMs() == previousStorage.diskScanPeriodMs()) {
+            boolean sameScan = storageSettings.diskScanPeriodMs() == previousStorage.diskScanPeriodMs();
+            if (sameScan && StorageSettings.onlyDiskUsageDiffers(settings, next) && storage != null) {
+                // A new limit applies at once and without a restart, as when space returns.
+                storage.limit(next.maxDiskUsage());
+                settings = next;
+                return;
+            }
+            if (next.equals(settings) && sameScan) {
                 return;
             }
             LOG.info("Broker configuration changed; restarting the broker");

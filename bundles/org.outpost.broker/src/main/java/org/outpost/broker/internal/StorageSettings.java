@@ -3,8 +3,10 @@
  */
 package org.outpost.broker.internal;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 import org.outpost.api.config.ConfigValues;
 import org.outpost.api.config.InvalidConfigurationException;
@@ -37,6 +39,27 @@ record StorageSettings(Duration storeTimeout, long diskScanPeriodMs) {
                     + " disk.scan.period.ms={}", e.getMessage(), keep.storeTimeout().toSeconds(),
                     keep.diskScanPeriodMs());
             return keep;
+        }
+    }
+
+    /**
+     * @return whether the two differ in {@code max.disk.usage} and nothing else: the running broker's disk monitor
+     *         takes a new limit without a restart
+     */
+    static boolean onlyDiskUsageDiffers(BrokerSettings a, BrokerSettings b) {
+        if (a == null || b == null || a.maxDiskUsage() == b.maxDiskUsage()) {
+            return false;
+        }
+        try {
+            for (RecordComponent c : BrokerSettings.class.getRecordComponents()) {
+                if (!c.getName().equals("maxDiskUsage")
+                        && !Objects.equals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
         }
     }
 
