@@ -3,6 +3,7 @@
  */
 package org.outpost.broker.api;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -20,11 +21,47 @@ public interface Broker {
     /** The URL of the broker's in-VM acceptor, for core and JMS clients inside this framework. */
     String IN_VM_URL = "vm://0";
 
+    /** How long a sender waits for the store's acknowledgement by default, see {@link #storeTimeout()}. */
+    Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
+
     /**
      * @return a new locator for in-VM sessions; the caller closes it. Sessions made from it are trusted (in-VM
-     *         clients run inside this framework) and block on durable sends until the journal has synced.
+     *         clients run inside this framework) and block on durable sends until the journal has synced, at most
+     *         {@link #storeTimeout()}. Producers are never held back by the broker's flow control: when the disk is
+     *         full a send must not wait for room, so a sender checks {@link #requireStorage()} first and waits for
+     *         each acknowledgement at most {@link #storeTimeout()}.
      */
     ServerLocator createLocator();
+
+    /**
+     * @return the broker's storage as its disk monitor last saw it (every {@code disk.scan.period.ms}); full means
+     *         messages are refused until space returns
+     */
+    default StorageState storage() {
+        return StorageState.UNKNOWN;
+    }
+
+    /**
+     * What every sender of messages into the broker does before it sends: fail at once, with what to do, rather than
+     * wait for room that may never come.
+     *
+     * @throws StorageFullException if the disk is over its limit
+     */
+    default void requireStorage() throws StorageFullException {
+        StorageState s = storage();
+        if (s.full()) {
+            throw new StorageFullException(s);
+        }
+    }
+
+    /**
+     * @return how long a sender waits for the broker's acknowledgement that a message is stored before it fails the
+     *         send ({@code store.timeout.seconds} in {@code etc/org.outpost.broker.cfg}); see
+     *         {@link StoreTimeoutException}
+     */
+    default Duration storeTimeout() {
+        return DEFAULT_STORE_TIMEOUT;
+    }
 
     /**
      * @param protocol {@code CORE}, {@code MQTT} or {@code AMQP}

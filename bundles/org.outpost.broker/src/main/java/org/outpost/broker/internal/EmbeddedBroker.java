@@ -5,6 +5,7 @@ package org.outpost.broker.internal;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,8 +15,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.postoffice.Address;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -41,6 +42,7 @@ import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.BrokerAuthenticator;
 import org.outpost.broker.api.QueueDepth;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.broker.api.StorageState;
 import org.outpost.commons.PlainTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +80,16 @@ public final class EmbeddedBroker implements Broker {
         @AttributeDefinition(description = "Journal directory; empty means ${karaf.data}/outpost/broker.")
         String data_directory() default "";
 
-        @AttributeDefinition(description = "Disk usage (percent) above which the broker blocks producers.")
+        @AttributeDefinition(description = "Disk usage (percent, Artemis' 1 - usable/total of the journal's file"
+                + " system) at which the broker refuses messages until space returns.")
         int max_disk_usage() default 90;
+
+        @AttributeDefinition(description = "Milliseconds between two measures of the disk against max.disk.usage.")
+        long disk_scan_period_ms() default 5000;
+
+        @AttributeDefinition(description = "Seconds a sender waits for the broker's acknowledgement that a message"
+                + " is stored before the send fails.")
+        int store_timeout_seconds() default 10;
 
         @AttributeDefinition(description = "Microseconds the journal gathers writes before one disk sync: lower"
                 + " means less latency and more syncs. Artemis' default for NIO is 3333.")
@@ -127,6 +137,8 @@ public final class EmbeddedBroker implements Broker {
     private volatile BrokerAuthenticator authenticator;
     private volatile AutoCloseable revocations;
     private volatile BrokerSettings settings;
+    private volatile StorageSettings storageSettings = StorageSettings.defaults();
+    private volatile StorageMonitor storage;
     private volatile ActiveMQServer server;
     private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
     private final BrokerQueues queues = new BrokerQueues(() -> server);
@@ -167,6 +179,7 @@ public final class EmbeddedBroker implements Broker {
             LOG.error("The broker does not start: {}", refused.get());
             throw new IllegalStateException(refused.get());
         }
+        storageSettings = StorageSettings.fromOr(config, properties, storageSettings);
         start(initial);
     }
 
@@ -185,7 +198,16 @@ public final class EmbeddedBroker implements Broker {
             return;
         }
         synchronized (this) {
-            if (next.equals(settings)) {
+            StorageSettings previousStorage = storageSettings;
+            storageSettings = StorageSettings.fromOr(config, properties, previousStorage);
+            boolean sameScan = storageSettings.diskScanPeriodMs() == previousStorage.diskScanPeriodMs();
+            if (sameScan && StorageSettings.onlyDiskUsageDiffers(settings, next) && storage != null) {
+                // A new limit applies at once and without a restart, as when space returns.
+                storage.limit(next.maxDiskUsage());
+                settings = next;
+                return;
+            }
+            if (next.equals(settings) && sameScan) {
                 return;
             }
             LOG.info("Broker configuration changed; restarting the broker");
@@ -255,13 +277,16 @@ public final class EmbeddedBroker implements Broker {
         Supplier<Optional<BrokerAuthenticator>> auth = () -> Optional.ofNullable(authenticator);
         Supplier<ClientLimits> limits = () -> settings.limits();
         this.settings = s;
-        ActiveMQServer created = ActiveMQServers.newActiveMQServer(BrokerConfiguration.of(s),
-                ManagementFactory.getPlatformMBeanServer(), new OutpostSecurityManager(auth, bindings, limits), true);
+        Configuration c = BrokerConfiguration.of(s);
+        c.setDiskScanPeriod((int) storageSettings.diskScanPeriodMs());
+        ActiveMQServer created = ActiveMQServers.newActiveMQServer(c, ManagementFactory.getPlatformMBeanServer(),
+                new OutpostSecurityManager(auth, bindings, limits), true);
         created.addProtocolManagerFactory(mqtt);
         created.addProtocolManagerFactory(amqp);
         created.start();
         created.getRemotingService().addIncomingInterceptor(new MqttClientLimits(created, bindings, auth, limits));
         plugins.forEach(created::registerBrokerPlugin);
+        this.storage = StorageMonitor.watch(created, s.dataDirectory());
         this.server = created;
         this.settings = s;
         LOG.info("Broker '{}' started in {} ms: journal {}, acceptors in-VM{}{}{}{}", s.name(),
@@ -275,6 +300,10 @@ public final class EmbeddedBroker implements Broker {
     }
 
     private void stopServer() throws Exception {
+        StorageMonitor m = storage;
+        if (m != null) {
+            m.close();
+        }
         if (server != null) {
             ActiveMQServer stopping = server;
             plugins.forEach(stopping::unRegisterBrokerPlugin);
@@ -293,11 +322,18 @@ public final class EmbeddedBroker implements Broker {
 
     @Override
     public ServerLocator createLocator() {
-        try {
-            return ActiveMQClient.createServerLocator(IN_VM_URL).setReconnectAttempts(-1).setBlockOnDurableSend(true);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot create an in-VM locator for " + IN_VM_URL, e);
-        }
+        return InVmLocator.create(IN_VM_URL, storageSettings.storeTimeout());
+    }
+
+    @Override
+    public StorageState storage() {
+        StorageMonitor m = storage;
+        return m == null ? StorageState.UNKNOWN : m.state();
+    }
+
+    @Override
+    public Duration storeTimeout() {
+        return storageSettings.storeTimeout();
     }
 
     @Override

@@ -22,17 +22,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Telemetry from the IoT Hub endpoint is stored durably in the hub's broker, at the address of its MQTT topic, before
  * it is acknowledged; the hub's telemetry ingestion ({@link TelemetryHub}) reads it there. Each connection writes
- * through a broker session of its own.
+ * through a broker session of its own. While the broker's disk is full a message is refused at once (the device gets
+ * no acknowledgement, its connection is closed with the broker's message in the log, and its SDK sends it again
+ * later), and a send waits for the journal at most the broker's store timeout.
  */
 final class BrokerTelemetry implements TelemetrySink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerTelemetry.class);
 
+    private final Broker broker;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
 
     /** @throws Exception if the broker takes no sessions */
     BrokerTelemetry(Broker broker) throws Exception {
+        this.broker = broker;
         this.locator = broker.createLocator();
         try {
             this.factory = locator.createSessionFactory();
@@ -48,7 +52,8 @@ final class BrokerTelemetry implements TelemetrySink, AutoCloseable {
         ClientProducer producer = session.createProducer();
         return new TelemetryWriter() {
             @Override
-            public void write(String topic, TelemetryTopic telemetry, byte[] payload) throws ActiveMQException {
+            public void write(String topic, TelemetryTopic telemetry, byte[] payload) throws Exception {
+                broker.requireStorage();
                 ClientMessage m = session.createMessage(Message.BYTES_TYPE, true);
                 m.getBodyBuffer().writeBytes(payload);
                 producer.send(MqttAddresses.address(topic), m);

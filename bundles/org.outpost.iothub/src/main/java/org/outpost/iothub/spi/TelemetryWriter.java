@@ -32,7 +32,10 @@ public interface TelemetryWriter extends AutoCloseable {
      * be stored in that order. By default it is {@link #write}, done before it returns.
      *
      * @return completes when the message is stored as {@link #write} promises; exceptionally if it was not taken
-     *         (the connection is then closed without acknowledging it or anything after it)
+     *         (the connection is then closed without acknowledging it or anything after it, and the reason logged).
+     *         It must complete in a bounded time, also when the store cannot take the message (a full disk: fail at
+     *         once; no acknowledgement from the store: fail after the store's timeout), since the connection's
+     *         acknowledgements wait for it in order
      */
     default CompletionStage<Void> writeAsync(String topic, TelemetryTopic telemetry, byte[] payload) {
         try {

@@ -6,6 +6,9 @@ package org.outpost.routing.internal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -23,6 +26,9 @@ import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.StorageFullException;
+import org.outpost.broker.api.StoreTimeoutException;
+import org.outpost.commons.DaemonThreads;
 import org.outpost.routing.api.MessageHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * Stores messages in endpoint queues without blocking the caller: each send is acknowledged by the broker once its
  * journal holds it, so many messages in flight share one disk sync. A sender always uses the same broker session, so
  * its messages are stored in the order it routed them.
+ *
+ * <p>A write never waits for room: while the broker's disk is over its limit it fails at once with what to do
+ * ({@link StorageFullException}), and a copy the broker has not confirmed within its store timeout fails the write
+ * ({@link StoreTimeoutException}). The sender learns either way; nothing it was told is stored is lost.
  */
 final class EndpointWriter implements AutoCloseable {
 
@@ -39,6 +49,9 @@ final class EndpointWriter implements AutoCloseable {
     /** The broker confirms every stored send at once (a larger window would hold confirmations back). */
     private static final int CONFIRMATION_WINDOW_BYTES = 1;
 
+    private final Broker broker;
+    private final ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1,
+            DaemonThreads.named("outpost-store-timeouts"));
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final Slot[] slots;
@@ -55,6 +68,8 @@ final class EndpointWriter implements AutoCloseable {
     }
 
     EndpointWriter(Broker broker, int sessions) throws ActiveMQException {
+        this.broker = broker;
+        timeouts.setRemoveOnCancelPolicy(true);
         try {
             this.locator = broker.createLocator().setBlockOnDurableSend(false)
                     .setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
@@ -78,23 +93,43 @@ final class EndpointWriter implements AutoCloseable {
      */
     void write(String sender, Message message, Map<String, RouteTable.Delivery> deliveries,
             Consumer<Exception> done) {
+        try {
+            broker.requireStorage();
+        } catch (StorageFullException e) {
+            done.accept(e);
+            return;
+        }
         AtomicInteger remaining = new AtomicInteger(deliveries.size());
         AtomicBoolean reported = new AtomicBoolean();
+        ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+        Consumer<Exception> once = e -> {
+            if (reported.compareAndSet(false, true)) {
+                ScheduledFuture<?> t = timeout[0];
+                if (t != null) {
+                    t.cancel(false);
+                }
+                done.accept(e);
+            }
+        };
         SendAcknowledgementHandler handler = new SendAcknowledgementHandler() {
             @Override
             public void sendAcknowledged(org.apache.activemq.artemis.api.core.Message m) {
-                if (remaining.decrementAndGet() == 0 && reported.compareAndSet(false, true)) {
-                    done.accept(null);
+                if (remaining.decrementAndGet() == 0) {
+                    once.accept(null);
                 }
             }
 
             @Override
             public void sendFailed(org.apache.activemq.artemis.api.core.Message m, Exception e) {
-                if (reported.compareAndSet(false, true)) {
-                    done.accept(e);
-                }
+                once.accept(e);
             }
         };
+        java.time.Duration wait = broker.storeTimeout();
+        timeout[0] = timeouts.schedule(() -> once.accept(new StoreTimeoutException("the message from " + sender
+                + " for " + deliveries.keySet(), wait)), wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (reported.get()) {
+            timeout[0].cancel(false);
+        }
         Slot slot = slots[Math.floorMod(sender.hashCode(), slots.length)];
         long now = System.currentTimeMillis();
         Map<String, String> headers = MessageHeaders.of(message);
@@ -113,9 +148,7 @@ final class EndpointWriter implements AutoCloseable {
                 }
             }
         } catch (ActiveMQException | RuntimeException e) {
-            if (reported.compareAndSet(false, true)) {
-                done.accept(e);
-            }
+            once.accept(e);
         }
     }
 
@@ -136,6 +169,8 @@ final class EndpointWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        // Timeouts still pending fire (the default policy of a shut down scheduler): every write is answered.
+        timeouts.shutdown();
         for (Slot s : slots) {
             synchronized (s) {
                 try {

@@ -35,6 +35,7 @@ import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.ModuleAccess;
 import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.StorageFullException;
 import org.outpost.broker.api.MqttAddresses;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.protocol.PropertyBag;
@@ -183,9 +184,17 @@ public final class MqttModuleBridge implements ModuleAccess {
                     head.stored().join();
                     inFlight.poll().message().individualAcknowledge();
                 } catch (java.util.concurrent.CompletionException e) {
-                    LOG.warn("Could not route the message {} of module {} ({}); trying again in {} ms",
-                            head.routed().messageId(), head.module(), e.getCause() == null ? e : e.getCause()
-                                    .getMessage(), RETRY_MS);
+                    // A full disk is said once by the broker; the message waits in the queue until space returns.
+                    boolean diskFull = e.getCause() instanceof org.outpost.api.module.SendException s
+                            && s.getCause() instanceof StorageFullException;
+                    Object why = e.getCause() == null ? e : e.getCause().getMessage();
+                    if (diskFull) {
+                        LOG.debug("Could not route the message {} of module {} ({}); trying again in {} ms",
+                                head.routed().messageId(), head.module(), why, RETRY_MS);
+                    } else {
+                        LOG.warn("Could not route the message {} of module {} ({}); trying again in {} ms",
+                                head.routed().messageId(), head.module(), why, RETRY_MS);
+                    }
                     Thread.sleep(RETRY_MS);
                     inFlight.poll();
                     inFlight.addFirst(new InFlight(head.message(), head.module(), head.output(), head.routed(),
@@ -289,6 +298,8 @@ public final class MqttModuleBridge implements ModuleAccess {
                 throw new InputDispatcher.NotReadyException("module " + module + " is not subscribed to "
                         + ModuleTopics.inputsPrefix(ingress.deviceId(), module) + "#");
             }
+            // While the disk is full the message stays in the input's queue and comes again after a pause.
+            broker.requireStorage();
             synchronized (this) {
                 if (session == null) {
                     session = factory.createSession(true, true);

@@ -21,6 +21,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.api.runtime.Upstream;
 import org.outpost.api.runtime.UpstreamStatus;
+import org.outpost.broker.api.Broker;
 import org.outpost.commons.Json;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.deployment.api.DeploymentStatus;
@@ -44,6 +45,9 @@ public class CheckCommand implements Action {
     @Reference
     private Deployer deployer;
 
+    @Reference
+    private Broker broker;
+
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
 
@@ -63,6 +67,7 @@ public class CheckCommand implements Action {
                         : ": " + u.lastError()) + "; messages wait in the queue. Check url and username in"
                         + " etc/org.outpost.upstream.cfg, and the device key (device.key) or password"
                         + " (upstream.password) in etc/outpost-secrets/gateway.properties"));
+        checks.add(BrokerStorageCheck.of(broker.storage()));
         Path data = Path.of(System.getProperty("karaf.data", "data"));
         FileStore store = Files.getFileStore(data);
         long free = store.getUsableSpace();
