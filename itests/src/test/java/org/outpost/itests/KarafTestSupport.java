@@ -14,12 +14,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.inject.Inject;
+import javax.security.auth.Subject;
 
 import org.apache.karaf.features.BootFinished;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.runner.RunWith;
@@ -131,7 +136,17 @@ public abstract class KarafTestSupport {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             Session session = sessionFactory.create(System.in, out, out);
-            Object result = session.execute(command);
+            // As an operator with both roles, as bin/outpost-shell's user: Karaf's command ACLs apply to sessions.
+            Subject operator = new Subject();
+            operator.getPrincipals().add(new UserPrincipal("itest"));
+            operator.getPrincipals().add(new RolePrincipal("admin"));
+            operator.getPrincipals().add(new RolePrincipal("viewer"));
+            Object result;
+            try {
+                result = Subject.doAs(operator, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+            } catch (PrivilegedActionException e) {
+                throw e.getException();
+            }
             if (result != null) {
                 session.getConsole().println(result);
             }

@@ -53,6 +53,11 @@ public class GatewaySecurityIT {
         gateway.config("org.outpost.runtime", Map.of("device.id", DEVICE));
         gateway.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(edgeHubPort)));
         gateway.config("org.outpost.deployment", Map.of("process.modules.enabled", "true"));
+        // The disk is checked five times a second, so that a test can fill it (max.disk.usage) and see at once.
+        gateway.config("org.outpost.broker", Map.of("disk.scan.period.ms", "200"));
+        // What secD sends goes upstream (and waits there: this gateway has no hub); nothing else does, so that the
+        // upstream queue counts secD's messages only (the distribution's samples send all the time).
+        gateway.routes(Map.of("up", "FROM /messages/modules/secD/* INTO $upstream"));
         gateway.start();
         String ca = await("the gateway's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> gateway.shell("edge:ca"), out -> out.contains("END CERTIFICATE"));
@@ -140,6 +145,82 @@ public class GatewaySecurityIT {
         } catch (java.io.IOException e) {
             return e.getMessage();
         }
+    }
+
+    @Test
+    public void aModuleRemovedFromTheDeploymentIsDisconnectedAtOnceAndItsKeyNoLongerWorks() throws Exception {
+        Path manifest = base.resolve("revoked-" + System.nanoTime() + ".json");
+        Files.writeString(manifest, manifest(sleeper("secR") + ", " + sleeper("secS")));
+        assertThat(gateway.shell("edge:deploy " + manifest)).contains("200");
+        String keyR = key(gateway.shell("edge:module-connection-string secR"));
+        try (RawMqtt r = tls()) {
+            assertThat(r.connect(DEVICE + "/secR", user("secR"), token("secR", keyR))).isZero();
+            Files.writeString(manifest, manifest(sleeper("secS")));
+            assertThat(gateway.shell("edge:deploy " + manifest)).contains("200");
+            assertThat(r.closedWithin(Duration.ofSeconds(1))).as("secR's connection, after the deployment").isTrue();
+        }
+        try (RawMqtt r = tls()) {
+            assertThat(r.connect(DEVICE + "/secR", user("secR"), token("secR", keyR))).isNotZero();
+        }
+    }
+
+    @Test
+    public void aFullDiskRefusesSendsWithAClearErrorLosesNothingAcknowledgedAndRecovers() throws Exception {
+        Path manifest = base.resolve("disk-" + System.nanoTime() + ".json");
+        Files.writeString(manifest, manifest(sleeper("secD")));
+        assertThat(gateway.shell("edge:deploy " + manifest)).contains("200");
+        String key = key(gateway.shell("edge:module-connection-string secD"));
+        long queued = queued();
+        try (RawMqtt d = tls()) {
+            assertThat(d.connect(DEVICE + "/secD", user("secD"), token("secD", key))).isZero();
+            for (int i = 1; i <= 5; i++) {
+                assertThat(d.publishAcknowledged(output("before-" + i), i, body(i))).as("before, message " + i)
+                        .isTrue();
+            }
+        }
+        await("the five acknowledged messages upstream").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).until(() -> queued() == queued + 5);
+        try {
+            // Artemis measures the disk as 1 - usable/total: 1% is always over.
+            gateway.shell("config:property-set -p org.outpost.broker max.disk.usage 1");
+            gateway.awaitLog("disk full: ", Duration.ofSeconds(30));
+            assertThat(gateway.shell("edge:check --json")).as("edge:check says why").containsPattern(
+                    "\"check\"\\s*:\\s*\"broker storage\"\\s*,\\s*\"result\"\\s*:\\s*\"fail\"").contains("disk full");
+            try (RawMqtt d = tls()) {
+                assertThat(d.connect(DEVICE + "/secD", user("secD"), token("secD", key))).isZero();
+                assertThat(d.publishAcknowledged(output("while-full"), 6, body(6)))
+                        .as("a message sent while the disk is full is not acknowledged").isFalse();
+            }
+            gateway.awaitLog("Could not take", Duration.ofSeconds(10));
+        } finally {
+            gateway.shell("config:property-set -p org.outpost.broker max.disk.usage 90");
+        }
+        gateway.awaitLog("disk space returned", Duration.ofSeconds(30));
+        try (RawMqtt d = tls()) {
+            assertThat(d.connect(DEVICE + "/secD", user("secD"), token("secD", key))).isZero();
+            for (int i = 7; i <= 9; i++) {
+                assertThat(d.publishAcknowledged(output("after-" + i), i, body(i))).as("after, message " + i)
+                        .isTrue();
+            }
+        }
+        // Nothing acknowledged was lost: the five from before and the three from after, not the refused one.
+        await("every acknowledged message upstream").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).until(() -> queued() == queued + 8);
+    }
+
+    /** @return the messages waiting for the cloud ({@code edge:upstream --json}'s "queued") */
+    private static long queued() throws Exception {
+        Matcher m = Pattern.compile("\"queued\"\\s*:\\s*(\\d+)").matcher(gateway.shell("edge:upstream --json"));
+        assertThat(m.find()).as("edge:upstream --json names what is queued").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String output(String marker) {
+        return "devices/" + DEVICE + "/modules/secD/messages/events/%24.on=out1&marker=" + marker;
+    }
+
+    private static byte[] body(int n) {
+        return ("{\"n\": " + n + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static RawMqtt tls() throws Exception {

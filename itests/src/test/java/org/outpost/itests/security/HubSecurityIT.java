@@ -31,6 +31,8 @@ public class HubSecurityIT {
 
     private static GatewayProcess hub;
     private static int port;
+    /** The hub's own broker's MQTT port (IoT Hub's "1884"). */
+    private static int brokerPort;
     private static String keyA;
     private static String keyB;
 
@@ -40,7 +42,8 @@ public class HubSecurityIT {
         hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
                 Files.createTempDirectory(base, "security-hub"));
         port = GatewayProcess.freePort();
-        hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
+        brokerPort = GatewayProcess.freePort();
+        hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(brokerPort)));
         hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(port), "tls.port", "-1",
                 "max.message.kb", "16", "connect.timeout.seconds", "5",
                 "max.connections.per.address", Integer.toString(CAP_PER_ADDRESS),
@@ -160,6 +163,66 @@ public class HubSecurityIT {
             closed += c.closedWithin(Duration.ofMillis(2)) ? 1 : 0;
         }
         return closed;
+    }
+
+    @Test
+    public void aDisabledDeviceIsDisconnectedWithinASecondOnEveryListenerAndRefusedUntilEnabled() throws Exception {
+        String key = create("sec-revoked");
+        try (RawMqtt endpoint = connected("sec-revoked", key); RawMqtt broker = RawMqtt.open(brokerPort)) {
+            assertThat(broker.connect("sec-revoked", RawMqtt.deviceUser("sec-revoked"), RawMqtt.deviceToken(
+                    "sec-revoked", key))).as("the device on the hub's broker").isZero();
+            hub.shell("hub:device-disable sec-revoked");
+            // The command returns after the change; both connections are gone within a second of it.
+            assertThat(endpoint.closedWithin(Duration.ofSeconds(1))).as("on the IoT Hub endpoint").isTrue();
+            assertThat(broker.closedWithin(Duration.ofSeconds(1))).as("on the broker's MQTT port").isTrue();
+        }
+        try (RawMqtt again = RawMqtt.open(port)) {
+            assertThat(again.connect("sec-revoked", RawMqtt.deviceUser("sec-revoked"), RawMqtt.deviceToken(
+                    "sec-revoked", key))).as("disabled, with its valid key").isNotZero();
+        }
+        hub.shell("hub:device-enable sec-revoked");
+        try (RawMqtt back = connected("sec-revoked", key)) {
+            assertThat(back.ping()).isTrue();
+        }
+    }
+
+    @Test
+    public void aDeviceCannotTakeTheHubsIngestionClientIdOrAnotherDevicesOnTheBroker() throws Exception {
+        try (RawMqtt b = RawMqtt.open(brokerPort)) {
+            assertThat(b.connect("outpost-hub-ingest", RawMqtt.deviceUser("sec-b"), RawMqtt.deviceToken("sec-b",
+                    keyB))).as("B's credentials, the hub's ingestion client id").isNotZero();
+        }
+        try (RawMqtt a = RawMqtt.open(brokerPort); RawMqtt b = RawMqtt.open(brokerPort)) {
+            assertThat(a.connect("sec-a", RawMqtt.deviceUser("sec-a"), RawMqtt.deviceToken("sec-a", keyA))).isZero();
+            assertThat(b.connect("sec-a", RawMqtt.deviceUser("sec-b"), RawMqtt.deviceToken("sec-b", keyB)))
+                    .as("B's credentials, A's client id").isNotZero();
+            assertThat(a.ping()).as("A still connected").isTrue();
+        }
+        // The hub's ingestion still runs: a device's telemetry reaches it.
+        try (RawMqtt a = connectedA()) {
+            a.publish("devices/sec-a/messages/events/marker=after-takeover", 7, "{\"n\": 1}".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            await("A's telemetry at the hub").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> hub.shell("hub:telemetry -d sec-a"), out -> out.contains("after-takeover"));
+        }
+    }
+
+    @Test
+    public void wrongApiTokensFromOneAddressLockOutNeitherTheRightTokenNorAnotherAddress() throws Exception {
+        Path tokenFile = hub.home().resolve("data/outpost/hub/api-token");
+        await("the API token").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(tokenFile));
+        String token = Files.readString(tokenFile).strip();
+        int http = hub.httpPort();
+        for (int i = 0; i < 12; i++) {
+            RawHttp.get(http, "127.0.0.2", "/api/devices", "wrong-token-" + i);
+        }
+        assertThat(RawHttp.get(http, "127.0.0.2", "/api/devices", "wrong-again")).as("a further wrong token there")
+                .isEqualTo(429);
+        assertThat(RawHttp.get(http, "127.0.0.2", "/api/devices", token)).as("the right token from that address")
+                .isEqualTo(200);
+        assertThat(RawHttp.get(http, "127.0.0.1", "/api/devices", "wrong-once")).as("a wrong token elsewhere")
+                .isEqualTo(401);
+        assertThat(RawHttp.get(http, "127.0.0.1", "/api/devices", token)).isEqualTo(200);
     }
 
     private static void assertHonestDeviceServed() throws Exception {

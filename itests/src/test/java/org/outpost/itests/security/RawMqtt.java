@@ -32,6 +32,8 @@ final class RawMqtt implements AutoCloseable {
     private final OutputStream out;
     /** Seen closed by the server. */
     private boolean closed;
+    /** The packet id (the first two bytes) of the last packet read. */
+    private int packetId;
 
     private RawMqtt(Socket socket) throws IOException {
         this.socket = socket;
@@ -131,6 +133,29 @@ final class RawMqtt implements AutoCloseable {
         send(0x32, body.toByteArray());
     }
 
+    /**
+     * Sends a QoS 1 PUBLISH and waits for its PUBACK.
+     *
+     * @return true when it was acknowledged, false when the server closed the connection instead (or did not answer
+     *         within ten seconds)
+     */
+    boolean publishAcknowledged(String topic, int id, byte[] payload) throws IOException {
+        try {
+            publish(topic, id, payload);
+            while (true) {
+                int[] p = readPacket();
+                if (p == null) {
+                    return false;
+                }
+                if (p[0] == 0x40 && p[2] >= 0 && packetId == id) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            return false;
+        }
+    }
+
     /** Writes bytes as they are. */
     void raw(byte[] bytes) throws IOException {
         out.write(bytes);
@@ -179,6 +204,7 @@ final class RawMqtt implements AutoCloseable {
             } while ((b & 0x80) != 0);
             byte[] body = new byte[length];
             in.readFully(body);
+            packetId = length >= 2 ? (body[0] & 0xFF) << 8 | (body[1] & 0xFF) : -1;
             return new int[] {type, length, length >= 2 ? body[1] & 0xFF : -1};
         } catch (EOFException e) {
             return null;
