@@ -54,7 +54,8 @@ public final class ContainerKind implements ModuleKind {
                 new RegistryAuth(outpostData(context).resolve("registry")), processes,
                 DeploymentService.list(config.container_engines()), Math.max(16, config.container_log_max_kb())
                         * 1024L, Duration.ofSeconds(Math.max(10, config.container_pull_timeout_seconds())),
-                config.container_network()));
+                config.container_network(), java.util.Set.copyOf(DeploymentService.list(
+                        config.process_environment_inherit()))));
     }
 
     private static Path outpostData(BundleContext context) {
@@ -149,7 +150,7 @@ public final class ContainerKind implements ModuleKind {
             return null;
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(p.directory().toFile());
-        pb.environment().putAll(p.env());
+        p.environment(pb);
         return pb;
     }
 

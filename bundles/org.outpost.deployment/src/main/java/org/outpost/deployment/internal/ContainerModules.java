@@ -59,6 +59,7 @@ final class ContainerModules {
     private final long maxLogBytes;
     private final ContainerProcesses processes;
     private final String network;
+    private final Set<String> inherited;
 
     /**
      * @param processes where the processes are kept
@@ -69,6 +70,17 @@ final class ContainerModules {
     ContainerModules(Path directory, ModuleAccess access, ModuleIdentities identities, RegistryAuth registry,
             ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout,
             String network) {
+        this(directory, access, identities, registry, processes, engines, maxLogBytes, pullTimeout, network, null);
+    }
+
+    /**
+     * @param inherited the gateway's environment variables a process module keeps beside its own
+     *            ({@code process.environment.inherit}), or null for all; the container engine keeps all of them
+     */
+    ContainerModules(Path directory, ModuleAccess access, ModuleIdentities identities, RegistryAuth registry,
+            ContainerProcesses processes, List<String> engines, long maxLogBytes, Duration pullTimeout,
+            String network, Set<String> inherited) {
+        this.inherited = inherited;
         this.directory = directory;
         this.network = network.strip();
         this.processes = processes;
@@ -129,7 +141,7 @@ final class ContainerModules {
         ProcessModule.Pull pulling = container && pull ? new ProcessModule.Pull(registry.pullCommand(engine,
                 spec.image()), spec.image(), pullTimeout) : null;
         ProcessModule p = new ProcessModule(spec.name(), container ? run(engine, spec, env, secret) : spec.command(),
-                env, directory.resolve(spec.name()), maxLogBytes, pulling);
+                env, directory.resolve(spec.name()), maxLogBytes, pulling, container ? null : inherited);
         processes.put(spec.name(), spec.version(), p);
         if (start) {
             p.start();

@@ -110,4 +110,10 @@ public @interface DeploymentConfig {
             + " 'pulling' meanwhile, and its probation begins after it); then the pull is ended and the image"
             + " the engine has runs.")
     int container_pull_timeout_seconds() default 900;
+
+    @AttributeDefinition(description = "The gateway's environment variables a process module keeps beside its own"
+            + " (env in its manifest, IOTEDGE_*, OUTPOST_*); the others (whatever the gateway was started with) are not"
+            + " passed on. A container engine keeps all (it passes a module only what the module names).")
+    String[] process_environment_inherit() default {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
+        "LC_CTYPE", "TZ", "TMPDIR", "JAVA_HOME"};
 }

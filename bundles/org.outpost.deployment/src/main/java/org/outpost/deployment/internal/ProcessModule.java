@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.outpost.api.runtime.ModuleState;
@@ -47,6 +48,8 @@ final class ProcessModule {
     private final Pull pull;
     private Process puller;
     private boolean pulled;
+    /** The gateway's environment variables its processes keep, or null for all. */
+    private final Set<String> inherited;
     private Process process;
     private boolean stoppedOnPurpose = true;
     private Integer exitCode;
@@ -61,12 +64,33 @@ final class ProcessModule {
     /** @param pull what pulls its image before its first start, or null */
     ProcessModule(String name, List<String> command, Map<String, String> env, Path directory, long maxLogBytes,
             Pull pull) {
+        this(name, command, env, directory, maxLogBytes, pull, null);
+    }
+
+    /**
+     * @param pull what pulls its image before its first start, or null
+     * @param inherited the gateway's environment variables its processes keep (beside its own), or null for all
+     */
+    ProcessModule(String name, List<String> command, Map<String, String> env, Path directory, long maxLogBytes,
+            Pull pull, Set<String> inherited) {
+        this.inherited = inherited == null ? null : Set.copyOf(inherited);
         this.pull = pull;
         this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
         this.directory = directory;
         this.output = new ModuleLogs.Writer(log(), maxLogBytes);
+    }
+
+    /**
+     * Gives a process of this module (its program, its health command) its environment: its own variables, over
+     * those of the gateway's it inherits; the gateway's other variables (whatever it was started with) are not its.
+     */
+    void environment(ProcessBuilder pb) {
+        if (inherited != null) {
+            pb.environment().keySet().retainAll(inherited);
+        }
+        pb.environment().putAll(env);
     }
 
     synchronized void start() throws IOException {
@@ -133,7 +157,7 @@ final class ProcessModule {
 
     private void run() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
+        environment(pb);
         try {
             process = pb.start();
         } catch (IOException e) {
