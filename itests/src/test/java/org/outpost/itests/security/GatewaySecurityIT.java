@@ -38,6 +38,8 @@ import org.outpost.protocol.SasToken;
 public class GatewaySecurityIT {
 
     private static final String DEVICE = "outpost-gateway";
+    private static final String VIEWER = "reader";
+    private static final String VIEWER_PASSWORD = "reader-secret-" + System.nanoTime();
 
     private static GatewayProcess gateway;
     private static Path base;
@@ -58,6 +60,9 @@ public class GatewaySecurityIT {
         // What secD sends goes upstream (and waits there: this gateway has no hub); nothing else does, so that the
         // upstream queue counts secD's messages only (the distribution's samples send all the time).
         gateway.routes(Map.of("up", "FROM /messages/modules/secD/* INTO $upstream"));
+        // A user who may only look (Karaf's viewer role), beside the operator (admin).
+        Files.writeString(gateway.home().resolve("etc/users.properties"), "\n" + VIEWER + " = " + VIEWER_PASSWORD
+                + ",viewer,ssh\n", java.nio.file.StandardOpenOption.APPEND);
         gateway.start();
         String ca = await("the gateway's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> gateway.shell("edge:ca"), out -> out.contains("END CERTIFICATE"));
@@ -206,6 +211,29 @@ public class GatewaySecurityIT {
         // Nothing acknowledged was lost: the five from before and the three from after, not the refused one.
         await("every acknowledged message upstream").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(() -> queued() == queued + 8);
+    }
+
+    @Test
+    public void aUserWithTheViewerRoleMayLookButNotChangeAnything() throws Exception {
+        assertThat(asViewer("edge:list")).as("edge:list as a viewer").contains("temperature-filter");
+        assertThat(asViewer("edge:upstream")).contains("Queued");
+        Path manifest = base.resolve("viewer-" + System.nanoTime() + ".json");
+        Files.writeString(manifest, manifest(sleeper("secV")));
+        String deploy = asViewer("edge:deploy " + manifest);
+        assertThat(deploy).as("edge:deploy as a viewer").doesNotContain("200").containsAnyOf("Insufficient",
+                "not found", "not allowed");
+        assertThat(asViewer("config:property-set -p org.outpost.deployment process.modules.enabled false"))
+                .containsAnyOf("Insufficient", "not found", "not allowed");
+        assertThat(modules()).doesNotContain("secV");
+    }
+
+    /** @return what a command printed (its errors too) run by the viewer through Karaf's client */
+    private static String asViewer(String command) throws Exception {
+        Process p = new ProcessBuilder(gateway.home().resolve("bin/client").toString(), "-u", VIEWER, "-p",
+                VIEWER_PASSWORD, "-r", "30", "-d", "1", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 
     /** @return the messages waiting for the cloud ({@code edge:upstream --json}'s "queued") */
