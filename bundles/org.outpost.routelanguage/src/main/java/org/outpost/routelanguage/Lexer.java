@@ -154,7 +154,8 @@ final class Lexer {
 
     private int real() {
         int i = pos + (text.charAt(pos) == '-' ? 1 : 0);
-        i += digits(i);
+        int whole = digits(i);
+        i += whole;
         boolean fraction = false;
         if (i < text.length() && text.charAt(i) == '.') {
             int f = digits(i + 1);
@@ -164,7 +165,8 @@ final class Lexer {
             }
         }
         int exponent = exponent(i);
-        if (!fraction && exponent == 0) {
+        // A number has digits before or after its point: "e34" is a name, not 10^34 of nothing.
+        if (!fraction && exponent == 0 || whole == 0 && !fraction) {
             return 0;
         }
         return i + exponent - pos;

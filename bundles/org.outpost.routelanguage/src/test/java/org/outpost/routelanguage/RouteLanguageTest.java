@@ -98,6 +98,16 @@ class RouteLanguageTest {
     }
 
     @Test
+    void anExponentWithoutDigitsBeforeItIsANameNotANumber() throws Exception {
+        // Found by RouteLanguageFuzzTest: "e34" was lexed as a number and threw NumberFormatException.
+        assertThat(RouteLanguage.compileCondition("1e3 = 1000 AND 2.5E-1 = 0.25 AND .5 = 0.5").evaluate(MESSAGE))
+                .isEqualTo(Tri.TRUE);
+        assertThatThrownBy(() -> RouteLanguage.compileCondition("(e34 (level = 3))"))
+                .isInstanceOf(RouteCompileException.class);
+        assertThatThrownBy(() -> RouteLanguage.compileCondition("-e3 = 1")).isInstanceOf(RouteCompileException.class);
+    }
+
+    @Test
     void explainNamesTheFirstOperandWithoutAValue() throws Exception {
         Condition c = RouteLanguage.compileCondition("$body.temp > 30 AND $body.pressure > 1");
 

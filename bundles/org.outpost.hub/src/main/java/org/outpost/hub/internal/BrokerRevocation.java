@@ -6,7 +6,11 @@ package org.outpost.hub.internal;
 import java.util.List;
 import java.util.function.Predicate;
 
+
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.postoffice.QueueBinding;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
@@ -40,7 +44,10 @@ public final class BrokerRevocation implements ActiveMQServerPlugin {
     public BrokerRevocation(@Reference DeviceStore devices, @Reference ModuleStore modules) {
         this.stopListening = List.of(
                 devices.onDisable(id -> close(deviceOrItsModules(id), "device " + id + " was disabled")),
-                devices.onDelete(id -> close(deviceOrItsModules(id), "device " + id + " was deleted")),
+                devices.onDelete(id -> {
+                    close(deviceOrItsModules(id), "device " + id + " was deleted");
+                    forget(deviceOrItsModules(id), "device " + id + " was deleted");
+                }),
                 devices.onRekey(id -> close(id::equals, "the keys or thumbprints of device " + id + " changed")),
                 modules.onRevoked(m -> close(m.id()::equals, "module identity " + m + " was replaced or deleted")));
     }
@@ -90,6 +97,40 @@ public final class BrokerRevocation implements ActiveMQServerPlugin {
             }
         }
         return closed;
+    }
+
+    /**
+     * Forgets the persistent MQTT sessions whose client id {@code which} names (a device's is its id, a module's
+     * {@code <d>/<m>}): their state and their subscription queues ({@code <client id>.<address>}), which would
+     * otherwise keep filling with what matches them after their device is gone.
+     *
+     * @return how many sessions were forgotten
+     */
+    int forget(Predicate<String> which, String why) {
+        ActiveMQServer s = server;
+        if (s == null) {
+            return 0;
+        }
+        int forgotten = 0;
+        try {
+            MQTTStateManager states = MQTTStateManager.getInstance(s);
+            for (String clientId : List.copyOf(states.getSessionStates().keySet())) {
+                if (!which.test(clientId) || clientId.startsWith(DeviceAuthenticator.RESERVED_PREFIX)) {
+                    continue;
+                }
+                states.removeSessionState(clientId);
+                for (SimpleString queue : s.getPostOffice().getAllBindings().filter(b -> b instanceof QueueBinding)
+                        .map(b -> b.getUniqueName()).filter(n -> n.toString().startsWith(clientId + ".")).toList()) {
+                    s.destroyQueue(queue, null, false, true);
+                }
+                forgotten++;
+                LOG.info("Forgot the persistent MQTT session of {} on the hub's broker: {}", clientId, why);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not forget the persistent MQTT sessions of a removed identity ({}): {}", why,
+                    e.toString());
+        }
+        return forgotten;
     }
 
     /** @return the identity the connection authenticated as, or null if it has not (yet) */

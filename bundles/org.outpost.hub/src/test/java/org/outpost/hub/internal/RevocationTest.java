@@ -76,6 +76,24 @@ class RevocationTest {
     }
 
     @Test
+    void aDeletedDevicesPersistentSessionIsForgottenWithItsSubscriptionQueues() throws Exception {
+        for (String device : new String[] {"keeper", "stays"}) {
+            MqttClient c = hub.atBroker(device, device, hub.devices.create(device), o -> o.setCleanSession(false));
+            c.subscribe("devices/" + device + "/messages/devicebound/#", 1);
+            c.disconnect();
+            HubListeners.closeQuietly(c);
+        }
+        String address = "devices.keeper.messages.devicebound.x";
+        assertThat(hub.broker.hasSubscribers(address)).as("the session's queue, while the device exists").isTrue();
+
+        hub.devices.delete("keeper");
+
+        await().atMost(AT_ONCE).until(() -> !hub.broker.hasSubscribers(address));
+        assertThat(hub.broker.hasSubscribers("devices.stays.messages.devicebound.x")).as("another device's session")
+                .isTrue();
+    }
+
+    @Test
     void aReKeyedDeviceIsDisconnectedEverywhereAndOnlyItsNewKeyLetsItBackIn() throws Exception {
         String rotated = hub.devices.rotateKey("gw");
 
