@@ -175,7 +175,12 @@ public final class ManifestParser {
             JsonNode value = merged.remove(key);
             ObjectNode target = merged.has("properties.desired") && merged.get("properties.desired").isObject()
                     ? (ObjectNode) merged.get("properties.desired") : merged.putObject("properties.desired");
-            String[] steps = key.substring("properties.desired.".length()).split("\\.");
+            String[] steps = key.substring("properties.desired.".length()).split("\\.", -1);
+            if (java.util.Arrays.stream(steps).anyMatch(String::isEmpty)) {
+                // Found by ManifestFuzzTest: "properties.desired..." had no name to set and threw.
+                throw new ManifestException(400, "modulesContent." + name + "." + key, "a layered deployment's"
+                        + " property path has an empty name (two dots, or a dot at the end)");
+            }
             for (int i = 0; i < steps.length - 1; i++) {
                 JsonNode next = target.get(steps[i]);
                 if (next != null && !next.isObject()) {
