@@ -5,6 +5,7 @@ package org.outpost.hub.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,6 +68,8 @@ class BrokerTelemetryTest {
 
         broker.maxDiskUsage(100);
         write("d");
+        // The queue counts a stored message a moment after the sender was told: wait for it, then check it is exact.
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth("ingest") >= 3);
         assertThat(broker.depth("ingest")).isEqualTo(3);
     }
 }
