@@ -20,6 +20,10 @@ import java.util.Optional;
  * <li>{@code $outpost/identities/modules/<PUT|DELETE>/<moduleId>/?$rid=<rid>}: a gateway registers or deletes a
  * module identity of its device (an Outpost extension, docs/protocol.md);</li>
  * <li>{@code $outpost/identities/res/<status>/?$rid=<rid>}: the answer;</li>
+ * <li>{@code $outpost/identities/scope/GET/?$rid=<rid>}: a gateway asks for its device scope ({@link DeviceScope}),
+ * answered on {@code $outpost/identities/res/<status>/?$rid=<rid>} with the scope's JSON;</li>
+ * <li>{@code $outpost/identities/scope/changed/?$version=<v>}: the scope changed, to a gateway that subscribed to
+ * {@value #SCOPE_CHANGES} (it asks for the scope again);</li>
  * <li>{@code devices/<device>/modules/<module>/inputs/<input>/<property bag>}: a message routed to a module's input,
  * to the module (IoT Edge's edgeHub).</li>
  * </ul>
@@ -36,6 +40,8 @@ public sealed interface IotHubTopic {
     String IDENTITY_RESPONSES = "$outpost/identities/res/#";
     /** Where every identity topic starts. */
     String IDENTITIES = "$outpost/identities/";
+    /** What a gateway subscribes to, to hear that its device scope changed. */
+    String SCOPE_CHANGES = "$outpost/identities/scope/changed/#";
 
     /** @return the topic string */
     String format();
@@ -147,6 +153,38 @@ public sealed interface IotHubTopic {
     }
 
     /**
+     * A gateway's request for its device scope ({@link DeviceScope}): answered with an {@link IdentityResponse}, 200
+     * and the scope's JSON, or 403/404 with {@code {"message": ...}}.
+     *
+     * @param rid the request id, which the answer carries
+     */
+    record ScopeRequest(String rid) implements IotHubTopic {
+        public ScopeRequest {
+            if (rid == null || rid.isEmpty()) {
+                throw new IllegalArgumentException("a scope request needs a request id ($rid)");
+            }
+        }
+
+        @Override
+        public String format() {
+            return IDENTITIES + "scope/GET/?$rid=" + rid;
+        }
+    }
+
+    /**
+     * The gateway's device scope changed (a device below it was created, deleted, disabled, enabled, re-keyed or
+     * moved): the gateway asks for it again with a {@link ScopeRequest}.
+     *
+     * @param version the scope's version now
+     */
+    record ScopeChanged(long version) implements IotHubTopic {
+        @Override
+        public String format() {
+            return IDENTITIES + "scope/changed/?$version=" + version;
+        }
+    }
+
+    /**
      * A message for one of a module's inputs.
      *
      * @param properties the property bag, kept in its order (the topic carries it in that order)
@@ -242,8 +280,15 @@ public sealed interface IotHubTopic {
         if (p.length == 2 && p[0].equals("res")) {
             return new IdentityResponse((int) number(p[1], "status", topic), rid(query, topic));
         }
+        if (p.length == 3 && p[0].equals("scope") && p[1].equals("GET") && p[2].isEmpty()) {
+            return new ScopeRequest(rid(query, topic));
+        }
+        if (p.length == 3 && p[0].equals("scope") && p[1].equals("changed") && p[2].isEmpty()) {
+            return new ScopeChanged(number(query.get("$version"), "$version", topic));
+        }
         throw new IllegalArgumentException("topic '" + topic + "' is not an identity request: publish to " + IDENTITIES
-                + "modules/PUT/<moduleId>/?$rid=<id> or " + IDENTITIES + "modules/DELETE/<moduleId>/?$rid=<id>");
+                + "modules/PUT/<moduleId>/?$rid=<id>, " + IDENTITIES + "modules/DELETE/<moduleId>/?$rid=<id> or "
+                + IDENTITIES + "scope/GET/?$rid=<id>");
     }
 
     /**

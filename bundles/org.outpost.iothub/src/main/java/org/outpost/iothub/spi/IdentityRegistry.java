@@ -56,4 +56,28 @@ public interface IdentityRegistry {
      * @param moduleId the module
      */
     Answer deleteModule(Identity caller, String moduleId);
+
+    /**
+     * A gateway's device scope (an Outpost extension, {@code org.outpost.protocol.DeviceScope}): every device below
+     * the caller's device, with its credentials, so that the gateway authenticates its children while the server is
+     * away.
+     *
+     * @param caller the connected identity that asks: a device, or its {@code $edgeHub} or {@code $edgeAgent}
+     * @return 200 with the scope's JSON, or 403/404 with {@code {"message": ...}}; 404 unless implemented
+     */
+    default Answer scope(Identity caller) {
+        return new Answer(404, "{\"message\":\"this server keeps no device scopes\"}");
+    }
+
+    /**
+     * @param caller a connected identity that subscribed to the scope's changes
+     *            ({@code org.outpost.protocol.IotHubTopic#SCOPE_CHANGES})
+     * @param changed told the scope's new version whenever the caller's device scope changes (on any thread); the
+     *            server publishes {@code ScopeChanged} to the caller
+     * @return stops it (when the connection ends); by default nothing is ever told
+     */
+    default Subscription onScopeChange(Identity caller, java.util.function.LongConsumer changed) {
+        return () -> {
+        };
+    }
 }

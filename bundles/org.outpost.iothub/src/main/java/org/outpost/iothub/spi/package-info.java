@@ -12,7 +12,7 @@
  * ({@link org.outpost.iothub.spi.ConnectionListener}). The server calls these; their user implements them.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.outpost.iothub.spi;
 
 import org.osgi.annotation.bundle.Export;
