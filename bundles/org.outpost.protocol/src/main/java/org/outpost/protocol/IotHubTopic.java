@@ -280,10 +280,10 @@ public sealed interface IotHubTopic {
         if (p.length == 2 && p[0].equals("res")) {
             return new IdentityResponse((int) number(p[1], "status", topic), rid(query, topic));
         }
-        if (p.length == 3 && p[0].equals("scope") && p[1].equals("GET") && p[2].isEmpty()) {
+        if (p.length == 2 && p[0].equals("scope") && p[1].equals("GET")) {
             return new ScopeRequest(rid(query, topic));
         }
-        if (p.length == 3 && p[0].equals("scope") && p[1].equals("changed") && p[2].isEmpty()) {
+        if (p.length == 2 && p[0].equals("scope") && p[1].equals("changed")) {
             return new ScopeChanged(number(query.get("$version"), "$version", topic));
         }
         throw new IllegalArgumentException("topic '" + topic + "' is not an identity request: publish to " + IDENTITIES

@@ -103,6 +103,21 @@ public record SasToken(String resource, String encodedResource, String signature
     }
 
     /**
+     * @return the device whose device-level resource ({@code <host>/devices/<d>}) this token is for, if that is what
+     *         it names; empty for a module's resource ({@code .../modules/<m>}) or any other. A token of device
+     *         {@code g} presented with the client id of another device (or module) {@code x} asks to connect
+     *         {@code x} on behalf of {@code g}: a gateway above {@code x} (docs/gateways.md)
+     */
+    public java.util.Optional<String> device() {
+        String[] p = resource.split("/", -1);
+        int at = p.length == 3 ? 1 : p.length == 2 ? 0 : -1;
+        if (at < 0 || !p[at].equals("devices") || p[at + 1].isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(p[at + 1]);
+    }
+
+    /**
      * @param expectedResource the resource this token must be for, e.g. {@code <host>/devices/<deviceId>}; compared
      *            without case and with or without the host
      * @param base64Key the key to check the signature with

@@ -83,4 +83,43 @@ class SasTokenTest {
         assertThat(SasToken.parse("SharedAccessSignature sr=a&sig=b&se=253402300799").expiry().getEpochSecond())
                 .isEqualTo(253_402_300_799L);
     }
+
+    @Test
+    void aTokenNamesTheDeviceOfADeviceResourceOnly() {
+        Instant later = Instant.parse("2030-01-01T00:00:00Z");
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(SasToken.parse(SasToken.create("hub.example/devices/gw1", key, later)).device()).contains("gw1");
+        assertThat(SasToken.parse(SasToken.create("devices/gw1", key, later)).device()).contains("gw1");
+        assertThat(SasToken.parse(SasToken.create("hub.example/devices/gw1/modules/m", key, later)).device())
+                .isEmpty();
+        assertThat(SasToken.parse(SasToken.create("hub.example/devices/", key, later)).device()).isEmpty();
+        assertThat(SasToken.parse(SasToken.create("hub.example/things/gw1", key, later)).device()).isEmpty();
+    }
+
+    @Test
+    void scopeTopicsAreIdentityTopics() {
+        assertThat(IotHubTopic.parse("$outpost/identities/scope/GET/?$rid=7")).contains(new IotHubTopic.ScopeRequest(
+                "7"));
+        assertThat(IotHubTopic.parse(new IotHubTopic.ScopeChanged(12).format())).contains(new IotHubTopic
+                .ScopeChanged(12));
+        assertThatThrownBy(() -> IotHubTopic.parse("$outpost/identities/scope/GET/")).hasMessageContaining("$rid");
+    }
+
+    @Test
+    void aScopeKeepsItsDevicesAndKnowsWhoIsBelowWhom() {
+        DeviceScope scope = new DeviceScope("top", 3, java.util.List.of(
+                new DeviceScope.Device("mid", "top", true, true, "a2V5", null, null, null, java.util.List.of(
+                        new DeviceScope.Module("filter", "bW9k", null))),
+                new DeviceScope.Device("leaf", "mid", false, false, null, null, "AB", null, java.util.List.of())));
+        DeviceScope back = DeviceScope.parse(scope.toJson());
+        assertThat(back).isEqualTo(scope);
+        assertThat(back.isBelow("leaf", "top")).isTrue();
+        assertThat(back.isBelow("leaf", "mid")).isTrue();
+        assertThat(back.isBelow("mid", "leaf")).isFalse();
+        assertThat(back.isBelow("top", "top")).isFalse();
+        assertThat(back.below("mid").devices()).extracting(DeviceScope.Device::deviceId).containsExactly("leaf");
+        assertThat(back.toString()).doesNotContain("a2V5");
+        assertThatThrownBy(() -> DeviceScope.parse("{\"deviceId\":\"g\",\"version\":1,\"devices\":[{\"deviceId\":3}]}"))
+                .hasMessageContaining("$.devices[0].deviceId is not a string");
+    }
 }
