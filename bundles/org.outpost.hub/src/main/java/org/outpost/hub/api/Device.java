@@ -17,9 +17,16 @@ import java.time.Instant;
  * @param connections its connections to this hub now (the device and its modules, {@code $edgeAgent} included), 0
  *            when it is disconnected
  * @param secondaryKey whether it has a secondary key besides the primary (both are accepted)
+ * @param parentId the gateway it is below (which connects it, or acts for it), or null if it has none
  */
 public record Device(String id, Instant created, Instant lastSeen, long messages, boolean enabled, int connections,
-        boolean secondaryKey) {
+        boolean secondaryKey, String parentId) {
+
+    /** A device without a parent. */
+    public Device(String id, Instant created, Instant lastSeen, long messages, boolean enabled, int connections,
+            boolean secondaryKey) {
+        this(id, created, lastSeen, messages, enabled, connections, secondaryKey, null);
+    }
 
     /** @return "connected" or "disconnected", as IoT Hub's connectionState */
     public String connectionState() {

@@ -88,7 +88,44 @@ public interface DeviceRegistry {
     void setSecondaryThumbprint(String id, String thumbprint);
 
     /**
+     * Deletes a device. Its children (if it is a gateway) stay registered, without a parent (as IoT Hub does).
+     *
      * @return true if the device existed and was deleted
      */
     boolean delete(String id);
+
+    /** The deepest a device may be below the top of its tree (a device without a parent is at depth 0). */
+    int MAX_DEPTH = 8;
+
+    /**
+     * Registers a device below a parent gateway and creates its key.
+     *
+     * @param parentId the parent, or null for none
+     * @return the key, shown this once
+     * @throws IllegalArgumentException if the id is not valid or taken, or the parent is unknown or too deep
+     *             ({@link #MAX_DEPTH}); nothing is registered then
+     */
+    String create(String id, String parentId);
+
+    /**
+     * Moves a device below another parent, or takes its parent away. Its old and new ancestors' gateways hear of it
+     * (their device scopes change).
+     *
+     * @param parentId the new parent, or null for none
+     * @throws IllegalArgumentException if there is no such device or parent, the parent is the device itself or below
+     *             it (a cycle), or the tree would be deeper than {@link #MAX_DEPTH}; nothing changes then
+     */
+    void setParent(String id, String parentId);
+
+    /**
+     * @return the devices whose parent is this one, sorted by id
+     * @throws IllegalArgumentException if there is no such device
+     */
+    List<Device> children(String id);
+
+    /**
+     * @return every device below this one (children, grandchildren, ...), parents before their children
+     * @throws IllegalArgumentException if there is no such device
+     */
+    List<Device> descendants(String id);
 }

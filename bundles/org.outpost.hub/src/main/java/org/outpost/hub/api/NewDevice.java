@@ -9,6 +9,12 @@ package org.outpost.hub.api;
  * @param id the device id
  * @param primaryKey its primary key (Base64 of 16 to 64 bytes), or null for the hub to make one
  * @param secondaryKey its secondary key, or null for none
+ * @param parentId its parent gateway (registered already, or earlier in the same import), or null for none
  */
-public record NewDevice(String id, String primaryKey, String secondaryKey) {
+public record NewDevice(String id, String primaryKey, String secondaryKey, String parentId) {
+
+    /** A device without a parent. */
+    public NewDevice(String id, String primaryKey, String secondaryKey) {
+        this(id, primaryKey, secondaryKey, null);
+    }
 }

@@ -6,7 +6,7 @@
  * received.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package org.outpost.hub.api;
 
 import org.osgi.annotation.bundle.Export;

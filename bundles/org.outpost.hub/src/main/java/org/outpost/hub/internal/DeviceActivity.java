@@ -110,7 +110,7 @@ final class DeviceActivity implements AutoCloseable {
         AtomicInteger here = connections.get(row.id());
         return new Device(row.id(), row.created(), last, row.messages() + (s == null ? 0 : s.messages.get()),
                 !row.disabled(), registered.connectionsElsewhere() + (here == null ? 0 : here.get()),
-                row.sealedSecondary() != null);
+                row.sealedSecondary() != null, row.parentId());
     }
 
     /** Adds what this node saw since the last flush to the database (every {@value #FLUSH_SECONDS} s). */

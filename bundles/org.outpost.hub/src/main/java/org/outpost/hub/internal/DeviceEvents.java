@@ -21,6 +21,27 @@ final class DeviceEvents implements AutoCloseable {
     static final String DELETED = "device-deleted";
     static final String DISABLED = "device-disabled";
     static final String REKEYED = "device-rekeyed";
+    /** A change of the device scopes of some gateways: {@code <version>;<gateway>,<gateway>...}. */
+    static final String SCOPE = "device-scope";
+
+    /**
+     * The device scopes of some gateways changed.
+     *
+     * @param version the scope version of the change
+     * @param gateways whose scopes changed (the ancestors of the device that changed)
+     */
+    record ScopeChange(long version, java.util.Set<String> gateways) {
+        String format() {
+            return version + ";" + String.join(",", gateways);
+        }
+
+        static ScopeChange parse(String data) {
+            int semicolon = data.indexOf(';');
+            String list = data.substring(semicolon + 1);
+            return new ScopeChange(Long.parseLong(data.substring(0, semicolon)), list.isEmpty() ? java.util.Set.of()
+                    : java.util.Set.of(list.split(",")));
+        }
+    }
 
     private final HubDatabase db;
     private final Listeners<Consumer<String>> created = new Listeners<>("device registrations");
@@ -28,6 +49,7 @@ final class DeviceEvents implements AutoCloseable {
     private final Listeners<Consumer<String>> disabled = new Listeners<>("device disablings");
     private final Listeners<Consumer<String>> rekeyed = new Listeners<>("device credential changes");
     private final Listeners<Runnable> resync = new Listeners<>("missed device events");
+    private final Listeners<Consumer<ScopeChange>> scopes = new Listeners<>("device scope changes");
     private final List<Runnable> stopListening;
 
     /** Listens to the other nodes' events until closed. */
@@ -36,6 +58,10 @@ final class DeviceEvents implements AutoCloseable {
         this.stopListening = List.of(db.subscribe(DELETED, id -> tell(deleted, id)),
                 db.subscribe(DISABLED, id -> tell(disabled, id)),
                 db.subscribe(REKEYED, id -> tell(rekeyed, id)),
+                db.subscribe(SCOPE, data -> {
+                    ScopeChange change = ScopeChange.parse(data);
+                    scopes.fire(l -> l.accept(change));
+                }),
                 db.onResync(() -> resync.fire(Runnable::run)));
     }
 
@@ -67,6 +93,17 @@ final class DeviceEvents implements AutoCloseable {
     /** Hears that events of other nodes may have been missed: what is kept from them should be read again. */
     Subscription onResync(Runnable listener) {
         return resync.subscribe(listener);
+    }
+
+    /** Hears of changes of device scopes through any node (after they are stored). */
+    Subscription onScopeChanged(Consumer<ScopeChange> listener) {
+        return scopes.subscribe(listener);
+    }
+
+    /** Tells the other nodes, then this node's listeners, that device scopes changed. */
+    void scopeChanged(ScopeChange change) {
+        db.publish(SCOPE, change.format());
+        scopes.fire(l -> l.accept(change));
     }
 
     /** Tells this node's listeners that a device was registered through it. */

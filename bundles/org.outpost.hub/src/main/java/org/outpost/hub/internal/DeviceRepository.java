@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceRepository {
 
-    private static final String COLUMNS = "id, created_ms, salt, key_hash, primary_key, thumbprint, secondary_key,"
-            + " disabled, last_seen_ms, messages";
+    static final String COLUMNS = "id, created_ms, salt, key_hash, primary_key, thumbprint, secondary_key,"
+            + " disabled, last_seen_ms, messages, parent_id";
     private static final String INSERT = "INSERT INTO devices (id, created_ms, salt, key_hash, primary_key,"
-            + " secondary_key) VALUES (?, ?, ?, ?, ?, ?)";
+            + " secondary_key, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRepository.class);
     /** Ids looked up at once when an import checks for devices already registered. */
     private static final int CHUNK = 500;
@@ -47,9 +47,10 @@ final class DeviceRepository {
      * @param sealedSecondary the secondary key as stored (sealed: {@link DeviceRepository#secondaryKey}), or null
      * @param lastSeen the last activity stored (by any node), or null
      * @param messages the messages stored (by all nodes)
+     * @param parentId its parent gateway, or null
      */
     record Row(String id, Instant created, byte[] salt, byte[] hash, String sealedKey, String thumbprint,
-            String sealedSecondary, boolean disabled, Instant lastSeen, long messages) {
+            String sealedSecondary, boolean disabled, Instant lastSeen, long messages, String parentId) {
     }
 
     /** A row with the connections the other hub nodes hold for the device (as of their last flush). */
@@ -133,9 +134,21 @@ final class DeviceRepository {
      * @throws org.outpost.hub.storage.StorageException if it cannot, with {@code conflict()} if the id is taken
      */
     void insert(String id, Instant created, DeviceKeys.Hashed primary, String secondary) {
+        insert(id, created, primary, secondary, null);
+    }
+
+    /**
+     * Registers a device below a parent (checked in the same transaction: {@link DeviceTree#checkNewParent}).
+     *
+     * @throws IllegalArgumentException if the parent is unknown or too deep
+     */
+    void insert(String id, Instant created, DeviceKeys.Hashed primary, String secondary, String parentId) {
         db.transaction("registering device " + id, c -> {
+            if (parentId != null) {
+                DeviceTree.checkNewParent(c, id, parentId);
+            }
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                set(s, id, created, primary, secondary);
+                set(s, id, created, primary, secondary, parentId);
                 s.executeUpdate();
             }
             return null;
@@ -147,9 +160,17 @@ final class DeviceRepository {
      *
      * @param primaries the devices' primary keys, in the order they were given
      * @param secondaries the secondary keys of those that have one
-     * @throws IllegalArgumentException if one is registered already, with its place in the order
+     * @param parents the parents of those that have one (registered, or earlier in the order)
+     * @throws IllegalArgumentException if one is registered already, with its place in the order, or its parent is
+     *             unknown or too deep
      */
     void insertAll(Map<String, DeviceKeys.Hashed> primaries, Map<String, String> secondaries, Instant created) {
+        insertAll(primaries, secondaries, Map.of(), created);
+    }
+
+    /** As {@link #insertAll(Map, Map, Instant)}, with parents. */
+    void insertAll(Map<String, DeviceKeys.Hashed> primaries, Map<String, String> secondaries,
+            Map<String, String> parents, Instant created) {
         db.transaction("importing " + primaries.size() + " device(s)", c -> {
             List<String> ids = new ArrayList<>(primaries.keySet());
             for (int from = 0; from < ids.size(); from += CHUNK) {
@@ -170,7 +191,13 @@ final class DeviceRepository {
             }
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
                 for (Map.Entry<String, DeviceKeys.Hashed> k : primaries.entrySet()) {
-                    set(s, k.getKey(), created, k.getValue(), secondaries.get(k.getKey()));
+                    String parent = parents.get(k.getKey());
+                    if (parent != null) {
+                        // Its parent may be earlier in this import: what came before it is written already.
+                        s.executeBatch();
+                        DeviceTree.checkNewParent(c, k.getKey(), parent);
+                    }
+                    set(s, k.getKey(), created, k.getValue(), secondaries.get(k.getKey()), parent);
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -180,13 +207,14 @@ final class DeviceRepository {
     }
 
     private void set(PreparedStatement s, String id, Instant created, DeviceKeys.Hashed primary,
-            String secondary) throws SQLException {
+            String secondary, String parentId) throws SQLException {
         s.setString(1, id);
         s.setLong(2, created.toEpochMilli());
         s.setString(3, Base64.getEncoder().encodeToString(primary.salt()));
         s.setString(4, Base64.getEncoder().encodeToString(primary.hash()));
         s.setString(5, box.seal(primary.key(), primaryContext(id)));
         s.setString(6, box.seal(secondary, secondaryContext(id)));
+        s.setString(7, parentId);
     }
 
     /** @return false if there is no such device */
@@ -329,11 +357,11 @@ final class DeviceRepository {
         }
     }
 
-    private static Row row(ResultSet r) throws SQLException {
+    static Row row(ResultSet r) throws SQLException {
         long seen = r.getLong(9);
         boolean neverSeen = r.wasNull();
         return new Row(r.getString(1), Instant.ofEpochMilli(r.getLong(2)), Base64.getDecoder().decode(r.getString(3)),
                 Base64.getDecoder().decode(r.getString(4)), r.getString(5), r.getString(6), r.getString(7),
-                r.getBoolean(8), neverSeen ? null : Instant.ofEpochMilli(seen), r.getLong(10));
+                r.getBoolean(8), neverSeen ? null : Instant.ofEpochMilli(seen), r.getLong(10), r.getString(11));
     }
 }

@@ -6,9 +6,11 @@ package org.outpost.hub.internal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -46,6 +48,8 @@ public final class DeviceStore implements DeviceRegistry {
     private final DeviceKeys keys;
     private final DeviceActivity activity;
     private final DeviceEvents events;
+    private final DeviceTree tree;
+    private final AncestryCache ancestry;
 
     @Activate
     public DeviceStore(@Reference HubDatabase db, @Reference HubSecrets secrets) {
@@ -58,6 +62,11 @@ public final class DeviceStore implements DeviceRegistry {
         this.keys = new DeviceKeys(repository);
         this.activity = new DeviceActivity(repository);
         this.events = new DeviceEvents(db);
+        this.tree = new DeviceTree(db);
+        this.ancestry = new AncestryCache(tree::parent);
+        events.onScopeChanged(change -> ancestry.clear());
+        events.onDeleted(id -> ancestry.clear());
+        events.onResync(ancestry::clear);
         // First: a deleted device's activity goes before the other listeners hear of it.
         events.onDeleted(activity::forget);
         // This node was taken for gone (its counted connections with it) and is registered again: count them again.
@@ -92,10 +101,19 @@ public final class DeviceStore implements DeviceRegistry {
 
     @Override
     public String create(String id) {
+        return create(id, null);
+    }
+
+    @Override
+    public String create(String id, String parentId) {
         ModuleNames.require("device id", id);
+        if (parentId != null && !ModuleNames.isValid(parentId)) {
+            throw new IllegalArgumentException("parent '" + parentId + "' is not a device id (letters, digits, '-',"
+                    + " '_')");
+        }
         String key = keys.newKey();
         try {
-            repository.insert(id, Instant.now(), keys.hash(key), null);
+            repository.insert(id, Instant.now(), keys.hash(key), null, parentId);
         } catch (StorageException e) {
             if (e.conflict() || exists(id)) {
                 throw new IllegalArgumentException("device '" + id + "' is already registered; use rotate-key to"
@@ -104,6 +122,10 @@ public final class DeviceStore implements DeviceRegistry {
             throw e;
         }
         events.created(id);
+        if (parentId != null) {
+            LOG.info("Device {} registered below {}", id, parentId);
+            scopeChanged(id);
+        }
         return key;
     }
 
@@ -111,6 +133,7 @@ public final class DeviceStore implements DeviceRegistry {
     public Map<String, String> importDevices(List<NewDevice> devices) {
         Map<String, String> given = new LinkedHashMap<>();
         Map<String, String> secondaries = new HashMap<>();
+        Map<String, String> parents = new HashMap<>();
         for (int i = 0; i < devices.size(); i++) {
             NewDevice d = devices.get(i);
             String at = "device " + (i + 1) + " ('" + d.id() + "')";
@@ -125,12 +148,24 @@ public final class DeviceStore implements DeviceRegistry {
             if (d.secondaryKey() != null) {
                 secondaries.put(d.id(), DeviceKeys.checkGiven(d.secondaryKey(), at + ": secondaryKey"));
             }
+            if (d.parentId() != null) {
+                if (!ModuleNames.isValid(d.parentId())) {
+                    throw new IllegalArgumentException(at + ": parentId '" + d.parentId() + "' is not a device id");
+                }
+                parents.put(d.id(), d.parentId());
+            }
         }
         Map<String, DeviceKeys.Hashed> hashed = new LinkedHashMap<>();
         given.forEach((id, key) -> hashed.put(id, keys.hash(key)));
-        repository.insertAll(hashed, secondaries, Instant.now());
+        try {
+            repository.insertAll(hashed, secondaries, parents, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parents.isEmpty() ? e.getMessage() : "importing " + given.size()
+                    + " device(s), nothing registered: " + e.getMessage(), e);
+        }
         LOG.info("{} device(s) imported", given.size());
         given.keySet().forEach(events::created);
+        parents.keySet().forEach(this::scopeChanged);
         return given;
     }
 
@@ -138,6 +173,7 @@ public final class DeviceStore implements DeviceRegistry {
     public String rotateKey(String id, boolean secondary) {
         String key = keys.rotate(id, secondary);
         events.rekeyed(id);
+        scopeChanged(id);
         return key;
     }
 
@@ -153,27 +189,103 @@ public final class DeviceStore implements DeviceRegistry {
         if (!enabled) {
             events.disabled(id);
         }
+        scopeChanged(id);
     }
 
     @Override
     public boolean delete(String id) {
+        List<String> ancestors = tree.ancestors(id);
+        List<String> children = tree.children(id);
         if (!repository.delete(id)) {
             return false;
         }
+        if (!children.isEmpty()) {
+            LOG.info("Device {} deleted; its children {} have no parent now (give them one with hub:device-update"
+                    + " --parent)", id, children);
+        }
         events.deleted(id);
+        if (!ancestors.isEmpty()) {
+            events.scopeChanged(new DeviceEvents.ScopeChange(tree.bump(), new LinkedHashSet<>(
+                    ancestors)));
+        }
         return true;
+    }
+
+    @Override
+    public void setParent(String id, String parentId) {
+        DeviceTree.Move move = tree.move(id, parentId);
+        LOG.info("Device {} {}", id, parentId == null ? "has no parent now" : "moved below " + parentId);
+        Set<String> gateways = new LinkedHashSet<>(move.oldAncestors());
+        gateways.addAll(move.newAncestors());
+        events.scopeChanged(new DeviceEvents.ScopeChange(move.version(), gateways));
+    }
+
+    @Override
+    public List<Device> children(String id) {
+        if (!exists(id)) {
+            throw DeviceKeys.noDevice(id);
+        }
+        return devices().stream().filter(d -> id.equals(d.parentId())).toList();
+    }
+
+    @Override
+    public List<Device> descendants(String id) {
+        if (!exists(id)) {
+            throw DeviceKeys.noDevice(id);
+        }
+        Map<String, Device> all = new HashMap<>();
+        devices().forEach(d -> all.put(d.id(), d));
+        return tree.descendants(id).stream().filter(all::containsKey).map(all::get).toList();
+    }
+
+    /** @return the device's ancestors, nearest first, read afresh (empty if it has no parent or is unknown) */
+    List<String> ancestors(String id) {
+        return tree.ancestors(id);
+    }
+
+    /** @return whether {@code id} is below {@code ancestor}, from the cache (no database read once it is known) */
+    boolean isBelowCached(String id, String ancestor) {
+        return ancestry.isBelow(id, ancestor);
+    }
+
+    /** @return what the device scope of {@code gateway} is made of, read afresh */
+    DeviceTree.ScopeRows scopeRows(String gateway) {
+        return tree.scope(gateway);
+    }
+
+    /** @return the row's keys, opened: primary, secondary (either may be null) */
+    String[] keysOf(DeviceRepository.Row row) {
+        return new String[] {repository.key(row).orElse(null), repository.secondaryKey(row).orElse(null)};
+    }
+
+    /**
+     * Tells the gateways above a device (through every hub node) that their device scopes changed, with a new
+     * version. A device without a parent is in no scope: nothing is told.
+     */
+    void scopeChanged(String deviceId) {
+        List<String> ancestors = tree.ancestors(deviceId);
+        if (!ancestors.isEmpty()) {
+            events.scopeChanged(new DeviceEvents.ScopeChange(tree.bump(), new LinkedHashSet<>(ancestors)));
+        }
+    }
+
+    /** Hears of changes of device scopes, through any node. @return stops listening */
+    Runnable onScopeChange(Consumer<DeviceEvents.ScopeChange> listener) {
+        return runnable(events.onScopeChanged(listener));
     }
 
     @Override
     public void setThumbprint(String id, String thumbprint) {
         keys.setThumbprint(id, thumbprint);
         events.rekeyed(id);
+        scopeChanged(id);
     }
 
     @Override
     public void setSecondaryThumbprint(String id, String thumbprint) {
         keys.setSecondaryThumbprint(id, thumbprint);
         events.rekeyed(id);
+        scopeChanged(id);
     }
 
     /** @return the thumbprint of the device's second X.509 certificate, if it has one */

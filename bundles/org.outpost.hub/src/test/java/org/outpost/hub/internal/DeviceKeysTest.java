@@ -48,7 +48,7 @@ class DeviceKeysTest {
     private static DeviceRepository.Row row(DeviceKeys.Hashed primary, String secondary) {
         return new DeviceRepository.Row("gw", Instant.EPOCH, primary.salt(), primary.hash(), Boxes.BOX.seal(primary
                 .key(), DeviceRepository.primaryContext("gw")), null, Boxes.BOX.seal(secondary, DeviceRepository
-                        .secondaryContext("gw")), false, null, 0);
+                        .secondaryContext("gw")), false, null, 0, null);
     }
 
     @Test
