@@ -88,6 +88,17 @@ final class GatedSpis {
                 return gate.call("deleting module " + moduleId + " of " + caller, () -> registry.deleteModule(
                         caller, moduleId));
             }
+
+            @Override
+            public Answer scope(Identity caller) {
+                return gate.call("reading the device scope of " + caller, () -> registry.scope(caller));
+            }
+
+            @Override
+            public org.outpost.iothub.spi.Subscription onScopeChange(Identity caller,
+                    java.util.function.LongConsumer changed) {
+                return registry.onScopeChange(caller, changed);
+            }
         };
     }
 }

@@ -31,10 +31,48 @@ final class HubModuleRegistry implements IdentityRegistry {
 
     private final DeviceStore devices;
     private final ModuleStore modules;
+    private final DeviceScopes scopes;
 
     HubModuleRegistry(DeviceStore devices, ModuleStore modules) {
         this.devices = devices;
         this.modules = modules;
+        this.scopes = new DeviceScopes(devices, modules);
+    }
+
+    /**
+     * The device scope of the caller's device: only the gateway itself, its {@code $edgeHub} or its
+     * {@code $edgeAgent} may ask (a module of its own has no business with its children's keys); 403 otherwise or
+     * while the gateway is disabled, 404 if it is not registered.
+     */
+    @Override
+    public Answer scope(Identity caller) {
+        String gateway = caller.deviceId();
+        if (!mayReadScope(caller)) {
+            return refuse(403, caller + " may not read a device scope: only " + gateway + ", " + gateway
+                    + "/$edgeHub or " + gateway + "/$edgeAgent may read " + gateway + "'s");
+        }
+        if (!devices.exists(gateway)) {
+            return refuse(404, "no device '" + gateway + "' is registered");
+        }
+        if (!devices.enabled(gateway)) {
+            return refuse(403, "device '" + gateway + "' is disabled");
+        }
+        return new Answer(200, scopes.of(gateway).toJson());
+    }
+
+    @Override
+    public org.outpost.iothub.spi.Subscription onScopeChange(Identity caller,
+            java.util.function.LongConsumer changed) {
+        if (!mayReadScope(caller)) {
+            return () -> {
+            };
+        }
+        return scopes.onChange(caller, changed);
+    }
+
+    private static boolean mayReadScope(Identity caller) {
+        return caller.kind() == Identity.Kind.DEVICE || caller.kind() == Identity.Kind.MODULE
+                && ModuleStore.SYSTEM_MODULES.contains(caller.moduleId());
     }
 
     @Override

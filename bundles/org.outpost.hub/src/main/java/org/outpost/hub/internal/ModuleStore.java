@@ -137,6 +137,10 @@ public final class ModuleStore implements ModuleRegistry {
         if (change == ModuleRepository.Change.REPLACED) {
             revoke(Identity.module(deviceId, moduleId));
         }
+        if (change != ModuleRepository.Change.UNCHANGED) {
+            // The device scopes of the gateways above it carry its module identities.
+            devices.scopeChanged(deviceId);
+        }
         return change;
     }
 
@@ -147,6 +151,7 @@ public final class ModuleStore implements ModuleRegistry {
         }
         LOG.info("Module identity {}/{} deleted", deviceId, moduleId);
         revoke(Identity.module(deviceId, moduleId));
+        devices.scopeChanged(deviceId);
         return true;
     }
 

@@ -192,6 +192,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         List<Integer> granted = new ArrayList<>();
         boolean startCloudToDevice = false;
         boolean startInputs = false;
+        boolean watchScope = false;
         for (MqttTopicSubscription s : msg.payload().topicSubscriptions()) {
             String filter = s.topicName();
             if (services.acl().maySubscribe(identity, filter)) {
@@ -201,6 +202,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
                 granted.add(qos.value());
                 startCloudToDevice |= filter.equals(cloudToDevice.filter());
                 startInputs |= filter.equals(inputs.filter());
+                watchScope |= filter.equals(IotHubTopic.SCOPE_CHANGES);
             } else {
                 LOG.warn("{} may not subscribe to '{}'", identity, filter);
                 granted.add(MqttQoS.FAILURE.value());
@@ -214,6 +216,9 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         }
         if (startInputs) {
             inputs.start();
+        }
+        if (watchScope) {
+            identities.watchScope();
         }
     }
 
@@ -354,6 +359,7 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         cloudToDevice.close();
         inputs.close();
         telemetry.close();
+        identities.close();
     }
 
     @Override
