@@ -49,7 +49,9 @@ public final class BrokerRevocation implements ActiveMQServerPlugin {
                     forget(deviceOrItsModules(id), "device " + id + " was deleted");
                 }),
                 devices.onRekey(id -> close(id::equals, "the keys or thumbprints of device " + id + " changed")),
-                modules.onRevoked(m -> close(m.id()::equals, "module identity " + m + " was replaced or deleted")));
+                modules.onRevoked(m -> close(m.id()::equals, "module identity " + m + " was replaced or deleted")),
+                // A gateway may publish for the devices below it: the broker's cached answers go with the tree.
+                devices.onScopeChange(change -> forgetAuthorizations()));
     }
 
     @Deactivate
@@ -131,6 +133,24 @@ public final class BrokerRevocation implements ActiveMQServerPlugin {
                     e.toString());
         }
         return forgotten;
+    }
+
+    /**
+     * Forgets the broker's cached authorizations (Artemis keeps a user's allowed addresses for a while), so that what
+     * a gateway may publish for the devices below it follows a change of the tree at once.
+     */
+    void forgetAuthorizations() {
+        ActiveMQServer s = server;
+        if (s == null || s.getSecurityStore() == null) {
+            return;
+        }
+        try {
+            // SecurityStoreImpl's public method; not on the SecurityStore interface of Artemis 2.40.
+            s.getSecurityStore().getClass().getMethod("invalidateAuthorizationCache").invoke(s.getSecurityStore());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("Could not forget the broker's cached authorizations ({}): a gateway may publish for a device"
+                    + " moved away from it until the broker's security-invalidation-interval passes", e.toString());
+        }
     }
 
     /** @return the identity the connection authenticated as, or null if it has not (yet) */

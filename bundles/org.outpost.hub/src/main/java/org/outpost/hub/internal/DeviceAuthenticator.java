@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * may publish and subscribe only under its own {@code devices/<id>/} topics. A module that names itself in the user
  * name ({@code <host>/<deviceId>/<moduleId>/?api-version=...}) gives its module identity's key ({@link ModuleStore}),
  * and may use only its own {@code devices/<id>/modules/<moduleId>/} topics; {@code $edgeAgent} and {@code $edgeHub}
- * give the device's key and are the device.
+ * give the device's key and are the device. A gateway (a device connected as itself) may also publish under
+ * {@code devices/<D>/} for every device {@code D} below it, and its modules' {@code devices/<D>/modules/<m>/}: its
+ * upstream drain forwards its children's telemetry, which the hub ingests as theirs. Whether {@code D} is below it is
+ * read from {@link DeviceStore#isBelowCached}, not from the database per message; the cache is forgotten at every
+ * change of the tree (through any hub node).
  *
  * <p>
  * The MQTT client id is bound to the identity, as on the IoT Hub endpoint: it must be {@code <deviceId>} (or
@@ -45,11 +49,13 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
     static final String RESERVED_PREFIX = "outpost-hub-";
 
     private final IdentityCheck check;
+    private final DeviceStore devices;
     private final String internalToken;
 
     @Activate
-    public DeviceAuthenticator(@Reference IdentityCheck check) {
+    public DeviceAuthenticator(@Reference IdentityCheck check, @Reference DeviceStore devices) {
         this.check = check;
+        this.devices = devices;
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         this.internalToken = Base64.getEncoder().encodeToString(token);
@@ -125,9 +131,27 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
         if (INTERNAL_USER.equals(identity)) {
             return true;
         }
+        if (action == Action.MANAGE || address == null) {
+            return false;
+        }
         // MQTT topic devices/<id>/... is broker address devices.<id>....; a module's identity is <id>/<module>.
         String prefix = "devices." + identity.replace("/", ".modules.") + ".";
-        return action != Action.MANAGE && address != null && address.startsWith(prefix);
+        if (address.startsWith(prefix)) {
+            return true;
+        }
+        return action == Action.SEND && !identity.contains("/") && below(address, identity);
+    }
+
+    /** @return whether the address is under {@code devices.<D>.} for a device D below {@code gateway} */
+    private boolean below(String address, String gateway) {
+        if (!address.startsWith("devices.")) {
+            return false;
+        }
+        int end = address.indexOf('.', "devices.".length());
+        if (end <= "devices.".length()) {
+            return false;
+        }
+        return devices.isBelowCached(address.substring("devices.".length(), end), gateway);
     }
 
     /** @return the device id in a user name: {@code id}, or {@code host/id/...} as IoT Hub clients send it */

@@ -35,7 +35,7 @@ class DeviceAuthenticatorTest {
         devices = new DeviceStore(db, Boxes.BOX);
         key = devices.create("gw");
         modules = new ModuleStore(db, devices, Boxes.BOX);
-        broker = new DeviceAuthenticator(new IdentityCheck(devices, modules, Duration.ofDays(365), Instant::now));
+        broker = new DeviceAuthenticator(new IdentityCheck(devices, modules, Duration.ofDays(365), Instant::now), devices);
     }
 
     @AfterEach

@@ -54,7 +54,7 @@ final class HubListeners implements AutoCloseable {
         devices = new DeviceStore(node, Boxes.BOX);
         modules = new ModuleStore(node, devices, Boxes.BOX);
         check = new IdentityCheck(devices, modules, Duration.ofDays(365), Instant::now);
-        authenticator = new DeviceAuthenticator(check);
+        authenticator = new DeviceAuthenticator(check, devices);
         revocation = new BrokerRevocation(devices, modules);
         limits = new BrokerLimits(config(BrokerLimits.Config.class, hubConfig));
         brokerPort = freePort();
@@ -87,6 +87,12 @@ final class HubListeners implements AutoCloseable {
         String resource = HOST + "/devices/" + deviceId + (moduleId == null ? "" : "/modules/" + moduleId);
         return connect("tcp://127.0.0.1:" + endpoint.port(), id, HOST + "/" + id + "/?api-version=2021-04-12",
                 SasToken.create(resource, key, Instant.now().plusSeconds(3600)), null);
+    }
+
+    /** @return a client connected to the IoT Hub endpoint as {@code clientId} with this password (a SAS token) */
+    MqttClient atEndpointWith(String clientId, String password) throws MqttException {
+        return connect("tcp://127.0.0.1:" + endpoint.port(), clientId, HOST + "/" + clientId
+                + "/?api-version=2021-04-12", password, null);
     }
 
     private static MqttClient connect(String url, String clientId, String user, String password,
