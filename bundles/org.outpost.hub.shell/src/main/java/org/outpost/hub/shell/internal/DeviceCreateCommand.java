@@ -3,6 +3,7 @@
  */
 package org.outpost.hub.shell.internal;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -51,6 +52,10 @@ public class DeviceCreateCommand implements Action {
             + " certificate (SHA-256 fingerprint, hex): to replace a certificate without downtime")
     private String secondaryThumbprint;
 
+    @Option(name = "--parent", description = "Register the device below this gateway (a leaf device or a child"
+            + " gateway that connects through it); move it later with hub:device-update --parent")
+    private String parent;
+
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
 
@@ -63,13 +68,17 @@ public class DeviceCreateCommand implements Action {
             throw new CommandException("--tags is for a new device; change tags with hub:tags " + id
                     + " '<json patch>'");
         }
+        if (rotate && parent != null) {
+            throw new CommandException("--parent is for a new device; move an existing one with hub:device-update"
+                    + " --parent " + parent + " " + id);
+        }
         if (rotate && thumbprint != null) {
             registry.setThumbprint(id, thumbprint);
         }
         if (rotate && secondaryThumbprint != null) {
             registry.setSecondaryThumbprint(id, secondaryThumbprint);
         }
-        String key = rotate ? registry.rotateKey(id, secondary) : registry.create(id);
+        String key = rotate ? registry.rotateKey(id, secondary) : registry.create(id, parent);
         if (!rotate) {
             try {
                 if (thumbprint != null) {
@@ -88,10 +97,17 @@ public class DeviceCreateCommand implements Action {
             }
         }
         if (json) {
-            System.out.println(Json.write(Map.of("deviceId", id, "key", key)));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("deviceId", id);
+            out.put("key", key);
+            if (!rotate) {
+                out.put("parentId", parent);
+            }
+            System.out.println(Json.write(out));
         } else {
             System.out.println("Device '" + id + "' " + (rotate ? "has a new " + (secondary ? "secondary" : "primary")
-                    + " key" : "registered") + ". Its key (shown once):");
+                    + " key" : "registered" + (parent == null ? "" : " below '" + parent + "'")) + ". Its key (shown"
+                    + " once):");
             System.out.println(key);
         }
         return null;

@@ -23,8 +23,8 @@ import org.outpost.hub.deployments.EffectiveDesired;
 
 /** {@code hub:devices}: the registered devices. */
 @Service
-@Command(scope = "hub", name = "devices", description = "Lists the registered devices: status, connection, last seen,"
-        + " messages, tags and the deployment they run.")
+@Command(scope = "hub", name = "devices", description = "Lists the registered devices: parent gateway, status,"
+        + " connection, last seen, messages, tags and the deployment they run; --tree draws the parent/child tree.")
 public class DevicesCommand implements Action {
 
     /** Tags wider than this are cut in the table (--json has them whole). */
@@ -42,12 +42,28 @@ public class DevicesCommand implements Action {
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
 
+    @Option(name = "--tree", description = "Draw the devices as their parent/child tree (gateways and the devices"
+            + " below them); with --json, nested objects with 'children'")
+    private boolean tree;
+
     @Override
     public Object execute() {
+        List<Device> devices = registry.devices();
+        if (tree) {
+            if (json) {
+                System.out.println(Json.write(DeviceTreeView.nested(devices)));
+            } else if (devices.isEmpty()) {
+                System.out.println("No devices. Register one with hub:device-create <id>.");
+            } else {
+                DeviceTreeView.lines(devices).forEach(System.out::println);
+            }
+            return null;
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Device d : registry.devices()) {
+        for (Device d : devices) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("deviceId", d.id());
+            row.put("parentId", d.parentId());
             row.put("status", d.enabled() ? "enabled" : "disabled");
             row.put("connectionState", d.connectionState());
             row.put("connections", d.connections());
@@ -71,6 +87,7 @@ public class DevicesCommand implements Action {
         }
         ShellTable table = new ShellTable();
         table.column("Device");
+        table.column("Parent");
         table.column("Status");
         table.column("Connection");
         table.column("Last seen");
@@ -86,7 +103,8 @@ public class DevicesCommand implements Action {
             List<String> layers = (List<String>) r.get("layers");
             String deployment = r.get("deployment") == null ? "-" : r.get("deployment")
                     + (layers.isEmpty() ? "" : " + " + String.join(", ", layers));
-            table.addRow().addContent(r.get("deviceId"), r.get("status"), r.get("connectionState"),
+            table.addRow().addContent(r.get("deviceId"), r.get("parentId") == null ? "-" : r.get("parentId"),
+                    r.get("status"), r.get("connectionState"),
                     r.get("lastSeen") == null ? "never" : r.get("lastSeen"), r.get("messages"), deployment, tags);
         }
         table.emptyTableText("No devices. Register one with hub:device-create <id>.");
