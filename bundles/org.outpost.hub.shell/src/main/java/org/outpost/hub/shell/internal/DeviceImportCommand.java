@@ -32,8 +32,9 @@ import org.outpost.protocol.TwinLimits;
 /** {@code hub:device-import}: registers devices in bulk from a JSON-lines file. */
 @Service
 @Command(scope = "hub", name = "device-import", description = "Registers devices in bulk, all or none, from a file of"
-        + " JSON lines: {\"id\": \"gw-1\", \"primaryKey\": \"<Base64>\", \"secondaryKey\": \"...\", \"tags\": {...}}"
-        + " (keys and tags optional). Keys the hub makes are written to --keys-out.")
+        + " JSON lines: {\"id\": \"gw-1\", \"primaryKey\": \"<Base64>\", \"secondaryKey\": \"...\","
+        + " \"parentId\": \"gw\", \"tags\": {...}} (keys, parent and tags optional; a parent may be earlier in the"
+        + " file). Keys the hub makes are written to --keys-out.")
 public class DeviceImportCommand implements Action {
 
     @Reference
@@ -84,7 +85,8 @@ public class DeviceImportCommand implements Action {
             }
             String primary = d.path("primaryKey").textValue();
             keyless += primary == null ? 1 : 0;
-            devices.add(new NewDevice(id, primary, d.path("secondaryKey").textValue()));
+            devices.add(new NewDevice(id, primary, d.path("secondaryKey").textValue(), d.path("parentId")
+                    .textValue()));
         }
         if (keyless > 0 && keysOut == null) {
             System.err.println("Refused, nothing imported: " + keyless + " device(s) have no primaryKey; give"

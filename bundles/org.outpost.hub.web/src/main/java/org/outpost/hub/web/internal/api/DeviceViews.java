@@ -44,6 +44,14 @@ final class DeviceViews {
      * @return the list's entries of the devices, in their order; a device deleted meanwhile is left out
      */
     List<Map<String, Object>> summaries(List<Device> page) {
+        return summaries(page, Map.of());
+    }
+
+    /**
+     * @param childCounts how many children each device has (those without are left out)
+     * @return the list's entries of the devices, in their order; a device deleted meanwhile is left out
+     */
+    List<Map<String, Object>> summaries(List<Device> page, Map<String, Integer> childCounts) {
         if (page.isEmpty()) {
             return List.of();
         }
@@ -54,7 +62,10 @@ final class DeviceViews {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Device d : page) {
             if (tags.containsKey(d.id()) && agents.containsKey(d.id())) {
-                out.add(summary(d, tags.get(d.id()), applied.getOrDefault(d.id(), NOTHING), agents.get(d.id())));
+                Map<String, Object> m = summary(d, tags.get(d.id()), applied.getOrDefault(d.id(), NOTHING), agents
+                        .get(d.id()));
+                m.put("childCount", childCounts.getOrDefault(d.id(), 0));
+                out.add(m);
             }
         }
         return out;
@@ -63,6 +74,7 @@ final class DeviceViews {
     private static Map<String, Object> summary(Device d, ObjectNode tags, EffectiveDesired e, TwinDocument agent) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("deviceId", d.id());
+        m.put("parentId", d.parentId());
         m.put("status", d.enabled() ? "enabled" : "disabled");
         m.put("connectionState", d.connectionState());
         m.put("lastActivityTime", d.lastSeen() == null ? null : d.lastSeen().toString());
@@ -88,10 +100,21 @@ final class DeviceViews {
         return m;
     }
 
-    /** @throws ApiException 404 if the device was deleted meanwhile */
-    Map<String, Object> detail(Device d) {
-        Map<String, Object> m = summaries(List.of(d)).stream().findFirst().orElseThrow(() -> new ApiException(404,
+    /** @return how many children each device of the list has (those with none are left out) */
+    static Map<String, Integer> childCounts(List<Device> devices) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        devices.stream().filter(d -> d.parentId() != null).forEach(d -> out.merge(d.parentId(), 1, Integer::sum));
+        return out;
+    }
+
+    /**
+     * @param children the device's children's ids
+     * @throws ApiException 404 if the device was deleted meanwhile
+     */
+    Map<String, Object> detail(Device d, List<String> children) {
+        Map<String, Object> m = summaries(List.of(d), Map.of(d.id(), children.size())).stream().findFirst().orElseThrow(() -> new ApiException(404,
                 "no device '" + d.id() + "'", null));
+        m.put("children", children);
         m.put("secondaryKey", d.secondaryKey());
         m.put("connections", d.connections());
         m.put("edgeAgent", ApiJson.read(twins.twin(d.id(), "$edgeAgent").toJson()));

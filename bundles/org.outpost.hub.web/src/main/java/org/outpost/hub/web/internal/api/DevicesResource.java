@@ -93,14 +93,15 @@ public final class DevicesResource {
         int from = QueryNumbers.number(offset, "offset", 0, 0, Integer.MAX_VALUE);
         int size = QueryNumbers.number(limit, "limit", 1000, 1, 10_000);
         // The page first, then its devices' data: a fixed number of reads, whatever the page's size or the fleet's.
-        List<Device> devices = registry.devices();
+        List<Device> all = registry.devices();
+        List<Device> devices = all;
         if (condition != null) {
             Set<String> matching = new HashSet<>(twins.query(condition));
             devices = devices.stream().filter(d -> matching.contains(d.id())).toList();
         }
         int total = devices.size();
         List<Device> page = devices.subList(Math.min(from, total), (int) Math.min((long) from + size, total));
-        List<Map<String, Object>> out = views.summaries(page);
+        List<Map<String, Object>> out = views.summaries(page, DeviceViews.childCounts(all));
         return Response.ok(out).header("X-Total-Count", Integer.toString(total)).build();
     }
 
@@ -111,13 +112,14 @@ public final class DevicesResource {
                     @ApiResponse(responseCode = "404", description = "No such device",
                             content = @Content(schema = @Schema(implementation = ApiError.class)))})
     public Map<String, Object> device(@PathParam("deviceId") String id) {
-        return views.detail(existing(id));
+        return detail(existing(id));
     }
 
     @PUT
     @Path("{deviceId}")
-    @Operation(summary = "Registers a device", requestBody = @RequestBody(description = "{\"tags\": {...},"
-            + " \"primaryKey\": \"...\", \"secondaryKey\": \"...\"}, all optional"), responses = {
+    @Operation(summary = "Registers a device, below a parent gateway if one is given", requestBody = @RequestBody(
+            description = "{\"tags\": {...}, \"primaryKey\": \"...\", \"secondaryKey\": \"...\", \"parentId\":"
+                    + " \"<gateway>\"}, all optional"), responses = {
                     @ApiResponse(responseCode = "201", description = "Registered, with its primary key (shown once)"),
                     @ApiResponse(responseCode = "400", description = "Bad keys or tags; nothing changed",
                             content = @Content(schema = @Schema(implementation = ApiError.class))),
@@ -134,8 +136,14 @@ public final class DevicesResource {
             TwinDocument.patchSection(ApiJson.MAPPER.createObjectNode(), body.get("tags").toString(), "tags",
                     TwinLimits.IOT_HUB);
         }
-        String key = registry.importDevices(List.of(new NewDevice(id, body.path("primaryKey").textValue(),
-                body.path("secondaryKey").textValue()))).get(id);
+        String parent = DeviceParents.parentOf(body, registry);
+        String key;
+        try {
+            key = registry.importDevices(List.of(new NewDevice(id, body.path("primaryKey").textValue(),
+                    body.path("secondaryKey").textValue(), parent))).get(id);
+        } catch (IllegalArgumentException e) {
+            throw DeviceParents.refusal(e, parent);
+        }
         if (body.has("tags")) {
             try {
                 twins.patchTags(id, body.get("tags").toString());
@@ -148,14 +156,17 @@ public final class DevicesResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceId", id);
         out.put("primaryKey", key);
+        if (parent != null) {
+            out.put("parentId", parent);
+        }
         return Response.status(201).entity(out).build();
     }
 
     @PATCH
     @Path("{deviceId}")
-    @Operation(summary = "Enables or disables a device, and/or merges a patch into its tags",
-            requestBody = @RequestBody(description = "{\"status\": \"enabled\" or \"disabled\", \"tags\": <merge"
-                    + " patch>}"), responses = {@ApiResponse(responseCode = "200", description = "Device"),
+    @Operation(summary = "Enables or disables a device, moves it below another parent (or none), and/or merges a"
+            + " patch into its tags", requestBody = @RequestBody(description = "{\"status\": \"enabled\" or"
+                    + " \"disabled\", \"parentId\": \"<gateway>\" or null, \"tags\": <merge patch>}"), responses = {@ApiResponse(responseCode = "200", description = "Device"),
                             @ApiResponse(responseCode = "400", description = "Bad input; nothing changed",
                                     content = @Content(schema = @Schema(implementation = ApiError.class))),
                             @ApiResponse(responseCode = "404", description = "No such device",
@@ -164,16 +175,19 @@ public final class DevicesResource {
         JsonNode body = ApiJson.body(in);
         existing(id);
         JsonNode status = body.path("status");
+        if (!status.isMissingNode() && !status.asText().equals("enabled") && !status.asText().equals("disabled")) {
+            throw new ApiException(400, "status is 'enabled' or 'disabled'", "status");
+        }
+        if (body.has("parentId")) {
+            DeviceParents.move(registry, id, body.get("parentId"));
+        }
         if (!status.isMissingNode()) {
-            if (!status.asText().equals("enabled") && !status.asText().equals("disabled")) {
-                throw new ApiException(400, "status is 'enabled' or 'disabled'", "status");
-            }
             registry.setEnabled(id, status.asText().equals("enabled"));
         }
         if (body.has("tags")) {
             twins.patchTags(id, body.get("tags").toString());
         }
-        return views.detail(existing(id));
+        return detail(existing(id));
     }
 
     @DELETE
@@ -327,6 +341,17 @@ public final class DevicesResource {
                     + " desired properties", "properties.desired");
         }
         return ApiJson.read(twins.patchDesired(id, module, desired.toString()).toJson());
+    }
+
+    /** The device with its children's ids. */
+    private Map<String, Object> detail(Device d) {
+        List<String> children;
+        try {
+            children = registry.children(d.id()).stream().map(Device::id).toList();
+        } catch (IllegalArgumentException deleted) {
+            throw new ApiException(404, "no device '" + d.id() + "'", null);
+        }
+        return views.detail(d, children);
     }
 
     private Device existing(String id) {

@@ -41,7 +41,11 @@ final class FakeHub {
     }
 
     void add(String id, String site) {
-        devices.put(id, new Device(id, Instant.parse("2026-01-01T00:00:00Z"), null, 0, true, 0, false));
+        addBelow(id, site, null);
+    }
+
+    void addBelow(String id, String site, String parent) {
+        devices.put(id, new Device(id, Instant.parse("2026-01-01T00:00:00Z"), null, 0, true, 0, false, parent));
         ObjectNode t = ApiJson.MAPPER.createObjectNode();
         if (site != null) {
             t.put("site", site);
@@ -61,14 +65,39 @@ final class FakeHub {
                 .on("importDevices", a -> {
                     @SuppressWarnings("unchecked")
                     List<org.outpost.hub.api.NewDevice> news = (List<org.outpost.hub.api.NewDevice>) a[0];
-                    news.forEach(n -> add(n.id(), null));
+                    news.forEach(n -> addBelow(n.id(), null, n.parentId()));
                     return Map.of(news.get(0).id(), "key-1");
                 })
                 .on("setEnabled", a -> {
                     calls.add("enabled " + a[0] + " " + a[1]);
                     return null;
                 })
+                .on("children", a -> devices.values().stream().filter(d -> a[0].equals(d.parentId())).toList())
+                .on("descendants", a -> devices.values().stream().filter(d -> below(d.id(), (String) a[0]))
+                        .toList())
+                .on("setParent", a -> {
+                    calls.add("parent " + a[0] + " " + a[1]);
+                    if ("ghost".equals(a[1])) {
+                        throw new IllegalArgumentException("no parent device 'ghost' is registered: register the"
+                                + " gateway first");
+                    }
+                    Device d = devices.get((String) a[0]);
+                    devices.put(d.id(), new Device(d.id(), d.created(), d.lastSeen(), d.messages(), d.enabled(),
+                            d.connections(), d.secondaryKey(), (String) a[1]));
+                    return null;
+                })
                 .on("rotateKey", a -> "new-key").build();
+    }
+
+    private boolean below(String id, String ancestor) {
+        String at = devices.get(id).parentId();
+        while (at != null) {
+            if (at.equals(ancestor)) {
+                return true;
+            }
+            at = devices.containsKey(at) ? devices.get(at).parentId() : null;
+        }
+        return false;
     }
 
     /** The module identities: {@code <device>/filter}, connected, for every device. */
