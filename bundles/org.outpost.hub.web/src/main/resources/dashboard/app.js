@@ -57,6 +57,8 @@ function renderDevices(devices) {
     row.dataset.device = d.deviceId;
     row.onclick = () => { openDevice = d.deviceId; refresh(); };
     cell(row, d.deviceId);
+    cell(row, d.parentId || '-', d.parentId ? '' : 'muted').dataset.parent = d.parentId || '';
+    cell(row, d.childCount || 0, d.childCount ? '' : 'muted').dataset.children = d.childCount || 0;
     cell(row, d.status, d.status === 'enabled' ? '' : 'muted');
     cell(row, d.connectionState, d.connectionState === 'connected' ? 'ok' : 'muted');
     cell(row, d.lastActivityTime || 'never');
@@ -80,6 +82,23 @@ function renderDevice(d) {
   $('device-facts').textContent = d.status + ', ' + d.connectionState + ' (' + d.connections + ' connections), last'
     + ' activity ' + (d.lastActivityTime || 'never') + ', ' + d.messages + ' messages since registered, deployment '
     + (d.deployment || '-') + ', tags ' + JSON.stringify(d.tags);
+  const children = $('device-children');
+  children.replaceChildren();
+  children.append(d.parentId ? 'Below gateway ' + d.parentId + '. ' : '');
+  if (d.children && d.children.length) {
+    children.append('Children (' + d.children.length + '): ');
+    d.children.forEach((c, i) => {
+      const a = document.createElement('a');
+      a.href = '#';
+      a.dataset.child = c;
+      a.textContent = c;
+      a.onclick = (e) => { e.preventDefault(); openDevice = c; refresh(); };
+      if (i > 0) children.append(', ');
+      children.append(a);
+    });
+  } else {
+    children.append('No children.');
+  }
   const modules = $('device-modules').tBodies[0];
   modules.replaceChildren();
   const reported = (d.edgeAgent.reported || {}).modules || {};
