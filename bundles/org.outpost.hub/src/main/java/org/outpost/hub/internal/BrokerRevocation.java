@@ -50,6 +50,8 @@ public final class BrokerRevocation implements ActiveMQServerPlugin {
                 }),
                 devices.onRekey(id -> close(id::equals, "the keys or thumbprints of device " + id + " changed")),
                 modules.onRevoked(m -> close(m.id()::equals, "module identity " + m + " was replaced or deleted")),
+                devices.onReauthenticate(id -> close(deviceOrItsModules(id), "a gateway above " + id + " was"
+                        + " disabled, deleted or re-keyed (it may have connected " + id + " on its behalf)")),
                 // A gateway may publish for the devices below it: the broker's cached answers go with the tree.
                 devices.onScopeChange(change -> forgetAuthorizations()));
     }

@@ -21,6 +21,11 @@ final class DeviceEvents implements AutoCloseable {
     static final String DELETED = "device-deleted";
     static final String DISABLED = "device-disabled";
     static final String REKEYED = "device-rekeyed";
+    /**
+     * The connections of a device (and its modules) authenticate again: a gateway above it, whose credentials may
+     * have connected it on its behalf, was disabled, deleted or re-keyed.
+     */
+    static final String REAUTHENTICATE = "device-reauthenticate";
     /** A change of the device scopes of some gateways: {@code <version>;<gateway>,<gateway>...}. */
     static final String SCOPE = "device-scope";
 
@@ -49,6 +54,7 @@ final class DeviceEvents implements AutoCloseable {
     private final Listeners<Consumer<String>> disabled = new Listeners<>("device disablings");
     private final Listeners<Consumer<String>> rekeyed = new Listeners<>("device credential changes");
     private final Listeners<Runnable> resync = new Listeners<>("missed device events");
+    private final Listeners<Consumer<String>> reauthenticate = new Listeners<>("device re-authentications");
     private final Listeners<Consumer<ScopeChange>> scopes = new Listeners<>("device scope changes");
     private final List<Runnable> stopListening;
 
@@ -58,6 +64,7 @@ final class DeviceEvents implements AutoCloseable {
         this.stopListening = List.of(db.subscribe(DELETED, id -> tell(deleted, id)),
                 db.subscribe(DISABLED, id -> tell(disabled, id)),
                 db.subscribe(REKEYED, id -> tell(rekeyed, id)),
+                db.subscribe(REAUTHENTICATE, id -> tell(reauthenticate, id)),
                 db.subscribe(SCOPE, data -> {
                     ScopeChange change = ScopeChange.parse(data);
                     scopes.fire(l -> l.accept(change));
@@ -93,6 +100,17 @@ final class DeviceEvents implements AutoCloseable {
     /** Hears that events of other nodes may have been missed: what is kept from them should be read again. */
     Subscription onResync(Runnable listener) {
         return resync.subscribe(listener);
+    }
+
+    /** Hears of devices whose connections authenticate again (through any node). */
+    Subscription onReauthenticate(Consumer<String> listener) {
+        return reauthenticate.subscribe(listener);
+    }
+
+    /** Tells the other nodes, then this node's listeners, that a device's connections authenticate again. */
+    void reauthenticate(String id) {
+        db.publish(REAUTHENTICATE, id);
+        tell(reauthenticate, id);
     }
 
     /** Hears of changes of device scopes through any node (after they are stored). */

@@ -6,11 +6,9 @@ package org.outpost.hub.internal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -50,6 +48,7 @@ public final class DeviceStore implements DeviceRegistry {
     private final DeviceEvents events;
     private final DeviceTree tree;
     private final AncestryCache ancestry;
+    private final TreeChanges changes;
 
     @Activate
     public DeviceStore(@Reference HubDatabase db, @Reference HubSecrets secrets) {
@@ -64,6 +63,7 @@ public final class DeviceStore implements DeviceRegistry {
         this.events = new DeviceEvents(db);
         this.tree = new DeviceTree(db);
         this.ancestry = new AncestryCache(tree::parent);
+        this.changes = new TreeChanges(tree, events);
         events.onScopeChanged(change -> ancestry.clear());
         events.onDeleted(id -> ancestry.clear());
         events.onResync(ancestry::clear);
@@ -173,7 +173,7 @@ public final class DeviceStore implements DeviceRegistry {
     public String rotateKey(String id, boolean secondary) {
         String key = keys.rotate(id, secondary);
         events.rekeyed(id);
-        scopeChanged(id);
+        changes.credentialsChanged(id, "was re-keyed");
         return key;
     }
 
@@ -188,26 +188,27 @@ public final class DeviceStore implements DeviceRegistry {
         LOG.info("Device {} {}", id, enabled ? "enabled" : "disabled");
         if (!enabled) {
             events.disabled(id);
+            changes.credentialsChanged(id, "was disabled");
+        } else {
+            changes.scopeChanged(id);
         }
-        scopeChanged(id);
     }
 
     @Override
     public boolean delete(String id) {
         List<String> ancestors = tree.ancestors(id);
         List<String> children = tree.children(id);
+        List<String> below = tree.descendants(id);
         if (!repository.delete(id)) {
             return false;
         }
+        changes.reauthenticate(below, id, "was deleted");
         if (!children.isEmpty()) {
             LOG.info("Device {} deleted; its children {} have no parent now (give them one with hub:device-update"
                     + " --parent)", id, children);
         }
         events.deleted(id);
-        if (!ancestors.isEmpty()) {
-            events.scopeChanged(new DeviceEvents.ScopeChange(tree.bump(), new LinkedHashSet<>(
-                    ancestors)));
-        }
+        changes.scopeChanged(ancestors);
         return true;
     }
 
@@ -215,9 +216,7 @@ public final class DeviceStore implements DeviceRegistry {
     public void setParent(String id, String parentId) {
         DeviceTree.Move move = tree.move(id, parentId);
         LOG.info("Device {} {}", id, parentId == null ? "has no parent now" : "moved below " + parentId);
-        Set<String> gateways = new LinkedHashSet<>(move.oldAncestors());
-        gateways.addAll(move.newAncestors());
-        events.scopeChanged(new DeviceEvents.ScopeChange(move.version(), gateways));
+        changes.moved(move);
     }
 
     @Override
@@ -258,15 +257,17 @@ public final class DeviceStore implements DeviceRegistry {
         return new String[] {repository.key(row).orElse(null), repository.secondaryKey(row).orElse(null)};
     }
 
-    /**
-     * Tells the gateways above a device (through every hub node) that their device scopes changed, with a new
-     * version. A device without a parent is in no scope: nothing is told.
-     */
+    /** Tells the gateways above a device (through every hub node) that their device scopes changed. */
     void scopeChanged(String deviceId) {
-        List<String> ancestors = tree.ancestors(deviceId);
-        if (!ancestors.isEmpty()) {
-            events.scopeChanged(new DeviceEvents.ScopeChange(tree.bump(), new LinkedHashSet<>(ancestors)));
-        }
+        changes.scopeChanged(deviceId);
+    }
+
+    /**
+     * Hears of devices whose connections must authenticate again (through any node): a gateway above them was
+     * disabled, deleted or re-keyed, and may have connected them on its behalf.
+     */
+    Runnable onReauthenticate(Consumer<String> listener) {
+        return runnable(events.onReauthenticate(listener));
     }
 
     /** Hears of changes of device scopes, through any node. @return stops listening */
@@ -278,14 +279,14 @@ public final class DeviceStore implements DeviceRegistry {
     public void setThumbprint(String id, String thumbprint) {
         keys.setThumbprint(id, thumbprint);
         events.rekeyed(id);
-        scopeChanged(id);
+        changes.credentialsChanged(id, "has another thumbprint");
     }
 
     @Override
     public void setSecondaryThumbprint(String id, String thumbprint) {
         keys.setSecondaryThumbprint(id, thumbprint);
         events.rekeyed(id);
-        scopeChanged(id);
+        changes.credentialsChanged(id, "has another thumbprint");
     }
 
     /** @return the thumbprint of the device's second X.509 certificate, if it has one */

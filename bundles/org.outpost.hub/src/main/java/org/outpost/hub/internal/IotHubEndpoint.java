@@ -150,11 +150,14 @@ public final class IotHubEndpoint implements Methods {
         Runnable stopRekey = devices.onRekey(id -> server.disconnect(identity -> IdentityCheck.usesDeviceCredentials(
                 identity, id)));
         Runnable stopRevoked = modules.onRevoked(module -> server.disconnect(module::equals));
+        // Connected on behalf of a gateway above it that was disabled, deleted or re-keyed: authenticate again.
+        Runnable stopBelow = devices.onReauthenticate(disconnect);
         this.stopListening = () -> {
             stopDelete.run();
             stopDisable.run();
             stopRekey.run();
             stopRevoked.run();
+            stopBelow.run();
         };
     }
 

@@ -132,6 +132,20 @@ class GatewayChildrenTest {
     }
 
     @Test
+    void devicesConnectedOnAGatewaysBehalfAuthenticateAgainWhenTheGatewayIsReKeyed() throws Exception {
+        String oldToken = gatewayToken();
+        MqttClient leaf = keep(hub.atEndpointWith("leaf", oldToken));
+        MqttClient atBroker = keep(hub.atBroker("leaf", "leaf", oldToken));
+
+        hub.devices.rotateKey("gw");
+
+        await().atMost(SOON).until(() -> !leaf.isConnected() && !atBroker.isConnected());
+        assertThatThrownBy(() -> keep(hub.atEndpointWith("leaf", oldToken))).isInstanceOf(MqttException.class);
+        // Its own key still lets it in.
+        assertThat(keep(hub.atEndpoint("leaf", null, leafKey)).isConnected()).isTrue();
+    }
+
+    @Test
     void theEdgeHubReadsItsScopeWithKeysAndHearsOfEveryChange() throws Exception {
         String childKey = hub.devices.create("child-gw", "gw");
         String moduleKey = Base64.getEncoder().encodeToString(new byte[32]);
