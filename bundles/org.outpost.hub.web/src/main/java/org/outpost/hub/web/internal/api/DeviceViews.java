@@ -112,7 +112,8 @@ final class DeviceViews {
      * @throws ApiException 404 if the device was deleted meanwhile
      */
     Map<String, Object> detail(Device d, List<String> children) {
-        Map<String, Object> m = summaries(List.of(d), Map.of(d.id(), children.size())).stream().findFirst().orElseThrow(() -> new ApiException(404,
+        Map<String, Object> m = summaries(List.of(d), Map.of(d.id(), children.size())).stream().findFirst()
+                .orElseThrow(() -> new ApiException(404,
                 "no device '" + d.id() + "'", null));
         m.put("children", children);
         m.put("secondaryKey", d.secondaryKey());

@@ -166,7 +166,8 @@ public final class DevicesResource {
     @Path("{deviceId}")
     @Operation(summary = "Enables or disables a device, moves it below another parent (or none), and/or merges a"
             + " patch into its tags", requestBody = @RequestBody(description = "{\"status\": \"enabled\" or"
-                    + " \"disabled\", \"parentId\": \"<gateway>\" or null, \"tags\": <merge patch>}"), responses = {@ApiResponse(responseCode = "200", description = "Device"),
+                    + " \"disabled\", \"parentId\": \"<gateway>\" or null, \"tags\": <merge patch>}"), responses = {
+                            @ApiResponse(responseCode = "200", description = "Device"),
                             @ApiResponse(responseCode = "400", description = "Bad input; nothing changed",
                                     content = @Content(schema = @Schema(implementation = ApiError.class))),
                             @ApiResponse(responseCode = "404", description = "No such device",
