@@ -190,6 +190,21 @@ class GatewayChildrenTest {
     }
 
     @Test
+    void aScopeChangeThroughAnotherNodeIsToldToTheGatewayConnectedHere() throws Exception {
+        List<String> changes = new CopyOnWriteArrayList<>();
+        MqttClient edgeHub = keep(hub.atEndpoint("gw", "$edgeHub", gwKey));
+        edgeHub.subscribe(IotHubTopic.SCOPE_CHANGES, 1, (t, m) -> changes.add(t));
+        MqttClient other = keep(hub.atEndpoint("stranger", null, hub.devices.rotateKey("stranger")));
+        List<String> otherChanges = new CopyOnWriteArrayList<>();
+        other.subscribe(IotHubTopic.SCOPE_CHANGES, 1, (t, m) -> otherChanges.add(t));
+
+        hub.fromAnotherNode(DeviceEvents.SCOPE, "42;top,gw");
+
+        await().atMost(SOON).until(() -> changes.contains("$outpost/identities/scope/changed/?$version=42"));
+        assertThat(otherChanges).isEmpty();
+    }
+
+    @Test
     void aLeafOrAGatewaysOwnModuleGetsNoScope() throws Exception {
         List<String> answers = new CopyOnWriteArrayList<>();
         MqttClient leaf = keep(hub.atEndpoint("leaf", null, leafKey));

@@ -87,9 +87,9 @@ public class DevicesCommand implements Action {
         }
         ShellTable table = new ShellTable();
         table.column("Device");
-        table.column("Parent");
         table.column("Status");
         table.column("Connection");
+        table.column("Parent");
         table.column("Last seen");
         table.column("Messages").alignRight();
         table.column("Deployment");
@@ -103,8 +103,8 @@ public class DevicesCommand implements Action {
             List<String> layers = (List<String>) r.get("layers");
             String deployment = r.get("deployment") == null ? "-" : r.get("deployment")
                     + (layers.isEmpty() ? "" : " + " + String.join(", ", layers));
-            table.addRow().addContent(r.get("deviceId"), r.get("parentId") == null ? "-" : r.get("parentId"),
-                    r.get("status"), r.get("connectionState"),
+            table.addRow().addContent(r.get("deviceId"), r.get("status"), r.get("connectionState"),
+                    r.get("parentId") == null ? "-" : r.get("parentId"),
                     r.get("lastSeen") == null ? "never" : r.get("lastSeen"), r.get("messages"), deployment, tags);
         }
         table.emptyTableText("No devices. Register one with hub:device-create <id>.");
