@@ -68,10 +68,12 @@ public class DeviceCommand implements Action {
         JsonNode agent = JSON.readTree(twins.twin(id, "$edgeAgent").reported());
         List<ReportedModule> modules = fleet.modules(id);
         List<Telemetry.Received> recent = telemetry.recent(id, count);
+        List<String> children = registry.children(id).stream().map(Device::id).toList();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("device", d);
             out.put("connectionState", d.connectionState());
+            out.put("children", children);
             out.put("tags", Json.read(twins.tags(id).toString()));
             out.put("deployment", e.base().orElse(null));
             out.put("layers", e.layers());
@@ -87,6 +89,8 @@ public class DeviceCommand implements Action {
                 + (d.lastSeen() == null ? "never" : d.lastSeen()) + ", " + d.messages()
                 + " messages since it was registered"
                 + (d.secondaryKey() ? ", has a secondary key" : ""));
+        System.out.println("Parent: " + (d.parentId() == null ? "none" : d.parentId()) + "; children: "
+                + (children.isEmpty() ? "none" : String.join(", ", children)));
         System.out.println("Tags: " + twins.tags(id));
         System.out.println("Deployment: " + e.base().orElse("-") + (e.layers().isEmpty() ? "" : " + "
                 + String.join(", ", e.layers())) + "; last desired status reported: "
