@@ -25,6 +25,9 @@ class IotHubAclTest {
             assertThat(acl.maySubscribe(i, "$iothub/twin/PATCH/properties/desired/#")).isTrue();
             assertThat(acl.maySubscribe(i, "$iothub/methods/POST/#")).isTrue();
             assertThat(acl.maySubscribe(i, "$outpost/identities/res/#")).isTrue();
+            // Who is told of scope changes is the registry's decision (IdentityRegistry.onScopeChange).
+            assertThat(acl.maySubscribe(i, "$outpost/identities/scope/changed/#")).isTrue();
+            assertThat(acl.maySubscribe(i, "$outpost/identities/scope/#")).isFalse();
             assertThat(acl.maySubscribe(i, "$outpost/identities/#")).isFalse();
             assertThat(acl.maySubscribe(i, "#")).isFalse();
             assertThat(acl.maySubscribe(i, "devices/other/messages/devicebound/#")).isFalse();
