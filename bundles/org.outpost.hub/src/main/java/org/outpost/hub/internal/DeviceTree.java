@@ -72,7 +72,25 @@ final class DeviceTree {
 
     /** @return the device's ancestors, nearest first (empty if it has no parent or is unknown) */
     List<String> ancestors(String id) {
-        return db.transaction("reading the ancestors of " + id, c -> ancestors(parents(c), id));
+        // Walked up a row at a time (at most MAX_DEPTH reads by primary key), not by reading the whole tree: every
+        // connection on a gateway's behalf asks.
+        return db.transaction("reading the ancestors of " + id, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT parent_id FROM devices WHERE id = ?")) {
+                String at = id;
+                while (out.size() <= DeviceRegistry.MAX_DEPTH) {
+                    s.setString(1, at);
+                    try (ResultSet r = s.executeQuery()) {
+                        at = r.next() ? r.getString(1) : null;
+                    }
+                    if (at == null || out.contains(at) || at.equals(id)) {
+                        break;
+                    }
+                    out.add(at);
+                }
+            }
+            return out;
+        });
     }
 
     /** @return the device's parent; empty if it has none or is not registered */
