@@ -243,6 +243,26 @@ class ChildrenEndpointTest {
     }
 
     @Test
+    void aFloodOfBadChildrenIsRateLimitedAndAConnectedChildKeepsSending() throws Exception {
+        EdgeHubEndpoint endpoint = start();
+        MqttClient leaf = connect(endpoint, "leaf", "hub.example/devices/leaf", LEAF_KEY);
+
+        for (int i = 0; i < 15; i++) {
+            int n = i;
+            assertThat(refusal(() -> connect(endpoint, "fake" + n, "hub.example/devices/fake" + n, key("x"))))
+                    .isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED);
+        }
+        // Past auth.max.failures.per.minute (10) the address is refused without a check, even with good credentials.
+        assertThat(refusal(() -> connect(endpoint, "gwB", "hub.example/devices/gwB", B_KEY))).isEqualTo(
+                MqttException.REASON_CODE_NOT_AUTHORIZED);
+
+        leaf.publish("devices/leaf/messages/events/", "still-here".getBytes(), 1, false);
+        await().atMost(WAIT).until(() -> router.routed.stream().anyMatch(m -> m.bodyAsString().equals(
+                "still-here")));
+        assertThat(leaf.isConnected()).isTrue();
+    }
+
+    @Test
     void withoutAScopeOnlyTheGatewaysModulesConnect() throws Exception {
         ChildFakes.Scope none = new ChildFakes.Scope();
         EdgeHubEndpoint endpoint = new EdgeHubEndpoint(identities, new Fakes.Certificates(dir.resolve("none.p12")),
