@@ -23,7 +23,7 @@ import org.outpost.protocol.SasToken;
  * Lets in the devices below this gateway, from its device scope (so also while the hub is away): a device with its
  * own credentials (a SAS token for {@code <hub host name>/devices/<d>} or {@code devices/<d>} signed with one of its
  * keys, the key itself, or a client certificate with its SHA-256 thumbprint), as {@link Identity.Kind#CHILD_DEVICE}
- * or, if the scope marks it a gateway, {@link Identity.Kind#CHILD_GATEWAY}; a module {@code B/m} of a gateway below
+ * or, if it is a gateway ({@link #isGateway}), {@link Identity.Kind#CHILD_GATEWAY}; a module {@code B/m} of a gateway below
  * with the module's keys, or {@code B/$edgeAgent} and {@code B/$edgeHub} with B's credentials, as
  * {@link Identity.Kind#MODULE}; and "on behalf of": a gateway B below this one presenting its own device token (or
  * certificate) with the client id of a device below B or of a module of one (docs/gateways.md). Disabled devices and
@@ -77,7 +77,7 @@ final class ChildAuthenticator implements IdentityAuthenticator {
             return Authentication.refused("module '" + claimed + "' has no identity at the hub (its gateway '"
                     + device.deviceId() + "' registers its modules when it connects)");
         }
-        Identity accepted = claimed.kind() == Identity.Kind.MODULE ? claimed : new Identity(device.edge()
+        Identity accepted = claimed.kind() == Identity.Kind.MODULE ? claimed : new Identity(isGateway(s, device)
                 ? Identity.Kind.CHILD_GATEWAY : Identity.Kind.CHILD_DEVICE, device.deviceId(), null);
         Optional<String> why;
         if (credentials.password().isEmpty()) {
@@ -107,6 +107,15 @@ final class ChildAuthenticator implements IdentityAuthenticator {
         }
         return why.<Authentication>map(w -> Authentication.refused(claimed + ": " + w)).orElseGet(() -> Authentication
                 .accepted(accepted));
+    }
+
+    /**
+     * @return whether the device is a gateway: the scope marks it so, or it has module identities or devices below
+     *         it (a gateway whose hub has not marked it yet still sends for them)
+     */
+    static boolean isGateway(DeviceScope s, DeviceScope.Device device) {
+        return device.edge() || !device.modules().isEmpty() || s.devices().stream().anyMatch(d -> d.parentId()
+                .equals(device.deviceId()));
     }
 
     /** A token of a gateway B below this one, for a device below B (or a module of one). */
