@@ -216,9 +216,13 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnect
         return children.connected();
     }
 
-    /** Closes the connections of a module whose credentials stopped working, whatever device id they named. */
+    /**
+     * Closes the connections of a module of this gateway whose credentials stopped working (a module of the same name
+     * of a child gateway is not this gateway's: its own scope says when it goes).
+     */
     private void disconnect(String module) {
-        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()));
+        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()) && id.deviceId()
+                .equals(identities.deviceId()));
     }
 
     /** @return the server's settings: the gateway's server key store, the configured ports and limits */

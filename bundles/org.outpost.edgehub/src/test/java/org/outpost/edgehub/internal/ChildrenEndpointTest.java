@@ -218,6 +218,12 @@ class ChildrenEndpointTest {
         await().atMost(WAIT).until(() -> endpoint.connected().size() == 4);
         assertThat(relay.calls).contains("connected gwB CHILD_GATEWAY", "connected leafBelowB CHILD_DEVICE",
                 "connected gwB/filter MODULE", "connected gwB/$edgeHub MODULE");
+        // This gateway's own module of the same name is re-keyed: it is disconnected; B's filter is not this
+        // gateway's, it stays.
+        MqttClient ownFilter = connect(endpoint, "gw1/filter", "hub.example/devices/gw1/modules/filter", GW_KEY);
+        identities.rekey("filter");
+        await().atMost(WAIT).until(() -> !ownFilter.isConnected());
+        assertThat(endpoint.connected()).extracting(c -> c.identity().id()).contains("gwB/filter");
     }
 
     @Test
