@@ -170,6 +170,22 @@ class EdgeHubEndpointTest {
     }
 
     @Test
+    void theWebSocketPortIsTakenFromTheConfigurationAndOffWithoutTls() throws Exception {
+        assertThat(EdgeHubEndpoint.settings(config(), new Fakes.Certificates(dir.resolve("none.p12")))
+                .webSocketPort()).isEqualTo(-1);
+        EdgeHubEndpoint.Config withWebSockets = (EdgeHubEndpoint.Config) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {EdgeHubEndpoint.Config.class}, (proxy, method, args) ->
+                        method.getName().equals("websocket_port") ? 0 : method.invoke(config(), args));
+        assertThat(EdgeHubEndpoint.settings(withWebSockets, new Fakes.Certificates(dir.resolve("none.p12")))
+                .webSocketPort()).isZero();
+
+        EdgeHubEndpoint endpoint = new EdgeHubEndpoint(identities, new Fakes.Certificates(dir.resolve("none.p12")),
+                router, broker, twins, new ChildFakes.Scope(), new ChildFakes.Relay(), withWebSockets);
+        open.add(endpoint::deactivate);
+        assertThat(endpoint.webSocketPort()).as("no key store: TLS and WebSockets are off").isEqualTo(-1);
+    }
+
+    @Test
     void theConnectionLimitsAreTakenFromTheConfiguration() {
         org.outpost.iothub.ServerSettings.ConnectionLimits limits = EdgeHubEndpoint.settings(config(),
                 new Fakes.Certificates(dir.resolve("none.p12"))).limits();
