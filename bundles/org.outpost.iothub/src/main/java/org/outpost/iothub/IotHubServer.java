@@ -48,7 +48,9 @@ public final class IotHubServer implements AutoCloseable {
     }
 
     /**
-     * Listens on its port (unless it is -1), and on its TLS port if TLS is on and the key store exists.
+     * Listens on its port (unless it is -1), and on its TLS port if TLS is on and the key store exists, and then on
+     * its WebSocket port if it has one (a WebSocket port that cannot be bound is logged as an error naming the
+     * setting, and does not stop the server).
      *
      * @throws IllegalStateException if a port is taken or the key store cannot be read (saying which setting to
      *             change); what was opened is closed again
@@ -75,6 +77,14 @@ public final class IotHubServer implements AutoCloseable {
     /** @return the port of its TLS endpoint, or -1 if it has none */
     public int tlsPort() {
         return core.tlsPort();
+    }
+
+    /**
+     * @return the port of its MQTT over secure WebSockets endpoint ({@code wss://host:port/$iothub/websocket}), or -1
+     *         if it has none (off, TLS off, or its port could not be bound: logged as an error)
+     */
+    public int webSocketPort() {
+        return core.webSocketPort();
     }
 
     /**

@@ -25,10 +25,21 @@ import java.util.Objects;
  * @param limits how long and how many connections it keeps, and how much it buffers for each
  * @param allowPlainOffLoopback whether the plain port may listen on an address that is not loopback (a trusted
  *            network: {@code allow.plain.off.loopback}); a key as the password is still refused there
+ * @param webSocketPort the port of MQTT over secure WebSockets ({@code wss://host:port/$iothub/websocket},
+ *            subprotocol {@code mqtt}, as the Azure IoT SDKs' {@code MQTT_WS} transport connects), with the TLS
+ *            port's certificate (0 picks a free one, -1 turns it off; off too while TLS is off)
  */
 public record ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
         String tlsKeystorePassword, int maxMessageBytes, int authMaxFailuresPerMinute, String configurationFile,
-        ConnectionLimits limits, boolean allowPlainOffLoopback) {
+        ConnectionLimits limits, boolean allowPlainOffLoopback, int webSocketPort) {
+
+    /** Settings without MQTT over WebSockets. */
+    public ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
+            String tlsKeystorePassword, int maxMessageBytes, int authMaxFailuresPerMinute, String configurationFile,
+            ConnectionLimits limits, boolean allowPlainOffLoopback) {
+        this(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword, maxMessageBytes,
+                authMaxFailuresPerMinute, configurationFile, limits, allowPlainOffLoopback, -1);
+    }
 
     /** Settings whose plain port must be on loopback. */
     public ServerSettings(String name, String host, int port, String hostName, int tlsPort, Path tlsKeystore,
@@ -59,13 +70,20 @@ public record ServerSettings(String name, String host, int port, String hostName
     /** @return these settings with other connection limits */
     public ServerSettings withLimits(ConnectionLimits other) {
         return new ServerSettings(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword,
-                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, other, allowPlainOffLoopback);
+                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, other, allowPlainOffLoopback,
+                webSocketPort);
     }
 
     /** @return these settings, with the plain port allowed off loopback or not */
     public ServerSettings withPlainOffLoopback(boolean allowed) {
         return new ServerSettings(name, host, port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword,
-                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, limits, allowed);
+                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, limits, allowed, webSocketPort);
+    }
+
+    /** @return these settings with MQTT over secure WebSockets on this port (-1: off) */
+    public ServerSettings withWebSocketPort(int port) {
+        return new ServerSettings(name, host, this.port, hostName, tlsPort, tlsKeystore, tlsKeystorePassword,
+                maxMessageBytes, authMaxFailuresPerMinute, configurationFile, limits, allowPlainOffLoopback, port);
     }
 
     /**
@@ -126,6 +144,7 @@ public record ServerSettings(String name, String host, int port, String hostName
     @Override
     public String toString() {
         return "ServerSettings[" + name + " on " + host + ":" + port + (tls() ? ", TLS :" + tlsPort + " with "
-                + tlsKeystore : "") + ", as " + hostName + "]";
+                + tlsKeystore : "") + (webSocketPort >= 0 ? ", WebSockets :" + webSocketPort : "") + ", as " + hostName
+                + "]";
     }
 }

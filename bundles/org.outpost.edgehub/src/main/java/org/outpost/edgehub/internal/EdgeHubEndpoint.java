@@ -15,18 +15,26 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.metrics.Metrics;
 import org.outpost.api.module.MethodHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.broker.api.Broker;
+import org.outpost.downstream.api.ChildConnections;
+import org.outpost.downstream.api.ChildRelay;
+import org.outpost.downstream.api.ChildScope;
 import org.outpost.identity.api.GatewayCertificates;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.iothub.IotHubServer;
 import org.outpost.iothub.ServerSettings;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.MethodResult;
+import org.outpost.protocol.DeviceScope;
 import org.outpost.routing.api.Routing;
 import org.outpost.twin.api.GatewayTwins;
 import org.outpost.twin.api.ModuleMethodEndpoint;
@@ -42,10 +50,18 @@ import org.slf4j.LoggerFactory;
  * context is reloaded: new connections get the new certificate, open ones keep theirs until they reconnect. When a
  * module's identity is deleted or re-keyed ({@link ModuleIdentities#onRevoked}, the signal the gateway's broker acts on
  * too), its connections here are closed at once.
+ *
+ * <p>
+ * The devices below the gateway connect here too (IoT Edge's transparent gateway and nested edge): they are checked
+ * against the gateway's device scope ({@link ChildScope}, {@link ChildAuthenticator}), may use their own topics only
+ * ({@link ChildAcl}), their telemetry enters the routes, and their twins, methods, cloud-to-device messages and
+ * (child gateways') identity registry requests go through the {@link ChildRelay}. When the scope changes, the children
+ * it no longer accepts are disconnected. {@link ChildConnections} tells who is connected ({@code edge:children}).
  */
-@Component(service = ModuleMethodEndpoint.class, immediate = true, configurationPid = EdgeHubEndpoint.PID)
+@Component(service = {ModuleMethodEndpoint.class, ChildConnections.class}, immediate = true,
+        configurationPid = EdgeHubEndpoint.PID)
 @Designate(ocd = EdgeHubEndpoint.Config.class)
-public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
+public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnections {
 
     static final String PID = "org.outpost.edgehub";
 
@@ -91,26 +107,51 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
 
         @AttributeDefinition(description = "Open connections in all; more are closed at once.")
         int max_connections() default 10000;
+
+        @AttributeDefinition(description = "The hub's host name, which the SAS tokens of the devices below this"
+                + " gateway name (the same as hub.host.name of org.outpost.identity); tokens naming no host are taken"
+                + " too.")
+        String hub_host_name() default "outpost-hub.local";
+
+        @AttributeDefinition(description = "Port of MQTT over secure WebSockets (wss://<host>:<port>/$iothub/websocket,"
+                + " subprotocol mqtt; the Azure IoT SDKs' MQTT_WS), with the TLS port's certificate; -1 turns it off."
+                + " If it cannot be bound (443 needs root or CAP_NET_BIND_SERVICE), the error names this setting and"
+                + " the TLS port works on.")
+        int websocket_port() default 443;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeHubEndpoint.class);
 
     private final ModuleIdentities identities;
     private final QueuedInputs inputs;
+    private final ChildTracker children;
     private final IotHubServer server;
     private final AutoCloseable renewals;
     private final AutoCloseable revocations;
+    private final AutoCloseable scopeChanges;
+    /** The scope the connected children were accepted under. */
+    private volatile DeviceScope accepted;
+    private volatile AutoCloseable metrics;
 
     @Activate
     public EdgeHubEndpoint(@Reference ModuleIdentities identities, @Reference GatewayCertificates certificates,
-            @Reference Routing routing, @Reference Broker broker, @Reference GatewayTwins twins, Config config)
-            throws Exception {
+            @Reference Routing routing, @Reference Broker broker, @Reference GatewayTwins twins,
+            @Reference ChildScope scope, @Reference ChildRelay relay, Config config) throws Exception {
         this.identities = identities;
         this.inputs = new QueuedInputs(broker, routing);
+        Clock clock = Clock.systemUTC();
+        this.children = new ChildTracker(identities::deviceId, relay, this::invokeChild, clock);
+        ChildTwins childTwins = new ChildTwins(identities::deviceId, new TwinAdapter(twins, identities::deviceId),
+                relay);
+        this.accepted = scope.current().orElse(null);
         this.server = IotHubServer.builder(settings(config, certificates))
-                .authenticator(new ModuleAuthenticator(identities, Clock.systemUTC()))
-                .telemetry(new RoutedTelemetry(routing, Clock.systemUTC()))
-                .twins(new TwinAdapter(twins, identities::deviceId)).inputs(inputs).build();
+                .authenticator(new GatewayAuthenticator(identities::deviceId, new ModuleAuthenticator(identities,
+                        clock), new ChildAuthenticator(scope::current, identities::deviceId, config.hub_host_name(),
+                                clock)))
+                .acl(new ChildAcl(identities::deviceId, scope::current))
+                .telemetry(new RoutedTelemetry(routing, clock, children))
+                .twins(childTwins).cloudToDevice(childTwins).connections(children)
+                .identities(new ChildRegistry(identities::deviceId, scope, relay)).inputs(inputs).build();
         try {
             server.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -119,11 +160,69 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
         }
         this.renewals = certificates.onRenewal(this::reloadTls);
         this.revocations = identities.onRevoked(this::disconnect);
+        this.scopeChanges = scope.onChange(this::scopeChanged);
     }
 
-    /** Closes the connections of a module whose credentials stopped working, whatever device id they named. */
+    /** Closes the connections of the children the new scope no longer accepts as they connected. */
+    private void scopeChanged(DeviceScope next) {
+        DeviceScope before = accepted;
+        accepted = next;
+        server.disconnect(id -> {
+            boolean revoked = ScopeRevocations.revoked(before, next, identities.deviceId()).test(id);
+            if (revoked) {
+                LOG.info("Disconnecting child {}: the device scope (version {}) no longer accepts it as it"
+                        + " connected (deleted, disabled, re-keyed or moved at the hub)", id, next.version());
+            }
+            return revoked;
+        });
+    }
+
+    /** A direct method call from the hub, through the relay, to a child connected here. */
+    private CompletionStage<MethodResult> invokeChild(Identity child, String method, String payload,
+            Duration timeout) {
+        return server.invokeConnected(child, method, payload, timeout).orElseGet(() -> CompletableFuture
+                .completedFuture(MethodResult.error(404, child + " is not connected to this gateway")));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetrics(Metrics m) {
+        AutoCloseable a = m.measured("edgehub_children_connected", "gauge", children::connectedGauge);
+        AutoCloseable b = m.measured("edgehub_child_messages_received_total", "counter", children::messagesCounter);
+        closeQuietly(metrics);
+        metrics = () -> {
+            a.close();
+            b.close();
+        };
+    }
+
+    void unbindMetrics(Metrics m) {
+        closeQuietly(metrics);
+        metrics = null;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("Removing the children's metrics: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public List<Connection> connected() {
+        return children.connected();
+    }
+
+    /**
+     * Closes the connections of a module of this gateway whose credentials stopped working (a module of the same name
+     * of a child gateway is not this gateway's: its own scope says when it goes).
+     */
     private void disconnect(String module) {
-        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()));
+        server.disconnect(id -> id.kind() == Identity.Kind.MODULE && module.equals(id.moduleId()) && id.deviceId()
+                .equals(identities.deviceId()));
     }
 
     /** @return the server's settings: the gateway's server key store, the configured ports and limits */
@@ -135,7 +234,8 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
                 config.auth_max_failures_per_minute(), "etc/" + PID + ".cfg")
                 .withLimits(ServerSettings.ConnectionLimits.of(config.connect_timeout_seconds(),
                 config.max_idle_seconds(), config.unwritable_timeout_seconds(), config.max_connections_per_address(),
-                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback());
+                config.max_connections())).withPlainOffLoopback(config.allow_plain_off_loopback())
+                .withWebSocketPort(config.websocket_port());
     }
 
     private void reloadTls() {
@@ -149,6 +249,8 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
 
     @Deactivate
     void deactivate() throws Exception {
+        scopeChanges.close();
+        closeQuietly(metrics);
         revocations.close();
         renewals.close();
         server.close();
@@ -163,6 +265,11 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint {
     /** @return the port of MQTT over TLS, -1 if there is none */
     int tlsPort() {
         return server.tlsPort();
+    }
+
+    /** @return the port of MQTT over WebSockets, -1 if there is none */
+    int webSocketPort() {
+        return server.webSocketPort();
     }
 
     @Override

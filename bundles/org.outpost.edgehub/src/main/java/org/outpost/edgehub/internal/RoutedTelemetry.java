@@ -25,32 +25,60 @@ import org.outpost.routing.api.Routing;
  * {@code connectionModuleId} are the connection's, whatever the client wrote, and a message id and creation time are
  * added when absent, as for every module's message. A message is acknowledged only when the router stored it;
  * the connection does not wait for that before it reads the next ({@link TelemetryWriter#writeAsync}).
+ *
+ * <p>
+ * A child device's telemetry enters as a device's: {@code connectionDeviceId} the child's, no
+ * {@code connectionModuleId}, from {@code /messages} (so {@code FROM /messages/* WHERE NOT
+ * IS_DEFINED($connectionModuleId)} takes it). A child gateway's upstream drain sends its own and its descendants'
+ * messages: each keeps the device (and module) its topic names, which the ACL allowed ({@link ChildAcl}). Every
+ * message taken is counted for {@code edge:children} ({@link Counted}).
  */
 final class RoutedTelemetry implements TelemetrySink {
 
+    /** Hears of each message a connection sent (to count them per child). */
+    @FunctionalInterface
+    interface Counted {
+        Counted NONE = (identity, bytes) -> {
+        };
+
+        void message(Identity identity, int bytes);
+    }
+
     private final Routing routing;
     private final Clock clock;
+    private final Counted counted;
 
     RoutedTelemetry(Routing routing, Clock clock) {
+        this(routing, clock, Counted.NONE);
+    }
+
+    RoutedTelemetry(Routing routing, Clock clock, Counted counted) {
         this.routing = routing;
         this.clock = clock;
+        this.counted = counted;
     }
 
     @Override
     public TelemetryWriter open(Identity identity) {
-        if (identity.kind() != Identity.Kind.MODULE) {
-            throw new IllegalStateException(identity + " is not a module; only modules send here");
+        switch (identity.kind()) {
+            case MODULE, CHILD_DEVICE, CHILD_GATEWAY -> {
+            }
+            default -> throw new IllegalStateException(identity + " is neither a module nor a child; it does not"
+                    + " send here");
         }
         return new TelemetryWriter() {
             @Override
             public void write(String topic, TelemetryTopic telemetry, byte[] payload) throws Exception {
                 store(message(identity, telemetry, payload));
+                counted.message(identity, payload.length);
             }
 
             /** The router stores one connection's messages in order; many in flight share a disk sync. */
             @Override
             public CompletionStage<Void> writeAsync(String topic, TelemetryTopic telemetry, byte[] payload) {
-                return routing.route(message(identity, telemetry, payload));
+                Message m = message(identity, telemetry, payload);
+                counted.message(identity, payload.length);
+                return routing.route(m);
             }
 
             @Override
@@ -64,13 +92,16 @@ final class RoutedTelemetry implements TelemetrySink {
      * @return the message as the router takes it
      * @throws IllegalArgumentException if the output name or a system property is malformed (the message is dropped)
      */
-    Message message(Identity module, TelemetryTopic telemetry, byte[] payload) {
-        String output = telemetry.properties().get(PropertyBag.OUTPUT_NAME);
+    Message message(Identity sender, TelemetryTopic telemetry, byte[] payload) {
+        // A child gateway's drain sends for itself and the devices (and modules) below it: the topic says which.
+        String device = sender.kind() == Identity.Kind.CHILD_GATEWAY ? telemetry.deviceId() : sender.deviceId();
+        String module = sender.kind() == Identity.Kind.CHILD_GATEWAY ? telemetry.moduleId() : sender.moduleId();
+        String output = module == null ? null : telemetry.properties().get(PropertyBag.OUTPUT_NAME);
         if (output != null) {
             ModuleNames.require("output name ($.on)", output);
         }
         Message.Builder b = PropertyBag.apply(telemetry.properties(), Message.builder().body(payload))
-                .connectionDeviceId(module.deviceId()).connectionModuleId(module.moduleId()).outputName(output);
+                .connectionDeviceId(device).connectionModuleId(module).outputName(output);
         Message m = b.build();
         if (m.messageId() == null) {
             b.messageId(UUID.randomUUID().toString());

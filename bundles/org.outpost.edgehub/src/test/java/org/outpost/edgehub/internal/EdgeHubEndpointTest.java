@@ -59,7 +59,7 @@ class EdgeHubEndpointTest {
     }
 
     /** The configuration as Config Admin gives it: a plain port for the test, TLS off (no key store). */
-    private static EdgeHubEndpoint.Config config() {
+    static EdgeHubEndpoint.Config config() {
         return new EdgeHubEndpoint.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -120,12 +120,22 @@ class EdgeHubEndpointTest {
             public boolean allow_plain_off_loopback() {
                 return false;
             }
+
+            @Override
+            public String hub_host_name() {
+                return "hub.example";
+            }
+
+            @Override
+            public int websocket_port() {
+                return -1;
+            }
         };
     }
 
     private EdgeHubEndpoint start() throws Exception {
         EdgeHubEndpoint endpoint = new EdgeHubEndpoint(identities, new Fakes.Certificates(dir.resolve("none.p12")),
-                router, broker, twins, config());
+                router, broker, twins, new ChildFakes.Scope(), new ChildFakes.Relay(), config());
         open.add(endpoint::deactivate);
         return endpoint;
     }
@@ -157,6 +167,22 @@ class EdgeHubEndpointTest {
     void thePlainPortMustBeOnLoopbackUnlessTheConfigurationAllowsItElsewhere() {
         assertThat(EdgeHubEndpoint.settings(config(), new Fakes.Certificates(dir.resolve("none.p12")))
                 .allowPlainOffLoopback()).isFalse();
+    }
+
+    @Test
+    void theWebSocketPortIsTakenFromTheConfigurationAndOffWithoutTls() throws Exception {
+        assertThat(EdgeHubEndpoint.settings(config(), new Fakes.Certificates(dir.resolve("none.p12")))
+                .webSocketPort()).isEqualTo(-1);
+        EdgeHubEndpoint.Config withWebSockets = (EdgeHubEndpoint.Config) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {EdgeHubEndpoint.Config.class}, (proxy, method, args) ->
+                        method.getName().equals("websocket_port") ? 0 : method.invoke(config(), args));
+        assertThat(EdgeHubEndpoint.settings(withWebSockets, new Fakes.Certificates(dir.resolve("none.p12")))
+                .webSocketPort()).isZero();
+
+        EdgeHubEndpoint endpoint = new EdgeHubEndpoint(identities, new Fakes.Certificates(dir.resolve("none.p12")),
+                router, broker, twins, new ChildFakes.Scope(), new ChildFakes.Relay(), withWebSockets);
+        open.add(endpoint::deactivate);
+        assertThat(endpoint.webSocketPort()).as("no key store: TLS and WebSockets are off").isEqualTo(-1);
     }
 
     @Test

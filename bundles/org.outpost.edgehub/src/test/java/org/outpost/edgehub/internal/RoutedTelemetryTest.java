@@ -75,8 +75,39 @@ class RoutedTelemetryTest {
     }
 
     @Test
-    void onlyModulesSendHere() {
+    void onlyModulesAndChildrenSendHere() {
         assertThatThrownBy(() -> sink.open(Identity.device("gw1"))).isInstanceOf(IllegalStateException.class)
-                .hasMessage("gw1 is not a module; only modules send here");
+                .hasMessage("gw1 is neither a module nor a child; it does not send here");
+    }
+
+    @Test
+    void aLeafDevicesMessageEntersAsADevicesWithoutAModuleWhateverItWrote() throws Exception {
+        Identity leaf = new Identity(Identity.Kind.CHILD_DEVICE, "leaf", null);
+        java.util.List<String> counted = new java.util.ArrayList<>();
+        RoutedTelemetry counting = new RoutedTelemetry(router, Clock.fixed(NOW, ZoneOffset.UTC), (id, bytes) ->
+                counted.add(id + " " + bytes));
+
+        counting.open(leaf).write("t", TelemetryTopic.parse("devices/leaf/messages/events/%24.on=x&%24.cmid=forged"
+                + "&%24.cdid=forged&k=v").orElseThrow(), "abc".getBytes());
+
+        Message m = router.routed.get(0);
+        assertThat(m.connectionDeviceId()).isEqualTo("leaf");
+        assertThat(m.connectionModuleId()).isNull();
+        assertThat(m.outputName()).isNull();
+        assertThat(m.properties()).isEqualTo(Map.of("k", "v"));
+        assertThat(counted).containsExactly("leaf 3");
+    }
+
+    @Test
+    void aChildGatewaysDrainKeepsTheDeviceAndModuleOfEachTopic() throws Exception {
+        TelemetryWriter drain = sink.open(new Identity(Identity.Kind.CHILD_GATEWAY, "gwB", null));
+
+        drain.write("t", TelemetryTopic.parse("devices/gwB/modules/filter/messages/events/%24.on=alerts")
+                .orElseThrow(), "1".getBytes());
+        drain.write("t", TelemetryTopic.parse("devices/leafBelowB/messages/events/").orElseThrow(), "2".getBytes());
+
+        assertThat(router.routed).extracting(Message::connectionDeviceId, Message::connectionModuleId,
+                Message::outputName).containsExactly(org.assertj.core.groups.Tuple.tuple("gwB", "filter", "alerts"),
+                        org.assertj.core.groups.Tuple.tuple("leafBelowB", null, null));
     }
 }

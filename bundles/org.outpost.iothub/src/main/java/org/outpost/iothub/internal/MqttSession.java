@@ -90,6 +90,12 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
     }
 
     @Override
+    public java.net.SocketAddress remote() {
+        ChannelHandlerContext c = ctx;
+        return c == null ? null : c.channel().remoteAddress();
+    }
+
+    @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
     }

@@ -53,6 +53,7 @@ public final class ServerCore implements AutoCloseable {
     private final AtomicReference<SslContext> tls = new AtomicReference<>();
     private volatile Channel channel;
     private volatile Channel tlsChannel;
+    private volatile Channel webSocketChannel;
     private volatile boolean closed;
     private Subscription desired = () -> {
     };
@@ -92,14 +93,36 @@ public final class ServerCore implements AutoCloseable {
             throw e;
         }
         desired = services.twins().onDesiredPatch(this::desiredPatch);
-        LOG.info("IoT Hub endpoint listening{} as {}{}", channel == null ? "" : " on " + channel.localAddress(),
-                settings.hostName(), tlsChannel == null ? "" : ", with TLS on " + tlsChannel.localAddress());
+        LOG.info("IoT Hub endpoint listening{} as {}{}{}", channel == null ? "" : " on " + channel.localAddress(),
+                settings.hostName(), tlsChannel == null ? "" : ", with TLS on " + tlsChannel.localAddress(),
+                webSocketChannel == null ? "" : ", with MQTT over WebSockets on " + webSocketChannel.localAddress()
+                        + WebSocketFraming.PATH);
     }
 
     private synchronized void listenTls() {
         if (tlsChannel == null && tls.get() != null && !closed) {
             tlsChannel = transport.listen(settings.host(), settings.tlsPort(), tls::get, settings.maxMessageBytes(),
                     settings.limits(), cap, this::session, "change tls.port in " + settings.configurationFile());
+        }
+        listenWebSocket();
+    }
+
+    /**
+     * Listens for MQTT over secure WebSockets, with the TLS context. A port that cannot be bound (taken, or 443
+     * without the privilege) is logged as an error naming the setting, and the other listeners go on: devices that
+     * use MQTT over TLS are not kept out by a WebSocket port.
+     */
+    private void listenWebSocket() {
+        if (webSocketChannel != null || settings.webSocketPort() < 0 || tls.get() == null || closed) {
+            return;
+        }
+        try {
+            webSocketChannel = transport.listen(settings.host(), settings.webSocketPort(), tls::get, true,
+                    settings.maxMessageBytes(), settings.limits(), cap, this::session, "change websocket.port in "
+                            + settings.configurationFile() + " (a port above 1023 needs no privilege; -1 turns"
+                            + " MQTT over WebSockets off)");
+        } catch (IllegalStateException e) {
+            LOG.error("MQTT over WebSockets is off: {}. MQTT over TLS works on", e.getMessage());
         }
     }
 
@@ -128,6 +151,11 @@ public final class ServerCore implements AutoCloseable {
 
     public int tlsPort() {
         Channel c = tlsChannel;
+        return c == null ? -1 : ((InetSocketAddress) c.localAddress()).getPort();
+    }
+
+    public int webSocketPort() {
+        Channel c = webSocketChannel;
         return c == null ? -1 : ((InetSocketAddress) c.localAddress()).getPort();
     }
 
@@ -162,6 +190,9 @@ public final class ServerCore implements AutoCloseable {
         }
         if (tlsChannel != null) {
             tlsChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (webSocketChannel != null) {
+            webSocketChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         sessions.close(identity -> true);
         transport.close();

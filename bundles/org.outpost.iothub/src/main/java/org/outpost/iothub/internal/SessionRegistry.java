@@ -27,6 +27,11 @@ final class SessionRegistry<S extends SessionRegistry.Session> {
 
         /** Closes its connection (it unregisters itself when the connection has ended). */
         void close();
+
+        /** @return the client's address, or null if unknown */
+        default java.net.SocketAddress remote() {
+            return null;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
@@ -43,7 +48,7 @@ final class SessionRegistry<S extends SessionRegistry.Session> {
         Identity identity = session.identity();
         S previous = sessions.put(identity.id(), session);
         if (previous == null) {
-            listener.connected(identity);
+            listener.connected(identity, session.remote());
         }
         if (previous != null && previous != session) {
             LOG.info("{} connected again; closing its earlier connection", identity);

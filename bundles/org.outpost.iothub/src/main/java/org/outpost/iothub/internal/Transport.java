@@ -30,7 +30,8 @@ import org.outpost.iothub.ServerSettings.ConnectionLimits;
 
 /**
  * The server's Netty threads and listening sockets. A new connection over the {@link ConnectionCap caps} is closed
- * before anything is read from it; the pipeline of the others is {@code tls} (on a TLS port), the MQTT decoder and
+ * before anything is read from it; the pipeline of the others is {@code tls} (on a TLS port), the HTTP upgrade and
+ * WebSocket framing (on a WebSocket port, {@link WebSocketFraming}), the MQTT decoder and
  * encoder, their {@link ConnectionGuard guard} (CONNECT timeout, back-pressure), and their session on a session
  * thread: sessions block on their user's SPIs. Each connection's outbound buffer has the limits' water marks.
  */
@@ -63,6 +64,15 @@ final class Transport implements AutoCloseable {
      */
     Channel listen(String host, int port, Supplier<SslContext> tls, int maxBytes, ConnectionLimits limits,
             ConnectionCap cap, Supplier<ChannelHandler> sessions, String what) {
+        return listen(host, port, tls, false, maxBytes, limits, cap, sessions, what);
+    }
+
+    /**
+     * As {@link #listen(String, int, Supplier, int, ConnectionLimits, ConnectionCap, Supplier, String)}; with
+     * {@code webSocket}, MQTT is carried in WebSocket frames ({@link WebSocketFraming}) after an HTTP upgrade.
+     */
+    Channel listen(String host, int port, Supplier<SslContext> tls, boolean webSocket, int maxBytes,
+            ConnectionLimits limits, ConnectionCap cap, Supplier<ChannelHandler> sessions, String what) {
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
@@ -79,6 +89,9 @@ final class Transport implements AutoCloseable {
                         connections.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
+                        }
+                        if (webSocket) {
+                            WebSocketFraming.addTo(ch.pipeline(), maxBytes, limits.connectTimeout().toMillis());
                         }
                         ch.pipeline().addLast("decoder", new MqttDecoder(maxBytes));
                         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);

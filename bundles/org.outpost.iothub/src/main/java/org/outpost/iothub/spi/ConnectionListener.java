@@ -26,6 +26,15 @@ public interface ConnectionListener {
     /** The identity has a connection (it had none). */
     void connected(Identity identity);
 
+    /**
+     * The identity has a connection (it had none), from this address. By default {@link #connected(Identity)}.
+     *
+     * @param remote the client's address, or null if unknown
+     */
+    default void connected(Identity identity, java.net.SocketAddress remote) {
+        connected(identity);
+    }
+
     /** The identity's connection ended. */
     void disconnected(Identity identity);
 }

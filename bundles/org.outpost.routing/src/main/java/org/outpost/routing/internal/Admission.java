@@ -60,11 +60,11 @@ final class Admission implements AutoCloseable {
      * @throws SendException if an endpoint that takes it is full and full endpoints reject: no endpoint takes it then
      */
     Map<String, RouteTable.Delivery> admit(RouteSets.Running running, Message message) throws SendException {
-        String module = message.connectionModuleId();
+        String module = RouteTable.sender(message);
         String output = message.outputName();
         receivedBy.computeIfAbsent(module, m -> metrics.counter("messages_received_total", "from", m)).increment();
         Map<String, RouteTable.Delivery> deliveries = running.table().endpointsFor(
-                RouteMessage.of(RouteTable.sourceOf(module, output), message),
+                RouteMessage.of(RouteTable.sourceOf(message.connectionModuleId(), output), message),
                 route -> running.taken().get(route.name()).increment());
         if (deliveries.isEmpty()) {
             long n = noRoute.incrementAndGet();

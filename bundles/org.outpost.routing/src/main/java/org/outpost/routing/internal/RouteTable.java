@@ -213,6 +213,9 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
     }
 
     /**
+     * @param module the module that sent it, or null for a device's message (a leaf device's telemetry through
+     *            the gateway): its source is {@code /messages}, which {@code FROM /messages/*} takes and
+     *            {@code FROM /messages/modules/*} does not, as in edgeHub
      * @param output the output, or null for a message sent without one (an IoT Hub module's telemetry without
      *            {@code $.on}): its source is {@code /messages/modules/<module>}, as in edgeHub
      * @return the source path of a module's output
@@ -221,6 +224,20 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
         if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
             return "/twinChangeNotifications";
         }
+        if (module == null) {
+            return "/messages";
+        }
         return "/messages/modules/" + module + (output == null ? "" : "/outputs/" + output);
+    }
+
+    /**
+     * @return who sent a message, for metrics and logs: its module, or for a device's message (no module) its device
+     *         ({@code connectionDeviceId}, or {@code unknown})
+     */
+    static String sender(org.outpost.api.message.Message message) {
+        if (message.connectionModuleId() != null) {
+            return message.connectionModuleId();
+        }
+        return message.connectionDeviceId() != null ? message.connectionDeviceId() : "unknown";
     }
 }

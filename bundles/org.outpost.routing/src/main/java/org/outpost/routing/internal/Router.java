@@ -206,10 +206,10 @@ public final class Router extends RouteBuilder implements Routing {
                 return true;
             }
             Message message = exchange.getMessage().getBody(Message.class);
-            writer.write(message.connectionModuleId(), message, deliveries, error -> {
+            writer.write(RouteTable.sender(message), message, deliveries, error -> {
                 if (error != null) {
                     exchange.setException(new SendException("the gateway broker did not store the message from "
-                            + message.connectionModuleId() + "/" + message.outputName() + ": " + error.getMessage(),
+                            + RouteTable.sender(message) + "/" + message.outputName() + ": " + error.getMessage(),
                             error));
                 }
                 callback.done(false);

@@ -59,6 +59,18 @@ class AdmissionTest {
     }
 
     @Test
+    void aLeafDevicesMessageIsTakenFromMessagesAndCountedUnderItsDevice() throws Exception {
+        RouteSets.Running r = routes(
+                "route.leaves", "FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream",
+                "route.modules", "FROM /messages/modules/* INTO BrokeredEndpoint(\"/modules/filter/inputs/in\")");
+        Message leaf = Message.builder().json("{}").connectionDeviceId("leaf").build();
+
+        assertThat(admission.admit(r, leaf)).containsOnlyKeys(UPSTREAM);
+        assertThat(admission.admit(r, from("sensor", "out", "{}"))).containsOnlyKeys(FILTER);
+        assertThat(metrics.count("messages_received_total", "from", "leaf")).isEqualTo(1);
+    }
+
+    @Test
     void twinChangeNotificationsNoRouteTakesAreCountedApart() throws Exception {
         RouteSets.Running r = routes("route.sensor", "FROM /messages/modules/sensor/* INTO $upstream");
 

@@ -47,6 +47,23 @@ class RouteTableTest {
     }
 
     @Test
+    void aLeafDevicesMessageComesFromMessagesWithoutAModuleAsInEdgeHub() {
+        RouteTable t = RouteTable.fromProperties(Map.of(
+                "route.leaves", "FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream",
+                "route.modules", "FROM /messages/modules/* INTO BrokeredEndpoint(\"/modules/f/inputs/in\")"));
+        Message leaf = Message.builder().json("{}").connectionDeviceId("leaf").build();
+        Message module = Message.builder().json("{}").connectionDeviceId("gw").connectionModuleId("sensor")
+                .outputName("o").build();
+
+        assertThat(RouteTable.sourceOf(null, null)).isEqualTo("/messages");
+        assertThat(RouteTable.sender(leaf)).isEqualTo("leaf");
+        assertThat(endpoints(t, RouteMessage.of(RouteTable.sourceOf(null, null), leaf)))
+                .containsExactly("outpost.endpoint.upstream");
+        assertThat(endpoints(t, RouteMessage.of(RouteTable.sourceOf("sensor", "o"), module)))
+                .containsExactly("outpost.modules.f.inputs.in");
+    }
+
+    @Test
     void takesARouteOnlyWhenItsConditionIsTrue() {
         RouteTable t = RouteTable.fromProperties(Map.of(
                 "route.hot", "FROM /messages/* WHERE $body.temp > 30 INTO BrokeredEndpoint(\"/modules/alarm/inputs/in\")",
