@@ -27,6 +27,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -35,6 +38,7 @@ import org.outpost.commons.DaemonThreads;
 import org.outpost.commons.GatewaySecrets;
 import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
+import org.outpost.downstream.api.ChildScope;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
@@ -115,6 +119,9 @@ public final class CloudTwins {
     private final ModuleTwins twins;
     private final ModuleTwinClients moduleClients;
     private final HubRegistration registration;
+    /** The device scope over $edgeHub's connection, for the downstream bundle's children. */
+    private final ScopeSync scopeSync;
+    private volatile ChildScope childScope;
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
@@ -152,6 +159,7 @@ public final class CloudTwins {
                 return agentMethod(method, payload);
             }
         }, registration, JSON, worker, methodRunner);
+        this.scopeSync = new ScopeSync(() -> Optional.ofNullable(childScope), JSON, ScopeSync.ANSWER_TIMEOUT);
         this.hub = new TwinClient(device, "$edgeHub", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
@@ -165,7 +173,7 @@ public final class CloudTwins {
                 r.set("lastDesiredStatus", routesStatus);
                 return r;
             }
-        }, TwinClient.NONE, JSON, worker, methodRunner);
+        }, scopeSync, JSON, worker, methodRunner);
         twins.onReportedChange(module -> worker.execute(() -> moduleClients.client(module)
                 .ifPresent(TwinClient::report)));
         worker.execute(moduleClients::sync);
@@ -173,6 +181,7 @@ public final class CloudTwins {
         worker.scheduleWithFixedDelay(() -> {
             moduleClients.sync();
             registration.sendPending();
+            scopeSync.request();
             agent.report();
             hub.report();
             moduleClients.reportAll();
@@ -208,6 +217,24 @@ public final class CloudTwins {
                 config.allow_plain_off_loopback(), "etc/" + PID + ".cfg");
         if (plain.isPresent()) {
             throw new IllegalArgumentException(PID + ": " + plain.get());
+        }
+    }
+
+    /** The downstream bundle's scope came: ask the hub for the scope (if $edgeHub is connected). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindChildScope(ChildScope scope) {
+        childScope = scope;
+        try {
+            worker.execute(scopeSync::request);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            LOG.debug("The twins are stopping: the device scope is asked for at their next start");
+        }
+    }
+
+    void unbindChildScope(ChildScope scope) {
+        if (childScope == scope) {
+            childScope = null;
         }
     }
 
