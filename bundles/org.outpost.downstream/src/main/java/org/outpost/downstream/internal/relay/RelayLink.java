@@ -6,13 +6,13 @@ package org.outpost.downstream.internal.relay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -57,11 +57,6 @@ final class RelayLink {
         void cloudToDevice(RelayLink link, int epoch, IotHubTopic.CloudToDevice topic, int messageId, byte[] body);
     }
 
-    /** An answer to a request: status and body. */
-    record Answer(int status, String body) {
-    }
-
-    static final String API_VERSION = "2021-04-12";
     private static final Logger LOG = LoggerFactory.getLogger(RelayLink.class);
 
     private final Identity identity;
@@ -71,13 +66,15 @@ final class RelayLink {
     private final Duration tokenValidity;
     private final MqttAsyncClient client;
     private final Backoff backoff;
-    private final AtomicLong rids = new AtomicLong();
-    private final Map<String, CompletableFuture<Answer>> requests = new ConcurrentHashMap<>();
+    private final PendingRequests requests = new PendingRequests();
     private volatile boolean running = true;
     private volatile boolean up;
     private volatile boolean downLogged;
     private volatile Instant since = Instant.now();
     private volatile int epoch;
+    /** Counted down when it first comes up: a twin read just after the child connected waits for it. */
+    private final CountDownLatch firstUp = new CountDownLatch(1);
+    private final long startedNanos = System.nanoTime();
 
     RelayLink(Identity identity, HubLink hub, PahoExecutor paho, ScheduledExecutorService worker, Receiver receiver,
             Backoff backoff, Duration tokenValidity) throws MqttException {
@@ -116,6 +113,25 @@ final class RelayLink {
         return up;
     }
 
+    /**
+     * Waits for the first connection, if it is still being made and began less than {@code wait} ago (the child's
+     * first twin read comes right after it connected, before its relay is up).
+     *
+     * @return whether it is up
+     */
+    boolean awaitFirstUp(Duration wait) {
+        long left = wait.toNanos() - (System.nanoTime() - startedNanos);
+        if (up || left <= 0 || firstUp.getCount() == 0) {
+            return up;
+        }
+        try {
+            firstUp.await(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return up;
+    }
+
     /** @return when it last came up or went down */
     Instant since() {
         return since;
@@ -130,18 +146,8 @@ final class RelayLink {
         if (!running || client.isConnected()) {
             return;
         }
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(false);
-        o.setKeepAliveInterval(60);
-        o.setConnectionTimeout(10);
-        o.setMaxInflight(64);
-        o.setAutomaticReconnect(false);
-        hub.socketFactory().ifPresent(o::setSocketFactory);
-        o.setUserName(hub.hubHostName() + "/" + identity.id() + "/?api-version=" + API_VERSION);
         try {
-            // A new token at each connect, on the gateway's behalf (never logged).
-            o.setPassword(hub.gatewayToken(tokenValidity).toCharArray());
+            MqttConnectOptions o = RelayOptions.connect(hub, identity, tokenValidity);
             client.connect(o, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
@@ -161,22 +167,28 @@ final class RelayLink {
     }
 
     private void subscribe() {
-        String[] filters = identity.moduleId() == null
-                ? new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS,
-                    IotHubTopic.IDENTITY_RESPONSES, IotHubTopic.CloudToDevice.filter(identity.deviceId())}
-                : new String[] {IotHubTopic.TWIN_RESPONSES, IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS,
-                    IotHubTopic.IDENTITY_RESPONSES};
-        int[] qos = new int[filters.length];
-        java.util.Arrays.fill(qos, 1);
+        String[] topics = RelayOptions.filters(identity);
+        int[] qos = new int[topics.length];
+        Arrays.fill(qos, 1);
         try {
-            client.subscribe(filters, qos, null, new IMqttActionListener() {
+            client.subscribe(topics, qos, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] granted = token.getGrantedQos();
-                    if (granted != null && java.util.Arrays.stream(granted).anyMatch(g -> g == 0x80)) {
-                        worker.execute(() -> failed(new IllegalStateException("the hub refused a subscription ("
-                                + String.join(", ", filters) + ")")));
+                    List<String> refused = new ArrayList<>();
+                    for (int i = 0; granted != null && i < granted.length && i < topics.length; i++) {
+                        if (granted[i] == 0x80) {
+                            refused.add(topics[i]);
+                        }
+                    }
+                    if (refused.stream().anyMatch(f -> f.startsWith("$iothub/"))) {
+                        worker.execute(() -> failed(new IllegalStateException("the hub refused the subscriptions "
+                                + refused)));
                         return;
+                    }
+                    if (!refused.isEmpty()) {
+                        LOG.warn("Relay of {}: the hub refused the subscriptions {}; relaying the rest", identity,
+                                refused);
                     }
                     worker.execute(RelayLink.this::online);
                 }
@@ -202,6 +214,7 @@ final class RelayLink {
         downLogged = false;
         backoff.reset();
         LOG.info("Relay of {} connected to {} on behalf of gateway {}", identity, hub.url(), hub.deviceId());
+        firstUp.countDown();
         receiver.online(this, epoch);
     }
 
@@ -236,7 +249,7 @@ final class RelayLink {
     private void lost(Throwable cause) {
         up = false;
         since = Instant.now();
-        failRequests();
+        requests.failAll();
         if (!running) {
             return;
         }
@@ -266,12 +279,8 @@ final class RelayLink {
             LOG.debug("Relay of {}: ignoring '{}' from the hub", identity, topic);
             return;
         }
-        String rid = t instanceof IotHubTopic.TwinResponse r ? r.rid()
-                : t instanceof IotHubTopic.IdentityResponse r ? r.rid() : null;
-        CompletableFuture<Answer> waiting = rid == null ? null : requests.remove(rid);
-        if (waiting != null) {
-            waiting.complete(new Answer(t instanceof IotHubTopic.TwinResponse r ? r.status()
-                    : ((IotHubTopic.IdentityResponse) t).status(), body));
+        if (t instanceof IotHubTopic.TwinResponse r && requests.answered(r.rid(), r.status(), body)
+                || t instanceof IotHubTopic.IdentityResponse r2 && requests.answered(r2.rid(), r2.status(), body)) {
             return;
         }
         IotHubTopic parsed = t;
@@ -305,7 +314,7 @@ final class RelayLink {
 
     /** @return the next request id */
     String rid() {
-        return Long.toString(rids.incrementAndGet());
+        return requests.rid();
     }
 
     /**
@@ -314,22 +323,8 @@ final class RelayLink {
      * @param topic the request's topic, with {@code rid}
      * @return the answer, or empty if not connected or there is none within {@code wait}
      */
-    Optional<Answer> request(String rid, String topic, String body, Duration wait) {
-        CompletableFuture<Answer> answer = new CompletableFuture<>();
-        requests.put(rid, answer);
-        try {
-            if (!publish(topic, body)) {
-                return Optional.empty();
-            }
-            return Optional.of(answer.get(wait.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return Optional.empty();
-        } finally {
-            requests.remove(rid);
-        }
+    Optional<PendingRequests.Answer> request(String rid, String topic, String body, Duration wait) {
+        return requests.await(rid, () -> publish(topic, body), wait);
     }
 
     /** Sends a request whose answer comes to the {@link Receiver} (a reported patch). */
@@ -346,33 +341,29 @@ final class RelayLink {
         }
     }
 
-    private void failRequests() {
-        requests.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection lost")));
-        requests.clear();
-    }
-
     /** Disconnects and stops reconnecting; its requests waiting fail at once. */
     void close() {
         running = false;
         up = false;
         since = Instant.now();
-        failRequests();
+        requests.failAll();
         try {
-            if (client.isConnected()) {
-                client.disconnect(0, null, new IMqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        closeClient();
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable e) {
-                        closeClient();
-                    }
-                });
-            } else {
+            if (!client.isConnected()) {
                 closeClient();
+                return;
             }
+            IMqttActionListener then = new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    closeClient();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    closeClient();
+                }
+            };
+            client.disconnect(0, null, then);
         } catch (MqttException e) {
             closeClient();
         }

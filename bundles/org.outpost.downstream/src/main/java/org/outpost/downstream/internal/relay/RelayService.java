@@ -179,9 +179,9 @@ public final class RelayService implements ChildRelay {
     public TwinDocument twin(Identity child) {
         ChildTwin twin = twin(child.id(), child);
         Child c = relayed.get(child.id());
-        if (c != null && c.link.up()) {
+        if (c != null && c.link.awaitFirstUp(requestWait)) {
             String rid = c.link.rid();
-            Optional<RelayLink.Answer> a = c.link.request(rid, new IotHubTopic.TwinGet(rid).format(), "",
+            Optional<PendingRequests.Answer> a = c.link.request(rid, new IotHubTopic.TwinGet(rid).format(), "",
                     requestWait);
             if (a.isPresent() && a.get().status() == 200) {
                 try {
