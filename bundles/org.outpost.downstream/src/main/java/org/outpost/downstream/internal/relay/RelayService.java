@@ -85,7 +85,8 @@ public final class RelayService implements ChildRelay {
     private final PahoExecutor paho = new PahoExecutor();
     private final ScheduledExecutorService worker = PahoExecutor.worker();
     private final Map<String, Child> relayed = new ConcurrentHashMap<>();
-    private final Map<String, ChildTwin> offline = new ConcurrentHashMap<>();
+    /** Every child's files heard of since the start, relayed now or not (one object per identity). */
+    private final Map<String, ChildTwin> files = new ConcurrentHashMap<>();
     private final List<DesiredPatchListener> listeners = new CopyOnWriteArrayList<>();
     private final RelayedCloudToDevice cloudToDevice = new RelayedCloudToDevice();
     private final RelayLink.Receiver receiver = new Receiver();
@@ -136,7 +137,6 @@ public final class RelayService implements ChildRelay {
             RelayLink link = new RelayLink(child, hub, paho, worker, receiver, new Backoff(Duration.ofSeconds(1),
                     backoffMax), Duration.ofHours(1));
             relayed.put(child.id(), new Child(twin, link, methods));
-            offline.remove(child.id());
             link.start();
         } catch (MqttException | RuntimeException e) {
             LOG.error("Cannot relay {} to {}: {}; its twin is served from the gateway's copy, and its methods and"
@@ -159,13 +159,9 @@ public final class RelayService implements ChildRelay {
         }
     }
 
-    /** @return the child's files: its relay's, or opened (and kept) while it is not relayed */
+    /** @return the child's files, opened at the first need and kept */
     private ChildTwin twin(String id, Identity identity) {
-        Child c = relayed.get(id);
-        if (c != null) {
-            return c.twin;
-        }
-        return offline.computeIfAbsent(id, k -> {
+        return files.computeIfAbsent(id, k -> {
             try {
                 return ChildTwin.open(identity, children, limits);
             } catch (IOException e) {
