@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.osgi.service.component.annotations.Activate;
@@ -35,6 +36,7 @@ public final class CloudHubLink implements HubLink {
     private final String url;
     private final String hostName;
     private final String key;
+    private final SSLContext sslContext;
     private final SSLSocketFactory socketFactory;
 
     @Activate
@@ -54,16 +56,19 @@ public final class CloudHubLink implements HubLink {
         this.hostName = config.host_name();
         this.key = CloudTwins.deviceKey(config, etc);
         if (!url.toLowerCase(Locale.ROOT).startsWith("ssl://")) {
+            sslContext = null;
             socketFactory = null;
         } else if (config.tls_ca().isEmpty()) {
+            sslContext = null;
             socketFactory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         } else {
             try {
-                socketFactory = TrustedCertificates.socketFactory(etc.resolve(config.tls_ca()));
+                sslContext = TrustedCertificates.sslContext(etc.resolve(config.tls_ca()));
             } catch (IOException e) {
                 throw new IOException(CloudTwins.PID + ": cannot use tls.ca for the children's relay: "
                         + e.getMessage(), e);
             }
+            socketFactory = sslContext.getSocketFactory();
         }
     }
 
@@ -85,6 +90,11 @@ public final class CloudHubLink implements HubLink {
     @Override
     public Optional<SSLSocketFactory> socketFactory() {
         return Optional.ofNullable(socketFactory);
+    }
+
+    @Override
+    public Optional<SSLContext> sslContext() {
+        return Optional.ofNullable(sslContext);
     }
 
     @Override

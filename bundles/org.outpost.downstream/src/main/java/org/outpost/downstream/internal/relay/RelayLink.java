@@ -3,27 +3,20 @@
  */
 package org.outpost.downstream.internal.relay;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import io.netty.channel.EventLoopGroup;
 import org.outpost.commons.Backoff;
 import org.outpost.downstream.api.HubLink;
 import org.outpost.iothub.spi.Identity;
@@ -34,11 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One child identity's connection to the hub (or the parent gateway), made on the gateway's behalf: client id
  * {@code C} or {@code B/m}, a new {@link HubLink#gatewayToken gateway token} at each connect. It connects with capped
- * back-off while the child is connected here, subscribes to the twin answers, desired patches, method calls, the
- * identity registry's answers and (for a device) its cloud-to-device messages, and hands what arrives to its
+ * back-off while the child is connected here, subscribes ({@link RelayOptions#filters}), and hands what arrives to its
  * {@link Receiver} on the relay's worker. Messages are acknowledged by hand: cloud-to-device messages only when the
- * child acknowledged them ({@link #ack}), the rest at once. Never blocks the worker: connecting and subscribing are
- * asynchronous, publishing only queues.
+ * child acknowledged them ({@link #ack}), the rest at once. It has no thread of its own: its connection runs on the
+ * event loops all links share ({@link MqttConnection}), its logic on the relay's worker, which it never blocks.
  */
 final class RelayLink {
 
@@ -61,47 +53,33 @@ final class RelayLink {
 
     private final Identity identity;
     private final HubLink hub;
+    private final EventLoopGroup group;
     private final ScheduledExecutorService worker;
     private final Receiver receiver;
     private final Duration tokenValidity;
-    private final MqttAsyncClient client;
     private final Backoff backoff;
     private final PendingRequests requests = new PendingRequests();
+    /** Counted down when it first comes up: a twin read just after the child connected waits for it. */
+    private final CountDownLatch firstUp = new CountDownLatch(1);
+    private final long startedNanos = System.nanoTime();
     private volatile boolean running = true;
     private volatile boolean up;
     private volatile boolean downLogged;
     private volatile Instant since = Instant.now();
+    /** The connection now (null between connections); set on the worker. */
+    private volatile MqttConnection connection;
+    /** Counts connection attempts: a message carries the one of its connection. */
     private volatile int epoch;
-    /** Counted down when it first comes up: a twin read just after the child connected waits for it. */
-    private final CountDownLatch firstUp = new CountDownLatch(1);
-    private final long startedNanos = System.nanoTime();
 
-    RelayLink(Identity identity, HubLink hub, PahoExecutor paho, ScheduledExecutorService worker, Receiver receiver,
-            Backoff backoff, Duration tokenValidity) throws MqttException {
+    RelayLink(Identity identity, HubLink hub, EventLoopGroup group, ScheduledExecutorService worker,
+            Receiver receiver, Backoff backoff, Duration tokenValidity) {
         this.identity = identity;
         this.hub = hub;
+        this.group = group;
         this.worker = worker;
         this.receiver = receiver;
         this.backoff = backoff;
         this.tokenValidity = tokenValidity;
-        this.client = new MqttAsyncClient(hub.url(), identity.id(), new MemoryPersistence(),
-                new ScheduledExecutorPingSender(paho), paho);
-        client.setManualAcks(true);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost(cause);
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                arrived(topic, message);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
     }
 
     Identity identity() {
@@ -142,73 +120,77 @@ final class RelayLink {
         worker.execute(this::connect);
     }
 
-    private void connect() {
-        if (!running || client.isConnected()) {
-            return;
-        }
+    private void later(Runnable task) {
         try {
-            MqttConnectOptions o = RelayOptions.connect(hub, identity, tokenValidity);
-            client.connect(o, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    // Before any subscription: messages of this connection carry its epoch.
-                    epoch++;
-                    subscribe();
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    worker.execute(() -> failed(e));
-                }
-            });
-        } catch (MqttException | RuntimeException e) {
-            failed(e);
+            worker.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("Relay of {}: the relay is stopping", identity);
         }
     }
 
-    private void subscribe() {
-        String[] topics = RelayOptions.filters(identity);
-        int[] qos = new int[topics.length];
-        Arrays.fill(qos, 1);
-        try {
-            client.subscribe(topics, qos, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    int[] granted = token.getGrantedQos();
-                    List<String> refused = new ArrayList<>();
-                    for (int i = 0; granted != null && i < granted.length && i < topics.length; i++) {
-                        if (granted[i] == 0x80) {
-                            refused.add(topics[i]);
-                        }
-                    }
-                    if (refused.stream().anyMatch(f -> f.startsWith("$iothub/"))) {
-                        worker.execute(() -> failed(new IllegalStateException("the hub refused the subscriptions "
-                                + refused)));
-                        return;
-                    }
-                    if (!refused.isEmpty()) {
-                        LOG.warn("Relay of {}: the hub refused the subscriptions {}; relaying the rest", identity,
-                                refused);
-                    }
-                    worker.execute(RelayLink.this::online);
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    worker.execute(() -> failed(e));
-                }
-            });
-        } catch (MqttException e) {
-            worker.execute(() -> failed(e));
+    private void connect() {
+        if (!running || connection != null) {
+            return;
         }
+        int attempt = ++epoch;
+        MqttConnection.Options o;
+        try {
+            // A new token at each connect, on the gateway's behalf (never logged).
+            o = RelayOptions.connect(URI.create(hub.url()), hub, identity, tokenValidity);
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        MqttConnection.connect(group, o, new MqttConnection.Events() {
+            @Override
+            public void message(MqttConnection from, String topic, int packetId, byte[] body) {
+                arrived(from, attempt, topic, packetId, body);
+            }
+
+            @Override
+            public void lost(Throwable cause) {
+                later(() -> lostConnection(attempt, cause));
+            }
+        }).whenComplete((c, e) -> later(() -> {
+            if (e != null) {
+                failed(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else if (!running || attempt != epoch) {
+                c.close();
+            } else {
+                connection = c;
+                subscribe(c, attempt);
+            }
+        }));
+    }
+
+    private void subscribe(MqttConnection c, int attempt) {
+        String[] topics = RelayOptions.filters(identity);
+        c.subscribe(topics).whenComplete((granted, e) -> later(() -> {
+            if (attempt != epoch || connection != c) {
+                return;
+            }
+            if (e != null) {
+                failed(e);
+                return;
+            }
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; i < granted.length && i < topics.length; i++) {
+                if (granted[i] == 0x80) {
+                    refused.add(topics[i]);
+                }
+            }
+            if (refused.stream().anyMatch(f -> f.startsWith("$iothub/"))) {
+                failed(new IllegalStateException("the hub refused the subscriptions " + refused));
+                return;
+            }
+            if (!refused.isEmpty()) {
+                LOG.warn("Relay of {}: the hub refused the subscriptions {}; relaying the rest", identity, refused);
+            }
+            online();
+        }));
     }
 
     private void online() {
-        if (!running) {
-            // Closed while it was connecting.
-            closeClient();
-            return;
-        }
         up = true;
         since = Instant.now();
         downLogged = false;
@@ -219,15 +201,18 @@ final class RelayLink {
     }
 
     private void failed(Throwable e) {
+        MqttConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
         if (!running) {
             return;
         }
         long delay = backoff.nextDelayMs();
-        String why = e instanceof MqttException m && (m.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED
-                || m.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION)
-                        ? "refused on behalf of gateway " + hub.deviceId() + " (is " + identity.deviceId()
-                                + " below it at the hub, and enabled?)"
-                        : e.getMessage() == null ? e.toString() : e.getMessage();
+        String why = e instanceof MqttConnection.Refused r && r.credentials() ? "refused on behalf of gateway "
+                + hub.deviceId() + " (is " + identity.deviceId() + " below it at the hub, and enabled?)"
+                : e.getMessage() == null ? e.toString() : e.getMessage();
         if (downLogged) {
             LOG.debug("Relay of {}: cannot connect to {}: {}; trying again in {} ms", identity, hub.url(), why,
                     delay);
@@ -236,32 +221,32 @@ final class RelayLink {
             LOG.warn("Relay of {}: cannot connect to {}: {}; trying again with back-off while the child is"
                     + " connected", identity, hub.url(), why);
         }
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000);
-            }
-        } catch (MqttException ignored) {
-            LOG.debug("Relay of {}: closing a half-open connection: {}", identity, ignored.toString());
-        }
         worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    private void lost(Throwable cause) {
+    private void lostConnection(int attempt, Throwable cause) {
+        if (attempt != epoch) {
+            return;
+        }
+        boolean wasUp = up;
         up = false;
         since = Instant.now();
+        connection = null;
         requests.failAll();
         if (!running) {
             return;
         }
-        LOG.warn("Relay of {} lost its connection to {} ({}); reconnecting with back-off", identity, hub.url(),
-                cause == null ? "closed" : cause.toString());
-        downLogged = true;
-        worker.execute(() -> receiver.offline(this));
+        if (wasUp) {
+            LOG.warn("Relay of {} lost its connection to {} ({}); reconnecting with back-off", identity, hub.url(),
+                    cause.getMessage());
+            downLogged = true;
+            receiver.offline(this);
+        }
         worker.schedule(this::connect, backoff.nextDelayMs(), TimeUnit.MILLISECONDS);
     }
 
-    private void arrived(String topic, MqttMessage message) {
-        String body = new String(message.getPayload(), StandardCharsets.UTF_8);
+    /** On the connection's event loop. */
+    private void arrived(MqttConnection from, int attempt, String topic, int packetId, byte[] payload) {
         IotHubTopic t;
         try {
             t = IotHubTopic.parse(topic).orElse(null);
@@ -269,47 +254,32 @@ final class RelayLink {
             t = null;
         }
         if (t instanceof IotHubTopic.CloudToDevice c2d) {
-            int at = epoch;
-            byte[] payload = message.getPayload();
-            worker.execute(() -> receiver.cloudToDevice(this, at, c2d, message.getId(), payload));
+            later(() -> receiver.cloudToDevice(this, attempt, c2d, packetId, payload));
             return;
         }
-        ackNow(message);
+        from.ack(packetId);
         if (t == null) {
             LOG.debug("Relay of {}: ignoring '{}' from the hub", identity, topic);
             return;
         }
+        String body = new String(payload, StandardCharsets.UTF_8);
         if (t instanceof IotHubTopic.TwinResponse r && requests.answered(r.rid(), r.status(), body)
                 || t instanceof IotHubTopic.IdentityResponse r2 && requests.answered(r2.rid(), r2.status(), body)) {
             return;
         }
         IotHubTopic parsed = t;
-        worker.execute(() -> receiver.received(this, parsed, body));
-    }
-
-    private void ackNow(MqttMessage message) {
-        if (message.getQos() == 0) {
-            return;
-        }
-        try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
-        } catch (MqttException e) {
-            LOG.debug("Relay of {}: cannot acknowledge message {}: {}", identity, message.getId(), e.toString());
-        }
+        later(() -> receiver.received(this, parsed, body));
     }
 
     /** Acknowledges a cloud-to-device message to the hub, if the connection it came on is still up. */
     void ack(int atEpoch, int messageId) {
-        if (atEpoch != epoch || !client.isConnected()) {
+        MqttConnection c = connection;
+        if (atEpoch != epoch || c == null || !c.isOpen()) {
             LOG.debug("Relay of {}: the connection of message {} is gone; the hub sends it again", identity,
                     messageId);
             return;
         }
-        try {
-            client.messageArrivedComplete(messageId, 1);
-        } catch (MqttException e) {
-            LOG.debug("Relay of {}: cannot acknowledge message {}: {}", identity, messageId, e.toString());
-        }
+        c.ack(messageId);
     }
 
     /** @return the next request id */
@@ -327,18 +297,10 @@ final class RelayLink {
         return requests.await(rid, () -> publish(topic, body), wait);
     }
 
-    /** Sends a request whose answer comes to the {@link Receiver} (a reported patch). */
+    /** Sends a message at QoS 1; its answer, if any, comes to the {@link Receiver} or a waiting {@link #request}. */
     boolean publish(String topic, String body) {
-        if (!up) {
-            return false;
-        }
-        try {
-            client.publish(topic, body.getBytes(StandardCharsets.UTF_8), 1, false);
-            return true;
-        } catch (MqttException e) {
-            LOG.debug("Relay of {}: cannot send '{}': {}", identity, topic, e.getMessage());
-            return false;
-        }
+        MqttConnection c = connection;
+        return up && c != null && c.publish(topic, body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Disconnects and stops reconnecting; its requests waiting fail at once. */
@@ -347,38 +309,11 @@ final class RelayLink {
         up = false;
         since = Instant.now();
         requests.failAll();
-        try {
-            if (!client.isConnected()) {
-                closeClient();
-                return;
-            }
-            IMqttActionListener then = new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    closeClient();
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    closeClient();
-                }
-            };
-            client.disconnect(0, null, then);
-        } catch (MqttException e) {
-            closeClient();
+        MqttConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
         }
-    }
-
-    private void closeClient() {
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            try {
-                client.disconnectForcibly(0, 1000);
-                client.close(true);
-            } catch (MqttException again) {
-                LOG.debug("Relay of {}: closing: {}", identity, again.toString());
-            }
-        }
+        // One connecting now is closed when it completes (running is false).
     }
 }

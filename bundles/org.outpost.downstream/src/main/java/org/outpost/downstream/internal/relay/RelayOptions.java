@@ -3,11 +3,11 @@
  */
 package org.outpost.downstream.internal.relay;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.outpost.downstream.api.HubLink;
 import org.outpost.iothub.spi.Identity;
 import org.outpost.protocol.IotHubTopic;
@@ -20,22 +20,17 @@ final class RelayOptions {
     private RelayOptions() {
     }
 
+    /** The largest MQTT packet taken from the hub (twins are at most a few 64 KB sections; messages 256 KB). */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
     /**
      * @return the options of one connect: the child's IoT Hub user name, and a new token of the gateway as the
      *         password (on its behalf; never logged)
      */
-    static MqttConnectOptions connect(HubLink hub, Identity identity, Duration tokenValidity) {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(false);
-        o.setKeepAliveInterval(60);
-        o.setConnectionTimeout(10);
-        o.setMaxInflight(64);
-        o.setAutomaticReconnect(false);
-        hub.socketFactory().ifPresent(o::setSocketFactory);
-        o.setUserName(hub.hubHostName() + "/" + identity.id() + "/?api-version=" + API_VERSION);
-        o.setPassword(hub.gatewayToken(tokenValidity).toCharArray());
-        return o;
+    static MqttConnection.Options connect(URI uri, HubLink hub, Identity identity, Duration tokenValidity) {
+        return new MqttConnection.Options(uri, hub.sslContext().orElse(null), identity.id(), hub.hubHostName() + "/"
+                + identity.id() + "/?api-version=" + API_VERSION, hub.gatewayToken(tokenValidity), 60,
+                Duration.ofSeconds(10), MAX_MESSAGE_BYTES);
     }
 
     /**

@@ -13,15 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.MqttException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.outpost.commons.Backoff;
+import org.outpost.commons.DaemonThreads;
 import org.outpost.downstream.api.ChildRelay;
 import org.outpost.downstream.api.HubLink;
 import org.outpost.iothub.spi.CloudToDeviceSource;
@@ -42,9 +45,8 @@ import org.slf4j.LoggerFactory;
  * gateway), on the gateway's behalf. Each child's twin copy and waiting reported patches are in
  * {@code ${karaf.data}/outpost/children/} ({@link ChildTwin}); the reported patches are sent in order while its link
  * is up, one at a time. When a child disconnects its link closes: what waits on disk is sent when it connects again
- * (no connection is kept for a child that is not there, so that the hub sees the child as away). Threads: one worker
- * for all (never blocked by the network), one timer, and Paho's three loop threads per link that is up
- * ({@link PahoExecutor}).
+ * (no connection is kept for a child that is not there, so that the hub sees the child as away). Threads, however
+ * many children: one worker, and {@link #IO_THREADS} Netty event loops for all the links' connections.
  */
 @Component(service = ChildRelay.class)
 public final class RelayService implements ChildRelay {
@@ -58,6 +60,9 @@ public final class RelayService implements ChildRelay {
     static final Duration REPORTED_WAIT = Duration.ofSeconds(30);
     /** The longest a direct method waits for the child (IoT Hub's largest response timeout). */
     static final Duration METHOD_TIMEOUT = Duration.ofSeconds(300);
+
+    /** Event loop threads of all links together (one connection needs little: a few messages a minute). */
+    static final int IO_THREADS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
 
@@ -82,8 +87,11 @@ public final class RelayService implements ChildRelay {
     private final TwinLimits limits;
     private final Duration backoffMax;
     private final Duration requestWait;
-    private final PahoExecutor paho = new PahoExecutor();
-    private final ScheduledExecutorService worker = PahoExecutor.worker();
+    /** The event loops of every link's connection (I/O only, never blocked). */
+    private final EventLoopGroup io = new NioEventLoopGroup(IO_THREADS, DaemonThreads.numbered("outpost-relay-io"));
+    /** The relay's own work: never blocked by the network. */
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(
+            "outpost-relay"));
     private final Map<String, Child> relayed = new ConcurrentHashMap<>();
     /** Every child's files heard of since the start, relayed now or not (one object per identity). */
     private final Map<String, ChildTwin> files = new ConcurrentHashMap<>();
@@ -117,12 +125,7 @@ public final class RelayService implements ChildRelay {
         relayed.clear();
         worker.shutdownNow();
         worker.awaitTermination(5, TimeUnit.SECONDS);
-        paho.close();
-    }
-
-    /** @return threads running relay links' loops now (three per link that is up) */
-    int pahoThreads() {
-        return paho.activeLoops();
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -134,11 +137,11 @@ public final class RelayService implements ChildRelay {
         }
         try {
             ChildTwin twin = twin(child.id(), child);
-            RelayLink link = new RelayLink(child, hub, paho, worker, receiver, new Backoff(Duration.ofSeconds(1),
+            RelayLink link = new RelayLink(child, hub, io, worker, receiver, new Backoff(Duration.ofSeconds(1),
                     backoffMax), Duration.ofHours(1));
             relayed.put(child.id(), new Child(twin, link, methods));
             link.start();
-        } catch (MqttException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.error("Cannot relay {} to {}: {}; its twin is served from the gateway's copy, and its methods and"
                     + " cloud-to-device messages do not reach it until it connects again", child, hub.url(),
                     e.toString());

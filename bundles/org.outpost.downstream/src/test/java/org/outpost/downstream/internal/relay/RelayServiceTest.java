@@ -191,22 +191,63 @@ class RelayServiceTest {
     }
 
     @Test
-    void aLinkCostsThreePahoThreadsWhileItIsUpAndNoneAfterItClosed() throws Exception {
+    void aHundredLinksShareTheRelaysFewThreads() throws Exception {
         RelayService relay = relay();
-        int n = 20;
-        int before = Thread.activeCount();
+        int n = 100;
         for (int i = 0; i < n; i++) {
             relay.connected(new Identity(Identity.Kind.CHILD_DEVICE, "leaf" + i, null), methods);
         }
         await().atMost(WAIT).until(() -> relay.links().stream().filter(ChildRelay.Link::upstream).count() == n);
-        int threads = relay.pahoThreads();
-        System.out.printf("relay: %d links up: %d Paho loop threads, %d more threads in the JVM%n", n, threads,
-                Thread.activeCount() - before);
-        assertThat(threads).isEqualTo(3 * n);
+        long threads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(
+                "outpost-relay")).count();
+        System.out.printf("relay: %d links up on %d relay threads%n", n, threads);
+        assertThat(threads).isLessThanOrEqualTo(RelayService.IO_THREADS + 1);
 
         for (int i = 0; i < n; i++) {
             relay.disconnected(new Identity(Identity.Kind.CHILD_DEVICE, "leaf" + i, null));
         }
-        await().atMost(WAIT).until(() -> relay.pahoThreads() == 0);
+        await().atMost(WAIT).until(() -> hub.connectedNow.isEmpty());
+    }
+
+    @Test
+    void overTlsTheRelayTrustsTheConfiguredCertificateAndNoOther() throws Exception {
+        hub.close();
+        hub = new Upstream(dir.resolve("tls")).tls().start();
+        hub.twins.put("leaf", TwinDocument.empty().patchDesired("{\"secure\":true}", TwinLimits.IOT_HUB));
+        RelayService relay = relay();
+        relay.connected(LEAF, methods);
+        await().atMost(WAIT).until(() -> up(relay, LEAF));
+        assertThat(relay.twin(LEAF).desired()).contains("\"secure\":true");
+
+        // The JVM's default CAs do not know the hub's certificate: the handshake fails, the link stays down.
+        org.outpost.downstream.api.HubLink untrusting = new org.outpost.downstream.api.HubLink() {
+            private final org.outpost.downstream.api.HubLink real = hub.link();
+
+            public String deviceId() {
+                return real.deviceId();
+            }
+
+            public String url() {
+                return real.url();
+            }
+
+            public String hubHostName() {
+                return real.hubHostName();
+            }
+
+            public java.util.Optional<javax.net.ssl.SSLSocketFactory> socketFactory() {
+                return java.util.Optional.empty();
+            }
+
+            public String gatewayToken(Duration validity) {
+                return real.gatewayToken(validity);
+            }
+        };
+        RelayService other = new RelayService(untrusting, dir.resolve("other"), TwinLimits.IOT_HUB,
+                Duration.ofSeconds(1), Duration.ofSeconds(2));
+        relays.add(other);
+        other.connected(Identity.device("leaf2"), methods);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> !up(other, Identity.device(
+                "leaf2")) && !hub.connectedNow.contains("leaf2"));
     }
 }

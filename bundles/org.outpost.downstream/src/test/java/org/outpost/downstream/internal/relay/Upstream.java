@@ -67,15 +67,40 @@ final class Upstream implements AutoCloseable {
     private final Path dir;
     private IotHubServer server;
     private int port;
+    /** With TLS only: its key store (password "secret"), and the context the gateway trusts it with. */
+    private Path keyStore;
+    private javax.net.ssl.SSLContext trusted;
 
     Upstream(Path dir) {
         this.dir = dir;
     }
 
+    /** Makes it listen with TLS only, on a new certificate for 127.0.0.1 that {@link #link} trusts. */
+    Upstream tls() throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        keyStore = dir.resolve("hub.p12");
+        Path pem = dir.resolve("hub.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        for (List<String> command : List.of(List.of(keytool, "-genkeypair", "-alias", "hub", "-keyalg", "EC",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "secret", "-dname",
+                "CN=" + HOST, "-ext", "san=ip:127.0.0.1"), List.of(keytool, "-exportcert", "-rfc", "-alias", "hub",
+                        "-keystore", keyStore.toString(), "-storepass", "secret", "-file", pem.toString()))) {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(new String(p.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        trusted = org.outpost.protocol.TrustedCertificates.sslContext(pem);
+        return this;
+    }
+
     /** Starts the server (on the port it had, after the first time). */
     Upstream start() throws Exception {
-        server = IotHubServer.builder(new ServerSettings("test-hub", "127.0.0.1", port, HOST, -1, dir.resolve(
-                "none.p12"), "", 256 * 1024, 1000, "etc/test.cfg")).authenticator(Upstream::authenticate)
+        ServerSettings settings = keyStore == null ? new ServerSettings("test-hub", "127.0.0.1", port, HOST, -1,
+                dir.resolve("none.p12"), "", 256 * 1024, 1000, "etc/test.cfg") : new ServerSettings("test-hub",
+                        "127.0.0.1", -1, HOST, port, keyStore, "secret", 256 * 1024, 1000, "etc/test.cfg");
+        server = IotHubServer.builder(settings).authenticator(Upstream::authenticate)
                 .telemetry(identity -> new TelemetryWriter() {
                     @Override
                     public void write(String topic, org.outpost.protocol.TelemetryTopic t, byte[] payload) {
@@ -97,7 +122,7 @@ final class Upstream implements AutoCloseable {
                     }
                 }).build();
         server.start();
-        port = server.port();
+        port = keyStore == null ? server.port() : server.tlsPort();
         return this;
     }
 
@@ -127,7 +152,12 @@ final class Upstream implements AutoCloseable {
 
             @Override
             public String url() {
-                return "tcp://127.0.0.1:" + port;
+                return (keyStore == null ? "tcp" : "ssl") + "://127.0.0.1:" + port;
+            }
+
+            @Override
+            public Optional<javax.net.ssl.SSLContext> sslContext() {
+                return Optional.ofNullable(trusted);
             }
 
             @Override
