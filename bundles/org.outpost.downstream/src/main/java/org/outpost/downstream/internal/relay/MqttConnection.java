@@ -274,6 +274,9 @@ final class MqttConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Before CONNACK (a TLS handshake that failed, say), the attempt fails with the cause.
+            connected.completeExceptionally(cause.getCause() != null && cause instanceof io.netty.handler.codec
+                    .DecoderException ? cause.getCause() : cause);
             ctx.close();
         }
     }

@@ -65,6 +65,8 @@ final class RelayLink {
     private volatile boolean running = true;
     private volatile boolean up;
     private volatile boolean downLogged;
+    /** An attempt is under way (worker only): a second is not started. */
+    private boolean connecting;
     private volatile Instant since = Instant.now();
     /** The connection now (null between connections); set on the worker. */
     private volatile MqttConnection connection;
@@ -129,15 +131,17 @@ final class RelayLink {
     }
 
     private void connect() {
-        if (!running || connection != null) {
+        if (!running || connection != null || connecting) {
             return;
         }
+        connecting = true;
         int attempt = ++epoch;
         MqttConnection.Options o;
         try {
             // A new token at each connect, on the gateway's behalf (never logged).
             o = RelayOptions.connect(URI.create(hub.url()), hub, identity, tokenValidity);
         } catch (RuntimeException e) {
+            connecting = false;
             failed(e);
             return;
         }
@@ -152,6 +156,7 @@ final class RelayLink {
                 later(() -> lostConnection(attempt, cause));
             }
         }).whenComplete((c, e) -> later(() -> {
+            connecting = false;
             if (e != null) {
                 failed(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } else if (!running || attempt != epoch) {

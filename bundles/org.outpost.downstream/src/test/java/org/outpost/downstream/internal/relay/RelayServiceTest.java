@@ -250,4 +250,22 @@ class RelayServiceTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> !up(other, Identity.device(
                 "leaf2")) && !hub.connectedNow.contains("leaf2"));
     }
+
+    @Test
+    void aDesiredPatchHeardWhileConnectedIsInTheCopyServedWhileTheHubIsAway() throws Exception {
+        RelayService relay = relay();
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        relay.onDesiredPatch((identity, version, patch) -> heard.add(version));
+        relay.connected(LEAF, methods);
+        await().atMost(WAIT).until(() -> up(relay, LEAF));
+        assertThat(relay.twin(LEAF).desiredVersion()).isEqualTo(1);
+
+        hub.desired(Identity.device("leaf"), "{\"interval\":7,\"nested\":{\"a\":1}}");
+        hub.desired(Identity.device("leaf"), "{\"nested\":{\"a\":null,\"b\":2}}");
+        await().atMost(WAIT).until(() -> heard.size() == 2);
+        hub.stop();
+        await().atMost(WAIT).until(() -> !up(relay, LEAF));
+
+        assertThat(relay.twin(LEAF).desired()).isEqualTo("{\"interval\":7,\"nested\":{\"b\":2},\"$version\":3}");
+    }
 }
