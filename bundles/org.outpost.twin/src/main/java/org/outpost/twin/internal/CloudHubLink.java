@@ -13,11 +13,6 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Reference;
-import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.downstream.api.HubLink;
 import org.outpost.protocol.SasToken;
 import org.outpost.protocol.TrustedCertificates;
@@ -25,24 +20,23 @@ import org.outpost.protocol.TrustedCertificates;
 /**
  * Where the gateway's twins connect ({@code etc/org.outpost.twin.cfg}: the hub, or the parent gateway), as a
  * {@link HubLink} for the relay of the children's twins: the same URL, host name and trusted certificates as the
- * twins', and tokens of the gateway's device signed with its key (which stays here). Present while the twins'
- * configuration is.
+ * twins', and tokens of the gateway's device signed with its key (which stays here). {@link CloudTwins} registers it
+ * while it runs (by hand, so that no configuration property, the key among them, becomes a service property).
  */
-@Component(service = HubLink.class, configurationPid = CloudTwins.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
-public final class CloudHubLink implements HubLink {
+final class CloudHubLink implements HubLink {
+
+    /** The link as configured. */
+    private record Settings(String url, String hostName, String key, SSLContext sslContext,
+            SSLSocketFactory socketFactory) {
+        @Override
+        public String toString() {
+            return url; // no key
+        }
+    }
 
     private final String deviceId;
-    private final String url;
-    private final String hostName;
-    private final String key;
-    private final SSLContext sslContext;
-    private final SSLSocketFactory socketFactory;
-
-    @Activate
-    public CloudHubLink(@Reference EdgeRuntime runtime, CloudTwins.Config config) throws IOException {
-        this(runtime.deviceId(), config, Path.of(System.getProperty("karaf.etc", "etc")));
-    }
+    private final Path etc;
+    private final Settings settings;
 
     /**
      * @param etc where relative paths of the configuration are
@@ -50,25 +44,27 @@ public final class CloudHubLink implements HubLink {
      * @throws IOException if the trusted certificates cannot be read
      */
     CloudHubLink(String deviceId, CloudTwins.Config config, Path etc) throws IOException {
-        CloudTwins.checkUrl(config);
         this.deviceId = deviceId;
-        this.url = config.url();
-        this.hostName = config.host_name();
-        this.key = CloudTwins.deviceKey(config, etc);
+        this.etc = etc;
+        this.settings = settings(config);
+    }
+
+    private Settings settings(CloudTwins.Config config) throws IOException {
+        CloudTwins.checkUrl(config);
+        String url = config.url();
+        String key = CloudTwins.deviceKey(config, etc);
         if (!url.toLowerCase(Locale.ROOT).startsWith("ssl://")) {
-            sslContext = null;
-            socketFactory = null;
-        } else if (config.tls_ca().isEmpty()) {
-            sslContext = null;
-            socketFactory = (SSLSocketFactory) SSLSocketFactory.getDefault();
-        } else {
-            try {
-                sslContext = TrustedCertificates.sslContext(etc.resolve(config.tls_ca()));
-            } catch (IOException e) {
-                throw new IOException(CloudTwins.PID + ": cannot use tls.ca for the children's relay: "
-                        + e.getMessage(), e);
-            }
-            socketFactory = sslContext.getSocketFactory();
+            return new Settings(url, config.host_name(), key, null, null);
+        }
+        if (config.tls_ca().isEmpty()) {
+            return new Settings(url, config.host_name(), key, null, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        }
+        try {
+            SSLContext context = TrustedCertificates.sslContext(etc.resolve(config.tls_ca()));
+            return new Settings(url, config.host_name(), key, context, context.getSocketFactory());
+        } catch (IOException e) {
+            throw new IOException(CloudTwins.PID + ": cannot use tls.ca for the children's relay: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -79,32 +75,33 @@ public final class CloudHubLink implements HubLink {
 
     @Override
     public String url() {
-        return url;
+        return settings.url();
     }
 
     @Override
     public String hubHostName() {
-        return hostName;
+        return settings.hostName();
     }
 
     @Override
     public Optional<SSLSocketFactory> socketFactory() {
-        return Optional.ofNullable(socketFactory);
+        return Optional.ofNullable(settings.socketFactory());
     }
 
     @Override
     public Optional<SSLContext> sslContext() {
-        return Optional.ofNullable(sslContext);
+        return Optional.ofNullable(settings.sslContext());
     }
 
     @Override
     public String gatewayToken(Duration validity) {
-        return SasToken.create(hostName + "/devices/" + deviceId, key, Instant.now().plus(validity));
+        return SasToken.create(settings.hostName() + "/devices/" + deviceId, settings.key(), Instant.now().plus(
+                validity));
     }
 
     @Override
     public String toString() {
         // No key.
-        return "CloudHubLink[" + deviceId + " at " + url + "]";
+        return "CloudHubLink[" + deviceId + " at " + settings.url() + "]";
     }
 }

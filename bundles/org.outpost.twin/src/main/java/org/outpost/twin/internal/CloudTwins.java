@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,6 +41,7 @@ import org.outpost.commons.GatewaySecrets;
 import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
 import org.outpost.downstream.api.ChildScope;
+import org.outpost.downstream.api.HubLink;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
@@ -122,14 +125,15 @@ public final class CloudTwins {
     /** The device scope over $edgeHub's connection, for the downstream bundle's children. */
     private final ScopeSync scopeSync;
     private volatile ChildScope childScope;
+    private final ServiceRegistration<HubLink> hubLink;
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
-            @Reference ModuleTwins twins, @Reference ModuleIdentities identities, Config config)
-            throws MqttException {
+            @Reference ModuleTwins twins, @Reference ModuleIdentities identities, Config config,
+            BundleContext context) throws MqttException, IOException {
         this.deployer = deployer;
         this.routing = routing;
         this.runtime = runtime;
@@ -174,6 +178,9 @@ public final class CloudTwins {
                 return r;
             }
         }, scopeSync, JSON, worker, methodRunner);
+        // The children's relay connects where the twins do (registered by hand: no config property, no key, on it).
+        this.hubLink = context.registerService(HubLink.class, new CloudHubLink(device, config, Path.of(System
+                .getProperty("karaf.etc", "etc"))), null);
         twins.onReportedChange(module -> worker.execute(() -> moduleClients.client(module)
                 .ifPresent(TwinClient::report)));
         worker.execute(moduleClients::sync);
@@ -240,6 +247,7 @@ public final class CloudTwins {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        hubLink.unregister();
         twins.onReportedChange(null);
         registration.close();
         worker.shutdownNow();

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.netty.channel.EventLoopGroup;
 import org.outpost.commons.Backoff;
@@ -50,9 +51,38 @@ final class RelayLink {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLink.class);
+    /** For the log before the first attempt. */
+    private static final HubLink NO_HUB = new HubLink() {
+        @Override
+        public String deviceId() {
+            return "(none)";
+        }
+
+        @Override
+        public String url() {
+            return "the hub";
+        }
+
+        @Override
+        public String hubHostName() {
+            return "";
+        }
+
+        @Override
+        public Optional<javax.net.ssl.SSLSocketFactory> socketFactory() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String gatewayToken(Duration validity) {
+            throw new IllegalStateException("no link to the hub");
+        }
+    };
 
     private final Identity identity;
-    private final HubLink hub;
+    private final Supplier<HubLink> hubs;
+    /** The link of the last attempt (for the log); never null. */
+    private volatile HubLink hub = NO_HUB;
     private final EventLoopGroup group;
     private final ScheduledExecutorService worker;
     private final Receiver receiver;
@@ -73,10 +103,14 @@ final class RelayLink {
     /** Counts connection attempts: a message carries the one of its connection. */
     private volatile int epoch;
 
-    RelayLink(Identity identity, HubLink hub, EventLoopGroup group, ScheduledExecutorService worker,
+    /**
+     * @param hubs the link to the hub now: read at each attempt (null while the twins are not configured: the link
+     *            waits with back-off)
+     */
+    RelayLink(Identity identity, Supplier<HubLink> hubs, EventLoopGroup group, ScheduledExecutorService worker,
             Receiver receiver, Backoff backoff, Duration tokenValidity) {
         this.identity = identity;
-        this.hub = hub;
+        this.hubs = hubs;
         this.group = group;
         this.worker = worker;
         this.receiver = receiver;
@@ -136,6 +170,14 @@ final class RelayLink {
         }
         connecting = true;
         int attempt = ++epoch;
+        HubLink now = hubs.get();
+        if (now == null) {
+            connecting = false;
+            failed(new IllegalStateException("this gateway has no link to the hub: its twins are not configured ("
+                    + "etc/org.outpost.twin.cfg)"));
+            return;
+        }
+        hub = now;
         MqttConnection.Options o;
         try {
             // A new token at each connect, on the gateway's behalf (never logged).
@@ -160,7 +202,9 @@ final class RelayLink {
             if (e != null) {
                 failed(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } else if (!running || attempt != epoch) {
+                // Closed or restarted while it connected.
                 c.close();
+                connect();
             } else {
                 connection = c;
                 subscribe(c, attempt);
@@ -248,6 +292,27 @@ final class RelayLink {
             receiver.offline(this);
         }
         worker.schedule(this::connect, backoff.nextDelayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The link to the hub changed: drops the connection and connects again, where the link says now. */
+    void restart() {
+        later(() -> {
+            epoch++;
+            boolean wasUp = up;
+            up = false;
+            since = Instant.now();
+            requests.failAll();
+            MqttConnection c = connection;
+            connection = null;
+            if (c != null) {
+                c.close();
+            }
+            if (wasUp) {
+                receiver.offline(this);
+            }
+            backoff.reset();
+            connect();
+        });
     }
 
     /** On the connection's event loop. */

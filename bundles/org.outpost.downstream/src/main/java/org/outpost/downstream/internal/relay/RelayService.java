@@ -23,6 +23,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.outpost.commons.Backoff;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.downstream.api.ChildRelay;
@@ -82,7 +85,8 @@ public final class RelayService implements ChildRelay {
         }
     }
 
-    private final HubLink hub;
+    /** Where the links connect; null while the twins are not configured (the children are served from copies). */
+    private volatile HubLink hub;
     private final Path children;
     private final TwinLimits limits;
     private final Duration backoffMax;
@@ -100,12 +104,13 @@ public final class RelayService implements ChildRelay {
     private final RelayLink.Receiver receiver = new Receiver();
 
     @Activate
-    public RelayService(@Reference HubLink hub) {
-        this(hub, Path.of(System.getProperty("karaf.data", "data"), "outpost", "children"), TwinLimits.IOT_HUB,
+    public RelayService() {
+        this(null, Path.of(System.getProperty("karaf.data", "data"), "outpost", "children"), TwinLimits.IOT_HUB,
                 Duration.ofSeconds(30), TWIN_WAIT);
     }
 
     /**
+     * @param hub where the links connect, or null until {@link #bindHub}
      * @param backoffMax the longest wait between two connection attempts of a link (from 1 s, doubling)
      * @param requestWait how long a twin read or a registry request waits for the hub ({@link #TWIN_WAIT})
      */
@@ -117,6 +122,21 @@ public final class RelayService implements ChildRelay {
         this.backoffMax = backoffMax;
         long every = REPORTED_WAIT.toSeconds();
         worker.scheduleWithFixedDelay(this::resendLate, every, every, TimeUnit.SECONDS);
+    }
+
+    /** The twins' link came (or replaced another): every link connects again there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindHub(HubLink link) {
+        hub = link;
+        relayed.values().forEach(c -> c.link.restart());
+    }
+
+    void unbindHub(HubLink link) {
+        if (hub == link) {
+            hub = null;
+            relayed.values().forEach(c -> c.link.restart());
+        }
     }
 
     @Deactivate
@@ -137,14 +157,13 @@ public final class RelayService implements ChildRelay {
         }
         try {
             ChildTwin twin = twin(child.id(), child);
-            RelayLink link = new RelayLink(child, hub, io, worker, receiver, new Backoff(Duration.ofSeconds(1),
+            RelayLink link = new RelayLink(child, () -> hub, io, worker, receiver, new Backoff(Duration.ofSeconds(1),
                     backoffMax), Duration.ofHours(1));
             relayed.put(child.id(), new Child(twin, link, methods));
             link.start();
         } catch (RuntimeException e) {
-            LOG.error("Cannot relay {} to {}: {}; its twin is served from the gateway's copy, and its methods and"
-                    + " cloud-to-device messages do not reach it until it connects again", child, hub.url(),
-                    e.toString());
+            LOG.error("Cannot relay {}: {}; its twin is served from the gateway's copy, and its methods and"
+                    + " cloud-to-device messages do not reach it until it connects again", child, e.toString());
         }
     }
 
@@ -283,8 +302,8 @@ public final class RelayService implements ChildRelay {
             String moduleId, String body) {
         Child c = relayed.get(child.id());
         if (c == null || !c.link.up()) {
-            return new IdentityRegistry.Answer(503, MethodResult.message("the hub is not reachable from gateway "
-                    + hub.deviceId() + " now; ask again later"));
+            return new IdentityRegistry.Answer(503, MethodResult.message("the hub is not reachable from this"
+                    + " gateway now; ask again later"));
         }
         String rid = c.link.rid();
         return c.link.request(rid, new IotHubTopic.IdentityRequest(method, moduleId, rid).format(), body,

@@ -268,4 +268,20 @@ class RelayServiceTest {
 
         assertThat(relay.twin(LEAF).desired()).isEqualTo("{\"interval\":7,\"nested\":{\"b\":2},\"$version\":3}");
     }
+
+    @Test
+    void withoutALinkToTheHubChildrenAreServedFromTheirCopiesUntilTheTwinsRegisterOne() throws Exception {
+        RelayService relay = new RelayService(null, dir.resolve("children"), TwinLimits.IOT_HUB,
+                Duration.ofSeconds(1), Duration.ofSeconds(2));
+        relays.add(relay);
+        relay.connected(LEAF, methods);
+        relay.patchReported(LEAF, "{\"waiting\":1}");
+        assertThat(relay.twin(LEAF).reported()).contains("\"waiting\":1");
+        assertThat(relay.links()).singleElement().satisfies(l -> assertThat(l.upstream()).isFalse());
+
+        relay.bindHub(hub.link());
+        await().atMost(WAIT).until(() -> hub.reported.contains("leaf {\"waiting\":1}"));
+        relay.unbindHub(hub.link());
+        assertThat(up(relay, LEAF)).as("a link that is not the bound one changes nothing").isTrue();
+    }
 }
