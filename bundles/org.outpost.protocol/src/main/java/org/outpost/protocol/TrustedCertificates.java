@@ -32,6 +32,16 @@ public final class TrustedCertificates {
      * @throws IOException if the file cannot be read or holds no certificate, saying which
      */
     public static SSLSocketFactory socketFactory(Path pemFile) throws IOException {
+        return sslContext(pemFile).getSocketFactory();
+    }
+
+    /**
+     * @param pemFile one or more PEM certificates
+     * @return a TLS context whose connections trust exactly these certificates (for clients that make their own
+     *         engines, as Netty's)
+     * @throws IOException if the file cannot be read or holds no certificate, saying which
+     */
+    public static SSLContext sslContext(Path pemFile) throws IOException {
         try (InputStream in = Files.newInputStream(pemFile)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(in);
@@ -48,7 +58,7 @@ public final class TrustedCertificates {
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IOException(pemFile + " is not a PEM certificate file: " + e.getMessage(), e);
         }

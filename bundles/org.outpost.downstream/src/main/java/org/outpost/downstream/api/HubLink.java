@@ -6,6 +6,7 @@ package org.outpost.downstream.api;
 import java.time.Duration;
 import java.util.Optional;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -29,6 +30,16 @@ public interface HubLink {
 
     /** @return the socket factory of an {@code ssl://} URL (trusting the configured CA), empty for {@code tcp://} */
     Optional<SSLSocketFactory> socketFactory();
+
+    /**
+     * @return the TLS context of an {@code ssl://} URL, trusting the configured CA (what {@link #socketFactory} makes
+     *         its sockets with, for clients that make their own TLS engines); empty for {@code tcp://}, or to trust
+     *         the JVM's default CAs
+     * @since 1.1
+     */
+    default Optional<SSLContext> sslContext() {
+        return Optional.empty();
+    }
 
     /**
      * @param validity how long it is valid

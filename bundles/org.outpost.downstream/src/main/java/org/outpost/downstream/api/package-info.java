@@ -8,7 +8,7 @@
  * parent gateway ({@link HubLink}, which the twins provide).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.outpost.downstream.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,11 +22,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -35,6 +40,8 @@ import org.outpost.commons.DaemonThreads;
 import org.outpost.commons.GatewaySecrets;
 import org.outpost.commons.PlainTransport;
 import org.outpost.deployment.api.Deployer;
+import org.outpost.downstream.api.ChildScope;
+import org.outpost.downstream.api.HubLink;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.LogQuery;
@@ -115,14 +122,18 @@ public final class CloudTwins {
     private final ModuleTwins twins;
     private final ModuleTwinClients moduleClients;
     private final HubRegistration registration;
+    /** The device scope over $edgeHub's connection, for the downstream bundle's children. */
+    private final ScopeSync scopeSync;
+    private volatile ChildScope childScope;
+    private final ServiceRegistration<HubLink> hubLink;
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
-            @Reference ModuleTwins twins, @Reference ModuleIdentities identities, Config config)
-            throws MqttException {
+            @Reference ModuleTwins twins, @Reference ModuleIdentities identities, Config config,
+            BundleContext context) throws MqttException, IOException {
         this.deployer = deployer;
         this.routing = routing;
         this.runtime = runtime;
@@ -152,6 +163,7 @@ public final class CloudTwins {
                 return agentMethod(method, payload);
             }
         }, registration, JSON, worker, methodRunner);
+        this.scopeSync = new ScopeSync(() -> Optional.ofNullable(childScope), JSON, ScopeSync.ANSWER_TIMEOUT);
         this.hub = new TwinClient(device, "$edgeHub", deviceKey, config, new TwinClient.Handler() {
             @Override
             public void apply(JsonNode twin) {
@@ -165,7 +177,10 @@ public final class CloudTwins {
                 r.set("lastDesiredStatus", routesStatus);
                 return r;
             }
-        }, TwinClient.NONE, JSON, worker, methodRunner);
+        }, scopeSync, JSON, worker, methodRunner);
+        // The children's relay connects where the twins do (registered by hand: no config property, no key, on it).
+        this.hubLink = context.registerService(HubLink.class, new CloudHubLink(device, config, Path.of(System
+                .getProperty("karaf.etc", "etc"))), null);
         twins.onReportedChange(module -> worker.execute(() -> moduleClients.client(module)
                 .ifPresent(TwinClient::report)));
         worker.execute(moduleClients::sync);
@@ -173,6 +188,7 @@ public final class CloudTwins {
         worker.scheduleWithFixedDelay(() -> {
             moduleClients.sync();
             registration.sendPending();
+            scopeSync.request();
             agent.report();
             hub.report();
             moduleClients.reportAll();
@@ -211,8 +227,27 @@ public final class CloudTwins {
         }
     }
 
+    /** The downstream bundle's scope came: ask the hub for the scope (if $edgeHub is connected). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindChildScope(ChildScope scope) {
+        childScope = scope;
+        try {
+            worker.execute(scopeSync::request);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            LOG.debug("The twins are stopping: the device scope is asked for at their next start");
+        }
+    }
+
+    void unbindChildScope(ChildScope scope) {
+        if (childScope == scope) {
+            childScope = null;
+        }
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
+        hubLink.unregister();
         twins.onReportedChange(null);
         registration.close();
         worker.shutdownNow();

@@ -93,6 +93,11 @@ final class TwinClient {
         /** @return the topic filter it is answered on, subscribed at each connect */
         String topicFilter();
 
+        /** @return every topic filter it needs, subscribed at each connect (by default {@link #topicFilter()}) */
+        default java.util.List<String> topicFilters() {
+            return java.util.List.of(topicFilter());
+        }
+
         /** @return whether a topic is one of its own (they go to {@link #received}) */
         boolean owns(String topic);
 
@@ -222,9 +227,12 @@ final class TwinClient {
                 config.token_hours())))).toCharArray());
         try {
             client.connect(o).waitForCompletion(10_000);
-            String[] topics = extension == null ? new String[] {IotHubTopic.TWIN_RESPONSES,
-                IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS} : new String[] {IotHubTopic.TWIN_RESPONSES,
-                    IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS, extension.topicFilter()};
+            java.util.List<String> filters = new java.util.ArrayList<>(java.util.List.of(IotHubTopic.TWIN_RESPONSES,
+                    IotHubTopic.DESIRED_PATCHES, IotHubTopic.METHOD_CALLS));
+            if (extension != null) {
+                filters.addAll(extension.topicFilters());
+            }
+            String[] topics = filters.toArray(String[]::new);
             int[] qos = new int[topics.length];
             java.util.Arrays.fill(qos, 1);
             client.subscribe(topics, qos).waitForCompletion(10_000);

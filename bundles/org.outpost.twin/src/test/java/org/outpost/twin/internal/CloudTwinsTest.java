@@ -45,6 +45,7 @@ class CloudTwinsTest {
     private final FakeIdentities identities = new FakeIdentities("gw");
     private final Map<ServiceReference<?>, Object> services = new HashMap<>();
     private final List<String> desiredChanges = new CopyOnWriteArrayList<>();
+    private final List<org.outpost.downstream.api.HubLink> hubLinks = new CopyOnWriteArrayList<>();
     private FakeHub hub;
     private ModuleTwins twins;
     private CloudTwins cloud;
@@ -71,7 +72,22 @@ class CloudTwinsTest {
         Deployer deployer = Fakes.fake(Deployer.class, Map.of("status", args -> new DeploymentStatus(0, null,
                 Map.of())));
         cloud = new CloudTwins(deployer, routing, runtime, twins, identities, FakeHub.config(hub.url(),
-                DEVICE_KEY));
+                DEVICE_KEY), Fakes.fake(BundleContext.class, Map.of("registerService", args -> {
+                    hubLinks.add((org.outpost.downstream.api.HubLink) args[1]);
+                    return Fakes.fake(org.osgi.framework.ServiceRegistration.class, Map.of("unregister",
+                            none -> {
+                                hubLinks.clear();
+                                return null;
+                            }));
+                })));
+    }
+
+    @Test
+    void theTwinsRegisterTheLinkTheChildrensRelayConnectsOverWithoutTheKeyAsAServiceProperty() {
+        assertThat(hubLinks).singleElement().satisfies(link -> {
+            assertThat(link.url()).isEqualTo(hub.url());
+            assertThat(link.deviceId()).isEqualTo("gw");
+        });
     }
 
     @Test
