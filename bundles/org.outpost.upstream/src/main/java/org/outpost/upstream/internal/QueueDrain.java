@@ -210,7 +210,7 @@ final class QueueDrain implements AutoCloseable {
         }
         MqttMessage mqtt = new MqttMessage(body);
         mqtt.setQos(s.qos());
-        String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+        String from = from(message);
         Semaphore places = inflight;
         InFlight f = new InFlight(cm, session, places, from, 9 - cm.getPriority(), System.nanoTime());
         try {
@@ -237,14 +237,27 @@ final class QueueDrain implements AutoCloseable {
 
     /** Drops a message that cannot be published (its topic is not a valid MQTT topic name), counted and logged. */
     private void undeliverable(ClientMessage cm, Message message, String topic, String why) throws ActiveMQException {
-        String from = message.connectionModuleId() == null ? "-" : message.connectionModuleId();
-        LOG.error("Upstream: dropped message {} from module {}: its topic '{}' is not a valid MQTT topic name ({});"
+        String from = from(message).isEmpty() ? "-" : from(message);
+        LOG.error("Upstream: dropped message {} from {}: its topic '{}' is not a valid MQTT topic name ({});"
                 + " check the topic template in etc/org.outpost.upstream.cfg and the message's properties",
                 message.messageId(), from, topic.length() > 200 ? topic.substring(0, 200) + "..." : topic, why);
         metrics.counter("messages_dropped_total", "from", from, "to", "$upstream", "reason", "invalid_topic")
                 .increment();
         cm.individualAcknowledge();
         inflight.release();
+    }
+
+    /**
+     * @return the sender in metrics and logs: a module of this gateway by its name (as before), another device's
+     *         message as {@code device} or {@code device/module} (a leaf, a child gateway's module), else empty
+     */
+    private String from(Message m) {
+        String device = m.connectionDeviceId();
+        String module = m.connectionModuleId();
+        if (device == null || device.equals(deviceId.get())) {
+            return module == null ? "" : module;
+        }
+        return module == null ? device : device + "/" + module;
     }
 
     /** Acknowledges to the broker what the cloud has acknowledged; on the drain thread, which owns the session. */
