@@ -41,41 +41,22 @@ final class TopicTemplate {
     static String expand(String template, String gatewayId, Message m) {
         String device = sender(gatewayId, m);
         String module = m.connectionModuleId();
-        Map<String, String> bag = PropertyBag.of(m);
-        // The bag says who sent it, as the topic does: the hub (or the parent gateway) reads either.
-        bag.put(PropertyBag.CONNECTION_DEVICE_ID, device);
-        if (module == null) {
-            bag.remove(PropertyBag.CONNECTION_MODULE_ID);
-        }
+        // The bag says who sent it, as the topic does (in IoT Hub's order): the hub or the parent reads either.
+        Map<String, String> bag = PropertyBag.of(device.equals(m.connectionDeviceId()) ? m
+                : m.toBuilder().connectionDeviceId(device).build());
         if (template.equals(IOT_HUB_MODULE_EVENTS)) {
             // The IoT Hub contract: the protocol codec writes it, as the hub reads it (module or device topic).
-            return new TelemetryTopic(device, module, reordered(bag)).format();
+            return new TelemetryTopic(device, module, bag).format();
         }
         String t = module == null ? template.replace(MODULE_SEGMENT, "") : template;
         return t.replace("{deviceId}", device).replace("{moduleId}", module == null ? "" : module)
                 .replace("{outputName}", m.outputName() == null ? "default" : m.outputName())
-                .replace("{properties}", PropertyBag.encode(reordered(bag)));
+                .replace("{properties}", PropertyBag.encode(bag));
     }
 
     /** @return the device a message is published under: its connectionDeviceId, or this gateway */
     static String sender(String gatewayId, Message m) {
         String d = m.connectionDeviceId();
         return d == null || d.isEmpty() ? gatewayId : d;
-    }
-
-    /** Keeps system properties first (IoT Hub's order), also when {@code $.cdid} was added after the others. */
-    private static Map<String, String> reordered(Map<String, String> bag) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        bag.forEach((k, v) -> {
-            if (k.startsWith("$.")) {
-                out.put(k, v);
-            }
-        });
-        bag.forEach((k, v) -> {
-            if (!k.startsWith("$.")) {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 }
