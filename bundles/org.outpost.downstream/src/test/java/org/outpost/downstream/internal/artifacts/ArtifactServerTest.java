@@ -167,6 +167,27 @@ class ArtifactServerTest {
     }
 
     @Test
+    void aChildGatewaysPaxUrlFetchesThroughItsParentWithTheCredentialsOfItsSettingsXml() throws Exception {
+        // The child's etc/org.ops4j.pax.url.mvn.cfg and its owner-only settings.xml, as docs/configuration.md says.
+        Path childSettings = write(dir.resolve("child/maven-settings.xml"), "<settings><servers><server>"
+                + "<id>parent</id><username>gw-b</username><password>" + KEY_B + "</password></server></servers>"
+                + "</settings>");
+        Hashtable<String, String> pax = new Hashtable<>();
+        pax.put("org.ops4j.pax.url.mvn.localRepository", dir.resolve("child/local").toString());
+        pax.put("org.ops4j.pax.url.mvn.settings", childSettings.toString());
+        pax.put("org.ops4j.pax.url.mvn.defaultRepositories", "");
+        pax.put("org.ops4j.pax.url.mvn.repositories", "https://localhost:" + server.port() + "/artifacts@id=parent");
+        pax.put("org.ops4j.pax.url.mvn.useFallbackRepositories", "false");
+        // The test's certificate is not in the JVM's trust store (a child adds its parent's CA there).
+        pax.put("org.ops4j.pax.url.mvn.certificateCheck", "false");
+        try (MavenResolver child = MavenResolvers.createMavenResolver(pax, "org.ops4j.pax.url.mvn")) {
+            java.io.File f = child.resolve("mvn:org.outpost.samples/sensor/1.0.0");
+
+            assertThat(f).hasContent("the sensor bundle");
+        }
+    }
+
+    @Test
     void whatNoRepositoryHasIsNotFound() throws Exception {
         HttpResponse<String> r = get("/artifacts/org/none/x/1.0/x-1.0.jar", token("gw-b", KEY_B));
 
