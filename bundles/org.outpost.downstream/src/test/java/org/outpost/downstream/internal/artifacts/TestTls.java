@@ -22,9 +22,12 @@ final class TestTls {
 
     final SSLContext server;
     final SSLContext client;
+    /** The server's PKCS#12 key store (password {@code changeit}), as the gateway's CA keeps it. */
+    final Path keyStore;
 
     TestTls(Path dir) throws Exception {
         Path store = dir.resolve("server.p12");
+        keyStore = store;
         Path pem = dir.resolve("server.pem");
         keytool("-genkeypair", "-alias", "gw", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=gw-a",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
