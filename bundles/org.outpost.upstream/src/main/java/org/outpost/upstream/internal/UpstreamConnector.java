@@ -59,7 +59,9 @@ public final class UpstreamConnector implements Upstream {
         String password() default "";
 
         @AttributeDefinition(description = "Topic template; placeholders {deviceId}, {moduleId}, {outputName},"
-                + " {properties}.")
+                + " {properties}. Each message goes out under its sender: {deviceId} is its connectionDeviceId (a"
+                + " leaf or child gateway below this one, or this gateway), {moduleId} its module; a device's own"
+                + " message has none: modules/{moduleId}/ is left out, any other {moduleId} is empty.")
         String topic() default TopicTemplate.IOT_HUB_MODULE_EVENTS;
 
         @AttributeDefinition(description = "MQTT QoS: 1 = at least once (a message leaves the queue on PUBACK).")
