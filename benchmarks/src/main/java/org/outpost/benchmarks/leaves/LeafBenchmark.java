@@ -63,7 +63,8 @@ public final class LeafBenchmark {
             try {
                 outpost = new GatewayUnderTest(load).measure();
             } catch (Exception | AssertionError e) {
-                failure = "Outpost not measured: " + e.getMessage();
+                failure = "Outpost not measured: " + String.valueOf(e.getMessage()).strip()
+                        .replaceAll("\\s*\\n\\s*", " / ");
                 e.printStackTrace();
             }
         }

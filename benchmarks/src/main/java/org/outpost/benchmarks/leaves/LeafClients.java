@@ -98,7 +98,7 @@ public final class LeafClients implements AutoCloseable {
                 all.countDown();
             });
             clients.add(c);
-            new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+            ChannelInitializer<SocketChannel> pipeline = new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     if (target.tls() != null) {
@@ -106,11 +106,13 @@ public final class LeafClients implements AutoCloseable {
                     }
                     ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE, c);
                 }
-            }).connect(target.host(), target.port()).addListener(f -> {
-                if (!f.isSuccess()) {
-                    c.done(2);
-                }
-            });
+            };
+            new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(pipeline)
+                    .connect(target.host(), target.port()).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            c.done(2);
+                        }
+                    });
         }
         if (!all.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("not every leaf connected within " + timeout + ": " + accepted.get()

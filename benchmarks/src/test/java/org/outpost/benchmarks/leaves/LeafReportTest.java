@@ -19,7 +19,8 @@ class LeafReportTest {
         String table = r.table();
 
         assertThat(table).startsWith("LeafBenchmark: 1000 leaves, 100 messages of 256 bytes each");
-        assertThat(table).containsPattern("connects/s \\(TLS \\+ SAS CONNECT\\) \\(\\^\\)\\s+400\\.0\\s+800\\.0\\s+0\\.50");
+        assertThat(table).containsPattern("connects/s \\(TLS \\+ SAS CONNECT\\) \\(\\^\\)\\s+400\\.0\\s+800\\.0"
+                + "\\s+0\\.50");
         assertThat(table).containsPattern("messages/s leaves -> cloud \\(\\^\\)\\s+3000\\.0\\s+6000\\.0\\s+0\\.50");
         assertThat(table).containsPattern("RSS per connected leaf, KB \\(v\\)\\s+30\\.0\\s+10\\.0\\s+3\\.00");
         assertThat(table).containsPattern("heap after GC per connected leaf, KB \\(v\\)\\s+12\\.5\\s+-\\s+-");

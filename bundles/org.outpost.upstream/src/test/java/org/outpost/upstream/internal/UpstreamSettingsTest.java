@@ -75,8 +75,8 @@ class UpstreamSettingsTest {
                 .property("MessageType", "Alert").build();
 
         assertThat(TopicTemplate.expand(TopicTemplate.IOT_HUB_MODULE_EVENTS, "gw", m))
-                .isEqualTo("devices/gw/modules/sensor/messages/events/%24.ce=utf-8&%24.cdid=gw&%24.cmid=sensor&%24.on=temp"
-                        + "&MessageType=Alert");
+                .isEqualTo("devices/gw/modules/sensor/messages/events/%24.ce=utf-8&%24.cdid=gw&%24.cmid=sensor"
+                        + "&%24.on=temp&MessageType=Alert");
         assertThat(TopicTemplate.expand("plant/{deviceId}/{moduleId}/{outputName}", "gw", m))
                 .isEqualTo("plant/gw/sensor/temp");
     }

@@ -16,7 +16,8 @@ import org.outpost.protocol.SasToken;
 
 /**
  * Who may fetch artifacts: a child gateway of this gateway's scope (a descendant marked {@code edge}, enabled), with
- * a device-level SAS token signed with its key ({@code Authorization: SharedAccessSignature sr=<host>/devices/<id>&...}),
+ * a device-level SAS token signed with its key
+ * ({@code Authorization: SharedAccessSignature sr=<host>/devices/<id>&...}),
  * or, for Maven clients that only know user names and passwords (pax-url's {@code settings.xml} servers), HTTP Basic
  * with its device id and either such a token or its device key (which this gateway holds in its scope anyway).
  */
