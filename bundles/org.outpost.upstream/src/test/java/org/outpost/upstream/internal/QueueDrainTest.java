@@ -275,6 +275,24 @@ class QueueDrainTest {
     }
 
     @Test
+    void aMessageOfADeviceNoLongerBelowTheGatewayIsDroppedAndDoesNotHoldUpTheQueue() throws Exception {
+        drain.close();
+        drain = new QueueDrain(new InVmBroker(), cloud, () -> "gw1", device -> device.equals("leaf-still-here"),
+                new NoMetrics());
+        enqueueMessage(Message.builder().body("gone").connectionDeviceId("leaf-deleted").build());
+        enqueueMessage(Message.builder().body("here").connectionDeviceId("leaf-still-here").build());
+        enqueue("own");
+        FakePublisher p = new FakePublisher(true);
+        cloud.connect(p);
+
+        drain.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 2);
+        assertThat(p.bodies()).containsExactly("here", "own");
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
+    }
+
+    @Test
     void aMessageNoBrokerWouldTakeIsDroppedAndDoesNotHoldUpTheQueue() throws Exception {
         enqueueFrom("bad+module", "m1");
         enqueue("m2");
