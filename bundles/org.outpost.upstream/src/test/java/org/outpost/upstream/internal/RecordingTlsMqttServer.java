@@ -39,10 +39,12 @@ final class RecordingTlsMqttServer implements AutoCloseable {
     final List<String> published = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private final Path caPem;
+    private final Path keyStore;
 
     /** Makes a key pair and self-signed certificate with keytool in {@code dir}, and listens on a free port. */
     RecordingTlsMqttServer(Path dir) throws Exception {
         Path store = dir.resolve("parent.p12");
+        keyStore = store;
         caPem = dir.resolve("parent-ca.pem");
         keytool("-genkeypair", "-alias", "parent", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=parent-a",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
@@ -75,6 +77,11 @@ final class RecordingTlsMqttServer implements AutoCloseable {
     /** @return the PEM file of the certificate to trust ({@code tls.ca}) */
     Path caPem() {
         return caPem;
+    }
+
+    /** @return the PKCS#12 key store of the server's certificate (password {@code changeit}) */
+    Path keyStore() {
+        return keyStore;
     }
 
     /** @return the URL a child's upstream uses, {@code ssl://localhost:<port>} */
