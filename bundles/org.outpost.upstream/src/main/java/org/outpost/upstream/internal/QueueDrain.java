@@ -3,6 +3,8 @@
  */
 package org.outpost.upstream.internal;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -79,7 +82,10 @@ final class QueueDrain implements AutoCloseable {
     private final Broker broker;
     private final Cloud cloud;
     private final Supplier<String> deviceId;
+    private final Predicate<String> below;
     private final Metrics metrics;
+    /** Devices whose dropped messages were logged, and when (drain thread only): one line a minute each. */
+    private final Map<String, Long> droppedLogged = new HashMap<>();
     private final Thread thread;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
@@ -94,9 +100,19 @@ final class QueueDrain implements AutoCloseable {
     private volatile boolean restart;
 
     QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Metrics metrics) {
+        this(broker, cloud, deviceId, device -> true, metrics);
+    }
+
+    /**
+     * @param below whether a device is below this gateway now (its device scope; true while it cannot tell): a
+     *            message of another device that is not is dropped, since no cloud would take it (a leaf deleted or
+     *            moved at the hub while its messages waited here), and it would hold up the queue
+     */
+    QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Predicate<String> below, Metrics metrics) {
         this.broker = broker;
         this.cloud = cloud;
         this.deviceId = deviceId;
+        this.below = below;
         this.metrics = metrics;
         this.thread = DaemonThreads.named("outpost-upstream-drain").newThread(this::loop);
     }
@@ -200,6 +216,11 @@ final class QueueDrain implements AutoCloseable {
         byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
         cm.getBodyBuffer().readBytes(body);
         Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
+        String sender = TopicTemplate.sender(deviceId.get(), message);
+        if (!sender.equals(deviceId.get()) && !below.test(sender)) {
+            notBelow(cm, message, sender);
+            return;
+        }
         String topic = TopicTemplate.expand(s.topic(), deviceId.get(), message);
         try {
             org.eclipse.paho.client.mqttv3.MqttTopic.validate(topic, false);
@@ -210,7 +231,7 @@ final class QueueDrain implements AutoCloseable {
         }
         MqttMessage mqtt = new MqttMessage(body);
         mqtt.setQos(s.qos());
-        String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+        String from = from(message);
         Semaphore places = inflight;
         InFlight f = new InFlight(cm, session, places, from, 9 - cm.getPriority(), System.nanoTime());
         try {
@@ -235,16 +256,48 @@ final class QueueDrain implements AutoCloseable {
         }
     }
 
+    /** Drops a message of a device that is no longer below this gateway: counted, logged once a minute per device. */
+    private void notBelow(ClientMessage cm, Message message, String sender) throws ActiveMQException {
+        long now = System.nanoTime();
+        Long last = droppedLogged.get(sender);
+        if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
+            if (droppedLogged.size() > 1000) {
+                droppedLogged.clear();
+            }
+            droppedLogged.put(sender, now);
+            LOG.warn("Upstream: dropped message {} of device {}, which is no longer below this gateway (deleted,"
+                    + " or moved to another parent at the hub): the hub would refuse it; further messages of {} are"
+                    + " dropped the same way, logged once a minute", message.messageId(), sender, sender);
+        }
+        metrics.counter("messages_dropped_total", "from", from(message), "to", "$upstream", "reason",
+                "not_below_gateway").increment();
+        cm.individualAcknowledge();
+        inflight.release();
+    }
+
     /** Drops a message that cannot be published (its topic is not a valid MQTT topic name), counted and logged. */
     private void undeliverable(ClientMessage cm, Message message, String topic, String why) throws ActiveMQException {
-        String from = message.connectionModuleId() == null ? "-" : message.connectionModuleId();
-        LOG.error("Upstream: dropped message {} from module {}: its topic '{}' is not a valid MQTT topic name ({});"
+        String from = from(message).isEmpty() ? "-" : from(message);
+        LOG.error("Upstream: dropped message {} from {}: its topic '{}' is not a valid MQTT topic name ({});"
                 + " check the topic template in etc/org.outpost.upstream.cfg and the message's properties",
                 message.messageId(), from, topic.length() > 200 ? topic.substring(0, 200) + "..." : topic, why);
         metrics.counter("messages_dropped_total", "from", from, "to", "$upstream", "reason", "invalid_topic")
                 .increment();
         cm.individualAcknowledge();
         inflight.release();
+    }
+
+    /**
+     * @return the sender in metrics and logs: a module of this gateway by its name (as before), another device's
+     *         message as {@code device} or {@code device/module} (a leaf, a child gateway's module), else empty
+     */
+    private String from(Message m) {
+        String device = m.connectionDeviceId();
+        String module = m.connectionModuleId();
+        if (device == null || device.equals(deviceId.get())) {
+            return module == null ? "" : module;
+        }
+        return module == null ? device : device + "/" + module;
     }
 
     /** Acknowledges to the broker what the cloud has acknowledged; on the drain thread, which owns the session. */

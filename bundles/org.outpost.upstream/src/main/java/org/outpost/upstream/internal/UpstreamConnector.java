@@ -11,6 +11,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -23,6 +26,7 @@ import org.outpost.api.runtime.Upstream;
 import org.outpost.api.runtime.UpstreamStatus;
 import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.QueueStats;
+import org.outpost.downstream.api.ChildScope;
 import org.outpost.routing.api.Routing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +63,9 @@ public final class UpstreamConnector implements Upstream {
         String password() default "";
 
         @AttributeDefinition(description = "Topic template; placeholders {deviceId}, {moduleId}, {outputName},"
-                + " {properties}.")
+                + " {properties}. Each message goes out under its sender: {deviceId} is its connectionDeviceId (a"
+                + " leaf or child gateway below this one, or this gateway), {moduleId} its module; a device's own"
+                + " message has none: modules/{moduleId}/ is left out, any other {moduleId} is empty.")
         String topic() default TopicTemplate.IOT_HUB_MODULE_EVENTS;
 
         @AttributeDefinition(description = "MQTT QoS: 1 = at least once (a message leaves the queue on PUBACK).")
@@ -104,6 +110,11 @@ public final class UpstreamConnector implements Upstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
 
+    /** The devices below this gateway (downstream bundle), to drop messages of devices no longer below it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ChildScope scope;
+
     private final Broker broker;
     private final UpstreamLink link;
     private final QueueDrain drain;
@@ -120,9 +131,15 @@ public final class UpstreamConnector implements Upstream {
             initial = withSecrets(defaults(), config);
         }
         this.link = new UpstreamLink(initial, runtime::deviceId, new CloudToDevice(routing, runtime::deviceId));
-        this.drain = new QueueDrain(broker, link, runtime::deviceId, metrics);
+        this.drain = new QueueDrain(broker, link, runtime::deviceId, this::isBelow, metrics);
         link.start();
         drain.start();
+    }
+
+    /** @return whether a device is below this gateway in its device scope; true while it has none to tell */
+    private boolean isBelow(String device) {
+        ChildScope s = scope;
+        return s == null || s.current().map(d -> d.isBelow(device, d.deviceId())).orElse(true);
     }
 
     private static UpstreamSettings withSecrets(UpstreamSettings s, Config config) {

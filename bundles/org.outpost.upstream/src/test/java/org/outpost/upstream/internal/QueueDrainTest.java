@@ -218,6 +218,15 @@ class QueueDrainTest {
         enqueueFrom("sensor", bodies);
     }
 
+    private void enqueueMessage(Message m) throws Exception {
+        try (ClientProducer producer = session.createProducer(QueueDrain.QUEUE)) {
+            ClientMessage cm = session.createMessage(ClientMessage.BYTES_TYPE, true);
+            cm.getBodyBuffer().writeBytes(m.body());
+            MessageHeaders.of(m).forEach(cm::putStringProperty);
+            producer.send(cm);
+        }
+    }
+
     private void enqueueFrom(String module, String... bodies) throws Exception {
         try (ClientProducer producer = session.createProducer(QueueDrain.QUEUE)) {
             for (String body : bodies) {
@@ -245,6 +254,41 @@ class QueueDrainTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 5);
         assertThat(p.bodies()).containsExactly("m1", "m2", "m3", "m4", "m5");
         assertThat(p.published.get(0).topic()).startsWith("devices/gw1/modules/sensor/messages/events/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
+    }
+
+    @Test
+    void eachMessageIsPublishedUnderItsSenderALeafAChildGatewaysModuleOrThisGatewaysModule() throws Exception {
+        enqueueMessage(Message.builder().body("leaf").connectionDeviceId("leaf-1").build());
+        enqueueMessage(Message.builder().body("child").connectionDeviceId("gw-b").connectionModuleId("filter")
+                .build());
+        enqueueMessage(Message.builder().body("own").connectionDeviceId("gw1").connectionModuleId("sensor").build());
+        FakePublisher p = new FakePublisher(true);
+        cloud.connect(p);
+
+        drain.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 3);
+        assertThat(p.published).extracting(FakePublisher.Published::topic).containsExactly(
+                "devices/leaf-1/messages/events/", "devices/gw-b/modules/filter/messages/events/",
+                "devices/gw1/modules/sensor/messages/events/");
+    }
+
+    @Test
+    void aMessageOfADeviceNoLongerBelowTheGatewayIsDroppedAndDoesNotHoldUpTheQueue() throws Exception {
+        drain.close();
+        drain = new QueueDrain(new InVmBroker(), cloud, () -> "gw1", device -> device.equals("leaf-still-here"),
+                new NoMetrics());
+        enqueueMessage(Message.builder().body("gone").connectionDeviceId("leaf-deleted").build());
+        enqueueMessage(Message.builder().body("here").connectionDeviceId("leaf-still-here").build());
+        enqueue("own");
+        FakePublisher p = new FakePublisher(true);
+        cloud.connect(p);
+
+        drain.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> drain.sent() == 2);
+        assertThat(p.bodies()).containsExactly("here", "own");
         await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
     }
 

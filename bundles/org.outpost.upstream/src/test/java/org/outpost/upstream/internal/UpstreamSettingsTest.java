@@ -75,13 +75,14 @@ class UpstreamSettingsTest {
                 .property("MessageType", "Alert").build();
 
         assertThat(TopicTemplate.expand(TopicTemplate.IOT_HUB_MODULE_EVENTS, "gw", m))
-                .isEqualTo("devices/gw/modules/sensor/messages/events/%24.ce=utf-8&%24.cmid=sensor&%24.on=temp&MessageType=Alert");
+                .isEqualTo("devices/gw/modules/sensor/messages/events/%24.ce=utf-8&%24.cdid=gw&%24.cmid=sensor"
+                        + "&%24.on=temp&MessageType=Alert");
         assertThat(TopicTemplate.expand("plant/{deviceId}/{moduleId}/{outputName}", "gw", m))
                 .isEqualTo("plant/gw/sensor/temp");
     }
 
     /** A configuration whose attributes come from {@code raw} as Config Admin would convert them. */
-    private static UpstreamConnector.Config config(Map<String, Object> raw) {
+    static UpstreamConnector.Config config(Map<String, Object> raw) {
         UpstreamConnector.Config defaults = ConfigValues.defaults(UpstreamConnector.Config.class);
         return (UpstreamConnector.Config) java.lang.reflect.Proxy.newProxyInstance(
                 UpstreamConnector.Config.class.getClassLoader(), new Class<?>[] {UpstreamConnector.Config.class},
