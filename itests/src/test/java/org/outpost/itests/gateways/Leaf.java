@@ -3,6 +3,8 @@
  */
 package org.outpost.itests.gateways;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,11 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +39,7 @@ import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import org.outpost.itests.CloudPair;
+import org.outpost.itests.GatewayProcess;
 
 /**
  * A leaf device as its owner would write it: the unmodified Azure IoT device SDK for Java 2.5.0, with a connection
@@ -50,6 +57,36 @@ final class Leaf {
             throws Exception {
         return new DeviceClient(connectionString(deviceId, key), protocol,
                 ClientOptions.builder().sslContext(trusting(gatewayCa, null)).build());
+    }
+
+    /**
+     * Opens a client made by {@code client}, again with a new one while it is refused (for up to 45 s): the gateway
+     * learns of a device created at the hub a moment after the command returns.
+     *
+     * @param opened where the open client is added (to be closed by the test)
+     * @param gateway the gateway it connects to, whose {@code edge:children} a failure message shows
+     */
+    static DeviceClient open(String what, Callable<DeviceClient> client, List<DeviceClient> opened,
+            GatewayProcess gateway) {
+        List<String> errors = new ArrayList<>();
+        try {
+            return await(what + " (open)").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        DeviceClient c = client.call();
+                        try {
+                            c.open(false);
+                            opened.add(c);
+                            return c;
+                        } catch (IotHubClientException e) {
+                            errors.add(e.getStatusCode() + ": " + e.getMessage());
+                            c.close();
+                            return null;
+                        }
+                    }, c -> c != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; the SDK's errors: " + errors + "\n"
+                    + Layers.diagnose(gateway, "edge:children"), e);
+        }
     }
 
     /** @return the leaf's connection string, as an operator writes it from the hub's key and the gateway's name */

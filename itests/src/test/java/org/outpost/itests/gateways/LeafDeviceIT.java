@@ -309,29 +309,7 @@ public class LeafDeviceIT {
                         out -> out.contains("\"phase\" : \"during the outage\""));
     }
 
-    /**
-     * Opens a client made by {@code client}, again with a new one while it is refused: G learns of a device created
-     * at the hub a moment after the command returns.
-     */
     private DeviceClient open(String what, Callable<DeviceClient> client) {
-        List<String> errors = new ArrayList<>();
-        try {
-            return await(what + " (open)").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(2))
-                    .until(() -> {
-                        DeviceClient c = client.call();
-                        try {
-                            c.open(false);
-                            clients.add(c);
-                            return c;
-                        } catch (IotHubClientException e) {
-                            errors.add(e.getStatusCode() + ": " + e.getMessage());
-                            c.close();
-                            return null;
-                        }
-                    }, c -> c != null);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; the SDK's errors: " + errors + "\n"
-                    + Layers.diagnose(gateway, "edge:children"), e);
-        }
+        return Leaf.open(what, client, clients, gateway);
     }
 }
