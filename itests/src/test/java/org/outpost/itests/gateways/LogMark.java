@@ -3,8 +3,6 @@
  */
 package org.outpost.itests.gateways;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +23,8 @@ final class LogMark {
 
     /** Words a refusal's log line uses (lower case). */
     private static final List<String> REFUSED = List.of("refus", "denied", "not authori", "rejected", "not allowed",
-            "closed", "disconnect", "not a descendant", "not below", "unknown");
+            "closed", "closing", "disconnect", "dropped", "may not", "malformed", "not a descendant", "not below",
+            "unknown");
 
     private final Path log;
     private final long offset;
@@ -67,12 +66,38 @@ final class LogMark {
      * @return that line
      */
     String awaitRefusal(String who, String what) {
+        return await(what + ": a log line naming '" + who + "' and its refusal", l -> l.contains(who)
+                && REFUSED.stream().anyMatch(w -> l.toLowerCase(Locale.ROOT).contains(w)));
+    }
+
+    /**
+     * Waits for a line, logged since the mark, that holds one of the words (case-insensitive).
+     *
+     * @return that line
+     */
+    String awaitAny(String what, String... words) {
+        return await(what + ": a log line with one of " + Arrays.toString(words), l -> Arrays.stream(words)
+                .anyMatch(w -> l.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT))));
+    }
+
+    /** Fails if anything logged since the mark holds one of the keys, or a SAS token's signature. */
+    void assertNoSecret(String... keys) throws IOException {
+        String logged = since();
+        for (String key : keys) {
+            if (logged.contains(key)) {
+                throw new AssertionError("a device key in " + log + " (no key or token may be logged)");
+            }
+        }
+        if (logged.contains("sig=")) {
+            throw new AssertionError("a SAS token's signature in " + log + " (no key or token may be logged)");
+        }
+    }
+
+    private String await(String what, java.util.function.Predicate<String> line) {
         try {
-            return await(what + ": a log line naming '" + who + "' and its refusal, in " + log)
-                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> Arrays.stream(
-                            since().split("\\R")).filter(l -> l.contains(who) && REFUSED.stream().anyMatch(
-                                    w -> l.toLowerCase(Locale.ROOT).contains(w))).findFirst(), Optional::isPresent)
-                    .orElseThrow();
+            return org.awaitility.Awaitility.await(what + ", in " + log).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> Arrays.stream(since().split("\\R"))
+                            .filter(line).findFirst(), Optional::isPresent).orElseThrow();
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             String logged;
             try {
