@@ -57,7 +57,7 @@ public class GatewayChildrenSecurityIT {
             KEYS.put(child, layers.device(child, GATEWAY, null));
         }
         port = GatewayProcess.freePort();
-        gateway = layers.gateway(GATEWAY, key, layers.hubUrl(), layers.hubCa, GatewayProcess.freePort(),
+        gateway = layers.topGateway(GATEWAY, key, GatewayProcess.freePort(),
                 Map.of("org.outpost.edgehub", Map.of("port", Integer.toString(port), "max.message.kb", "16",
                         "connect.timeout.seconds", "5", "max.connections.per.address",
                         Integer.toString(CAP_PER_ADDRESS),

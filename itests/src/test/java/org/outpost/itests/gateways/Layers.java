@@ -40,13 +40,16 @@ final class Layers implements AutoCloseable {
     final int hubTlsPort;
     /** The hub's certificate (PEM), for the top gateways to trust. */
     final Path hubCa;
+    /** The hub's broker's MQTT port (IoT Hub's "1884"), where the top gateways' upstream drains publish. */
+    final int hubBrokerPort;
     private final List<GatewayProcess> gateways = new CopyOnWriteArrayList<>();
 
-    private Layers(Path base, GatewayProcess hub, int hubTlsPort, Path hubCa) {
+    private Layers(Path base, GatewayProcess hub, int hubTlsPort, Path hubCa, int hubBrokerPort) {
         this.base = base;
         this.hub = hub;
         this.hubTlsPort = hubTlsPort;
         this.hubCa = hubCa;
+        this.hubBrokerPort = hubBrokerPort;
     }
 
     /**
@@ -60,11 +63,12 @@ final class Layers implements AutoCloseable {
         try {
             Path ca = CloudPair.hubKeyStore(hub);
             int tls = GatewayProcess.freePort();
-            hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
+            int broker = GatewayProcess.freePort();
+            hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(broker)));
             hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(GatewayProcess.freePort()),
                     "tls.port", Integer.toString(tls), "tls.keystore.password", CloudPair.KEYSTORE_PASSWORD));
             hub.start();
-            Layers layers = new Layers(base, hub, tls, ca);
+            Layers layers = new Layers(base, hub, tls, ca, broker);
             layers.awaitHub(1);
             return layers;
         } catch (Exception | AssertionError e) {
@@ -73,9 +77,17 @@ final class Layers implements AutoCloseable {
         }
     }
 
-    /** @return where gateways reach the hub */
+    /** @return where the top gateways' twins reach the hub: its IoT Hub endpoint, over TLS */
     String hubUrl() {
         return "ssl://127.0.0.1:" + hubTlsPort;
+    }
+
+    /**
+     * @return where the top gateways' upstream drains reach the hub: its broker's MQTT port (loopback), where a
+     *         gateway may publish under {@code devices/<d>/} for itself and every device below it
+     */
+    String hubUpstreamUrl() {
+        return "tcp://127.0.0.1:" + hubBrokerPort;
     }
 
     /** @return where child gateways reach a gateway's endpoint listening on {@code port} */
@@ -132,15 +144,30 @@ final class Layers implements AutoCloseable {
         }
     }
 
+    /** As {@link #gateway(String, String, String, String, Path, int, Map)}, a top gateway: below the hub. */
+    GatewayProcess topGateway(String id, String key, int endpointPort, Map<String, Map<String, String>> extra)
+            throws Exception {
+        return gateway(id, key, hubUrl(), hubUpstreamUrl(), hubCa, endpointPort, extra);
+    }
+
     /**
-     * Unpacks a gateway, configured as device {@code id} with its key in the secrets file, its twins and upstream
-     * at {@code url} trusting {@code caPem} (the hub's certificate, or its parent gateway's CA from
-     * {@code edge:ca}), and its own endpoint's TLS on {@code endpointPort}. MQTT over WebSockets is off unless
+     * As {@link #gateway(String, String, String, String, Path, int, Map)}, a gateway below a parent gateway whose
+     * endpoint listens on {@code parentPort}: twins and upstream there, trusting the parent's CA.
+     */
+    GatewayProcess childGateway(String id, String key, int parentPort, Path parentCa, int endpointPort,
+            Map<String, Map<String, String>> extra) throws Exception {
+        return gateway(id, key, endpointUrl(parentPort), endpointUrl(parentPort), parentCa, endpointPort, extra);
+    }
+
+    /**
+     * Unpacks a gateway, configured as device {@code id} with its key in the secrets file, its twins at
+     * {@code url} and its upstream at {@code upstreamUrl}, trusting {@code caPem} (the hub's certificate, or its
+     * parent gateway's CA from {@code edge:ca}), and its own endpoint's TLS on {@code endpointPort}. MQTT over WebSockets is off unless
      * {@code extra} turns it on (gateways on one machine cannot all have port 443). Not started.
      *
      * @param extra further configuration, PID to properties (they win over the ones set here)
      */
-    GatewayProcess gateway(String id, String key, String url, Path caPem, int endpointPort,
+    GatewayProcess gateway(String id, String key, String url, String upstreamUrl, Path caPem, int endpointPort,
             Map<String, Map<String, String>> extra) throws Exception {
         GatewayProcess g = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
                 Files.createTempDirectory(base, "layers-" + id));
@@ -153,7 +180,7 @@ final class Layers implements AutoCloseable {
         g.config("org.outpost.edgehub", endpoint);
         CloudPair.writeSecrets(g.home(), key);
         g.config("org.outpost.twin", Map.of("url", url, "tls.ca", "upstream-ca.pem"));
-        g.config("org.outpost.upstream", Map.of("url", url, "reconnect.max.ms", "2000", "tls.ca",
+        g.config("org.outpost.upstream", Map.of("url", upstreamUrl, "reconnect.max.ms", "2000", "tls.ca",
                 "upstream-ca.pem"));
         for (Map.Entry<String, Map<String, String>> c : extra.entrySet()) {
             if (!c.getKey().equals("org.outpost.edgehub")) {

@@ -64,7 +64,7 @@ public class LeafDeviceIT {
         String key = layers.device(GATEWAY, null, null);
         // G's endpoint on 8883 (TLS) and 443 (MQTT over WebSockets), where the SDK connects; the leaf's attempts
         // before G has heard of it fail authentication, and the limiter is not what this test is about.
-        gateway = layers.gateway(GATEWAY, key, layers.hubUrl(), layers.hubCa, 8883, Map.of("org.outpost.edgehub",
+        gateway = layers.topGateway(GATEWAY, key, 8883, Map.of("org.outpost.edgehub",
                 Map.of("websocket.port", "443", "auth.max.failures.per.minute", "1000")));
         gateway.start();
         Layers.awaitGateway(gateway, GATEWAY, 1);

@@ -67,14 +67,14 @@ public class NestedGatewaysIT {
         String keyLeaf = layers.device(LEAF, BOTTOM, null);
 
         int portA = GatewayProcess.freePort();
-        GatewayProcess a = layers.gateway(TOP, keyA, layers.hubUrl(), layers.hubCa, portA, LENIENT);
+        GatewayProcess a = layers.topGateway(TOP, keyA, portA, LENIENT);
         a.start();
         Layers.awaitGateway(a, TOP, 1);
         Path caA = layers.ca(a, TOP);
 
         // B, one layer down: its twins and upstream at A's endpoint, trusting A's CA. Its own endpoint on 8883 for
         // the leaf.
-        GatewayProcess b = layers.gateway(BOTTOM, keyB, Layers.endpointUrl(portA), caA, 8883, LENIENT);
+        GatewayProcess b = layers.childGateway(BOTTOM, keyB, portA, caA, 8883, LENIENT);
         b.start();
         try {
             Layers.awaitGateway(b, BOTTOM, 1);
