@@ -40,7 +40,7 @@ final class Layers implements AutoCloseable {
     final int hubTlsPort;
     /** The hub's certificate (PEM), for the top gateways to trust. */
     final Path hubCa;
-    /** The hub's broker's MQTT port (IoT Hub's "1884"), where the top gateways' upstream drains publish. */
+    /** The hub's broker's MQTT port (IoT Hub's "1884"), where top gateways' upstream drains may publish. */
     final int hubBrokerPort;
     private final List<GatewayProcess> gateways = new CopyOnWriteArrayList<>();
 
@@ -83,11 +83,14 @@ final class Layers implements AutoCloseable {
     }
 
     /**
-     * @return where the top gateways' upstream drains reach the hub: its broker's MQTT port (loopback), where a
-     *         gateway may publish under {@code devices/<d>/} for itself and every device below it
+     * @return where the top gateways' upstream drains reach the hub: its IoT Hub endpoint over TLS, as the demo and
+     *         {@code CloudPair} configure gateways (which also brings the gateway's cloud-to-device messages), or,
+     *         with {@code -Doutpost.itests.upstream=broker}, the hub's broker's MQTT port (loopback). On either, a
+     *         gateway may publish under {@code devices/<d>/} for itself and every device below it.
      */
     String hubUpstreamUrl() {
-        return "tcp://127.0.0.1:" + hubBrokerPort;
+        return "broker".equals(System.getProperty("outpost.itests.upstream")) ? "tcp://127.0.0.1:" + hubBrokerPort
+                : hubUrl();
     }
 
     /** @return where child gateways reach a gateway's endpoint listening on {@code port} */
