@@ -191,6 +191,12 @@ public class LeafDeviceIT {
     @Test
     public void aLeafDeviceConnectsOverMqttOnWebSocketsAsTheSdksMqttWsTransport() throws Exception {
         String leafId = "leaf-ws";
+        try {
+            Layers.awaitLogCount(gateway, "MQTT over WebSockets on /127.0.0.1:443", 1, Duration.ofSeconds(10));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("G's endpoint does not say it serves MQTT over WebSockets on 443 (websocket.port ="
+                    + " 443 of org.outpost.edgehub; binding 443 needs root or CAP_NET_BIND_SERVICE)", e);
+        }
         String key = layers.device(leafId, GATEWAY, null);
         DeviceClient leaf = open("the leaf over wss://localhost:443/$iothub/websocket (websocket.port = 443)",
                 () -> Leaf.sas(leafId, key, gatewayCa, IotHubClientProtocol.MQTT_WS));
