@@ -130,8 +130,10 @@ public final class CloudPair implements AutoCloseable {
             ca = "hub-ca.pem";
         }
         g.config("org.outpost.runtime", Map.of("device.id", deviceId));
-        // Gateways on one machine cannot all have IoT Edge's 8883 (a test that needs it configures it).
-        g.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(GatewayProcess.freePort())));
+        // Gateways on one machine cannot all have IoT Edge's 8883, nor 443 for MQTT over WebSockets (a test that
+        // needs one configures it).
+        g.config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(GatewayProcess.freePort()),
+                "websocket.port", "-1"));
         // The device key in the gateway's owner-only secrets file, which the twins and the upstream read: the
         // configurations name no secret (docs/security.md, "Secrets at rest").
         writeSecrets(g.home(), deviceKey);

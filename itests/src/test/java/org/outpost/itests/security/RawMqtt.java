@@ -22,10 +22,10 @@ import org.outpost.protocol.SasToken;
  * An MQTT 3.1.1 client on a plain socket that writes exactly the bytes a test asks for, well-formed or not, and reads
  * the server's packets one at a time: what an attacker would use, and what no client library lets a test do.
  */
-final class RawMqtt implements AutoCloseable {
+public final class RawMqtt implements AutoCloseable {
 
     /** The host name the hub signs for, as the IoT Hub endpoint expects it in user names and token resources. */
-    static final String HUB = "outpost-hub.local";
+    public static final String HUB = "outpost-hub.local";
 
     private final Socket socket;
     private final DataInputStream in;
@@ -34,6 +34,8 @@ final class RawMqtt implements AutoCloseable {
     private boolean closed;
     /** The packet id (the first two bytes) of the last packet read. */
     private int packetId;
+    /** The body of the last packet read. */
+    private byte[] lastBody = new byte[0];
 
     private RawMqtt(Socket socket) throws IOException {
         this.socket = socket;
@@ -42,12 +44,12 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Opens a TCP connection to 127.0.0.1:{@code port}, from {@code 127.0.0.1}, sending nothing yet. */
-    static RawMqtt open(int port) throws IOException {
+    public static RawMqtt open(int port) throws IOException {
         return open(port, "127.0.0.1");
     }
 
     /** Opens a TCP connection to 127.0.0.1:{@code port} from a local address of the loopback net (127.x.y.z). */
-    static RawMqtt open(int port, String from) throws IOException {
+    public static RawMqtt open(int port, String from) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
@@ -56,7 +58,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Opens a TLS connection to localhost:{@code port}, trusting what {@code context} trusts. */
-    static RawMqtt openTls(int port, javax.net.ssl.SSLContext context) throws IOException {
+    public static RawMqtt openTls(int port, javax.net.ssl.SSLContext context) throws IOException {
         javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
         javax.net.ssl.SSLParameters parameters = s.getSSLParameters();
@@ -69,12 +71,12 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** A SAS token of a device, signed with {@code key}, valid for an hour. */
-    static String deviceToken(String device, String key) {
+    public static String deviceToken(String device, String key) {
         return SasToken.create(HUB + "/devices/" + device, key, Instant.now().plus(Duration.ofHours(1)));
     }
 
     /** The user name an Azure SDK device sends. */
-    static String deviceUser(String device) {
+    public static String deviceUser(String device) {
         return HUB + "/" + device + "/?api-version=2021-04-12";
     }
 
@@ -83,7 +85,7 @@ final class RawMqtt implements AutoCloseable {
      *
      * @return the CONNACK's return code (0 accepted, 5 not authorised, ...), or -1 when the server closed instead
      */
-    int connect(String clientId, String user, String password) throws IOException {
+    public int connect(String clientId, String user, String password) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         string(body, "MQTT");
         body.write(4);
@@ -110,7 +112,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Sends PINGREQ and waits for PINGRESP: true when the server answered, false when it closed the connection. */
-    boolean ping() throws IOException {
+    public boolean ping() throws IOException {
         send(0xC0, new byte[0]);
         while (true) {
             int[] p = readPacket();
@@ -124,7 +126,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Sends a QoS 1 PUBLISH with a declared body of {@code size} bytes (all sent). */
-    void publish(String topic, int id, byte[] payload) throws IOException {
+    public void publish(String topic, int id, byte[] payload) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         string(body, topic);
         body.write(id >> 8);
@@ -139,7 +141,7 @@ final class RawMqtt implements AutoCloseable {
      * @return true when it was acknowledged, false when the server closed the connection instead (or did not answer
      *         within ten seconds)
      */
-    boolean publishAcknowledged(String topic, int id, byte[] payload) throws IOException {
+    public boolean publishAcknowledged(String topic, int id, byte[] payload) throws IOException {
         try {
             publish(topic, id, payload);
             while (true) {
@@ -156,8 +158,36 @@ final class RawMqtt implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SUBSCRIBE for one filter at QoS 1 and reads the SUBACK.
+     *
+     * @return the SUBACK's return code (0 or 1 granted, 0x80 refused), or -1 when the server closed the connection
+     *         instead
+     */
+    public int subscribe(String filter, int id) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(id >> 8);
+        body.write(id & 0xFF);
+        string(body, filter);
+        body.write(1);
+        try {
+            send(0x82, body.toByteArray());
+            while (true) {
+                int[] p = readPacket();
+                if (p == null) {
+                    return -1;
+                }
+                if (p[0] == 0x90 && packetId == id) {
+                    return lastBody[2] & 0xFF;
+                }
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            return -1;
+        }
+    }
+
     /** Writes bytes as they are. */
-    void raw(byte[] bytes) throws IOException {
+    public void raw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
@@ -167,7 +197,7 @@ final class RawMqtt implements AutoCloseable {
      *
      * @return true when it closed within {@code timeout}, false when it was still open
      */
-    boolean closedWithin(Duration timeout) throws IOException {
+    public boolean closedWithin(Duration timeout) throws IOException {
         if (closed) {
             return true;
         }
@@ -204,6 +234,7 @@ final class RawMqtt implements AutoCloseable {
             } while ((b & 0x80) != 0);
             byte[] body = new byte[length];
             in.readFully(body);
+            lastBody = body;
             packetId = length >= 2 ? (body[0] & 0xFF) << 8 | (body[1] & 0xFF) : -1;
             return new int[] {type, length, length >= 2 ? body[1] & 0xFF : -1};
         } catch (EOFException e) {
