@@ -157,6 +157,11 @@ final class MqttSession extends SimpleChannelInboundHandler<MqttMessage> impleme
         ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build());
         LOG.info("{} connected from {}", who, ctx.channel().remoteAddress());
+        if (who.kind() == Identity.Kind.CHILD_DEVICE) {
+            // As edgeHub: a device behind a gateway gets its cloud-to-device messages without subscribing, since the
+            // Azure IoT SDKs do not subscribe to them when they connect through a gateway (GatewayHostName).
+            cloudToDevice.start();
+        }
     }
 
     /**

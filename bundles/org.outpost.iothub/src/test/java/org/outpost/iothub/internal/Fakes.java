@@ -47,11 +47,15 @@ final class Fakes {
     /** Lets in whoever gives {@link #PASSWORD}; remembers what it was asked. */
     static final class Authenticator implements IdentityAuthenticator {
         final List<Credentials> asked = new CopyOnWriteArrayList<>();
+        /** Devices let in as devices behind a gateway ({@link Identity.Kind#CHILD_DEVICE}). */
+        final java.util.Set<String> children = new java.util.concurrent.CopyOnWriteArraySet<>();
 
         @Override
         public Authentication authenticate(Identity claimed, Credentials credentials) {
             asked.add(credentials);
-            return credentials.password().filter(PASSWORD::equals).isPresent() ? Authentication.accepted(claimed)
+            Identity accepted = children.contains(claimed.id()) ? new Identity(Identity.Kind.CHILD_DEVICE, claimed
+                    .deviceId(), null) : claimed;
+            return credentials.password().filter(PASSWORD::equals).isPresent() ? Authentication.accepted(accepted)
                     : Authentication.refused("wrong device key");
         }
     }

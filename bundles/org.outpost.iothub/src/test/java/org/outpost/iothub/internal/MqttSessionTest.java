@@ -109,6 +109,26 @@ class MqttSessionTest {
     }
 
     @Test
+    void aDeviceBehindAGatewayGetsItsMessagesWithoutSubscribingAsTheAzureSdksExpectThroughAGateway() {
+        fakes.authenticator.children.add("leaf");
+        fakes.cloudToDevice.add(1, "hello");
+        EmbeddedChannel ch = fakes.connected("leaf");
+
+        List<MqttMessage> sent = Fakes.sent(ch);
+        assertThat(sent).extracting(m -> m.fixedHeader().messageType()).containsExactly(MqttMessageType.PUBLISH);
+        assertThat(((io.netty.handler.codec.mqtt.MqttPublishMessage) sent.get(0)).variableHeader().topicName())
+                .startsWith("devices/leaf/messages/devicebound/");
+    }
+
+    @Test
+    void aDeviceOfTheHubGetsNoMessagesBeforeItSubscribes() {
+        fakes.cloudToDevice.add(1, "hello");
+        EmbeddedChannel ch = fakes.connected("d1");
+
+        assertThat(Fakes.sent(ch)).isEmpty();
+    }
+
+    @Test
     void aModuleSubscribingToItsOwnInputsGetsTheirMessagesAndItsPubackDeliversThem() {
         fakes.inputs.add(1, "in1", "hello");
         EmbeddedChannel ch = fakes.connected("d1/m1");
