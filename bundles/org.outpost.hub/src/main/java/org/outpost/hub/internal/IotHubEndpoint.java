@@ -130,7 +130,7 @@ public final class IotHubEndpoint implements Methods {
         this.gate = new DatabaseGate(db, Duration.ofSeconds(Math.max(1, config.database_wait_seconds())),
                 DATABASE_PROBE, System::nanoTime);
         this.server = IotHubServer.builder(settings(config)).authenticator(GatedSpis.authenticator(gate,
-                identities)).connections(new DeviceConnections(devices, modules))
+                identities)).acl(new HubAcl(devices)).connections(new DeviceConnections(devices, modules))
                 .telemetry(telemetry).twins(GatedSpis.twins(gate, new HubTwins(twins)))
                 .cloudToDevice(GatedSpis.cloudToDevice(gate, new HubCloudToDevice(cloudToDevice)))
                 .methods(this::callElsewhere).identities(GatedSpis.identities(gate, new HubModuleRegistry(devices,

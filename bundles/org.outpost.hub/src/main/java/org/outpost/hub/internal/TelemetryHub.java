@@ -79,6 +79,8 @@ public final class TelemetryHub implements Telemetry {
     private long sequence;
     private final Instant since = Instant.now();
     private volatile boolean running = true;
+    /** Whether the subscription to every telemetry topic is in place (messages sent from now on are ingested). */
+    private volatile boolean subscribed;
 
     @Activate
     public TelemetryHub(@Reference Broker broker, @Reference DeviceAuthenticator authenticator,
@@ -118,6 +120,14 @@ public final class TelemetryHub implements Telemetry {
         reconnect.execute(this::connect);
     }
 
+    /**
+     * @return whether ingestion has subscribed to every telemetry topic: from then on nothing sent is missed (its
+     *         persistent session keeps what arrives while it reconnects)
+     */
+    boolean subscribed() {
+        return subscribed;
+    }
+
     /** From Paho's thread (connection lost) or the reconnect thread (attempt failed): the back-off is shared. */
     private synchronized void retryLater() {
         if (running) {
@@ -129,6 +139,7 @@ public final class TelemetryHub implements Telemetry {
         try {
             client.connect(options).waitForCompletion(10_000);
             client.subscribe(TelemetryTopic.FILTER_ALL, 1).waitForCompletion(10_000);
+            subscribed = true;
             synchronized (this) {
                 backoff.reset();
             }

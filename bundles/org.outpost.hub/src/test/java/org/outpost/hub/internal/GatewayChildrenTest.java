@@ -52,6 +52,8 @@ class GatewayChildrenTest {
         hub.devices.create("stranger");
         ingestion = new TelemetryHub(hub.broker, hub.authenticator, hub.devices, HubListeners.config(
                 TelemetryHub.Config.class, Map.of()));
+        // Ingestion connects in the background; what is sent before it subscribed has no subscriber to go to.
+        await().atMost(SOON).until(ingestion::subscribed);
     }
 
     @AfterEach
@@ -83,6 +85,26 @@ class GatewayChildrenTest {
         assertThat(hub.devices.device("leaf").orElseThrow().messages()).isEqualTo(2);
         assertThat(hub.devices.device("leaf").orElseThrow().lastSeen()).isNotNull();
         assertThat(hub.devices.device("gw").orElseThrow().messages()).isZero();
+    }
+
+    @Test
+    void atTheIotHubEndpointToo() throws Exception {
+        MqttClient gw = keep(hub.atEndpoint("gw", null, gwKey));
+
+        gw.publish("devices/leaf/messages/events/", "from leaf".getBytes(StandardCharsets.UTF_8), 1, false);
+        gw.publish("devices/stranger/messages/events/", "not below".getBytes(StandardCharsets.UTF_8), 1, false);
+        gw.publish("devices/leaf/modules/m/messages/events/", "from leaf/m".getBytes(StandardCharsets.UTF_8), 1,
+                false);
+
+        await().atMost(SOON).until(() -> ingestion.recent("leaf", 10).size() == 2);
+        assertThat(ingestion.recent("leaf", 10)).extracting(Telemetry.Received::moduleId).containsExactly(null, "m");
+        assertThat(ingestion.recent("stranger", 10)).isEmpty();
+        MqttClient leaf = keep(hub.atEndpoint("leaf", null, leafKey));
+        leaf.publish("devices/gw/messages/events/", "a leaf is no gateway".getBytes(StandardCharsets.UTF_8), 1,
+                false);
+        leaf.publish("devices/leaf/messages/events/", "own".getBytes(StandardCharsets.UTF_8), 1, false);
+        await().atMost(SOON).until(() -> ingestion.recent("leaf", 10).size() == 3);
+        assertThat(ingestion.recent("gw", 10)).isEmpty();
     }
 
     @Test
