@@ -89,11 +89,27 @@ public sealed interface IotHubTopic {
         }
     }
 
-    /** @param properties the property bag, kept in its order (the topic carries it in that order) */
+    /**
+     * A cloud-to-device message's topic. As IoT Hub writes it, its system properties come first, starting with
+     * {@code $.to} ({@code /devices/<d>/messages/deviceBound}, added when absent), then the application properties:
+     * the Azure IoT SDKs read the property bag from the first {@code %24} (an encoded {@code $}) of the topic, so an
+     * application property before it would be lost.
+     *
+     * @param properties the property bag: its system properties, then its application properties, each in the order
+     *            given
+     */
     record CloudToDevice(String deviceId, Map<String, String> properties) implements IotHubTopic {
         public CloudToDevice {
             Map.copyOf(properties); // no null keys or values
-            properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
+            Map<String, String> ordered = new java.util.LinkedHashMap<>();
+            ordered.put("$.to", properties.getOrDefault("$.to", "/devices/" + deviceId + "/messages/deviceBound"));
+            properties.forEach((k, v) -> {
+                if (k.startsWith("$.")) {
+                    ordered.putIfAbsent(k, v);
+                }
+            });
+            properties.forEach(ordered::putIfAbsent);
+            properties = java.util.Collections.unmodifiableMap(ordered);
         }
 
         /** @return the filter a device subscribes to for its messages */

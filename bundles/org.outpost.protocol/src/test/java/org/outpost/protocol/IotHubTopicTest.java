@@ -48,7 +48,7 @@ class IotHubTopicTest {
     }
 
     @Test
-    void aCloudToDeviceTopicCarriesItsPropertyBagInTheOrderItWasGiven() {
+    void aCloudToDeviceTopicCarriesItsSystemPropertiesFirstThenItsApplicationPropertiesInTheOrderGiven() {
         Map<String, String> bag = new java.util.LinkedHashMap<>();
         for (int i = 9; i >= 0; i--) {
             bag.put("k" + i, "v " + i);
@@ -58,7 +58,8 @@ class IotHubTopicTest {
 
         CloudToDevice topic = new CloudToDevice("gw1", PropertyBag.decode(stored));
 
-        assertThat(topic.format()).isEqualTo("devices/gw1/messages/devicebound/" + stored);
+        assertThat(topic.format()).isEqualTo("devices/gw1/messages/devicebound/%24.to=%2Fdevices%2Fgw1%2Fmessages"
+                + "%2FdeviceBound&%24.mid=m-1&" + stored.substring(0, stored.indexOf("&%24.mid")));
         assertThatThrownBy(() -> new CloudToDevice("gw1", java.util.Collections.singletonMap("k", null)))
                 .isInstanceOf(NullPointerException.class);
     }

@@ -122,4 +122,17 @@ class SasTokenTest {
         assertThatThrownBy(() -> DeviceScope.parse("{\"deviceId\":\"g\",\"version\":1,\"devices\":[{\"deviceId\":3}]}"))
                 .hasMessageContaining("$.devices[0].deviceId is not a string");
     }
+
+    @Test
+    void aCloudToDeviceTopicPutsItsSystemPropertiesFirstAsTheAzureSdksReadThemFromTheFirstDollar() {
+        java.util.Map<String, String> bag = new java.util.LinkedHashMap<>();
+        bag.put("kind", "command");
+        bag.put("$.mid", "m1");
+        assertThat(new IotHubTopic.CloudToDevice("leaf", bag).format()).isEqualTo(
+                "devices/leaf/messages/devicebound/%24.to=%2Fdevices%2Fleaf%2Fmessages%2FdeviceBound&%24.mid=m1"
+                        + "&kind=command");
+        IotHubTopic.CloudToDevice back = (IotHubTopic.CloudToDevice) IotHubTopic.parse(new IotHubTopic.CloudToDevice(
+                "leaf", bag).format()).orElseThrow();
+        assertThat(back.properties()).containsEntry("kind", "command").containsEntry("$.mid", "m1");
+    }
 }

@@ -16,6 +16,9 @@ import org.outpost.iothub.spi.Identity;
 
 class CloudToDeviceHandlerTest {
 
+    /** The first system property of every cloud-to-device message, as IoT Hub sends it. */
+    private static final String TO = "%24.to=%2Fdevices%2Fd1%2Fmessages%2FdeviceBound";
+
     private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
     private final Outbox out = new Outbox(channel.pipeline().firstContext(), "d1");
     private final Fakes.CloudToDevice source = new Fakes.CloudToDevice();
@@ -32,7 +35,8 @@ class CloudToDeviceHandlerTest {
 
         List<MqttPublishMessage> sent = sent();
         assertThat(sent).extracting(m -> m.variableHeader().topicName()).containsExactly(
-                "devices/d1/messages/devicebound/%24.mid=m1", "devices/d1/messages/devicebound/%24.mid=m2");
+                "devices/d1/messages/devicebound/" + TO + "&%24.mid=m1",
+                "devices/d1/messages/devicebound/" + TO + "&%24.mid=m2");
         assertThat(sent).allSatisfy(m -> assertThat(m.fixedHeader().qosLevel()).isEqualTo(MqttQoS.AT_LEAST_ONCE));
         assertThat(handler.filter()).isEqualTo("devices/d1/messages/devicebound/#");
     }
@@ -51,7 +55,7 @@ class CloudToDeviceHandlerTest {
         assertThat(first).hasSize(CloudToDeviceHandler.IN_FLIGHT);
         assertThat(source.delivered).containsExactly(1L);
         assertThat(sent()).extracting(m -> m.variableHeader().topicName()).containsExactly(
-                "devices/d1/messages/devicebound/%24.mid=m17");
+                "devices/d1/messages/devicebound/" + TO + "&%24.mid=m17");
     }
 
     @Test
