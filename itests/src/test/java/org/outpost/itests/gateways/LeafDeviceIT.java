@@ -204,6 +204,9 @@ public class LeafDeviceIT {
         await("the WebSocket leaf's message at the hub").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500)).until(() -> layers.hub.shell("hub:telemetry -d " + leafId),
                         out -> out.contains("websockets"));
+        // The SDK reads its twin only after it subscribed to desired properties.
+        leaf.subscribeToDesiredProperties((twin, context) -> {
+        }, null);
         assertThat(Leaf.twin(leaf).getDesiredProperties().getVersion()).isEqualTo(1);
         TwinCollection reported = new TwinCollection();
         reported.put("transport", "MQTT_WS");
@@ -226,6 +229,8 @@ public class LeafDeviceIT {
         String lateKey = layers.device(lateId, GATEWAY, null);
         DeviceClient first = open("the leaf through G", () -> Leaf.sas(leafId, key, gatewayCa,
                 IotHubClientProtocol.MQTT));
+        first.subscribeToDesiredProperties((twin, context) -> {
+        }, null);
         assertThat(layers.hub.shell("hub:twin-set " + leafId + " '{\"interval\": 9}'")).contains("at version 2");
         await("the desired interval in the leaf's twin through G").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> Leaf.twin(first)
@@ -265,6 +270,8 @@ public class LeafDeviceIT {
             clients.add(second);
             second.open(false);
             sender.use(second);
+            second.subscribeToDesiredProperties((twin, context) -> {
+            }, null);
             Twin copy = Leaf.twin(second);
             assertThat(((Number) copy.getDesiredProperties().get("interval")).intValue())
                     .as("the desired interval, from G's copy of the twin").isEqualTo(9);
