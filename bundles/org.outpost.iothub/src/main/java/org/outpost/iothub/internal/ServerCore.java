@@ -122,7 +122,14 @@ public final class ServerCore implements AutoCloseable {
                             + settings.configurationFile() + " (a port above 1023 needs no privilege; -1 turns"
                             + " MQTT over WebSockets off)");
         } catch (IllegalStateException e) {
-            LOG.error("MQTT over WebSockets is off: {}. MQTT over TLS works on", e.getMessage());
+            if (settings.webSocketPort() > 0 && settings.webSocketPort() < 1024 && String.valueOf(e.getMessage())
+                    .contains("Permission denied")) {
+                // The default 443 where the gateway runs without the privilege: a choice to make, not a failure.
+                LOG.warn("MQTT over WebSockets is off: {}, or give the JVM CAP_NET_BIND_SERVICE. MQTT over TLS works"
+                        + " on", e.getMessage());
+            } else {
+                LOG.error("MQTT over WebSockets is off: {}. MQTT over TLS works on", e.getMessage());
+            }
         }
     }
 
