@@ -135,16 +135,16 @@ public final class FleetBenchmark {
             long importMillis = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("hub: " + imported.strip().replaceAll("\n\\s*", " / "));
             long pid = hub.jvm().orElseThrow().pid();
-            long heap0 = heapUsedKb(pid);
-            long rss0 = rssKb(pid);
+            long heap0 = ProcessMemory.heapAfterGcKb(pid);
+            long rss0 = ProcessMemory.rssKb(pid);
 
             long c0 = System.nanoTime();
             fleet.connectGateways(port, keys);
             double rate = ids.size() / ((System.nanoTime() - c0) / 1e9);
             System.out.printf(Locale.ROOT, "hub: %d connected at %.0f/s (%d refused)%n", fleet.connected(), rate,
                     fleet.refused.get());
-            double heapPer = (heapUsedKb(pid) - heap0) / (double) ids.size();
-            double rssPer = (rssKb(pid) - rss0) / (double) ids.size();
+            double heapPer = (ProcessMemory.heapAfterGcKb(pid) - heap0) / (double) ids.size();
+            double rssPer = (ProcessMemory.rssKb(pid) - rss0) / (double) ids.size();
 
             Path dfile = hub.home().resolve("deployment.json");
             Files.writeString(dfile, deployment);
@@ -171,11 +171,11 @@ public final class FleetBenchmark {
         int port = GatewayProcess.freePort();
         try (Mosquitto broker = new Mosquitto(port, false).start(); SimulatedFleet fleet = new SimulatedFleet(2)) {
             long pid = mosquittoPid(port);
-            long rss0 = rssKb(pid);
+            long rss0 = ProcessMemory.rssKb(pid);
             long c0 = System.nanoTime();
             fleet.connectPlain(port, ids);
             double rate = ids.size() / ((System.nanoTime() - c0) / 1e9);
-            double rssPer = (rssKb(pid) - rss0) / (double) ids.size();
+            double rssPer = (ProcessMemory.rssKb(pid) - rss0) / (double) ids.size();
             System.out.printf(Locale.ROOT, "baseline: %d connected at %.0f/s%n", fleet.connected(), rate);
             Instant start = Instant.now();
             fleet.publishToPlain(port, ids, "x".repeat(payloadBytes));
@@ -219,41 +219,6 @@ public final class FleetBenchmark {
             }
         }
         throw new IllegalStateException("'" + text + "' is not in " + log);
-    }
-
-    /** @return the heap in use after a full collection, in KB (jcmd's GC.heap_info) */
-    private static long heapUsedKb(long pid) throws Exception {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        // Serial and parallel collectors list their generations, G1 one heap: the sum is the heap in use.
-        Matcher m = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
-        long used = 0;
-        boolean any = false;
-        while (m.find()) {
-            used += Long.parseLong(m.group(1));
-            any = true;
-        }
-        if (!any) {
-            throw new IllegalStateException("no heap use in: " + info);
-        }
-        return used;
-    }
-
-    private static String jcmd(long pid, String command) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
-    }
-
-    private static long rssKb(long pid) throws Exception {
-        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (l.startsWith("VmRSS:")) {
-                return Long.parseLong(l.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     private static long mosquittoPid(int port) {

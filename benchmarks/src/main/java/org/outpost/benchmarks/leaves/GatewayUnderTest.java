@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.outpost.benchmarks.ProcessMemory;
 import org.outpost.itests.CloudPair;
 import org.outpost.itests.GatewayProcess;
 import org.outpost.itests.SimulatedFleet;

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.outpost.benchmarks.ProcessMemory;
 import org.outpost.itests.GatewayProcess;
 
 /**

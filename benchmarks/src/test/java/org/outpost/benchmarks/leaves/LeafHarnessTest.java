@@ -13,6 +13,7 @@ import java.util.List;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.Test;
+import org.outpost.benchmarks.ProcessMemory;
 import org.outpost.itests.GatewayProcess;
 
 /**

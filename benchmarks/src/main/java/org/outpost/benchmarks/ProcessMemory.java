@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
-package org.outpost.benchmarks.leaves;
+package org.outpost.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
