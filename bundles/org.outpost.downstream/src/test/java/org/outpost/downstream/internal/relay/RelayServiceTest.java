@@ -146,8 +146,9 @@ class RelayServiceTest {
         assertThat(hub.registry).containsExactly("child-gw/$edgeAgent PUT filter",
                 "child-gw/$edgeAgent DELETE filter");
 
-        hub.registryDelay = Duration.ofSeconds(4);
+        hub.holdRegistry();
         assertThat(relay.putModule(CHILD_AGENT, "slow", "{}").status()).isEqualTo(504);
+        hub.releaseRegistry();
         relay.disconnected(CHILD_AGENT);
         assertThat(relay.putModule(CHILD_AGENT, "filter", "{}").status()).isEqualTo(503);
     }

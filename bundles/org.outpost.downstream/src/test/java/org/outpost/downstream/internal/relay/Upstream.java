@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -62,8 +64,8 @@ final class Upstream implements AutoCloseable {
     final List<DesiredPatchListener> desiredListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Runnable> arrivals = new ConcurrentHashMap<>();
     private final AtomicLong seqs = new AtomicLong();
-    /** A registry that holds its answer this long (to see the relay's 504). */
-    volatile Duration registryDelay = Duration.ZERO;
+    /** While set, the registry holds its answers until it is released (to see the relay's 504). */
+    private volatile CountDownLatch registryHeld;
     private final Path dir;
     private IotHubServer server;
     private int port;
@@ -131,8 +133,23 @@ final class Upstream implements AutoCloseable {
         connectedNow.clear();
     }
 
+    /** From now on the registry answers only when {@link #releaseRegistry released}. */
+    void holdRegistry() {
+        registryHeld = new CountDownLatch(1);
+    }
+
+    /** The registry answers what it holds, and answers at once from now on. */
+    void releaseRegistry() {
+        CountDownLatch held = registryHeld;
+        registryHeld = null;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
     @Override
     public void close() {
+        releaseRegistry();
         if (server != null) {
             server.close();
         }
@@ -275,8 +292,11 @@ final class Upstream implements AutoCloseable {
 
             private Answer answer(String request) {
                 registry.add(request);
+                CountDownLatch held = registryHeld;
                 try {
-                    Thread.sleep(registryDelay.toMillis()); // a slow hub, on purpose
+                    if (held != null) {
+                        held.await(30, TimeUnit.SECONDS); // a slow hub, on purpose
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
