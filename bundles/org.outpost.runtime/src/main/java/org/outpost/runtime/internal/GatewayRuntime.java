@@ -176,7 +176,9 @@ public final class GatewayRuntime implements EdgeRuntime {
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                     append(out, "component " + d.name + " failed to activate: " + firstLine(c.failure));
-                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                        && c.unsatisfiedReferences != null && c.unsatisfiedReferences.length > 0) {
+                    // With none listed, SCR has every reference and is on its way to SATISFIED: not a problem.
                     String missing = java.util.Arrays.stream(c.unsatisfiedReferences).map(r -> r.name + " ("
                             + targetOf(r) + ")").collect(Collectors.joining(", "));
                     append(out, "component " + d.name + " waits for " + missing);
