@@ -22,7 +22,9 @@ import org.outpost.itests.Mosquitto;
  * with the same journal settings and a minimal forwarder to the same Mosquitto. Both at 1,000 and 5,000 msg/s and
  * as fast as they go; latency is from the sender's clock to the arrival at the cloud.
  * <p>
- * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement.
+ * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement;
+ * {@code -Dbench.jfr=<dir>} records each measured window with Java Flight Recorder ({@code <system>-<rate>.jfr});
+ * {@code -Dbench.only=outpost} or {@code baseline} measures one side.
  */
 public final class RoutingBenchmark {
 
@@ -75,7 +77,7 @@ public final class RoutingBenchmark {
                     gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
                             Integer.toString(SIZE), "max.inflight", "2000"));
                     gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
-                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), warmup, seconds));
+                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), jvm, warmup, seconds));
                     Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
                     arrivals.awaitQuiet(2000, 300_000);
                 }
@@ -92,8 +94,8 @@ public final class RoutingBenchmark {
                 arrivals.awaitQuiet(2000, 300_000);
                 for (int rate : RATES) {
                     baseline.startSending(rate, SIZE);
-                    results.add(measure("baseline", rate, arrivals, new Cpu(ProcessHandle.current().pid()), warmup,
-                            seconds));
+                    results.add(measure("baseline", rate, arrivals, new Cpu(ProcessHandle.current().pid()),
+                            ProcessHandle.current().pid(), warmup, seconds));
                     baseline.stopSending();
                     arrivals.awaitQuiet(2000, 300_000);
                 }
@@ -103,10 +105,19 @@ public final class RoutingBenchmark {
         report(results);
     }
 
-    private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, double warmup, double seconds)
-            throws Exception {
+    private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, long pid, double warmup,
+            double seconds) throws Exception {
         String label = rate == 0 ? "max" : rate + " msg/s";
         System.out.printf(Locale.ROOT, "%s at %s: %.0f s warm-up, %.0f s measured%n", system, label, warmup, seconds);
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isEmpty()) {
+            // A flight recording of the measured window (the profile settings: a stack sample every 10 ms).
+            Path file = Path.of(jfr).toAbsolutePath().resolve(system + "-" + (rate == 0 ? "max" : rate) + ".jfr");
+            Files.createDirectories(file.getParent());
+            new ProcessBuilder("jcmd", Long.toString(pid), "JFR.start", "name=bench-" + system + "-" + rate,
+                    "settings=profile", "delay=" + (long) Math.ceil(warmup) + "s",
+                    "duration=" + (long) Math.ceil(seconds) + "s", "filename=" + file).inheritIO().start().waitFor();
+        }
         arrivals.measure(warmup);
         cpu.start();
         Arrivals.Window w = arrivals.measure(seconds);
