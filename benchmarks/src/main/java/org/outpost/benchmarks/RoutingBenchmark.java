@@ -34,6 +34,19 @@ public final class RoutingBenchmark {
     private record Result(String system, int rate, Arrivals.Window window, double cpuPercent) {
     }
 
+    /** The row of the highest paced rate delivered in full with bounded latency (when "max" built a backlog). */
+    private static final int SUSTAINED = -1;
+    /** A p99 above this means a backlog built up: the rate is not sustained. */
+    private static final double BACKLOG_P99_MS = 500;
+
+    private static boolean sustained(Result r, double offered) {
+        return r.window().rate() >= 0.97 * offered && r.window().percentileMillis(0.99) <= BACKLOG_P99_MS;
+    }
+
+    private static String label(int rate) {
+        return rate == 0 ? "max" : rate == SUSTAINED ? "sustained" : Integer.toString(rate);
+    }
+
     private RoutingBenchmark() {
     }
 
@@ -80,6 +93,30 @@ public final class RoutingBenchmark {
                     results.add(measure("outpost", rate, arrivals, new Cpu(jvm), jvm, warmup, seconds));
                     Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
                     arrivals.awaitQuiet(2000, 300_000);
+                }
+                Result max = find(results, "outpost", 0);
+                if (max != null && !sustained(max, max.window().rate())) {
+                    // As fast as stored, the module outran the upstream and a backlog built up: not a rate the gateway
+                    // sustains. Find the highest paced rate it delivers in full with bounded latency instead.
+                    int rate = 5000;
+                    Result best = null;
+                    while (true) {
+                        rate = (int) Math.round(rate * 1.25 / 250) * 250;
+                        gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
+                                Integer.toString(SIZE), "max.inflight", "2000"));
+                        gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
+                        Result r = measure("outpost", rate, arrivals, new Cpu(jvm), jvm, Math.min(warmup, 3),
+                                Math.min(seconds, 5));
+                        Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
+                        arrivals.awaitQuiet(2000, 300_000);
+                        if (!sustained(r, rate)) {
+                            break;
+                        }
+                        best = r;
+                    }
+                    if (best != null) {
+                        results.add(new Result("outpost", SUSTAINED, best.window(), best.cpuPercent()));
+                    }
                 }
                 gateway.stop();
             }
@@ -134,7 +171,7 @@ public final class RoutingBenchmark {
                 "p99 ms", "p99.9 ms", "CPU %");
         for (Result r : results) {
             System.out.printf(Locale.ROOT, "%-9s %-10s %10.0f %9.1f %9.1f %9.1f %9.0f%n", r.system(),
-                    r.rate() == 0 ? "max" : Integer.toString(r.rate()), r.window().rate(),
+                    label(r.rate()), r.window().rate(),
                     r.window().percentileMillis(0.5), r.window().percentileMillis(0.99),
                     r.window().percentileMillis(0.999), r.cpuPercent());
         }
@@ -142,6 +179,11 @@ public final class RoutingBenchmark {
         for (int rate : RATES) {
             Result o = find(results, "outpost", rate);
             Result b = find(results, "baseline", rate);
+            if (rate == 0 && find(results, "outpost", SUSTAINED) != null) {
+                o = find(results, "outpost", SUSTAINED);
+                System.out.println("(outpost's max: the highest paced rate it sustained, as fast as stored it built a"
+                        + " backlog)");
+            }
             if (o == null || b == null) {
                 continue;
             }
