@@ -32,6 +32,10 @@ import org.outpost.broker.api.DirectStore;
  * broker thread, decoded, and a confirmation packet handed back to a client thread) is left out: those hand-offs were
  * most of the kernel time of a routed message.
  * <p>
+ * Messages are routed for direct delivery, as the broker's network acceptors route theirs: once stored, a message for
+ * a queue with nothing waiting goes to its ready consumer from the thread that completed the store, without the queue's
+ * delivery task in between.
+ * <p>
  * Each lane has its own operation context and lock, like a session: stores of one lane are journaled, and added to
  * their queues once stored, in call order. A context belongs to one server; after a broker restart new ones are made.
  */
@@ -92,12 +96,12 @@ final class ServerStore implements DirectStore {
                     properties.forEach((k, v) -> m.putStringProperty(names.computeIfAbsent(k, SimpleString::of),
                             SimpleString.of(v)));
                     m.getBodyBuffer().writeBytes(body);
-                    RoutingStatus routed = s.getPostOffice().route(m, false);
+                    RoutingStatus routed = s.getPostOffice().route(m, true);
                     if (routed == RoutingStatus.NO_BINDINGS) {
                         // The queue was deleted since it was made here (its module removed, say): made again.
                         forget(s, queue);
                         ensureQueue(s, queue);
-                        routed = s.getPostOffice().route(m, false);
+                        routed = s.getPostOffice().route(m, true);
                     }
                     if (routed != RoutingStatus.OK) {
                         throw new ActiveMQException(ActiveMQExceptionType.INTERNAL_ERROR, "the broker did not take"
