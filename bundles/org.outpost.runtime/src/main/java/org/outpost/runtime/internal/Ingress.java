@@ -127,11 +127,17 @@ public final class Ingress {
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(new SendException("the message was not stored: " + e, e));
         }
-        return stored.whenComplete((ok, error) -> {
+        // One stage for the module (counted when stored, failed with the cause itself), not one per step.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stored.whenComplete((ok, error) -> {
             if (error == null) {
                 counters.sent(module);
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : error);
             }
-        }).exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error));
+        });
+        return done;
     }
 }
