@@ -57,8 +57,9 @@ public final class Router extends RouteBuilder implements Routing {
             + " the cloud in the IoT Edge route language: one 'route.<name>' key per route, e.g."
             + " route.upstream = FROM /messages/* WHERE $body.temp > 30 INTO $upstream.")
     public @interface Config {
-        @AttributeDefinition(description = "Broker sessions that store routed messages; one sender always uses the"
-                + " same one, so its messages keep their order.")
+        @AttributeDefinition(description = "Lanes that store routed messages (each a lane of the broker's direct"
+                + " store, and a broker session for bodies over 256 KB); one sender always uses the same one, so its"
+                + " messages keep their order.")
         int store_sessions() default 4;
 
         @AttributeDefinition(description = "The routes file in ${karaf.etc}: an IoT Edge $edgeHub section, applied"
