@@ -33,10 +33,17 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * settings (NIO, synced), and a minimal forwarder that takes each message from the broker, publishes it to the cloud
  * (QoS 1, pipelined like the gateway's upstream) and acknowledges it to the broker on PUBACK. No routing, no OSGi, no
  * Camel: what the plumbing alone costs.
+ * <p>
+ * Closed loop: at most {@value #IN_FLIGHT} messages are between the publisher and the cloud at once (a permit is taken
+ * before a publish and given back when the forwarder has the cloud's PUBACK for a message), so at "max" the publisher
+ * sends only as fast as the whole pipeline delivers, and the rate it reports is one it sustains with bounded latency
+ * (before, its permits came back at the broker's PUBACK, and at max a backlog of seconds built up in the broker).
  */
 final class Baseline implements AutoCloseable {
 
     private static final String QUEUE = "bench.forward";
+    /** Messages between the publisher and the cloud at most: as many as the gateway's load generator has in flight. */
+    static final int IN_FLIGHT = 2000;
 
     private final ActiveMQServer server;
     private final MqttAsyncClient publisher;
@@ -44,6 +51,8 @@ final class Baseline implements AutoCloseable {
     private final MqttAsyncClient cloud;
     private volatile boolean running = true;
     private volatile Thread sender;
+    /** Permits of the current sending run: taken by the publisher, given back at the cloud's PUBACK. */
+    private volatile Semaphore endToEnd = new Semaphore(IN_FLIGHT);
 
     Baseline(Path dir, int mqttPort, int cloudPort) throws Exception {
         ConfigurationImpl c = new ConfigurationImpl();
@@ -81,14 +90,15 @@ final class Baseline implements AutoCloseable {
 
     /** Starts publishing {@code rate} messages a second (0: as fast as acknowledged) of {@code size} bytes. */
     void startSending(int rate, int size) {
-        Semaphore inflight = new Semaphore(2000);
+        Semaphore inflight = new Semaphore(IN_FLIGHT);
+        endToEnd = inflight;
         sender = new Thread(() -> Pacer.run(rate, inflight, seq -> {
             MqttMessage m = new MqttMessage(Pacer.body(seq, size));
             m.setQos(1);
             publisher.publish("bench/in", m, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    inflight.release();
+                    // Stored by the broker: the permit comes back when the forwarder has the cloud's PUBACK.
                 }
 
                 @Override
@@ -137,11 +147,13 @@ final class Baseline implements AutoCloseable {
                     public void onSuccess(IMqttToken token) {
                         acked.add(m);
                         inflight.release();
+                        endToEnd.release();
                     }
 
                     @Override
                     public void onFailure(IMqttToken token, Throwable error) {
                         inflight.release();
+                        endToEnd.release();
                     }
                 });
             }

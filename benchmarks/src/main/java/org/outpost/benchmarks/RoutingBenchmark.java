@@ -22,7 +22,9 @@ import org.outpost.itests.Mosquitto;
  * with the same journal settings and a minimal forwarder to the same Mosquitto. Both at 1,000 and 5,000 msg/s and
  * as fast as they go; latency is from the sender's clock to the arrival at the cloud.
  * <p>
- * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement.
+ * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement;
+ * {@code -Dbench.jfr=<dir>} records each measured window with Java Flight Recorder ({@code <system>-<rate>.jfr});
+ * {@code -Dbench.only=outpost} or {@code baseline} measures one side.
  */
 public final class RoutingBenchmark {
 
@@ -30,6 +32,19 @@ public final class RoutingBenchmark {
     private static final int[] RATES = {1000, 5000, 0};
 
     private record Result(String system, int rate, Arrivals.Window window, double cpuPercent) {
+    }
+
+    /** The row of the highest paced rate delivered in full with bounded latency (when "max" built a backlog). */
+    private static final int SUSTAINED = -1;
+    /** A p99 above this means a backlog built up: the rate is not sustained. */
+    private static final double BACKLOG_P99_MS = 500;
+
+    private static boolean sustained(Result r, double offered) {
+        return r.window().rate() >= 0.97 * offered && r.window().percentileMillis(0.99) <= BACKLOG_P99_MS;
+    }
+
+    private static String label(int rate) {
+        return rate == 0 ? "max" : rate == SUSTAINED ? "sustained" : Integer.toString(rate);
     }
 
     private RoutingBenchmark() {
@@ -75,9 +90,47 @@ public final class RoutingBenchmark {
                     gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
                             Integer.toString(SIZE), "max.inflight", "2000"));
                     gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
-                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), warmup, seconds));
+                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), jvm, warmup, seconds));
                     Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
                     arrivals.awaitQuiet(2000, 300_000);
+                }
+                Result max = find(results, "outpost", 0);
+                if (max != null && !sustained(max, max.window().rate())) {
+                    // As fast as stored, the module outran the upstream and a backlog built up: not a rate the gateway
+                    // sustains. Find the highest paced rate it delivers in full with bounded latency instead.
+                    // Up by a quarter each step; after the first rate it does not sustain, once half-way back.
+                    int good = 5000;
+                    int rate = 5000;
+                    int failed = 0;
+                    Result best = null;
+                    while (true) {
+                        rate = failed == 0 ? (int) Math.round(rate * 1.25 / 250) * 250
+                                : (int) Math.round((good + failed) / 2.0 / 250) * 250;
+                        gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
+                                Integer.toString(SIZE), "max.inflight", "2000"));
+                        gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
+                        Result r = measure("outpost", rate, arrivals, new Cpu(jvm), jvm, Math.min(warmup, 3),
+                                Math.min(seconds, 5));
+                        Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
+                        arrivals.awaitQuiet(2000, 300_000);
+                        if (sustained(r, rate)) {
+                            best = r;
+                            good = rate;
+                            if (failed != 0) {
+                                break;
+                            }
+                        } else if (failed == 0) {
+                            failed = rate;
+                            if (rate - good <= 500) {
+                                break;
+                            }
+                        } else {
+                            break;
+                        }
+                    }
+                    if (best != null) {
+                        results.add(new Result("outpost", SUSTAINED, best.window(), best.cpuPercent()));
+                    }
                 }
                 gateway.stop();
             }
@@ -92,8 +145,8 @@ public final class RoutingBenchmark {
                 arrivals.awaitQuiet(2000, 300_000);
                 for (int rate : RATES) {
                     baseline.startSending(rate, SIZE);
-                    results.add(measure("baseline", rate, arrivals, new Cpu(ProcessHandle.current().pid()), warmup,
-                            seconds));
+                    results.add(measure("baseline", rate, arrivals, new Cpu(ProcessHandle.current().pid()),
+                            ProcessHandle.current().pid(), warmup, seconds));
                     baseline.stopSending();
                     arrivals.awaitQuiet(2000, 300_000);
                 }
@@ -103,10 +156,19 @@ public final class RoutingBenchmark {
         report(results);
     }
 
-    private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, double warmup, double seconds)
-            throws Exception {
+    private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, long pid, double warmup,
+            double seconds) throws Exception {
         String label = rate == 0 ? "max" : rate + " msg/s";
         System.out.printf(Locale.ROOT, "%s at %s: %.0f s warm-up, %.0f s measured%n", system, label, warmup, seconds);
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isEmpty()) {
+            // A flight recording of the measured window (the profile settings: a stack sample every 10 ms).
+            Path file = Path.of(jfr).toAbsolutePath().resolve(system + "-" + (rate == 0 ? "max" : rate) + ".jfr");
+            Files.createDirectories(file.getParent());
+            new ProcessBuilder("jcmd", Long.toString(pid), "JFR.start", "name=bench-" + system + "-" + rate,
+                    "settings=profile", "delay=" + (long) Math.ceil(warmup) + "s",
+                    "duration=" + (long) Math.ceil(seconds) + "s", "filename=" + file).inheritIO().start().waitFor();
+        }
         arrivals.measure(warmup);
         cpu.start();
         Arrivals.Window w = arrivals.measure(seconds);
@@ -123,7 +185,7 @@ public final class RoutingBenchmark {
                 "p99 ms", "p99.9 ms", "CPU %");
         for (Result r : results) {
             System.out.printf(Locale.ROOT, "%-9s %-10s %10.0f %9.1f %9.1f %9.1f %9.0f%n", r.system(),
-                    r.rate() == 0 ? "max" : Integer.toString(r.rate()), r.window().rate(),
+                    label(r.rate()), r.window().rate(),
                     r.window().percentileMillis(0.5), r.window().percentileMillis(0.99),
                     r.window().percentileMillis(0.999), r.cpuPercent());
         }
@@ -131,6 +193,11 @@ public final class RoutingBenchmark {
         for (int rate : RATES) {
             Result o = find(results, "outpost", rate);
             Result b = find(results, "baseline", rate);
+            if (rate == 0 && find(results, "outpost", SUSTAINED) != null) {
+                o = find(results, "outpost", SUSTAINED);
+                System.out.println("(outpost's max: the highest paced rate it sustained, as fast as stored it built a"
+                        + " backlog)");
+            }
             if (o == null || b == null) {
                 continue;
             }

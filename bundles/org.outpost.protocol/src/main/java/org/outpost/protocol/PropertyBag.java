@@ -55,7 +55,28 @@ public final class PropertyBag {
      * wildcard that no topic name may contain (a broker refuses the whole message).
      */
     private static String component(String s) {
+        if (unreserved(s)) {
+            // What URLEncoder leaves as it is (most keys, ids and numbers): no copy, no encoder.
+            return s;
+        }
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** @return whether every character of {@code s} is one URLEncoder keeps: a-z, A-Z, 0-9, '.', '-', '*', '_' */
+    private static boolean unreserved(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == '*' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** URL-decodes one key or value; one without '%' or '+' is itself. */
+    private static String decodeComponent(String s) {
+        return s.indexOf('%') < 0 && s.indexOf('+') < 0 ? s : URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /**
@@ -78,7 +99,7 @@ public final class PropertyBag {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("property bag '" + bag + "' has a value without a key");
             }
-            out.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            out.put(decodeComponent(key), decodeComponent(value));
         }
         return out;
     }

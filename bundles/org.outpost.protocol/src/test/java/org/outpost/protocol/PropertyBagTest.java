@@ -67,4 +67,24 @@ class PropertyBagTest {
         assertThat(bag).isEqualTo("site=plant%201%20%2B%20%232").doesNotContain("+", "#");
         assertThat(PropertyBag.decode(bag)).containsEntry("site", "plant 1 + #2");
     }
+
+    @Test
+    void plainKeysAndValuesComeOutAsURLEncoderWritesThemAndBackAsTheyWere() {
+        java.util.Random random = new java.util.Random(18);
+        String alphabet = "abcXYZ019.-*_ +%&=$:/\u00e9\u4e2d";
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(8); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String v = b.toString();
+            String expected = "k=" + java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+            java.util.Map<String, String> bag = new java.util.LinkedHashMap<>();
+            bag.put("k", v);
+            assertThat(PropertyBag.encode(bag)).isEqualTo(expected);
+            assertThat(PropertyBag.decode(expected)).containsExactly(java.util.Map.entry("k", v));
+        }
+        assertThat(PropertyBag.decode("a+b=c+d")).containsExactly(java.util.Map.entry("a b", "c d"));
+    }
 }

@@ -34,6 +34,14 @@ public interface Broker {
     ServerLocator createLocator();
 
     /**
+     * @return a way to store messages without a client session, from the caller's thread (the broker's own
+     *         implementation has one; a broker without it is used through {@link #createLocator()})
+     */
+    default Optional<DirectStore> directStore() {
+        return Optional.empty();
+    }
+
+    /**
      * @return the broker's storage as its disk monitor last saw it (every {@code disk.scan.period.ms}); full means
      *         messages are refused until space returns
      */

@@ -6,7 +6,7 @@
  * clients (gateways at the hub, container modules at the gateway).
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.outpost.broker.api;
 
 import org.osgi.annotation.bundle.Export;

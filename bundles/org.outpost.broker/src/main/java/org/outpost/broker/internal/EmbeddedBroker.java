@@ -142,6 +142,7 @@ public final class EmbeddedBroker implements Broker {
     private volatile ActiveMQServer server;
     private final IdentityBindings bindings = new IdentityBindings(this::mqttSessionKept);
     private final BrokerQueues queues = new BrokerQueues(() -> server);
+    private final ServerStore direct = new ServerStore(() -> server);
     private final Set<ActiveMQServerPlugin> plugins = new CopyOnWriteArraySet<>();
 
     @Activate
@@ -323,6 +324,11 @@ public final class EmbeddedBroker implements Broker {
     @Override
     public ServerLocator createLocator() {
         return InVmLocator.create(IN_VM_URL, storageSettings.storeTimeout());
+    }
+
+    @Override
+    public Optional<org.outpost.broker.api.DirectStore> directStore() {
+        return Optional.of(direct);
     }
 
     @Override

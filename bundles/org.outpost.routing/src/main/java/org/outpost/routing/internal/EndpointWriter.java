@@ -3,8 +3,11 @@
  */
 package org.outpost.routing.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,6 +29,7 @@ import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
+import org.outpost.broker.api.DirectStore;
 import org.outpost.broker.api.StorageFullException;
 import org.outpost.broker.api.StoreTimeoutException;
 import org.outpost.commons.DaemonThreads;
@@ -35,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stores messages in endpoint queues without blocking the caller: each send is acknowledged by the broker once its
- * journal holds it, so many messages in flight share one disk sync. A sender always uses the same broker session, so
- * its messages are stored in the order it routed them.
+ * journal holds it, so many messages in flight share one disk sync. A sender always uses the same lane (a broker
+ * session, or a lane of the broker's {@link DirectStore}, which stores from the caller's thread without in-VM packets
+ * when the broker has one), so its messages are stored in the order it routed them.
  *
  * <p>A write never waits for room: while the broker's disk is over its limit it fails at once with what to do
  * ({@link StorageFullException}), and a copy the broker has not confirmed within its store timeout fails the write
@@ -56,6 +61,8 @@ final class EndpointWriter implements AutoCloseable {
     private final ClientSessionFactory factory;
     private final Slot[] slots;
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    /** The broker's store without sessions, if it has one. */
+    private final DirectStore direct;
 
     private static final class Slot {
         final ClientSession session;
@@ -69,6 +76,7 @@ final class EndpointWriter implements AutoCloseable {
 
     EndpointWriter(Broker broker, int sessions) throws ActiveMQException {
         this.broker = broker;
+        this.direct = broker.directStore().orElse(null);
         timeouts.setRemoveOnCancelPolicy(true);
         try {
             this.locator = broker.createLocator().setBlockOnDurableSend(false)
@@ -102,8 +110,10 @@ final class EndpointWriter implements AutoCloseable {
         AtomicInteger remaining = new AtomicInteger(deliveries.size());
         AtomicBoolean reported = new AtomicBoolean();
         ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+        CountDownLatch answered = new CountDownLatch(1);
         Consumer<Exception> once = e -> {
             if (reported.compareAndSet(false, true)) {
+                answered.countDown();
                 ScheduledFuture<?> t = timeout[0];
                 if (t != null) {
                     t.cancel(false);
@@ -130,11 +140,20 @@ final class EndpointWriter implements AutoCloseable {
         if (reported.get()) {
             timeout[0].cancel(false);
         }
-        Slot slot = slots[Math.floorMod(sender.hashCode(), slots.length)];
+        int lane = Math.floorMod(sender.hashCode(), slots.length);
+        Slot slot = slots[lane];
         long now = System.currentTimeMillis();
         Map<String, String> headers = MessageHeaders.of(message);
         try {
             synchronized (slot) {
+                if (direct != null && message.body().length <= DirectStore.MAX_BODY_BYTES) {
+                    // Stored from this thread: no in-VM packets, no hand-offs to and from a broker thread.
+                    List<DirectStore.Copy> copies = new ArrayList<>(deliveries.size());
+                    deliveries.forEach((queue, d) -> copies.add(new DirectStore.Copy(queue, d.jmsPriority(),
+                            now + d.timeToLiveMs())));
+                    direct.store(lane, message.body(), headers, now, copies, once);
+                    return;
+                }
                 for (Map.Entry<String, RouteTable.Delivery> d : deliveries.entrySet()) {
                     ensureQueue(slot.session, d.getKey());
                     ClientMessage cm = slot.session.createMessage(ClientMessage.BYTES_TYPE, true);
@@ -146,9 +165,17 @@ final class EndpointWriter implements AutoCloseable {
                     cm.setExpiration(now + d.getValue().timeToLiveMs());
                     slot.producer.send(SimpleString.of(d.getKey()), cm, handler);
                 }
+                if (direct != null) {
+                    // A body too large to store directly went through the session: the sender's next messages, stored
+                    // directly, must not overtake it, so its lane waits until it is stored (or the store timed out).
+                    answered.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         } catch (ActiveMQException | RuntimeException e) {
             once.accept(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            once.accept(new ActiveMQException("interrupted while the message was being stored; it may or may not be"));
         }
     }
 
