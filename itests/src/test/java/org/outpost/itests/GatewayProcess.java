@@ -49,6 +49,17 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Points the gateway's IoT Hub endpoint (MQTT over TLS and over WebSockets) at free ports too, for a process that
+     * must not take 8883 and 443 from a test that runs meanwhile (benchmarks). Tests whose SDK clients connect to
+     * 8883 keep the default.
+     */
+    public GatewayProcess edgeHubOnFreePorts() throws IOException {
+        config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(freePort()), "websocket.port",
+                Integer.toString(freePort())));
+        return this;
+    }
+
     /** @return the HTTP port (the hub's REST API and dashboard), or -1 for a distribution without HTTP */
     public int httpPort() {
         return httpPort;
