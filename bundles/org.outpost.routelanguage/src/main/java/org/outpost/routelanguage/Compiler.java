@@ -55,7 +55,12 @@ final class Compiler {
             case CALL -> call(n);
             case UNARY -> unary(n);
             case BINARY -> binary(n);
-            case ERROR -> throw syntaxError(n);
+            case ERROR -> {
+                for (Node kid : n.kids()) {
+                    compile(kid);
+                }
+                throw syntaxError(n);
+            }
         };
     }
 
