@@ -216,8 +216,8 @@ final class Compiler {
                 if (!(lt == rt || rt == Type.BODY && lt.bodyCompatible() || lt == Type.BODY && rt.bodyCompatible())) {
                     String hint = (lt == Type.STRING && rt == Type.NUMBER) || (lt == Type.NUMBER && rt == Type.STRING)
                             ? " (use as_number(" + (lt == Type.STRING ? l : r).text() + "))" : "";
-                    throw error(n, "operator " + name + " needs operands of one type, but got " + lt + " and " + rt
-                            + hint);
+                    throw error(n, (op == Kind.COALESCE ? "operator ?? needs operands of one type, but got " + lt
+                            + " and " + rt : "cannot compare " + lt + " with " + rt) + hint);
                 }
                 if (body) {
                     l = Expr.ToBody.of(l);

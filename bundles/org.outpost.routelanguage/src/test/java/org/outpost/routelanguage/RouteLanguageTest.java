@@ -173,7 +173,7 @@ class RouteLanguageTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "FROM /messages/* WHERE temp > 30 INTO $upstream|route 'r': column 29: operator > needs operands of one type, but got string and number (use as_number(temp))",
+        "FROM /messages/* WHERE temp > 30 INTO $upstream|route 'r': column 29: cannot compare string with number (use as_number(temp))",
         "FROM /messages/*|route 'r': column 17: the route needs INTO <sink> at the end",
         "FROM messages INTO $upstream|route 'r': column 6: expected a source path such as /messages/* after FROM",
         "INTO $upstream|route 'r': column 1: expected FROM <source>, found 'INTO'",

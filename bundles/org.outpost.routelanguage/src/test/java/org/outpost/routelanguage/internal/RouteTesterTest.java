@@ -45,8 +45,8 @@ class RouteTesterTest {
                 "{\"result\":\"true\"}",
                 "{\"result\":\"false\"}",
                 "{\"result\":\"true\"}",
-                "{\"result\":\"compile-error\",\"error\":\"column 6: operator > needs operands of one type, but got"
-                        + " string and number (use as_number(kind))\"}",
+                "{\"result\":\"compile-error\",\"error\":\"column 6: cannot compare string with number (use"
+                        + " as_number(kind))\"}",
                 "{\"result\":\"input-error\",\"error\":\"not JSON: Unrecognized token 'not': was expecting (JSON"
                         + " String, Number, Array, Object or token 'null', 'true' or 'false')\"}",
                 "{\"result\":\"taken\",\"sink\":\"$upstream\"}",
