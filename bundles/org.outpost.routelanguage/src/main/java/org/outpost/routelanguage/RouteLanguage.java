@@ -75,12 +75,12 @@ public final class RouteLanguage {
     /**
      * @param text a condition, the text after WHERE
      * @param source the source path of the route it belongs to (e.g. {@code /twinChangeNotifications}, where alone
-     *            {@code twin_change_includes} may be used)
+     *            {@code twin_change_includes} may be used), or null when unknown (then it may be used)
      * @return the compiled condition
      * @throws RouteCompileException saying what is wrong and at which column of {@code text}
      */
     public static Condition compileCondition(String text, String source) throws RouteCompileException {
-        return compile(text, isTwinSource(source));
+        return compile(text, source == null || isTwinSource(source));
     }
 
     private static Condition compile(String text, boolean twinAllowed) throws RouteCompileException {

@@ -82,11 +82,14 @@ class RouteTesterTest {
         String input = String.join("\n",
                 "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": " + twin + "}",
                 "{\"condition\": \"twin_change_includes(properties.reported.u)\", \"message\": " + twin + "}",
+                "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": {\"source\":"
+                        + " \"/messages\"}}",
                 "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": {}}");
 
         assertThat(run(input).lines()).containsExactly("{\"result\":\"true\"}", "{\"result\":\"false\"}",
                 "{\"result\":\"compile-error\",\"error\":\"column 1: twin_change_includes works only on FROM"
-                        + " /twinChangeNotifications\"}");
+                        + " /twinChangeNotifications\"}",
+                "{\"result\":\"undefined\"}");
     }
 
     @Test
