@@ -89,7 +89,7 @@ class RouteTesterTest {
         assertThat(run(input).lines()).containsExactly("{\"result\":\"true\"}", "{\"result\":\"false\"}",
                 "{\"result\":\"compile-error\",\"error\":\"column 1: twin_change_includes works only on FROM"
                         + " /twinChangeNotifications\"}",
-                "{\"result\":\"undefined\"}");
+                "{\"result\":\"undefined\",\"undefined\":\"twin_change_includes(properties.reported.t)\"}");
     }
 
     @Test
