@@ -31,13 +31,13 @@ public final class Condition {
 
     /** @return true, false or undefined for this message */
     public Tri evaluate(RouteMessage message) {
-        return Value.tri(expr.eval(new EvalContext(message)));
+        return Ops.toTri(expr.type(), expr.eval(new EvalContext(message)));
     }
 
     /** @return the result and, when undefined, which operand had no value */
     public Evaluation explain(RouteMessage message) {
         EvalContext ctx = new EvalContext(message);
-        Tri result = Value.tri(expr.eval(ctx));
+        Tri result = Ops.toTri(expr.type(), expr.eval(ctx));
         return new Evaluation(result, result == Tri.UNDEFINED ? ctx.firstUndefined : null);
     }
 

@@ -5,9 +5,9 @@ package org.outpost.routelanguage;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.outpost.routelanguage.Token.Kind;
 
-/** A compiled expression: its static type, and how to evaluate it. */
+/** A compiled expression: its static type (see {@link Type} for the run-time values of each), and how to evaluate it. */
 interface Expr {
 
     Type type();
@@ -17,11 +17,6 @@ interface Expr {
 
     Object eval(EvalContext ctx);
 
-    /** @return the application property literally named {@code $name}, which wins over {@code $name}'s meaning */
-    private static String applicationDollarProperty(EvalContext ctx, String name) {
-        return ctx.message.applicationProperty("$" + name);
-    }
-
     /** A literal. */
     record Literal(Object value, Type type, String text) implements Expr {
         @Override
@@ -30,7 +25,7 @@ interface Expr {
         }
     }
 
-    /** A bare name: an application property (always a string). */
+    /** A bare name: an application property (a string; null when present with a null value). */
     record AppProperty(String name, String text) implements Expr {
         @Override
         public Type type() {
@@ -39,8 +34,8 @@ interface Expr {
 
         @Override
         public Object eval(EvalContext ctx) {
-            String v = ctx.message.applicationProperty(name);
-            return v == null ? ctx.undefined(text) : v;
+            return ctx.message.hasApplicationProperty(name) ? ctx.message.applicationProperty(name)
+                    : ctx.undefined(text);
         }
     }
 
@@ -56,140 +51,164 @@ interface Expr {
 
         @Override
         public Object eval(EvalContext ctx) {
-            String app = appFirst ? applicationDollarProperty(ctx, name) : null;
-            if (app != null) {
-                return app;
+            if (appFirst && ctx.message.hasApplicationProperty("$" + name)) {
+                return ctx.message.applicationProperty("$" + name);
             }
-            String v = ctx.message.systemProperty(name);
-            return v == null ? ctx.undefined(text) : v;
+            return ctx.message.hasSystemProperty(name) ? ctx.message.systemProperty(name) : ctx.undefined(text);
         }
     }
 
-    /** {@code $body.a.b[2]}: a query into a JSON body; each step is a field name (String) or an index (Integer). */
-    record BodyQuery(String name, List<Object> path, boolean appFirst, String text) implements Expr {
+    /** {@code $body.a.b[2]} ({@code appProperty}: an application property of that name that wins, or null). */
+    record BodyQuery(String path, String appProperty, String text) implements Expr {
         @Override
         public Type type() {
-            return Type.ANY;
+            return Type.BODY;
         }
 
         @Override
         public Object eval(EvalContext ctx) {
-            String app = appFirst ? applicationDollarProperty(ctx, name) : null;
-            if (app != null) {
-                return app;
+            if (appProperty != null && ctx.message.hasApplicationProperty(appProperty)) {
+                return new QValue(QValue.Kind.STRING, ctx.message.applicationProperty(appProperty));
             }
-            JsonNode node = ctx.json();
-            for (Object step : path) {
-                if (node == null) {
-                    break;
-                }
-                node = step instanceof Integer i ? node.get(i) : node.get((String) step);
+            QValue v = BodyJson.select(ctx.json(), path);
+            if (!v.defined()) {
+                ctx.undefined(text);
             }
-            Object v = EvalContext.value(node);
-            return v == Value.UNDEFINED ? ctx.undefined(text) : v;
+            return v;
         }
     }
 
-    /** {@code -x}, {@code NOT x}. */
-    record Unary(Token.Kind op, Expr operand, String text) implements Expr {
+    /** edgeHub's implicit conversion of a bool, number, string, null or undefined to a $body value. */
+    record ToBody(Expr operand) implements Expr {
+        static Expr of(Expr e) {
+            return e.type() == Type.BODY ? e : new ToBody(e);
+        }
+
         @Override
         public Type type() {
-            return op == Token.Kind.NOT ? Type.BOOL : Type.NUMBER;
+            return Type.BODY;
+        }
+
+        @Override
+        public String text() {
+            return operand.text();
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            return QValue.from(operand.type(), operand.eval(ctx));
+        }
+    }
+
+    /** {@code -x} of a number. */
+    record Negate(Expr operand, String text) implements Expr {
+        @Override
+        public Type type() {
+            return Type.NUMBER;
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            return -(Double) operand.eval(ctx);
+        }
+    }
+
+    /** {@code NOT x} of a bool, null ({@code NOT null} is true) or $body value. */
+    record Not(Expr operand, String text) implements Expr {
+        @Override
+        public Type type() {
+            return Type.BOOL;
         }
 
         @Override
         public Object eval(EvalContext ctx) {
             Object v = operand.eval(ctx);
-            if (op == Token.Kind.NOT) {
-                Tri t = Value.tri(v);
-                return t == Tri.UNDEFINED ? Value.UNDEFINED : !(Boolean) v;
-            }
-            return v instanceof Double d ? -d : Value.UNDEFINED;
+            return switch (operand.type()) {
+                case NULL -> Tri.TRUE;
+                case BODY -> Ops.not(Ops.toTri(Type.BODY, v));
+                default -> Ops.not((Tri) v);
+            };
         }
     }
 
-    /** A binary operator. */
-    record Binary(Token.Kind op, Expr left, Expr right, Type type, String text) implements Expr {
-        @Override
-        public Object eval(EvalContext ctx) {
-            switch (op) {
-                case AND, OR -> {
-                    // Three-valued: false decides AND, true decides OR, whatever the other side is; otherwise an
-                    // undefined side makes the result undefined.
-                    Tri decisive = op == Token.Kind.AND ? Tri.FALSE : Tri.TRUE;
-                    Tri l = Value.tri(left.eval(ctx));
-                    if (l == decisive) {
-                        return decisive == Tri.TRUE;
-                    }
-                    Tri r = Value.tri(right.eval(ctx));
-                    if (r == decisive) {
-                        return decisive == Tri.TRUE;
-                    }
-                    boolean undefined = l == Tri.UNDEFINED || r == Tri.UNDEFINED;
-                    return undefined ? Value.UNDEFINED : (Object) (decisive == Tri.FALSE);
-                }
-                case COALESCE -> {
-                    Object l = left.eval(ctx);
-                    return l != Value.UNDEFINED ? l : right.eval(ctx);
-                }
-                default -> {
-                    return apply(left.eval(ctx), right.eval(ctx));
-                }
-            }
-        }
-
-        private Object apply(Object l, Object r) {
-            switch (op) {
-                case PLUS, MINUS, MUL, DIV, MOD -> {
-                    if (!(l instanceof Double a) || !(r instanceof Double b)) {
-                        return Value.UNDEFINED;
-                    }
-                    return switch (op) {
-                        case PLUS -> a + b;
-                        case MINUS -> a - b;
-                        case MUL -> a * b;
-                        case DIV -> a / b;
-                        default -> a % b;
-                    };
-                }
-                case CONCAT -> {
-                    return l instanceof String a && r instanceof String b ? a + b : Value.UNDEFINED;
-                }
-                case EQ, NE -> {
-                    if (l instanceof Value || r instanceof Value || l.getClass() != r.getClass()) {
-                        return Value.UNDEFINED;
-                    }
-                    boolean equal = l instanceof Double a ? a.doubleValue() == ((Double) r).doubleValue() : l.equals(r);
-                    return equal == (op == Token.Kind.EQ);
-                }
-                default -> {
-                    int c;
-                    if (l instanceof Double a && r instanceof Double b) {
-                        if (a.isNaN() || b.isNaN()) {
-                            return false;
-                        }
-                        c = Double.compare(a, b);
-                    } else if (l instanceof String a && r instanceof String b) {
-                        c = a.compareTo(b);
-                    } else {
-                        return Value.UNDEFINED;
-                    }
-                    return switch (op) {
-                        case LT -> c < 0;
-                        case LE -> c <= 0;
-                        case GT -> c > 0;
-                        default -> c >= 0;
-                    };
-                }
-            }
-        }
-    }
-
-    /** A call of a built-in function. */
-    record Call(Function function, List<Expr> args, String text) implements Expr {
+    /** {@code + - * / %} of numbers, or {@code + - * /} of $body values (both converted). */
+    record Arithmetic(Kind op, Expr left, Expr right, String text) implements Expr {
         @Override
         public Type type() {
-            return function.result();
+            return left.type();
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            Object l = left.eval(ctx);
+            Object r = right.eval(ctx);
+            if (left.type() == Type.BODY) {
+                return Ops.arithmetic(op, (QValue) l, (QValue) r);
+            }
+            return Ops.arithmetic(op, (Double) l, (Double) r);
+        }
+    }
+
+    /** {@code = != <> < <= > >=} of two operands of one type (both converted to $body values when either is one). */
+    record Comparison(Kind op, Expr left, Expr right, String text) implements Expr {
+        @Override
+        public Type type() {
+            return Type.BOOL;
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            return Ops.compare(op, left.type(), left.eval(ctx), right.eval(ctx));
+        }
+    }
+
+    /**
+     * {@code AND}, {@code OR} as edgeHub's operators for the operand types: between bools and undefined
+     * three-valued; {@code null AND x} is null, {@code null OR x} is x; $body values must both be bools.
+     */
+    record Logical(Kind op, Expr left, Expr right, Type type, String text) implements Expr {
+        @Override
+        public Object eval(EvalContext ctx) {
+            Object l = left.eval(ctx);
+            Object r = right.eval(ctx);
+            if (left.type() == Type.BODY) {
+                return Ops.toTri(Type.BODY, Ops.logical(op, (QValue) l, (QValue) r));
+            }
+            boolean leftNull = left.type() == Type.NULL;
+            boolean rightNull = right.type() == Type.NULL;
+            if (op == Kind.AND && (leftNull || rightNull) || leftNull && rightNull) {
+                return Value.NULL;
+            }
+            if (leftNull || rightNull) {
+                return leftNull ? asTri(right, r) : asTri(left, l);
+            }
+            return op == Kind.AND ? Ops.and(asTri(left, l), asTri(right, r)) : Ops.or(asTri(left, l), asTri(right, r));
+        }
+
+        private static Tri asTri(Expr e, Object v) {
+            return e.type() == Type.BOOL ? (Tri) v : Tri.UNDEFINED;
+        }
+    }
+
+    /** {@code a ?? b}: a when it is defined, else b. */
+    record Coalesce(Expr left, Expr right, String text) implements Expr {
+        @Override
+        public Type type() {
+            return right.type();
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            Object l = left.eval(ctx);
+            return Function.defined(left.type(), l) ? l : right.eval(ctx);
+        }
+    }
+
+    /** A call of a built-in function, with the arguments as the chosen overload wants them. */
+    record Call(Function function, Function.Overload overload, List<Expr> args, String text) implements Expr {
+        @Override
+        public Type type() {
+            return overload.result();
         }
 
         @Override
@@ -198,7 +217,21 @@ interface Expr {
             for (int i = 0; i < values.length; i++) {
                 values[i] = args.get(i).eval(ctx);
             }
-            return function.apply(values, ctx);
+            return overload.apply(values);
+        }
+    }
+
+    /** {@code twin_change_includes(path)}: whether the twin change notification's body has the path. */
+    record TwinChangeIncludes(String path, String text) implements Expr {
+        @Override
+        public Type type() {
+            return Type.BOOL;
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            Boolean b = BodyJson.includes(ctx.json(), path);
+            return b == null ? (Tri) ctx.undefined(text, Tri.UNDEFINED) : Ops.tri(b);
         }
     }
 }

@@ -11,6 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 interface JsonBody {
 
-    /** @return the parsed body as {@link EvalContext#parse} gives it (null when it is not JSON) */
+    /** @return the parsed body as {@link BodyJson#parse} gives it (null when edgeHub could not read it) */
     JsonNode parsedJson();
 }

@@ -154,8 +154,7 @@ final class Lexer {
 
     private int real() {
         int i = pos + (text.charAt(pos) == '-' ? 1 : 0);
-        int whole = digits(i);
-        i += whole;
+        i += digits(i);
         boolean fraction = false;
         if (i < text.length() && text.charAt(i) == '.') {
             int f = digits(i + 1);
@@ -165,8 +164,9 @@ final class Lexer {
             }
         }
         int exponent = exponent(i);
-        // A number has digits before or after its point: "e34" is a name, not 10^34 of nothing.
-        if (!fraction && exponent == 0 || whole == 0 && !fraction) {
+        // edgeHub's REAL_LITERAL: '-'? [0-9]* '.' [0-9]+ EXP? | '-'? [0-9]* EXP. So "e34" is a REAL token too (one
+        // that .NET cannot parse: an undefined literal), winning over the identifier of the same length.
+        if (!fraction && exponent == 0) {
             return 0;
         }
         return i + exponent - pos;

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Reads a message written as JSON for the route tester and {@code edge:explain}: {@code {"source": ..., "body": ... or
- * "bodyBase64": ..., "contentType": ..., "contentEncoding": ..., "appProperties": {...}, "systemProperties": {...}}}.
+ * "bodyBase64": ..., "contentType": ..., "contentEncoding": ..., "appProperties": {...}, "systemProperties": {...}}}; a property value may be null
+ * (present, with a null value).
  */
 public final class MessageJson {
 
@@ -52,12 +53,10 @@ public final class MessageJson {
         return RouteMessage.of(source, body, strings(m, "appProperties"), system);
     }
 
+    /** @return how edgeHub's sender encodes "body" text: .NET's UTF-16 and UTF-32 are little-endian, no BOM */
     private static Charset charset(String encoding) {
-        try {
-            return encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-        } catch (IllegalArgumentException unknown) {
-            return StandardCharsets.UTF_8;
-        }
+        Charset net = encoding == null ? null : BodyJson.charset(encoding);
+        return net == null ? StandardCharsets.UTF_8 : net;
     }
 
     private static String text(JsonNode m, String field) {
@@ -83,10 +82,13 @@ public final class MessageJson {
         var fields = v.fields();
         while (fields.hasNext()) {
             var e = fields.next();
-            if (!e.getValue().isTextual()) {
-                throw new IllegalArgumentException("\"" + field + "." + e.getKey() + "\" must be a string");
+            if (e.getValue().isNull()) {
+                out.put(e.getKey(), null);
+            } else if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("\"" + field + "." + e.getKey() + "\" must be a string or null");
+            } else {
+                out.put(e.getKey(), e.getValue().textValue());
             }
-            out.put(e.getKey(), e.getValue().textValue());
         }
         return out;
     }

@@ -44,12 +44,10 @@ public final class RouteLanguage {
         if (p.peek().is(Kind.WHERE)) {
             p.take();
             Token start = p.peek();
-            Expr e = p.condition(Kind.INTO);
+            Node tree = p.condition(Kind.INTO);
+            Expr e = new Compiler(name, isTwinSource(source)).condition(tree);
             String conditionText = text.substring(start.column() - 1, p.peek().column() - 1).strip();
             condition = Optional.of(new Condition(conditionText, e));
-            if (usesTwinFunction(e) && !source.toLowerCase(java.util.Locale.ROOT).startsWith("/twinchangenotifications")) {
-                throw p.error(start, "twin_change_includes works only on FROM /twinChangeNotifications");
-            }
         }
         Token into = p.peek();
         if (!into.is(Kind.INTO)) {
@@ -71,9 +69,28 @@ public final class RouteLanguage {
      * @throws RouteCompileException saying what is wrong and at which column of {@code text}
      */
     public static Condition compileCondition(String text) throws RouteCompileException {
+        return compile(text, true);
+    }
+
+    /**
+     * @param text a condition, the text after WHERE
+     * @param source the source path of the route it belongs to (e.g. {@code /twinChangeNotifications}, where alone
+     *            {@code twin_change_includes} may be used), or null when unknown (then it may be used)
+     * @return the compiled condition
+     * @throws RouteCompileException saying what is wrong and at which column of {@code text}
+     */
+    public static Condition compileCondition(String text, String source) throws RouteCompileException {
+        return compile(text, source == null || isTwinSource(source));
+    }
+
+    private static Condition compile(String text, boolean twinAllowed) throws RouteCompileException {
         Parser p = new Parser(null, text);
-        Expr e = p.condition(Kind.EOF);
-        return new Condition(text.strip(), e);
+        Node tree = p.condition(Kind.EOF);
+        return new Condition(text.strip(), new Compiler(null, twinAllowed).condition(tree));
+    }
+
+    private static boolean isTwinSource(String source) {
+        return source != null && source.toLowerCase(java.util.Locale.ROOT).startsWith("/twinchangenotifications");
     }
 
     private static String source(Parser p) throws RouteCompileException {
@@ -118,19 +135,5 @@ public final class RouteLanguage {
         }
         throw p.error(t, "the sink must be $upstream or BrokeredEndpoint(\"/modules/<module>/inputs/<input>\"),"
                 + " found '" + t.text() + "'");
-    }
-
-    private static boolean usesTwinFunction(Expr e) {
-        if (e instanceof Expr.Call c) {
-            return c.function() == Function.TWIN_CHANGE_INCLUDES || c.args().stream().anyMatch(
-                    RouteLanguage::usesTwinFunction);
-        }
-        if (e instanceof Expr.Binary b) {
-            return usesTwinFunction(b.left()) || usesTwinFunction(b.right());
-        }
-        if (e instanceof Expr.Unary u) {
-            return usesTwinFunction(u.operand());
-        }
-        return false;
     }
 }

@@ -22,8 +22,18 @@ public interface RouteMessage {
     /** @return the body */
     byte[] body();
 
-    /** @return the application property, or null */
+    /** @return the application property, or null (when absent, or present with a null value) */
     String applicationProperty(String name);
+
+    /** @return true if the message has the application property, even with a null value */
+    default boolean hasApplicationProperty(String name) {
+        return applicationProperty(name) != null;
+    }
+
+    /** @return true if the message has the system property (named without {@code $}), even with a null value */
+    default boolean hasSystemProperty(String name) {
+        return systemProperty(name) != null;
+    }
 
     /**
      * @param name a system property name without {@code $}: {@code messageId}, {@code correlationId},
@@ -55,8 +65,9 @@ public interface RouteMessage {
     /**
      * @param source the source path
      * @param body the body
-     * @param applicationProperties application properties
-     * @param systemProperties system properties, named without {@code $} ({@code contentType}, ...)
+     * @param applicationProperties application properties (a value may be null: present, with a null value)
+     * @param systemProperties system properties, named without {@code $} ({@code contentType}, ...); a value may
+     *            be null
      * @return a route message
      */
     static RouteMessage of(String source, byte[] body, Map<String, String> applicationProperties,
@@ -77,7 +88,7 @@ public interface RouteMessage {
             @Override
             public JsonNode parsedJson() {
                 if (!parsed) {
-                    json = EvalContext.parse(this);
+                    json = BodyJson.parse(this);
                     parsed = true;
                 }
                 return json;
@@ -101,6 +112,16 @@ public interface RouteMessage {
             @Override
             public String systemProperty(String name) {
                 return sys.get(name);
+            }
+
+            @Override
+            public boolean hasApplicationProperty(String name) {
+                return app.containsKey(name);
+            }
+
+            @Override
+            public boolean hasSystemProperty(String name) {
+                return sys.containsKey(name);
             }
 
             @Override

@@ -3,17 +3,7 @@
  */
 package org.outpost.routelanguage;
 
-/**
- * Run-time values: {@link Boolean}, {@link Double}, {@link String}, and the two markers below. Comparisons and
- * arithmetic with anything but the right type give {@link #UNDEFINED}.
- */
+/** The run-time markers for {@code null} and {@code undefined} (see {@link Type} for every type's values). */
 enum Value {
-    NULL, UNDEFINED;
-
-    static Tri tri(Object v) {
-        if (v instanceof Boolean b) {
-            return b ? Tri.TRUE : Tri.FALSE;
-        }
-        return Tri.UNDEFINED;
-    }
+    NULL, UNDEFINED
 }

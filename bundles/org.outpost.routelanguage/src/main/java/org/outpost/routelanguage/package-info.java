@@ -7,7 +7,7 @@
  * {@link org.outpost.routelanguage.RouteMessage}. See docs/routing.md.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.outpost.routelanguage;
 
 import org.osgi.annotation.bundle.Export;

@@ -38,6 +38,9 @@ import org.outpost.routelanguage.RouteMessage;
  *      "contentEncoding": ..., "appProperties": {...}, "systemProperties": {...}}
  * </pre>
  *
+ * Property values are strings or null (present with a null value). A condition is compiled for the message's source when it
+ * has one: {@code twin_change_includes} only for {@code /twinChangeNotifications}.
+ *
  * A line that is not such an object gets {@code {"result": "input-error", "error": ...}} and the tool goes on.
  */
 public final class RouteTester {
@@ -90,7 +93,8 @@ public final class RouteTester {
         }
         if (input.path("condition").isTextual()) {
             try {
-                Condition c = RouteLanguage.compileCondition(input.get("condition").textValue());
+                Condition c = RouteLanguage.compileCondition(input.get("condition").textValue(),
+                        input.path("message").hasNonNull("source") ? message.source() : null);
                 Condition.Evaluation e = c.explain(message);
                 out.put("result", e.result().label());
                 if (e.undefinedOperand() != null) {

@@ -44,7 +44,7 @@ class RouteTesterTest {
         assertThat(run(input).lines()).containsExactly(
                 "{\"result\":\"true\"}",
                 "{\"result\":\"false\"}",
-                "{\"result\":\"undefined\",\"undefined\":\"$body.x\"}",
+                "{\"result\":\"true\"}",
                 "{\"result\":\"compile-error\",\"error\":\"column 6: cannot compare string with number (use"
                         + " as_number(kind))\"}",
                 "{\"result\":\"input-error\",\"error\":\"not JSON: Unrecognized token 'not': was expecting (JSON"
@@ -52,7 +52,7 @@ class RouteTesterTest {
                 "{\"result\":\"taken\",\"sink\":\"$upstream\"}",
                 "{\"result\":\"not-taken\",\"sink\":\"$upstream\",\"reason\":\"source-mismatch\"}",
                 "{\"result\":\"not-taken\",\"sink\":\"BrokeredEndpoint(\\\"/modules/a/inputs/b\\\")\","
-                        + "\"reason\":\"condition-undefined: $body.x is undefined\"}",
+                        + "\"reason\":\"condition-undefined\"}",
                 "{\"result\":\"compile-error\",\"error\":\"route 'route': column 23: the sink must be $upstream or"
                         + " BrokeredEndpoint(\\\"/modules/<module>/inputs/<input>\\\"), found 'nowhere'\"}",
                 "{\"result\":\"input-error\",\"error\":\"the object needs a \\\"condition\\\" or a \\\"route\\\""
@@ -60,6 +60,36 @@ class RouteTesterTest {
                 "{\"result\":\"input-error\",\"error\":\"\\\"bodyBase64\\\" is not base64: Illegal base64 character"
                         + " 25\"}",
                 "{\"result\":\"true\"}");
+    }
+
+    @Test
+    void takesPropertiesPresentWithANullValue() throws Exception {
+        String message = "{\"appProperties\": {\"p\": null, \"q\": \"x\"}, \"systemProperties\": {\"s\": null}}";
+        String input = String.join("\n",
+                "{\"condition\": \"is_null(p) AND is_defined(p) AND is_null($s)\", \"message\": " + message + "}",
+                "{\"condition\": \"p = 'x'\", \"message\": " + message + "}",
+                "{\"condition\": \"p || q = 'x'\", \"message\": " + message + "}",
+                "{\"condition\": \"is_null(q)\", \"message\": " + message + "}");
+
+        assertThat(run(input).lines()).containsExactly("{\"result\":\"true\"}",
+                "{\"result\":\"undefined\"}", "{\"result\":\"true\"}", "{\"result\":\"false\"}");
+    }
+
+    @Test
+    void compilesAConditionForItsMessagesSource() throws Exception {
+        String twin = "{\"source\": \"/twinChangeNotifications\", \"body\": \"{\\\"properties\\\":{\\\"reported\\\":"
+                + "{\\\"t\\\":1}}}\", \"contentType\": \"application/json\", \"contentEncoding\": \"utf-8\"}";
+        String input = String.join("\n",
+                "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": " + twin + "}",
+                "{\"condition\": \"twin_change_includes(properties.reported.u)\", \"message\": " + twin + "}",
+                "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": {\"source\":"
+                        + " \"/messages\"}}",
+                "{\"condition\": \"twin_change_includes(properties.reported.t)\", \"message\": {}}");
+
+        assertThat(run(input).lines()).containsExactly("{\"result\":\"true\"}", "{\"result\":\"false\"}",
+                "{\"result\":\"compile-error\",\"error\":\"column 1: twin_change_includes works only on FROM"
+                        + " /twinChangeNotifications\"}",
+                "{\"result\":\"undefined\",\"undefined\":\"twin_change_includes(properties.reported.t)\"}");
     }
 
     @Test

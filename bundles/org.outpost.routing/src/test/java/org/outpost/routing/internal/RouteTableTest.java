@@ -72,7 +72,8 @@ class RouteTableTest {
         assertThat(endpoints(t, from("s", "o", "{\"temp\": 31}")))
                 .containsExactly("outpost.endpoint.upstream", "outpost.modules.alarm.inputs.in");
         assertThat(endpoints(t, from("s", "o", "{\"temp\": 29}"))).containsExactly("outpost.endpoint.upstream");
-        assertThat(endpoints(t, from("s", "o", "{}"))).containsExactly("outpost.endpoint.upstream");
+        // As in edgeHub, a path the body lacks is null, which orders above numbers; an object is no value at all.
+        assertThat(endpoints(t, from("s", "o", "{\"temp\": {\"c\": 31}}"))).containsExactly("outpost.endpoint.upstream");
     }
 
     @Test
