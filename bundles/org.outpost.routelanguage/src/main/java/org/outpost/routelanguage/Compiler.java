@@ -161,10 +161,27 @@ final class Compiler {
         throw error(n, "NOT needs true or false, but '" + operand.text() + "' is a " + t);
     }
 
+    /**
+     * Compiles a binary node and the binary nodes down its left side without recursing into them: a chain such as
+     * {@code a AND b AND ... AND z} (left-nested, hundreds of terms long in a 4 KB twin value) stays off the stack.
+     */
     private Expr binary(Node n) throws RouteCompileException {
+        java.util.ArrayDeque<Node> spine = new java.util.ArrayDeque<>();
+        Node bottom = n;
+        while (bottom.kind() == Node.Kind.BINARY) {
+            spine.push(bottom);
+            bottom = bottom.kids().get(0);
+        }
+        Expr l = compile(bottom);
+        while (!spine.isEmpty()) {
+            Node b = spine.pop();
+            l = combine(b, l, compile(b.kids().get(1)));
+        }
+        return l;
+    }
+
+    private Expr combine(Node n, Expr l, Expr r) throws RouteCompileException {
         Kind op = n.token().kind();
-        Expr l = compile(n.kids().get(0));
-        Expr r = compile(n.kids().get(1));
         Type lt = l.type();
         Type rt = r.type();
         boolean body = lt == Type.BODY || rt == Type.BODY;
