@@ -184,8 +184,11 @@ public final class TelemetryPacking {
             if (!e.isObject() || body == null || !body.isTextual()) {
                 throw new IllegalArgumentException("a batch element without a Base64 \"body\"");
             }
+            // In IoT Hub's order, as the gateway would have written it unbatched.
+            Map<String, String> canonical = PropertyBag.of(PropertyBag.apply(bag,
+                    org.outpost.api.message.Message.builder().body(new byte[0])).build());
             try {
-                out.add(new Unpacked(new TelemetryTopic(topic.deviceId(), topic.moduleId(), bag),
+                out.add(new Unpacked(new TelemetryTopic(topic.deviceId(), topic.moduleId(), canonical),
                         Base64.getDecoder().decode(body.asText())));
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("a batch element whose body is not Base64: " + bad.getMessage());
