@@ -58,6 +58,8 @@ final class Shaper<T> {
         final boolean batch;
         String topic;
         byte[] payload;
+        /** The payload's length before compression. */
+        int raw;
 
         Unit(List<Pending<T>> items, String route, boolean batch) {
             this.items = items;
@@ -182,12 +184,10 @@ final class Shaper<T> {
             }
             ready.poll();
             List<T> handles = new ArrayList<>(n);
-            long before = 0;
             for (Pending<T> p : u.items) {
                 handles.add(p.handle());
-                before += p.body().length;
             }
-            counters.published(n, u.batch && n > 1, before, u.payload.length);
+            counters.published(n, u.batch && n > 1, u.raw, u.payload.length);
             output.publish(u.topic, u.payload, handles);
         }
     }
@@ -319,6 +319,7 @@ final class Shaper<T> {
             marks = Map.of();
         }
         boolean batch = marks != null;
+        u.raw = payload.length;
         boolean compress = false;
         if (gzip && payload.length >= b.compressMinBytes()) {
             byte[] z = TelemetryPacking.gzip(payload);
