@@ -81,6 +81,9 @@ final class Shaper<T> {
         }
     }
 
+    /** About what the gzip markers add to a topic ({@code &outpost-encoding=gzip&outpost-ce=utf-8}). */
+    static final int GZIP_MARKER_BYTES = 40;
+
     private final Supplier<UpstreamSettings> settings;
     private final Supplier<String> gatewayId;
     private final Output<T> output;
@@ -323,7 +326,8 @@ final class Shaper<T> {
         boolean compress = false;
         if (gzip && payload.length >= b.compressMinBytes()) {
             byte[] z = TelemetryPacking.gzip(payload);
-            if (z.length < payload.length) {
+            // Worth it only if it saves more than the markers add to the topic.
+            if (z.length + GZIP_MARKER_BYTES < payload.length) {
                 payload = z;
                 compress = true;
             }
