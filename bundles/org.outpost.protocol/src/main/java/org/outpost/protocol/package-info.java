@@ -6,7 +6,7 @@
  * telemetry topics and the URL-encoded property bag that carries message properties in a topic.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package org.outpost.protocol;
 
 import org.osgi.annotation.bundle.Export;

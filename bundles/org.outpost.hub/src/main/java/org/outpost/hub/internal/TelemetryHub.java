@@ -35,6 +35,7 @@ import org.outpost.commons.DaemonThreads;
 import org.outpost.commons.Listeners;
 import org.outpost.hub.api.Telemetry;
 import org.outpost.protocol.PropertyBag;
+import org.outpost.protocol.TelemetryPacking;
 import org.outpost.protocol.TelemetryTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,18 +166,23 @@ public final class TelemetryHub implements Telemetry {
     }
 
     void ingest(String topic, byte[] payload) {
-        TelemetryTopic t;
-        Message message;
         try {
-            t = TelemetryTopic.parse(topic).orElse(null);
+            TelemetryTopic t = TelemetryTopic.parse(topic).orElse(null);
             if (t == null) {
                 return;
             }
-            message = PropertyBag.apply(t.properties(), Message.builder().body(payload)).build();
+            // The IoT Hub endpoint unpacks a gateway's batches and gzip; one published straight into the broker
+            // is unpacked here, so that what follows sees the original messages either way.
+            for (TelemetryPacking.Unpacked u : TelemetryPacking.unpack(t, payload)) {
+                ingest(u.topic(), u.body());
+            }
         } catch (IllegalArgumentException e) {
             LOG.warn("Dropping telemetry on topic '{}': {}", topic, e.getMessage());
-            return;
         }
+    }
+
+    private void ingest(TelemetryTopic t, byte[] payload) {
+        Message message = PropertyBag.apply(t.properties(), Message.builder().body(payload)).build();
         Received r;
         synchronized (recent) {
             r = new Received(++sequence, t.deviceId(), t.moduleId(), message);

@@ -3,19 +3,23 @@
  */
 package org.outpost.iothub.internal;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.outpost.iothub.spi.Identity;
 import org.outpost.iothub.spi.TelemetrySink;
 import org.outpost.iothub.spi.TelemetryWriter;
 import org.outpost.iothub.spi.TopicAcl;
+import org.outpost.protocol.TelemetryPacking;
 import org.outpost.protocol.TelemetryTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection's telemetry ({@code devices/<d>/[modules/<m>/]messages/events/<bag>}): checked against the ACL and
- * written to the sink before the server acknowledges it. The sink's writer is opened at the first message and closed
+ * written to the sink before the server acknowledges it. A gateway's batch or gzip-compressed publish
+ * ({@link TelemetryPacking}) is unpacked into its original messages, each written as if it had come on its own. The sink's writer is opened at the first message and closed
  * with the connection.
  */
 final class TelemetryHandler {
@@ -46,12 +50,30 @@ final class TelemetryHandler {
             throw new IllegalArgumentException("it names device '" + t.deviceId() + "'" + (t.moduleId() == null ? ""
                     : " module '" + t.moduleId() + "'") + ", not the connected identity " + identity);
         }
-        synchronized (this) {
-            if (writer == null) {
-                writer = sink.open(identity);
+        if (!TelemetryPacking.isPacked(t.properties())) {
+            synchronized (this) {
+                return writer().writeAsync(topic, t, payload);
             }
-            return writer.writeAsync(topic, t, payload);
         }
+        // A gateway's batch or compressed publish: each original message is stored as if sent on its own, and the
+        // publish is acknowledged when all are (a failure leaves it unacknowledged, and the gateway sends it again).
+        List<TelemetryPacking.Unpacked> messages = TelemetryPacking.unpack(t, payload);
+        CompletableFuture<?>[] stored = new CompletableFuture<?>[messages.size()];
+        synchronized (this) {
+            TelemetryWriter w = writer();
+            for (int i = 0; i < stored.length; i++) {
+                TelemetryPacking.Unpacked u = messages.get(i);
+                stored[i] = w.writeAsync(u.topic().format(), u.topic(), u.body()).toCompletableFuture();
+            }
+        }
+        return CompletableFuture.allOf(stored);
+    }
+
+    private TelemetryWriter writer() throws Exception {
+        if (writer == null) {
+            writer = sink.open(identity);
+        }
+        return writer;
     }
 
     /** The connection ended. */

@@ -42,6 +42,32 @@ class TelemetryHandlerTest {
     }
 
     @Test
+    void aGatewaysCompressedBatchIsWrittenAsTheOriginalMessagesEachOnItsOwnTopic() throws Exception {
+        TelemetryHandler handler = new TelemetryHandler(Identity.module("d1", "m1"), new IotHubAcl(), sink);
+        java.util.List<org.outpost.api.message.Message> originals = java.util.List.of(
+                org.outpost.api.message.Message.builder().body("{\"t\":1}").messageId("a").contentType(
+                        "application/json").connectionDeviceId("d1").connectionModuleId("m1").build(),
+                org.outpost.api.message.Message.builder().body("{\"t\":2}").messageId("b").property("k", "v")
+                        .connectionDeviceId("d1").connectionModuleId("m1").build());
+        java.util.Map<String, String> bag = org.outpost.protocol.TelemetryPacking.gzipProperties(
+                org.outpost.protocol.TelemetryPacking.batchProperties(org.outpost.protocol.PropertyBag.of(
+                        originals.get(0)), 2));
+        byte[] payload = org.outpost.protocol.TelemetryPacking.gzip(org.outpost.protocol.TelemetryPacking.batch(
+                originals.stream().map(m -> new org.outpost.protocol.TelemetryPacking.Item(
+                        org.outpost.protocol.PropertyBag.of(m), m.body())).toList()));
+
+        handler.publish(new org.outpost.protocol.TelemetryTopic("d1", "m1", bag).format(), payload)
+                .toCompletableFuture().get();
+
+        assertThat(sink.written).extracting(Fakes.Written::topic).containsExactly(originals.stream().map(m ->
+                new org.outpost.protocol.TelemetryTopic("d1", "m1", org.outpost.protocol.PropertyBag.of(m))
+                        .format()).toArray(String[]::new));
+        assertThat(sink.written).extracting(Fakes.Written::payload).containsExactly("{\"t\":1}", "{\"t\":2}");
+        assertThatThrownBy(() -> handler.publish("devices/d1/modules/m1/messages/events/outpost-batch=2",
+                "nope".getBytes())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
+    }
+
+    @Test
     void aConnectionThatSentNoTelemetryOpensNoWriter() {
         new TelemetryHandler(Identity.device("d1"), new IotHubAcl(), sink).close();
 

@@ -28,6 +28,11 @@ public final class MessageHeaders {
     public static final String CONTENT_ENCODING = "outpost_ce";
     public static final String CREATION_TIME = "outpost_ctime";
     public static final String PROPERTIES = "outpost_props";
+    /**
+     * On a message in the {@code $upstream} queue: the route that sent it there (the one whose priority it has), for
+     * the upstream's per-route bandwidth settings. Not part of the message itself.
+     */
+    public static final String ROUTE = "outpost_route";
 
     private MessageHeaders() {
     }

@@ -7,7 +7,7 @@
  * and the runtime and the upstream drain (1.3: moved here from the broker's API, which is about Artemis only).
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.outpost.routing.api;
 
 import org.osgi.annotation.bundle.Export;

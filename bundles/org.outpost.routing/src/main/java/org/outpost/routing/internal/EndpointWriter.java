@@ -163,6 +163,9 @@ final class EndpointWriter implements AutoCloseable {
                     cm.setPriority((byte) d.getValue().jmsPriority());
                     // The time to live counts from now, when the message is stored at this endpoint.
                     cm.setExpiration(now + d.getValue().timeToLiveMs());
+                    if (d.getValue().route() != null) {
+                        cm.putStringProperty(MessageHeaders.ROUTE, d.getValue().route());
+                    }
                     slot.producer.send(SimpleString.of(d.getKey()), cm, handler);
                 }
                 if (direct != null) {

@@ -67,8 +67,16 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
     /** {@code reject} (default) or {@code drop-oldest}. */
     static final String WHEN_FULL = "storeAndForward.whenFull";
 
-    /** How a message goes to one endpoint. */
-    record Delivery(int jmsPriority, long timeToLiveMs) {
+    /**
+     * How a message goes to one endpoint.
+     *
+     * @param route the route that sends it to {@code $upstream} (for the upstream's per-route bandwidth settings),
+     *            or null
+     */
+    record Delivery(int jmsPriority, long timeToLiveMs, String route) {
+        Delivery(int jmsPriority, long timeToLiveMs) {
+            this(jmsPriority, timeToLiveMs, null);
+        }
     }
 
     /** The endpoint queue of {@code $upstream}. */
@@ -175,7 +183,8 @@ record RouteTable(List<CompiledRoute> routes, Map<String, Integer> priorities, M
         for (CompiledRoute r : routes) {
             if (r.decide(message).taken()) {
                 taken.accept(r);
-                Delivery d = new Delivery(jmsPriority(priorities.get(r.name())), timeToLiveMs(r.name()));
+                Delivery d = new Delivery(jmsPriority(priorities.get(r.name())), timeToLiveMs(r.name()),
+                        r.sink().isUpstream() ? r.name() : null);
                 out.merge(queueOf(r.sink()), d, (a, b) -> b.jmsPriority() > a.jmsPriority() ? b : a);
             }
         }

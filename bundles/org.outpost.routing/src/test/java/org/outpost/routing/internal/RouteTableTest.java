@@ -88,7 +88,7 @@ class RouteTableTest {
     }
 
     @Test
-    void anEndpointReachedByTwoRoutesGetsTheBestPriorityAndThatRoutesTimeToLive() {
+    void anEndpointReachedByTwoRoutesGetsTheBestPriorityAndThatRoutesTimeToLiveAndUpstreamItsName() {
         RouteTable t = RouteTable.fromProperties(Map.of(
                 "route.all", "FROM /messages/* INTO $upstream",
                 "route.alerts", "FROM /messages/* WHERE MessageType = 'Alert' INTO $upstream",
@@ -99,7 +99,7 @@ class RouteTableTest {
                 "storeAndForward.timeToLiveSecs", "60"));
 
         assertThat(t.endpointsFor(from("s", "o", "{}"), r -> { })).containsExactly(
-                Map.entry("outpost.endpoint.upstream", new RouteTable.Delivery(9, 86_400_000)),
+                Map.entry("outpost.endpoint.upstream", new RouteTable.Delivery(9, 86_400_000, "alerts")),
                 Map.entry("outpost.modules.archive.inputs.in", new RouteTable.Delivery(2, 60_000)));
         assertThat(RouteTable.jmsPriority(null)).isZero();
         assertThat(RouteTable.jmsPriority(9)).isZero();

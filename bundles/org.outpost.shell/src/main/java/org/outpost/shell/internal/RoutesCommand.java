@@ -29,13 +29,22 @@ public class RoutesCommand implements Action {
     @Reference
     private Routing routing;
 
+    /** The upstream's per-route bandwidth settings (batching, compression, rate), when there is an upstream. */
+    @Reference(optional = true)
+    private org.outpost.api.runtime.Upstream upstream;
+
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
+
+    /** @return each route's own settings for its messages to $upstream (etc/org.outpost.upstream.cfg) */
+    private Map<String, String> upstreamSettings() {
+        return upstream == null ? Map.of() : upstream.routeBandwidth();
+    }
 
     @Override
     public Object execute() {
         if (json) {
-            System.out.println(Json.write(Map.of("routes", routing.routes(), "origin", routing.routesOrigin(),
+            System.out.println(Json.write(Map.of("routes", routing.routes(), "upstreamSettings", upstreamSettings(), "origin", routing.routesOrigin(),
                     "noRoute", routing.noRoute(), "noRouteTwinChanges", routing.noRouteTwinChanges(),
                     "endpoints", routing.endpoints(), "lastRejection",
                     routing.lastRejection().orElse(""))));
@@ -49,9 +58,12 @@ public class RoutesCommand implements Action {
         table.column("Priority").alignRight();
         table.column("TTL (s)").alignRight();
         table.column("Taken").alignRight();
+        table.column("Upstream settings");
+        Map<String, String> upstreamSettings = upstreamSettings();
         for (RouteStatus r : routing.routes()) {
             table.addRow().addContent(r.name(), r.source(), r.condition().isEmpty() ? "-" : r.condition(), r.sink(),
-                    r.priority() < 0 ? "-" : r.priority(), r.timeToLiveSecs(), r.taken());
+                    r.priority() < 0 ? "-" : r.priority(), r.timeToLiveSecs(), r.taken(),
+                    upstreamSettings.getOrDefault(r.name(), "-"));
         }
         table.emptyTableText("No routes: add them to etc/edgehub.json ({\"routes\": {\"name\": \"FROM ... INTO ...\"}})"
                 + " or load a deployment with edge:routes-set");

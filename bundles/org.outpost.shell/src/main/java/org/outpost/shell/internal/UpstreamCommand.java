@@ -31,8 +31,18 @@ public class UpstreamCommand implements Action {
     @Override
     public Object execute() {
         UpstreamStatus s = upstream.status();
+        java.util.Map<String, Object> bandwidth = upstream.bandwidth();
         if (json) {
-            System.out.println(Json.write(s));
+            if (bandwidth.isEmpty()) {
+                System.out.println(Json.write(s));
+            } else {
+                // The status's fields as before, and the bandwidth control's under "bandwidth".
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(
+                        (java.util.Map<String, Object>) Json.read(Json.write(s)));
+                out.put("bandwidth", bandwidth);
+                System.out.println(Json.write(out));
+            }
             return null;
         }
         ShellTable table = new ShellTable();
@@ -49,6 +59,7 @@ public class UpstreamCommand implements Action {
             table.addRow().addContent("Next retry", "in " + Math.max(0,
                     Duration.between(Instant.now(), s.nextRetry()).toMillis()) + " ms");
         }
+        bandwidth.forEach((label, value) -> table.addRow().addContent(label, value));
         table.print(System.out);
         return null;
     }

@@ -3,7 +3,9 @@
  */
 package org.outpost.upstream.internal;
 
+import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +93,7 @@ final class QueueDrain implements AutoCloseable {
     private final AtomicLong expired = new AtomicLong();
     /** Free places for publishes of the current session; a new session gets a new one. */
     private Semaphore inflight = new Semaphore(0);
+    private int inflightMax;
     /** Messages the cloud acknowledged, to be acknowledged to the broker by the drain thread (which owns the session). */
     private final Queue<InFlight> acknowledged = new ConcurrentLinkedQueue<>();
     private final ConcurrentMap<String, Metrics.Counter> sentCounters = new ConcurrentHashMap<>();
@@ -98,6 +101,8 @@ final class QueueDrain implements AutoCloseable {
     private volatile boolean stopped;
     /** Set when a publish failed: the drain gives every unacknowledged message back to the queue and starts again. */
     private volatile boolean restart;
+    /** Batching, compression, rate limits and windows (drain thread only; see {@link Shaper}). */
+    private final Shaper<InFlight> shaper;
 
     QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Metrics metrics) {
         this(broker, cloud, deviceId, device -> true, metrics);
@@ -109,12 +114,28 @@ final class QueueDrain implements AutoCloseable {
      *            moved at the hub while its messages waited here), and it would hold up the queue
      */
     QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Predicate<String> below, Metrics metrics) {
+        this(broker, cloud, deviceId, below, metrics, Clock.systemDefaultZone());
+    }
+
+    /** @param clock the time that connection windows are read in */
+    QueueDrain(Broker broker, Cloud cloud, Supplier<String> deviceId, Predicate<String> below, Metrics metrics,
+            Clock clock) {
         this.broker = broker;
         this.cloud = cloud;
         this.deviceId = deviceId;
         this.below = below;
         this.metrics = metrics;
         this.thread = DaemonThreads.named("outpost-upstream-drain").newThread(this::loop);
+        this.shaper = new Shaper<>(cloud::settings, deviceId, (topic, payload, messages) -> CloudPublish.send(cloud,
+                topic, payload, messages, messages.get(0).places(), acknowledged, () -> restart = true), f -> {
+                    expire(f.message());
+                    f.places().release();
+                }, clock, System::nanoTime, metrics);
+    }
+
+    /** @return what the bandwidth stage did */
+    BandwidthCounters bandwidth() {
+        return shaper.counters();
     }
 
     void start() {
@@ -150,12 +171,26 @@ final class QueueDrain implements AutoCloseable {
                 Publisher c = cloud.publisher();
                 if (c == null || !c.isConnected() || restart) {
                     // Unacknowledged messages go back to the head of the queue, in order.
+                    release(shaper.discard());
                     ackCompleted(session);
                     closeQuietly(session);
                     session = null;
                     consumer = null;
                     restart = false;
                     cloud.awaitConnected(POLL_MS * 4);
+                    continue;
+                }
+                if (!shaper.windowOpen()) {
+                    // Outside the connection windows nothing is published: what was taken goes back to the queue
+                    // once the publishes under way are answered, and the backlog waits in the store.
+                    release(shaper.discard());
+                    ackCompleted(session);
+                    if (session != null && inflight.availablePermits() >= inflightMax) {
+                        closeQuietly(session);
+                        session = null;
+                        consumer = null;
+                    }
+                    Thread.sleep(session == null ? shaper.untilOpenMs(POLL_MS * 4) : 5);
                     continue;
                 }
                 if (session == null) {
@@ -170,13 +205,25 @@ final class QueueDrain implements AutoCloseable {
                     consumer = session.createConsumer(QUEUE);
                     session.start();
                     // Publishes of the last session that the cloud has not answered no longer count.
-                    inflight = new Semaphore(cloud.settings().maxInflight());
+                    inflightMax = cloud.settings().maxInflight();
+                    inflight = new Semaphore(inflightMax);
                 }
                 ackCompleted(session);
+                shaper.pump();
+                if (shaper.blocked()) {
+                    // The rate limits hold a publish back: nothing more is taken from the queue meanwhile.
+                    TimeUnit.NANOSECONDS.sleep(Math.max(100_000, Math.min(shaper.nextEventNanos(),
+                            TimeUnit.MILLISECONDS.toNanos(POLL_MS))));
+                    continue;
+                }
+                if (inflight.availablePermits() == 0) {
+                    shaper.flushAll();
+                }
                 if (!inflight.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                ClientMessage cm = consumer.receive(POLL_MS);
+                ClientMessage cm = consumer.receive(Math.max(1, Math.min(POLL_MS,
+                        TimeUnit.NANOSECONDS.toMillis(shaper.nextEventNanos()))));
                 if (cm == null) {
                     inflight.release();
                     continue;
@@ -187,6 +234,7 @@ final class QueueDrain implements AutoCloseable {
                 break;
             } catch (Exception e) {
                 if (!stopped) {
+                    release(shaper.discard());
                     cloud.failed("upstream queue: " + e.getMessage());
                     closeQuietly(session);
                     session = null;
@@ -207,8 +255,7 @@ final class QueueDrain implements AutoCloseable {
     private void publish(Publisher c, ClientSession session, ClientMessage cm) throws ActiveMQException {
         if (cm.isExpired()) {
             // Its time to live ran out while it waited here for the cloud: dropped and counted, never delivered.
-            expired.incrementAndGet();
-            cm.individualAcknowledge();
+            expire(cm);
             inflight.release();
             return;
         }
@@ -229,31 +276,24 @@ final class QueueDrain implements AutoCloseable {
             undeliverable(cm, message, topic, e.getMessage());
             return;
         }
-        MqttMessage mqtt = new MqttMessage(body);
-        mqtt.setQos(s.qos());
-        String from = from(message);
-        Semaphore places = inflight;
-        InFlight f = new InFlight(cm, session, places, from, 9 - cm.getPriority(), System.nanoTime());
-        try {
-            c.publish(topic, mqtt, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    acknowledged.add(f);
-                    places.release();
-                }
+        InFlight f = new InFlight(cm, session, inflight, from(message), 9 - cm.getPriority(), System.nanoTime());
+        shaper.offer(new Shaper.Pending<>(f, message, body, cm.getStringProperty(MessageHeaders.ROUTE),
+                f.priority(), cm.getExpiration()));
+        shaper.pump();
+    }
 
-                @Override
-                public void onFailure(IMqttToken token, Throwable error) {
-                    cloud.failed("publish failed: " + UpstreamLink.describe(error));
-                    restart = true;
-                    places.release();
-                }
-            });
-        } catch (MqttException e) {
-            cloud.failed("publish failed: " + UpstreamLink.describe(e));
-            restart = true;
-            places.release();
+    private void expire(ClientMessage cm) {
+        expired.incrementAndGet();
+        try {
+            cm.individualAcknowledge();
+        } catch (ActiveMQException e) {
+            LOG.debug("Acknowledging an expired message: {}", e.getMessage());
         }
+    }
+
+    /** Gives the places of messages taken and not published back (their session closes: they go back to the queue). */
+    private static void release(List<InFlight> messages) {
+        messages.forEach(f -> f.places().release());
     }
 
     /** Drops a message of a device that is no longer below this gateway: counted, logged once a minute per device. */

@@ -4,6 +4,7 @@
 package org.outpost.upstream.internal;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.outpost.api.message.Message;
 import org.outpost.protocol.PropertyBag;
@@ -39,11 +40,20 @@ final class TopicTemplate {
      * @return the topic to publish it on
      */
     static String expand(String template, String gatewayId, Message m) {
+        return expand(template, gatewayId, m, UnaryOperator.identity());
+    }
+
+    /**
+     * @param bagOf changes the message's property bag before it goes into the topic (a batch's or compressed
+     *            publish's markers, see {@link org.outpost.protocol.TelemetryPacking})
+     * @return the topic to publish it on
+     */
+    static String expand(String template, String gatewayId, Message m, UnaryOperator<Map<String, String>> bagOf) {
         String device = sender(gatewayId, m);
         String module = m.connectionModuleId();
         // The bag says who sent it, as the topic does (in IoT Hub's order): the hub or the parent reads either.
-        Map<String, String> bag = PropertyBag.of(device.equals(m.connectionDeviceId()) ? m
-                : m.toBuilder().connectionDeviceId(device).build());
+        Map<String, String> bag = bagOf.apply(PropertyBag.of(device.equals(m.connectionDeviceId()) ? m
+                : m.toBuilder().connectionDeviceId(device).build()));
         if (template.equals(IOT_HUB_MODULE_EVENTS)) {
             // The IoT Hub contract: the protocol codec writes it, as the hub reads it (module or device topic).
             return new TelemetryTopic(device, module, bag).format();

@@ -106,6 +106,46 @@ public final class UpstreamConnector implements Upstream {
         @AttributeDefinition(description = "Let a tcp:// URL (no TLS) name a host that is not loopback: a trusted"
                 + " network only, the gateway's credentials cross it in the clear.")
         boolean allow_plain_off_loopback() default false;
+
+        @AttributeDefinition(description = "Batch messages: several of one sender in one publish (a JSON array the"
+                + " Outpost hub unpacks). Needs an Outpost hub or parent gateway.")
+        boolean batch_enabled() default false;
+
+        @AttributeDefinition(description = "A batch is published when it holds this many messages (at most"
+                + " max.inflight).")
+        int batch_max_messages() default 100;
+
+        @AttributeDefinition(description = "... or this many bytes of message bodies.")
+        int batch_max_bytes() default 65536;
+
+        @AttributeDefinition(description = "... or when its first message has waited this long (ms).")
+        long batch_linger_ms() default 200;
+
+        @AttributeDefinition(description = "Compression of publishes: none or gzip (decoded by the Outpost hub).")
+        String compression() default "none";
+
+        @AttributeDefinition(description = "Payloads smaller than this (bytes) are not compressed.")
+        int compression_min_bytes() default 128;
+
+        @AttributeDefinition(description = "Rate limit: messages a second, 0 for none. The backlog waits in the"
+                + " store.")
+        double rate_messages_per_second() default 0;
+
+        @AttributeDefinition(description = "Rate limit: payload bytes a second, 0 for none.")
+        double rate_bytes_per_second() default 0;
+
+        @AttributeDefinition(description = "Messages that may go at once after a quiet time; 0: one second's worth.")
+        double rate_burst_messages() default 0;
+
+        @AttributeDefinition(description = "Bytes that may go at once after a quiet time; 0: one second's worth.")
+        double rate_burst_bytes() default 0;
+
+        @AttributeDefinition(description = "When the upstream may send, e.g. 22:00-06:00 or Mon-Fri 22:00-06:00,"
+                + " Sat-Sun 00:00-24:00; empty: always. Outside them the backlog stays in the store.")
+        String windows() default "";
+
+        @AttributeDefinition(description = "The time zone of windows; empty: the gateway's.")
+        String windows_time_zone() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
@@ -118,6 +158,7 @@ public final class UpstreamConnector implements Upstream {
     private final Broker broker;
     private final UpstreamLink link;
     private final QueueDrain drain;
+    private final AutoCloseable windowGauge;
 
     @Activate
     public UpstreamConnector(@Reference Broker broker, @Reference EdgeRuntime runtime, @Reference Metrics metrics,
@@ -134,6 +175,8 @@ public final class UpstreamConnector implements Upstream {
         this.drain = new QueueDrain(broker, link, runtime::deviceId, this::isBelow, metrics);
         link.start();
         drain.start();
+        this.windowGauge = metrics.measured("upstream_window_open", "gauge", () -> Map.of(Map.of(),
+                drain.bandwidth().windowOpen() ? 1.0 : 0.0));
     }
 
     /** @return whether a device is below this gateway in its device scope; true while it has none to tell */
@@ -172,9 +215,22 @@ public final class UpstreamConnector implements Upstream {
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() throws Exception {
+        windowGauge.close();
         drain.close();
         link.stop();
+    }
+
+    @Override
+    public Map<String, Object> bandwidth() {
+        return BandwidthStatus.of(link.settings().bandwidth(), drain.bandwidth());
+    }
+
+    @Override
+    public Map<String, String> routeBandwidth() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        link.settings().bandwidth().routes().forEach((name, r) -> out.put(name, r.toString()));
+        return out;
     }
 
     @Override

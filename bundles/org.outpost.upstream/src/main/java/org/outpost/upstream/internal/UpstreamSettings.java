@@ -30,10 +30,25 @@ import org.outpost.commons.PlainTransport;
  * @param sasHostName the hub's host name in SAS tokens and the IoT Hub user name
  * @param sasTokenHours how long each SAS token is valid
  * @param tlsCa PEM file of the certificates an ssl:// connection trusts, empty for the JVM's default
+ * @param bandwidth batching, compression, rate limits and windows
  */
 record UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
         int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight, String sasKey,
-        String sasHostName, int sasTokenHours, String tlsCa) {
+        String sasHostName, int sasTokenHours, String tlsCa, BandwidthSettings bandwidth) {
+
+    /** Settings without bandwidth control. */
+    UpstreamSettings(String url, String clientId, String username, String password, String topic, int qos,
+            int keepAliveSeconds, long reconnectMinMs, long reconnectMaxMs, int maxInflight, String sasKey,
+            String sasHostName, int sasTokenHours, String tlsCa) {
+        this(url, clientId, username, password, topic, qos, keepAliveSeconds, reconnectMinMs, reconnectMaxMs,
+                maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa, BandwidthSettings.NONE);
+    }
+
+    /** @return these settings with other bandwidth control */
+    UpstreamSettings withBandwidth(BandwidthSettings b) {
+        return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAliveSeconds, reconnectMinMs,
+                reconnectMaxMs, maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa, b);
+    }
 
     static final String PID = "org.outpost.upstream";
     private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
@@ -61,14 +76,15 @@ record UpstreamSettings(String url, String clientId, String username, String pas
         if (plain.isPresent()) {
             throw new InvalidConfigurationException(PID, "url", url, plain.get());
         }
+        BandwidthSettings bandwidth = BandwidthSettings.from(v, c, raw, maxInflight);
         return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAlive, min, max, maxInflight,
-                sasKey, sasHost, sasHours, tlsCa);
+                sasKey, sasHost, sasHours, tlsCa, bandwidth);
     }
 
     /** @return these settings with other credentials */
     UpstreamSettings withCredentials(String sasKey, String password) {
         return new UpstreamSettings(url, clientId, username, password, topic, qos, keepAliveSeconds, reconnectMinMs,
-                reconnectMaxMs, maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa);
+                reconnectMaxMs, maxInflight, sasKey, sasHostName, sasTokenHours, tlsCa, bandwidth);
     }
 
     private static boolean isBrokerUrl(String url) {
@@ -83,6 +99,6 @@ record UpstreamSettings(String url, String clientId, String username, String pas
     @Override
     public String toString() {
         return "UpstreamSettings[url=" + url + ", clientId=" + clientId + ", username=" + username + ", topic=" + topic
-                + ", qos=" + qos + "]";
+                + ", qos=" + qos + ", bandwidth=" + bandwidth + "]";
     }
 }

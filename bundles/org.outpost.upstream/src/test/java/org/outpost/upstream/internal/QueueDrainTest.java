@@ -43,7 +43,7 @@ class QueueDrainTest {
     private static final String IN_VM = "vm://0";
 
     /** The broker service as the drain uses it: in-VM sessions. */
-    private static final class InVmBroker implements Broker {
+    static final class InVmBroker implements Broker {
         @Override
         public ServerLocator createLocator() {
             try {

@@ -102,6 +102,9 @@ class UpstreamSettingsTest {
                     if (type == long.class) {
                         return Long.parseLong(v.toString());
                     }
+                    if (type == double.class) {
+                        return Double.parseDouble(v.toString());
+                    }
                     if (type == boolean.class) {
                         return Boolean.parseBoolean(v.toString());
                     }
