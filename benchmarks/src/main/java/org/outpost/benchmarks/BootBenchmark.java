@@ -38,7 +38,7 @@ import org.outpost.itests.Mosquitto;
  * features are started (bare Karaf's "ready": it has nothing else to serve).</li>
  * </ul>
  * The ratio is the gateway's ready over bare Karaf's shell (medians). Milestones of the gateway's start are read from
- * its log. {@code benchmarks/run boot [-Dbench.boots=5] [-Dbench.json=true]}.
+ * its log. {@code benchmarks/run boot [-Dbench.boots=5] [-Dbench.json=true] [-Dbench.distribution=<gateway tar.gz>]}.
  */
 public final class BootBenchmark {
 
@@ -75,7 +75,8 @@ public final class BootBenchmark {
     public static void main(String[] args) throws Exception {
         int boots = Integer.getInteger("bench.boots", 5);
         boolean json = Boolean.getBoolean("bench.json");
-        Path distribution = Path.of(System.getProperty("outpost.distribution"));
+        // -Dbench.distribution=<tar.gz> measures another build of the gateway (an earlier one, say).
+        Path distribution = Path.of(System.getProperty("bench.distribution", System.getProperty("outpost.distribution")));
         Path karafZip = Path.of(System.getProperty("karaf.zip"));
         Path work = Files.createTempDirectory("outpost-boot-bench");
         int cloudPort = GatewayProcess.freePort();
