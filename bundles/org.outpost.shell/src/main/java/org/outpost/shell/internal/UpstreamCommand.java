@@ -37,10 +37,9 @@ public class UpstreamCommand implements Action {
                 System.out.println(Json.write(s));
             } else {
                 // The status's fields as before, and the bandwidth control's under "bandwidth".
-                @SuppressWarnings("unchecked")
-                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(
-                        (java.util.Map<String, Object>) Json.read(Json.write(s)));
-                out.put("bandwidth", bandwidth);
+                com.fasterxml.jackson.databind.node.ObjectNode out =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(Json.write(s));
+                out.set("bandwidth", (com.fasterxml.jackson.databind.JsonNode) Json.read(Json.write(bandwidth)));
                 System.out.println(Json.write(out));
             }
             return null;
