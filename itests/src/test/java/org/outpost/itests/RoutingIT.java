@@ -49,10 +49,11 @@ public class RoutingIT extends OutpostTestSupport {
             assertThat(arrived).containsExactly("2", "4", "6", "8", "10", "last");
 
             assertThat(shell("edge:routes")).contains("/messages/modules/probe/*", "$upstream")
-                    .containsPattern("hot\\s*\\|.*\\$body\\.t > 30.*\\|\\s*6\\s*\\n");
+                    .containsPattern("hot\\s*\\|.*\\$body\\.t > 30.*\\|\\s*6\\s*\\|");
             java.nio.file.Path message = java.nio.file.Files.createTempFile("message", ".json");
+            // An object has no value to compare (a missing $body.t would be null, which edgeHub orders above numbers).
             java.nio.file.Files.writeString(message, "{\"source\": \"/messages/modules/probe/outputs/out\","
-                    + " \"body\": \"{\\\"x\\\": 1}\", \"contentType\": \"application/json\","
+                    + " \"body\": \"{\\\"t\\\": {\\\"a\\\": 1}}\", \"contentType\": \"application/json\","
                     + " \"contentEncoding\": \"utf-8\", \"appProperties\": {\"MessageType\": \"reading\"}}");
             assertThat(shell("edge:explain all " + message)).contains("hot", "no",
                     "condition is undefined: $body.t has no value");
