@@ -29,7 +29,9 @@ import org.outpost.itests.Mosquitto;
 public final class RoutingBenchmark {
 
     private static final int SIZE = 1024;
-    private static final int[] RATES = {1000, 5000, 0};
+    /** The offered rates measured, 0 for as fast as stored (-Dbench.rates=1000,5000 leaves out max and its search). */
+    private static final int[] RATES = java.util.Arrays.stream(System.getProperty("bench.rates", "1000,5000,0")
+            .split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
 
     private record Result(String system, int rate, Arrivals.Window window, double cpuPercent) {
     }

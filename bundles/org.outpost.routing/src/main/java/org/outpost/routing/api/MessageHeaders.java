@@ -3,7 +3,6 @@
  */
 package org.outpost.routing.api;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -74,7 +73,7 @@ public final class MessageHeaders {
                 .contentEncoding(string(header, CONTENT_ENCODING));
         String created = string(header, CREATION_TIME);
         if (created != null) {
-            b.creationTimeUtc(Instant.parse(created));
+            b.creationTimeUtc(StoredInstant.parse(created));
         }
         String props = string(header, PROPERTIES);
         if (props != null) {
