@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection's telemetry ({@code devices/<d>/[modules/<m>/]messages/events/<bag>}): checked against the ACL and
  * written to the sink before the server acknowledges it. A gateway's batch or gzip-compressed publish
- * ({@link TelemetryPacking}) is unpacked into its original messages, each written as if it had come on its own. The sink's writer is opened at the first message and closed
- * with the connection.
+ * ({@link TelemetryPacking}) is unpacked into its original messages, each written as if it had come on its own. The
+ * sink's writer is opened at the first message and closed with the connection.
  */
 final class TelemetryHandler {
 
