@@ -23,7 +23,7 @@ class ManifestFuzzTest {
     private static final ManifestParser PARSER = new ManifestParser(new LocationPolicy(Set.of("mvn", "file",
             "https"), List.of(Path.of("/opt/outpost/modules")), List.of("org.outpost.")));
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyTextIsAManifestOrRefusedWithWhereAndWhy(byte[] input) {
         try {
             PARSER.parse(new String(input, StandardCharsets.UTF_8));

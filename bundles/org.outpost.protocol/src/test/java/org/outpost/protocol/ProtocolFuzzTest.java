@@ -27,7 +27,7 @@ class ProtocolFuzzTest {
     private static final String KEY = "c2VjcmV0LWtleS1vZi10aGUtZGV2aWNlLTMyYnl0ZXM=";
     private static final TwinLimits LIMITS = TwinLimits.IOT_HUB;
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void deviceInputIsTakenOrRefusedCleanly(byte[] input) {
         if (input.length == 0) {
             return;

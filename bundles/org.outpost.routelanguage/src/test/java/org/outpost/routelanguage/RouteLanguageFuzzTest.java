@@ -21,7 +21,7 @@ class RouteLanguageFuzzTest {
 
     private static final String[] ENCODINGS = {"utf-8", "utf-16", "utf-32", "utf-16be", "ascii", ""};
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyRouteCompilesOrIsRefusedAndDecidesAnyMessage(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         int newline = text.indexOf('\n');

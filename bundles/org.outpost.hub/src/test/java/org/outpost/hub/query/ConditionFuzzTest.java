@@ -21,7 +21,7 @@ class ConditionFuzzTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyConditionCompilesOrIsRefusedAndDecidesAnyTwin(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
         int newline = text.indexOf('\n');

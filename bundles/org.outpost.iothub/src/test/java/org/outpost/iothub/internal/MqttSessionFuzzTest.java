@@ -24,7 +24,7 @@ class MqttSessionFuzzTest {
 
     private static final byte[] CONNECT = encoded();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyBytesOnAConnectionAreHandledOrEndIt(byte[] input) {
         if (input.length == 0) {
             return;
