@@ -6,7 +6,7 @@
  * of the modules connected over it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.outpost.twin.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,19 +6,17 @@ package org.outpost.twin.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -44,9 +42,9 @@ import org.outpost.downstream.api.ChildScope;
 import org.outpost.downstream.api.HubLink;
 import org.outpost.deployment.api.DeploymentResult;
 import org.outpost.deployment.api.DeploymentStatus;
-import org.outpost.deployment.api.LogQuery;
 import org.outpost.identity.api.ModuleIdentities;
 import org.outpost.routing.api.Routing;
+import org.outpost.twin.api.AgentMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +127,8 @@ public final class CloudTwins {
     /** The $edgeHub version applied last, and its outcome; 0 and null before the first. */
     private long routesVersion;
     private ObjectNode routesStatus;
+    /** {@code $edgeAgent}'s methods contributed as services, by name. */
+    private final Map<String, AgentMethod> agentMethods = new ConcurrentHashMap<>();
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
@@ -263,7 +263,7 @@ public final class CloudTwins {
         registration.registerAgain(module);
     }
 
-    /** edgeAgent's built-in direct methods: ping, RestartModule, GetModuleLogs. */
+    /** edgeAgent's direct methods: the built-in ping, RestartModule, GetModuleLogs, then those of {@link AgentMethod}s. */
     private TwinClient.MethodAnswer agentMethod(String method, JsonNode payload) throws Exception {
         switch (method) {
             case "ping":
@@ -278,42 +278,31 @@ public final class CloudTwins {
                 return new TwinClient.MethodAnswer(200, "null");
             }
             case "GetModuleLogs":
-                return new TwinClient.MethodAnswer(200, moduleLogs(payload));
+                return new TwinClient.MethodAnswer(200, GetModuleLogs.answer(payload, deployer, runtime));
             default:
-                return null;
+                AgentMethod contributed = agentMethods.get(method);
+                if (contributed == null) {
+                    return null;
+                }
+                AgentMethod.Answer answer = contributed.invoke(payload == null || payload.isMissingNode() ? null
+                        : payload.toString());
+                return new TwinClient.MethodAnswer(answer.status(), answer.json() == null ? "null" : answer.json());
         }
     }
 
-    /**
-     * IoT Edge's GetModuleLogs: {@code items} of {@code {"id": "<module id regex>", "filter": {"tail", "since",
-     * "until", "loglevel" (syslog severity 0-7: this and more severe), "regex"}}}; answered with
-     * {@code [{"id": "<module>", "payload": "<lines>"}]} (text, no encoding).
-     */
-    private String moduleLogs(JsonNode payload) throws Exception {
-        JsonNode items = payload.path("items");
-        if (!items.isArray() || items.isEmpty()) {
-            throw new IllegalArgumentException("GetModuleLogs needs {\"schemaVersion\": \"1.0\", \"items\": [{\"id\":"
-                    + " \"<module id regex>\", \"filter\": {\"tail\": 100}}]}");
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAgentMethod(AgentMethod method, Map<String, Object> properties) {
+        if (properties.get(AgentMethod.NAME) instanceof String name && !name.isBlank()) {
+            agentMethods.put(name, method);
+        } else {
+            LOG.warn("An $edgeAgent method service without its name ({}) is ignored", AgentMethod.NAME);
         }
-        ArrayNode out = JSON.createArrayNode();
-        Instant now = Instant.now();
-        Set<String> modules = new java.util.TreeSet<>(deployer.status().modules().keySet());
-        runtime.modules().forEach(m -> modules.add(m.name()));
-        for (JsonNode item : items) {
-            Pattern id = Pattern.compile(item.path("id").asText(".*"));
-            JsonNode f = item.path("filter");
-            LogQuery query = new LogQuery(f.path("tail").asInt(100),
-                    f.hasNonNull("since") ? LogQuery.time(f.path("since").asText(), now) : null,
-                    f.hasNonNull("until") ? LogQuery.time(f.path("until").asText(), now) : null,
-                    f.has("loglevel") ? LogQuery.levelOfSyslogSeverity(f.path("loglevel").asInt(7)) : null,
-                    f.hasNonNull("regex") ? LogQuery.regex(f.path("regex").asText()) : null);
-            for (String module : modules) {
-                if (id.matcher(module).matches()) {
-                    out.addObject().put("id", module).put("payload", String.join("\n", deployer.logs(module, query)));
-                }
-            }
+    }
+
+    void removeAgentMethod(AgentMethod method, Map<String, Object> properties) {
+        if (properties.get(AgentMethod.NAME) instanceof String name) {
+            agentMethods.remove(name, method);
         }
-        return out.toString();
     }
 
     /**
