@@ -41,7 +41,6 @@ public final class DeployBenchmark {
         Path work = Files.createTempDirectory("outpost-deploy-bench");
         try (GatewayProcess gateway = new GatewayProcess(Path.of(System.getProperty("outpost.distribution")),
                 work.resolve("gateway"))) {
-            gateway.edgeHubOnFreePorts();
             Path modules = Files.createDirectories(gateway.home().resolve("modules"));
             for (int i = 0; i < 20; i++) {
                 for (int v = 1; v <= 2; v++) {

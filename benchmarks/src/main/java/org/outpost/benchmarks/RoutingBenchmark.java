@@ -68,7 +68,6 @@ public final class RoutingBenchmark {
             if (!only.equals("baseline")) {
             System.out.println("Starting the gateway from " + distribution);
             try (GatewayProcess gateway = new GatewayProcess(distribution, work.resolve("gateway"))) {
-                gateway.edgeHubOnFreePorts();
                 gateway.config("org.outpost.upstream", Map.of("url", "tcp://127.0.0.1:" + cloudPort));
                 String sync = System.getProperty("bench.journal.sync.us");
                 if (sync != null) {

@@ -42,22 +42,21 @@ public final class GatewayProcess implements AutoCloseable {
         }
         config("org.apache.karaf.shell", Map.of("sshPort", Integer.toString(freePort())));
         config("org.outpost.broker", Map.of("core.port", "0", "mqtt.port", "0", "amqp.port", "0"));
+        // Integration tests run in two lanes at once (itests/.../lanes): no process may take a well-known port that
+        // a test in the other lane needs (IoT Edge's 8883 and 443, which the Azure SDK insists on; the metrics
+        // endpoint's 9600). A test that needs one configures it.
+        config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(freePort()), "websocket.port",
+                Integer.toString(freePort())));
+        config("org.outpost.metrics", Map.of("port", Integer.toString(freePort())));
+        if (Files.exists(home.resolve("etc/org.outpost.hub.iothub.cfg"))) {
+            config("org.outpost.hub.iothub", Map.of("port", Integer.toString(freePort()), "tls.port",
+                    Integer.toString(freePort())));
+        }
         if (Files.exists(home.resolve("etc/org.apache.felix.http.cfg"))) {
             // The hub's REST API and dashboard.
             httpPort = freePort();
             config("org.apache.felix.http", Map.of("org.osgi.service.http.port", Integer.toString(httpPort)));
         }
-    }
-
-    /**
-     * Points the gateway's IoT Hub endpoint (MQTT over TLS and over WebSockets) at free ports too, for a process that
-     * must not take 8883 and 443 from a test that runs meanwhile (benchmarks). Tests whose SDK clients connect to
-     * 8883 keep the default.
-     */
-    public GatewayProcess edgeHubOnFreePorts() throws IOException {
-        config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(freePort()), "websocket.port",
-                Integer.toString(freePort())));
-        return this;
     }
 
     /** @return the HTTP port (the hub's REST API and dashboard), or -1 for a distribution without HTTP */
@@ -201,12 +200,22 @@ public final class GatewayProcess implements AutoCloseable {
         kill();
     }
 
+    /** Ports {@link #freePort()} gave, never given again. */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
     /** @return a free loopback port */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        synchronized (HANDED_OUT) {
+            while (true) {
+                try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    // Two lanes ask at once: never hand the same port out twice in this JVM, even once closed.
+                    if (HANDED_OUT.add(s.getLocalPort())) {
+                        return s.getLocalPort();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
     }
 
