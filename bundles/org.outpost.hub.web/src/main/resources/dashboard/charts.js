@@ -78,16 +78,30 @@ const OutpostCharts = (() => {
         out.push({ label: spec.label, points: [...byTime.entries()].sort((a, b) => a[0] - b[0])
           .map(([t, v]) => ({ t, v })) });
       } else {
+        // One line per value of the first of the labels the series have (series that differ in other labels,
+        // such as a queue's priorities, are summed into it).
+        const groups = new Map();
         for (const s of chosen) {
           const key = (spec.by || []).find((k) => k in s.labels);
-          out.push({ label: key ? s.labels[key] : JSON.stringify(s.labels), points: s.points });
+          const label = key ? s.labels[key] : JSON.stringify(s.labels);
+          const byTime = groups.get(label) || new Map();
+          s.points.forEach((p) => byTime.set(p.t, (byTime.get(p.t) || 0) + p.v));
+          groups.set(label, byTime);
+        }
+        for (const [label, byTime] of groups) {
+          out.push({ label, points: [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v })) });
         }
       }
     }
     return out;
   }
 
-  function draw(chart, lines, from, to) {
+  function draw(chart, lines, rangeFrom, to) {
+    // The time axis starts at the first point when the data is younger than the range: a gateway that has sent for
+    // a minute fills the chart, not its last pixels.
+    let first = Infinity;
+    lines.forEach((l) => l.points.forEach((p) => { first = Math.min(first, p.t); }));
+    const from = Number.isFinite(first) && first < to ? Math.max(rangeFrom, first) : rangeFrom;
     const box = document.createElement('figure');
     box.className = 'chart';
     box.dataset.chart = chart.id;

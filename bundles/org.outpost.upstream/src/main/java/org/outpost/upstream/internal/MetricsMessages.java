@@ -24,7 +24,8 @@ import org.outpost.api.metrics.MetricSample;
  * {@code {"TimeGeneratedUtc": "...", "Name": "...", "Value": 1.0, "Labels": {...}}}, one element per value, from the
  * output {@code metricOutput} with the application property {@code id=origin-iotedge-metrics-collector}. A summary is
  * sent as a Prometheus scrape shows it: {@code <name>_count}, {@code <name>_sum} and one {@code <name>} per quantile
- * with the label {@code quantile}. Values that JSON cannot carry (NaN, infinities) are left out.
+ * with the label {@code quantile}, and a counter always ends in {@code _total}. Values that JSON cannot carry (NaN,
+ * infinities) are left out.
  */
 final class MetricsMessages {
 
@@ -54,6 +55,9 @@ final class MetricsMessages {
                     labels.put("quantile", q);
                     add(out, s.name(), labels, v);
                 });
+            } else if ("counter".equals(s.type()) && !s.name().endsWith("_total")) {
+                // As a Prometheus scrape names a counter, which is what metrics-collector uploads.
+                add(out, s.name() + "_total", s.labels(), s.value());
             } else {
                 add(out, s.name(), s.labels(), s.value());
             }

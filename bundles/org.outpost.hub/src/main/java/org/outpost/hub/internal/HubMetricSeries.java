@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * own, never on the ingestion's: a full backlog ({@value #BACKLOG} messages) drops metrics, counted and logged, and
  * never holds telemetry back.
  */
-@Component(service = MetricSeries.class, configurationPid = HubMetrics.PID)
-@Designate(ocd = HubMetrics.Config.class)
-public final class HubMetrics implements MetricSeries {
+@Component(service = MetricSeries.class, configurationPid = HubMetricSeries.PID)
+@Designate(ocd = HubMetricSeries.Config.class)
+public final class HubMetricSeries implements MetricSeries {
 
     static final String PID = "org.outpost.hub.metrics";
 
@@ -75,7 +75,7 @@ public final class HubMetrics implements MetricSeries {
     /** How far ahead of the hub's clock a value may be (a gateway's clock may be a little ahead). */
     static final Duration FUTURE = Duration.ofMinutes(10);
 
-    private static final Logger LOG = LoggerFactory.getLogger(HubMetrics.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HubMetricSeries.class);
 
     private final MetricRepository repository;
     private final MetricQueries queries;
@@ -90,7 +90,7 @@ public final class HubMetrics implements MetricSeries {
     private volatile long droppedLoggedMs;
 
     @Activate
-    public HubMetrics(@Reference HubDatabase db, @Reference Telemetry telemetry, @Reference Fleet fleet,
+    public HubMetricSeries(@Reference HubDatabase db, @Reference Telemetry telemetry, @Reference Fleet fleet,
             @Reference Deployments deployments, Config config) {
         this.rawRetention = Duration.ofHours(Math.max(1, config.raw_retention_hours()));
         this.rollupRetention = Duration.ofDays(Math.max(1, config.rollup_retention_days()));

@@ -37,13 +37,13 @@ import org.outpost.hub.metrics.MetricSeries.Resolution;
 import org.outpost.hub.storage.internal.Database;
 
 /** Metrics at the hub against the real embedded database: ingestion, rollups, queries, retention, the fleet. */
-class HubMetricsTest {
+class HubMetricSeriesTest {
 
     @TempDir
     Path dir;
 
     private Database db;
-    private HubMetrics metrics;
+    private HubMetricSeries metrics;
     private final List<Consumer<Telemetry.Received>> listeners = new ArrayList<>();
     private volatile Fleet.Health health = new Fleet.Health(3, 2, 0, 0, List.of(), List.of());
 
@@ -62,7 +62,7 @@ class HubMetricsTest {
         db.close();
     }
 
-    private HubMetrics start(int fleetSampleSeconds) {
+    private HubMetricSeries start(int fleetSampleSeconds) {
         Telemetry telemetry = proxy(Telemetry.class, (m, args) -> {
             if (m.equals("subscribe")) {
                 @SuppressWarnings("unchecked")
@@ -74,10 +74,10 @@ class HubMetricsTest {
         });
         Fleet fleet = proxy(Fleet.class, (m, args) -> health);
         Deployments deployments = proxy(Deployments.class, (m, args) -> List.of());
-        HubMetrics.Config defaults = ConfigValues.defaults(HubMetrics.Config.class);
-        HubMetrics.Config config = proxy(HubMetrics.Config.class, (m, args) -> m.equals("fleet_sample_seconds")
-                ? fleetSampleSeconds : m.equals("annotationType") ? HubMetrics.Config.class : invoke(defaults, m));
-        metrics = new HubMetrics(db, telemetry, fleet, deployments, config);
+        HubMetricSeries.Config defaults = ConfigValues.defaults(HubMetricSeries.Config.class);
+        HubMetricSeries.Config config = proxy(HubMetricSeries.Config.class, (m, args) -> m.equals("fleet_sample_seconds")
+                ? fleetSampleSeconds : m.equals("annotationType") ? HubMetricSeries.Config.class : invoke(defaults, m));
+        metrics = new HubMetricSeries(db, telemetry, fleet, deployments, config);
         return metrics;
     }
 
