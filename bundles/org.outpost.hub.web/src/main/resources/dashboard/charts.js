@@ -32,8 +32,8 @@ const OutpostCharts = (() => {
       { label: 'connected', names: ['outpost_fleet_devices_connected'], sum: true },
       { label: 'registered', names: ['outpost_fleet_devices'], sum: true }] },
     { id: 'fleet-deployments', title: 'Deployments: devices by status', unit: '', lines: [
-      { names: ['outpost_fleet_deployment_devices'], by: ['status'], only: { status: ['succeeded', 'failed', 'pending'] },
-        without: 'deployment' }] },
+      { names: ['outpost_fleet_deployment_devices'], by: ['status'],
+        only: { status: ['succeeded', 'failed', 'pending'] }, without: 'deployment' }] },
   ];
   let last = { key: null, at: 0 };
 

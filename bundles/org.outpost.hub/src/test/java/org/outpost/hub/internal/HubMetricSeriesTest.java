@@ -75,8 +75,9 @@ class HubMetricSeriesTest {
         Fleet fleet = proxy(Fleet.class, (m, args) -> health);
         Deployments deployments = proxy(Deployments.class, (m, args) -> List.of());
         HubMetricSeries.Config defaults = ConfigValues.defaults(HubMetricSeries.Config.class);
-        HubMetricSeries.Config config = proxy(HubMetricSeries.Config.class, (m, args) -> m.equals("fleet_sample_seconds")
-                ? fleetSampleSeconds : m.equals("annotationType") ? HubMetricSeries.Config.class : invoke(defaults, m));
+        HubMetricSeries.Config config = proxy(HubMetricSeries.Config.class, (m, args) -> m.equals(
+                "fleet_sample_seconds") ? fleetSampleSeconds : m.equals("annotationType") ? HubMetricSeries.Config.class
+                        : invoke(defaults, m));
         metrics = new HubMetricSeries(db, telemetry, fleet, deployments, config);
         return metrics;
     }
