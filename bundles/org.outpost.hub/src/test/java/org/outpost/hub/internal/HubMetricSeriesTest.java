@@ -36,7 +36,11 @@ import org.outpost.hub.metrics.MetricSeries.Query;
 import org.outpost.hub.metrics.MetricSeries.Resolution;
 import org.outpost.hub.storage.internal.Database;
 
-/** Metrics at the hub against the real embedded database: ingestion, rollups, queries, retention, the fleet. */
+/**
+ * Metrics at the hub against the real embedded database: ingestion, rollups, queries, retention, the fleet. With
+ * {@code -Doutpost.test.postgres=jdbc:postgresql://127.0.0.1:<port>/<db>} (user and password {@code outpost} /
+ * {@code outpost-test}, as the itests' PostgresServer makes them) the same cases run on PostgreSQL.
+ */
 class HubMetricSeriesTest {
 
     @TempDir
@@ -51,7 +55,10 @@ class HubMetricSeriesTest {
 
     @BeforeEach
     void setUp() {
-        db = new Database(Database.Settings.embedded(dir));
+        String postgres = System.getProperty("outpost.test.postgres", "");
+        db = new Database(postgres.isEmpty() ? Database.Settings.embedded(dir) : new Database.Settings(postgres,
+                "outpost", "outpost-test", 10, ""));
+        db.transaction("starting with no series", c -> c.createStatement().executeUpdate("DELETE FROM metric_series"));
     }
 
     @AfterEach
