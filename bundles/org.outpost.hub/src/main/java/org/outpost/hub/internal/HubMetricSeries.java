@@ -86,12 +86,13 @@ public final class HubMetricSeries implements MetricSeries {
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
             DaemonThreads.named("outpost-hub-metrics-jobs"));
     private final AutoCloseable subscription;
+    private final Runnable stopDeletes;
     private final AtomicLong dropped = new AtomicLong();
     private volatile long droppedLoggedMs;
 
     @Activate
-    public HubMetricSeries(@Reference HubDatabase db, @Reference Telemetry telemetry, @Reference Fleet fleet,
-            @Reference Deployments deployments, Config config) {
+    public HubMetricSeries(@Reference HubDatabase db, @Reference DeviceStore devices, @Reference Telemetry telemetry,
+            @Reference Fleet fleet, @Reference Deployments deployments, Config config) {
         this.rawRetention = Duration.ofHours(Math.max(1, config.raw_retention_hours()));
         this.rollupRetention = Duration.ofDays(Math.max(1, config.rollup_retention_days()));
         this.repository = new MetricRepository(db, Duration.ofMinutes(Math.max(1, config.rollup_minutes())).toMillis(),
@@ -104,6 +105,23 @@ public final class HubMetricSeries implements MetricSeries {
             scheduler.scheduleAtFixedRate(() -> sampleFleet(fleet, deployments, every), every, every,
                     TimeUnit.MILLISECONDS);
         }
+        // A deleted device's series go with it (every node hears of it; deleting twice deletes nothing more).
+        this.stopDeletes = devices.onDelete(id -> {
+            try {
+                writer.execute(() -> {
+                    try {
+                        repository.deleteDevice(id);
+                    } catch (RuntimeException e) {
+                        LOG.warn("The metric series of the deleted device {} could not be deleted (the retention"
+                                + " job deletes them in {} days): {}", LogText.escape(id), rollupRetention.toDays(),
+                                e.getMessage());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.warn("The metric series of the deleted device {} are left to the retention job: the writer is"
+                        + " busy", LogText.escape(id));
+            }
+        });
         this.subscription = telemetry.subscribe(r -> {
             if (MetricsPayload.isMetrics(r.message())) {
                 Instant received = Instant.now();
@@ -119,6 +137,7 @@ public final class HubMetricSeries implements MetricSeries {
     @Deactivate
     void deactivate() throws Exception {
         subscription.close();
+        stopDeletes.run();
         scheduler.shutdownNow();
         writer.shutdown();
         if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -47,6 +47,7 @@ class HubMetricSeriesTest {
     Path dir;
 
     private Database db;
+    private DeviceStore devices;
     private HubMetricSeries metrics;
     private final List<Consumer<Telemetry.Received>> listeners = new ArrayList<>();
     private volatile Fleet.Health health = new Fleet.Health(3, 2, 0, 0, List.of(), List.of());
@@ -59,6 +60,9 @@ class HubMetricSeriesTest {
         db = new Database(postgres.isEmpty() ? Database.Settings.embedded(dir) : new Database.Settings(postgres,
                 "outpost", "outpost-test", 10, ""));
         db.transaction("starting with no series", c -> c.createStatement().executeUpdate("DELETE FROM metric_series"));
+        devices = new DeviceStore(db, Boxes.BOX);
+        devices.devices().forEach(d -> devices.delete(d.id()));
+        devices.create("gw-1");
     }
 
     @AfterEach
@@ -66,6 +70,7 @@ class HubMetricSeriesTest {
         if (metrics != null) {
             metrics.deactivate();
         }
+        devices.deactivate();
         db.close();
     }
 
@@ -85,7 +90,7 @@ class HubMetricSeriesTest {
         HubMetricSeries.Config config = proxy(HubMetricSeries.Config.class, (m, args) -> m.equals(
                 "fleet_sample_seconds") ? fleetSampleSeconds : m.equals("annotationType") ? HubMetricSeries.Config.class
                         : invoke(defaults, m));
-        metrics = new HubMetricSeries(db, telemetry, fleet, deployments, config);
+        metrics = new HubMetricSeries(db, devices, telemetry, fleet, deployments, config);
         return metrics;
     }
 
@@ -142,6 +147,18 @@ class HubMetricSeriesTest {
         assertThat(series.get(1).lastTime()).isEqualTo(t.toEpochMilli());
         assertThat(query("gw-1", "edgehub_queue_*", t.minusSeconds(1), t.plusSeconds(1), Resolution.RAW, false)
                 .get(0).points()).containsExactly(new Point(t.toEpochMilli(), 3));
+    }
+
+    @Test
+    void aDeletedDevicesSeriesGoWithIt() {
+        start(0);
+        metrics.ingest("gw-1", body(Instant.now(), "edgehub_queue_length", "1", "{}").getBytes(
+                StandardCharsets.UTF_8), Instant.now());
+        assertThat(metrics.series("gw-1")).hasSize(1);
+
+        devices.delete("gw-1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.series("gw-1").isEmpty());
     }
 
     @Test
