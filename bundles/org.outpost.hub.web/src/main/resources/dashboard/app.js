@@ -209,6 +209,7 @@ async function refresh() {
         if (e.status === 404) { openDeployment = null; $('deployment').hidden = true; } else throw e;
       }
     }
+    OutpostCharts.refresh(api, openDevice);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     $('refreshed').textContent = 'not updated: ' + e.message;
