@@ -13,6 +13,7 @@ import org.outpost.itests.DeploymentRestartIT;
 import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
+import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
@@ -42,6 +43,7 @@ import org.outpost.itests.security.HubSecurityIT;
     HubSecurityIT.class,
     DeploymentRestartIT.class,
     HubDatabaseOutageIT.class,
+    HubMetricsIT.class,
 })
 public class ParallelLane {
 }
