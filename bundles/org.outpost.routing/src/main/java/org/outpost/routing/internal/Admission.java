@@ -62,7 +62,8 @@ final class Admission implements AutoCloseable {
     Map<String, RouteTable.Delivery> admit(RouteSets.Running running, Message message) throws SendException {
         String module = RouteTable.sender(message);
         String output = message.outputName();
-        receivedBy.computeIfAbsent(module, m -> metrics.counter("messages_received_total", "from", m)).increment();
+        receivedBy.computeIfAbsent(module + "\u0000" + output, m -> metrics.counter("edgehub_messages_received_total",
+                "id", module, "route_output", output == null ? "" : output)).increment();
         Map<String, RouteTable.Delivery> deliveries = running.table().endpointsFor(
                 RouteMessage.of(RouteTable.sourceOf(message.connectionModuleId(), output), message),
                 route -> running.taken().get(route.name()).increment());
@@ -71,7 +72,8 @@ final class Admission implements AutoCloseable {
             if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
                 noRouteTwinChanges.incrementAndGet();
             }
-            metrics.counter("messages_dropped_total", "reason", "no_route", "from", module).increment();
+            metrics.counter("edgehub_messages_dropped_total", "reason", "no_route", "from", module,
+                    "from_route_output", output == null ? "" : output).increment();
             LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
         } else {
             bound(running.table(), module, message, deliveries.keySet());
@@ -94,7 +96,7 @@ final class Admission implements AutoCloseable {
             String endpoint = RouteTable.endpointName(queue);
             if (table.whenFull() == RouteTable.WhenFull.REJECT) {
                 c.rejected.increment();
-                metrics.counter("messages_rejected_total", "from", module, "to", endpoint).increment();
+                metrics.counter("edgehub_messages_rejected_total", "from", module, "to", endpoint).increment();
                 throw new SendException("endpoint " + endpoint + " is full: it holds " + bytes
                         + " bytes and its bound is " + table.maxBytesPerEndpoint() + " (storeAndForward"
                         + ".maxBytesPerEndpoint); the message was not stored. It has room again when its consumer"
@@ -107,7 +109,7 @@ final class Admission implements AutoCloseable {
                     try {
                         long dropped = broker.dropOldest(queue, target);
                         c.droppedFull.add(dropped);
-                        metrics.counter("messages_dropped_total", "reason", "endpoint_full", "to", endpoint)
+                        metrics.counter("edgehub_messages_dropped_total", "reason", "endpoint_full", "to", endpoint)
                                 .add(dropped);
                         LOG.warn("Endpoint {} is full: dropped its {} oldest messages of the lowest priority",
                                 endpoint, dropped);

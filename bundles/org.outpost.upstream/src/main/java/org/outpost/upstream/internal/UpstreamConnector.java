@@ -175,7 +175,7 @@ public final class UpstreamConnector implements Upstream {
         this.drain = new QueueDrain(broker, link, runtime::deviceId, this::isBelow, metrics);
         link.start();
         drain.start();
-        this.windowGauge = metrics.measured("upstream_window_open", "gauge", () -> Map.of(Map.of(),
+        this.windowGauge = metrics.measured("edgehub_upstream_window_open", "gauge", () -> Map.of(Map.of(),
                 drain.bandwidth().windowOpen() ? 1.0 : 0.0));
     }
 
