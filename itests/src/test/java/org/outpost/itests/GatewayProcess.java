@@ -27,6 +27,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path home;
     private Process process;
     private int httpPort = -1;
+    private final int metricsPort;
 
     /**
      * Unpacks the distribution into {@code dir} and points its listeners at free ports.
@@ -42,6 +43,9 @@ public final class GatewayProcess implements AutoCloseable {
         }
         config("org.apache.karaf.shell", Map.of("sshPort", Integer.toString(freePort())));
         config("org.outpost.broker", Map.of("core.port", "0", "mqtt.port", "0", "amqp.port", "0"));
+        // The Prometheus endpoint (9600 gateway, 9601 hub): tests run several processes at once.
+        metricsPort = freePort();
+        config("org.outpost.metrics", Map.of("port", Integer.toString(metricsPort)));
         if (Files.exists(home.resolve("etc/org.apache.felix.http.cfg"))) {
             // The hub's REST API and dashboard.
             httpPort = freePort();
@@ -63,6 +67,11 @@ public final class GatewayProcess implements AutoCloseable {
     /** @return the HTTP port (the hub's REST API and dashboard), or -1 for a distribution without HTTP */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** @return the port of the Prometheus endpoint, {@code http://127.0.0.1:<port>/metrics} */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** @return the distribution's directory */
