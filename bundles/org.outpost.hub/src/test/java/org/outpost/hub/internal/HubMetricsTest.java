@@ -77,7 +77,7 @@ class HubMetricsTest {
     private final Deployments deployments = new Deployments() {
         @Override
         public List<DeploymentStatus> deployments() {
-            return List.of(new DeploymentStatus(TestDeployments.parse(TestDeployments.base("all", 1, "*", "m")),
+            return List.of(new DeploymentStatus(TestDeployments.parse(TestDeployments.base("all", 1, "tags.site = 'a'", "m")),
                     List.of("a", "b", "c"), List.of("a", "b"), List.of("a"), Map.of("b", "module m failed"),
                     List.of()));
         }
