@@ -11,6 +11,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.outpost.api.metrics.MetricSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -34,6 +36,9 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSna
  */
 final class OutpostCollector implements MultiCollector {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OutpostCollector.class);
+
+    private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Registry registry;
     private final Catalogue catalogue;
     private final Supplier<Map<String, String>> constantLabels;
@@ -59,7 +64,16 @@ final class OutpostCollector implements MultiCollector {
             }
         }
         List<MetricSnapshot> out = new ArrayList<>();
-        byName.forEach((name, samples) -> out.add(family(name, samples, constant)));
+        byName.forEach((name, samples) -> {
+            try {
+                out.add(family(name, samples, constant));
+            } catch (RuntimeException e) {
+                // One metric the client refuses (a reserved name, a bad label) must not take the scrape down.
+                if (refused.add(name)) {
+                    LOG.warn("Metric {} is left out of /metrics: {}", name, e.getMessage());
+                }
+            }
+        });
         return new MetricSnapshots(out);
     }
 
