@@ -30,12 +30,13 @@ final class Endpoint implements AutoCloseable {
      */
     Endpoint(MetricsConfig config, PrometheusRegistry registry) throws IOException {
         AtomicInteger n = new AtomicInteger();
-        // Scrapes are rare and short: two threads, a short queue, daemon threads named for thread dumps.
+        // Scrapes are rare and short: two threads and a short queue (beyond it the server thread answers itself),
+        // daemon threads named for thread dumps.
         executor = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "outpost-metrics-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             server = HTTPServer.builder().hostname(config.host()).port(config.port()).registry(registry)
                     .metricsHandlerPath(config.path()).executorService(executor).buildAndStart();

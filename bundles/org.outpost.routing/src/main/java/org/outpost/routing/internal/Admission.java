@@ -43,7 +43,8 @@ final class Admission implements AutoCloseable {
     /** Of {@link #noRoute}: twin change notifications, which only routes from /twinChangeNotifications take. */
     private final AtomicLong noRouteTwinChanges = new AtomicLong();
     private final ConcurrentMap<String, EndpointCounters> endpointCounters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Metrics.Counter> receivedBy = new ConcurrentHashMap<>();
+    /** edgehub_messages_received_total by sender, then output. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Metrics.Counter>> receivedBy = new ConcurrentHashMap<>();
     private final Set<String> trimming = ConcurrentHashMap.newKeySet();
     private final ExecutorService trimmer = Executors.newSingleThreadExecutor(
             DaemonThreads.named("outpost-endpoint-trim"));
@@ -62,8 +63,9 @@ final class Admission implements AutoCloseable {
     Map<String, RouteTable.Delivery> admit(RouteSets.Running running, Message message) throws SendException {
         String module = RouteTable.sender(message);
         String output = message.outputName();
-        receivedBy.computeIfAbsent(module + "\u0000" + output, m -> metrics.counter("edgehub_messages_received_total",
-                "id", module, "route_output", output == null ? "" : output)).increment();
+        String out = output == null ? "" : output;
+        receivedBy.computeIfAbsent(module, m -> new ConcurrentHashMap<>()).computeIfAbsent(out, o -> metrics.counter(
+                "edgehub_messages_received_total", "id", module, "route_output", o)).increment();
         Map<String, RouteTable.Delivery> deliveries = running.table().endpointsFor(
                 RouteMessage.of(RouteTable.sourceOf(message.connectionModuleId(), output), message),
                 route -> running.taken().get(route.name()).increment());
