@@ -27,6 +27,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path home;
     private Process process;
     private int httpPort = -1;
+    private final int metricsPort;
 
     /**
      * Unpacks the distribution into {@code dir} and points its listeners at free ports.
@@ -47,7 +48,8 @@ public final class GatewayProcess implements AutoCloseable {
         // endpoint's 9600). A test that needs one configures it.
         config("org.outpost.edgehub", Map.of("tls.port", Integer.toString(freePort()), "websocket.port",
                 Integer.toString(freePort())));
-        config("org.outpost.metrics", Map.of("port", Integer.toString(freePort())));
+        metricsPort = freePort();
+        config("org.outpost.metrics", Map.of("port", Integer.toString(metricsPort)));
         if (Files.exists(home.resolve("etc/org.outpost.hub.iothub.cfg"))) {
             config("org.outpost.hub.iothub", Map.of("port", Integer.toString(freePort()), "tls.port",
                     Integer.toString(freePort())));
@@ -62,6 +64,11 @@ public final class GatewayProcess implements AutoCloseable {
     /** @return the HTTP port (the hub's REST API and dashboard), or -1 for a distribution without HTTP */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** @return the port of the Prometheus endpoint, {@code http://127.0.0.1:<port>/metrics} */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** @return the distribution's directory */

@@ -51,15 +51,16 @@ public class ModuleInputIT extends OutpostTestSupport {
             await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() >= 6);
             assertThat(calls).containsExactly("1", "2", "3", "3", "4", "5");
             await().atMost(Duration.ofSeconds(10)).until(() -> delivered() == 5);
-            assertThat(shell("edge:metrics messages_sent_total")).containsPattern("from=feeder priority=9 to="
-                    + java.util.regex.Pattern.quote(ENDPOINT) + "\\s*\\|\\s*5\\s*\\|");
+            assertThat(shell("edge:metrics edgehub_messages_sent_total")).containsPattern("from=feeder"
+                    + " from_route_output=out priority=9 to=" + java.util.regex.Pattern.quote(ENDPOINT)
+                    + " to_route_input=in\\s*\\|\\s*5\\s*\\|");
         } finally {
             handler.unregister();
         }
     }
 
     private double delivered() {
-        return metrics.samples().stream().filter(s -> s.name().equals("messages_sent_total")
+        return metrics.samples().stream().filter(s -> s.name().equals("edgehub_messages_sent_total")
                 && ENDPOINT.equals(s.labels().get("to"))).mapToDouble(MetricSample::value).sum();
     }
 }

@@ -14,6 +14,7 @@ import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubMetricsIT;
+import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
@@ -44,6 +45,7 @@ import org.outpost.itests.security.HubSecurityIT;
     DeploymentRestartIT.class,
     HubDatabaseOutageIT.class,
     HubMetricsIT.class,
+    MetricsEndpointIT.class,
 })
 public class ParallelLane {
 }

@@ -10,10 +10,13 @@ import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The gateway's metric registry. Get a handle once and keep it: handles are cheap to update from any thread.
+ * The metric registry of the gateway or the hub (the {@code org.outpost.metrics} bundle provides it on a Prometheus
+ * registry, served on {@code /metrics}). Names are the exposed Prometheus names, IoT Edge's where they mean the same
+ * ({@code edgehub_*}, {@code edgeAgent_*}); a name keeps the type it was first registered with. Get a handle once and
+ * keep it: handles are cheap to update from any thread.
  *
  * <pre>{@code
- * Metrics.Counter received = metrics.counter("messages_received_total", "from", "sensor");
+ * Metrics.Counter received = metrics.counter("edgehub_messages_received_total", "id", "sensor");
  * received.increment();
  * }</pre>
  */
@@ -35,7 +38,7 @@ public interface Metrics {
     }
 
     /**
-     * @param name the metric name, e.g. {@code messages_sent_total}
+     * @param name the metric name, e.g. {@code edgehub_messages_sent_total}
      * @param labels label names and values, alternating: {@code "from", "sensor", "to", "upstream"}
      * @return the counter for that name and labels, created at zero on first use
      */

@@ -2,9 +2,10 @@
  * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
  */
 /**
- * The gateway's metrics: counters and latency timers with labels, named after Azure IoT Edge's edgeHub metrics where
- * they mean the same ({@code messages_received_total}, {@code messages_sent_total}, ...). Readable from the shell
- * ({@code edge:metrics}) and by exporters.
+ * The metrics of the gateway and the hub: counters, latency timers and measured values with labels, named as Azure IoT
+ * Edge's edgeHub and edgeAgent metrics where they mean the same ({@code edgehub_messages_received_total},
+ * {@code edgehub_messages_sent_total}, ...). Readable from the shell ({@code edge:metrics}) and on the Prometheus
+ * endpoint ({@code /metrics}).
  */
 @Export
 @Version("1.0.0")

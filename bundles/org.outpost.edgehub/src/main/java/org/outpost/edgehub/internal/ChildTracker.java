@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -42,6 +43,10 @@ final class ChildTracker implements ConnectionListener, ChildConnections, Routed
     private final Map<String, Open> open = new ConcurrentHashMap<>();
     /** Each child's messages since the gateway started, by client id. */
     private final Map<String, LongAdder> total = new ConcurrentHashMap<>();
+    /** Every client's (the modules' and the children's) connections and disconnections since the start, by id. */
+    private final Map<String, LongAdder> connects = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+    private final Set<String> clients = ConcurrentHashMap.newKeySet();
 
     ChildTracker(Supplier<String> gatewayId, ChildRelay relay, ChildRelay.Methods methods, Clock clock) {
         this.gatewayId = gatewayId;
@@ -61,6 +66,8 @@ final class ChildTracker implements ConnectionListener, ChildConnections, Routed
 
     @Override
     public void connected(Identity identity, SocketAddress remote) {
+        clients.add(identity.id());
+        connects.computeIfAbsent(identity.id(), id -> new LongAdder()).increment();
         if (!child(identity)) {
             return;
         }
@@ -76,6 +83,8 @@ final class ChildTracker implements ConnectionListener, ChildConnections, Routed
 
     @Override
     public void disconnected(Identity identity) {
+        clients.remove(identity.id());
+        disconnects.computeIfAbsent(identity.id(), id -> new LongAdder()).increment();
         if (!child(identity)) {
             return;
         }
@@ -111,6 +120,21 @@ final class ChildTracker implements ConnectionListener, ChildConnections, Routed
     Map<Map<String, String>, Double> connectedGauge() {
         Map<Map<String, String>, Double> out = new LinkedHashMap<>();
         out.put(Map.of(), (double) open.size());
+        return out;
+    }
+
+    /** @return the clients (modules and children) connected now: edgeHub's {@code edgehub_connected_clients} */
+    Map<Map<String, String>, Double> clientsGauge() {
+        return Map.of(Map.of(), (double) clients.size());
+    }
+
+    /**
+     * @return each client's connections ({@code edgehub_client_connect_success_total}) or disconnections
+     *         ({@code edgehub_client_disconnect_total}) since the gateway started, labelled {@code id} (counters)
+     */
+    Map<Map<String, String>, Double> connectionsCounter(boolean disconnections) {
+        Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+        (disconnections ? disconnects : connects).forEach((id, n) -> out.put(Map.of("id", id), (double) n.sum()));
         return out;
     }
 

@@ -125,6 +125,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnect
     private final ModuleIdentities identities;
     private final QueuedInputs inputs;
     private final ChildTracker children;
+    private final MeasuredTwins measuredTwins;
     private final IotHubServer server;
     private final AutoCloseable renewals;
     private final AutoCloseable revocations;
@@ -143,6 +144,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnect
         this.children = new ChildTracker(identities::deviceId, relay, this::invokeChild, clock);
         ChildTwins childTwins = new ChildTwins(identities::deviceId, new TwinAdapter(twins, identities::deviceId),
                 relay);
+        this.measuredTwins = new MeasuredTwins(childTwins, identities::deviceId);
         this.accepted = scope.current().orElse(null);
         this.server = IotHubServer.builder(settings(config, certificates))
                 .authenticator(new GatewayAuthenticator(identities::deviceId, new ModuleAuthenticator(identities,
@@ -150,7 +152,7 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnect
                                 clock)))
                 .acl(new ChildAcl(identities::deviceId, scope::current))
                 .telemetry(new RoutedTelemetry(routing, clock, children))
-                .twins(childTwins).cloudToDevice(childTwins).connections(children)
+                .twins(measuredTwins).cloudToDevice(childTwins).connections(children)
                 .identities(new ChildRegistry(identities::deviceId, scope, relay)).inputs(inputs).build();
         try {
             server.start();
@@ -189,14 +191,24 @@ public final class EdgeHubEndpoint implements ModuleMethodEndpoint, ChildConnect
     void bindMetrics(Metrics m) {
         AutoCloseable a = m.measured("edgehub_children_connected", "gauge", children::connectedGauge);
         AutoCloseable b = m.measured("edgehub_child_messages_received_total", "counter", children::messagesCounter);
+        AutoCloseable c = m.measured("edgehub_connected_clients", "gauge", children::clientsGauge);
+        AutoCloseable d = m.measured("edgehub_client_connect_success_total", "counter",
+                () -> children.connectionsCounter(false));
+        AutoCloseable e = m.measured("edgehub_client_disconnect_total", "counter",
+                () -> children.connectionsCounter(true));
         closeQuietly(metrics);
+        measuredTwins.metrics(m);
         metrics = () -> {
             a.close();
             b.close();
+            c.close();
+            d.close();
+            e.close();
         };
     }
 
     void unbindMetrics(Metrics m) {
+        measuredTwins.metrics(null);
         closeQuietly(metrics);
         metrics = null;
     }

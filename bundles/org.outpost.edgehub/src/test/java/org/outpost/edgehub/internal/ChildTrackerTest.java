@@ -50,4 +50,19 @@ class ChildTrackerTest {
         assertThat(relay.calls).containsExactly("connected leaf CHILD_DEVICE", "disconnected leaf",
                 "connected leaf CHILD_DEVICE");
     }
+
+    @Test
+    void everyClientModuleOrChildIsCountedAsEdgeHubCountsItsClients() {
+        tracker.connected(leaf);
+        tracker.connected(own, new java.net.InetSocketAddress("127.0.0.1", 5001));
+        assertThat(tracker.clientsGauge()).isEqualTo(Map.of(Map.of(), 2.0));
+
+        tracker.disconnected(own);
+        tracker.connected(own);
+
+        assertThat(tracker.clientsGauge()).isEqualTo(Map.of(Map.of(), 2.0));
+        assertThat(tracker.connectionsCounter(false)).isEqualTo(Map.of(Map.of("id", "leaf"), 1.0,
+                Map.of("id", "gw/filter"), 2.0));
+        assertThat(tracker.connectionsCounter(true)).isEqualTo(Map.of(Map.of("id", "gw/filter"), 1.0));
+    }
 }

@@ -18,9 +18,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.metrics.Metrics;
 import org.outpost.commons.Listeners.Subscription;
 import org.outpost.hub.api.Twins;
 import org.outpost.hub.storage.HubDatabase;
@@ -76,6 +79,9 @@ public final class TwinStore implements Twins {
     /** The subscriptions of the listeners added, in the order added (a listener added twice is told twice). */
     private final Map<DesiredListener, Deque<Subscription>> listeners = new ConcurrentHashMap<>();
     private final Runnable stopDeletes;
+    /** Counts twin operations (outpost_hub_twin_operations_total) while the metrics are there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Metrics metrics;
 
     @Activate
     public TwinStore(@Reference HubDatabase db, @Reference DeviceStore devices, Config config) {
@@ -175,11 +181,13 @@ public final class TwinStore implements Twins {
 
     @Override
     public TwinDocument twin(String deviceId, String moduleId) {
+        count("get");
         return repository.twin(deviceId, moduleId);
     }
 
     @Override
     public TwinDocument patchDesired(String deviceId, String moduleId, String patchJson) {
+        count("desired");
         TwinDocument after = change(deviceId, moduleId, t -> t.patchDesired(patchJson, limits));
         LOG.info("Desired properties of {}{} patched to version {}", deviceId, moduleId == null ? "" : "/" + moduleId,
                 after.desiredVersion());
@@ -189,6 +197,7 @@ public final class TwinStore implements Twins {
 
     @Override
     public TwinDocument replaceDesired(String deviceId, String moduleId, String desiredJson) {
+        count("desired");
         TwinDocument after = change(deviceId, moduleId, t -> t.replaceDesired(desiredJson, limits));
         LOG.info("Desired properties of {}{} replaced at version {}", deviceId, moduleId == null ? "" : "/" + moduleId,
                 after.desiredVersion());
@@ -198,7 +207,15 @@ public final class TwinStore implements Twins {
 
     @Override
     public TwinDocument patchReported(String deviceId, String moduleId, String patchJson) {
+        count("reported");
         return change(deviceId, moduleId, t -> t.patchReported(patchJson, limits));
+    }
+
+    private void count(String operation) {
+        Metrics m = metrics;
+        if (m != null) {
+            m.counter("outpost_hub_twin_operations_total", "operation", operation).increment();
+        }
     }
 
     private TwinDocument change(String deviceId, String moduleId, UnaryOperator<TwinDocument> how) {

@@ -43,7 +43,8 @@ final class Admission implements AutoCloseable {
     /** Of {@link #noRoute}: twin change notifications, which only routes from /twinChangeNotifications take. */
     private final AtomicLong noRouteTwinChanges = new AtomicLong();
     private final ConcurrentMap<String, EndpointCounters> endpointCounters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Metrics.Counter> receivedBy = new ConcurrentHashMap<>();
+    /** edgehub_messages_received_total by sender, then output. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Metrics.Counter>> receivedBy = new ConcurrentHashMap<>();
     private final Set<String> trimming = ConcurrentHashMap.newKeySet();
     private final ExecutorService trimmer = Executors.newSingleThreadExecutor(
             DaemonThreads.named("outpost-endpoint-trim"));
@@ -62,7 +63,9 @@ final class Admission implements AutoCloseable {
     Map<String, RouteTable.Delivery> admit(RouteSets.Running running, Message message) throws SendException {
         String module = RouteTable.sender(message);
         String output = message.outputName();
-        receivedBy.computeIfAbsent(module, m -> metrics.counter("messages_received_total", "from", m)).increment();
+        String out = output == null ? "" : output;
+        receivedBy.computeIfAbsent(module, m -> new ConcurrentHashMap<>()).computeIfAbsent(out, o -> metrics.counter(
+                "edgehub_messages_received_total", "id", module, "route_output", o)).increment();
         Map<String, RouteTable.Delivery> deliveries = running.table().endpointsFor(
                 RouteMessage.of(RouteTable.sourceOf(message.connectionModuleId(), output), message),
                 route -> running.taken().get(route.name()).increment());
@@ -71,7 +74,8 @@ final class Admission implements AutoCloseable {
             if (org.outpost.routing.api.Routing.TWIN_CHANGE_NOTIFICATIONS.equals(output)) {
                 noRouteTwinChanges.incrementAndGet();
             }
-            metrics.counter("messages_dropped_total", "reason", "no_route", "from", module).increment();
+            metrics.counter("edgehub_messages_dropped_total", "reason", "no_route", "from", module,
+                    "from_route_output", output == null ? "" : output).increment();
             LOG.debug("No route takes messages from {}/{} ({} so far)", module, output, n);
         } else {
             bound(running.table(), module, message, deliveries.keySet());
@@ -94,7 +98,7 @@ final class Admission implements AutoCloseable {
             String endpoint = RouteTable.endpointName(queue);
             if (table.whenFull() == RouteTable.WhenFull.REJECT) {
                 c.rejected.increment();
-                metrics.counter("messages_rejected_total", "from", module, "to", endpoint).increment();
+                metrics.counter("edgehub_messages_rejected_total", "from", module, "to", endpoint).increment();
                 throw new SendException("endpoint " + endpoint + " is full: it holds " + bytes
                         + " bytes and its bound is " + table.maxBytesPerEndpoint() + " (storeAndForward"
                         + ".maxBytesPerEndpoint); the message was not stored. It has room again when its consumer"
@@ -107,7 +111,7 @@ final class Admission implements AutoCloseable {
                     try {
                         long dropped = broker.dropOldest(queue, target);
                         c.droppedFull.add(dropped);
-                        metrics.counter("messages_dropped_total", "reason", "endpoint_full", "to", endpoint)
+                        metrics.counter("edgehub_messages_dropped_total", "reason", "endpoint_full", "to", endpoint)
                                 .add(dropped);
                         LOG.warn("Endpoint {} is full: dropped its {} oldest messages of the lowest priority",
                                 endpoint, dropped);

@@ -86,8 +86,8 @@ public final class Router extends RouteBuilder implements Routing {
         this.routeSets = new RouteSets(PID, RouteSets.Settings.of(configurationAdmin, PID), properties,
                 config.routes_file().isBlank() ? null : Path.of(etc).resolve(config.routes_file()));
         this.status = new RoutingStatus(broker, routeSets::running, admission);
-        measured.add(metrics.measured("queue_length", "gauge", status::queueLengths));
-        measured.add(metrics.measured("messages_dropped_total", "counter", status::expiredCounts));
+        measured.add(metrics.measured("edgehub_queue_length", "gauge", status::queueLengths));
+        measured.add(metrics.measured("edgehub_messages_dropped_total", "counter", status::expiredCounts));
     }
 
     @Modified

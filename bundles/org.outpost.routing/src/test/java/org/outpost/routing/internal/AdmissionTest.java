@@ -55,7 +55,7 @@ class AdmissionTest {
         assertThat(d).containsOnlyKeys(UPSTREAM, FILTER);
         assertThat(d.get(UPSTREAM).jmsPriority()).isEqualTo(8);
         assertThat(r.taken()).allSatisfy((route, n) -> assertThat(n.sum()).as(route).isEqualTo(1));
-        assertThat(metrics.count("messages_received_total", "from", "sensor")).isEqualTo(1);
+        assertThat(metrics.count("edgehub_messages_received_total", "id", "sensor", "route_output", "temp")).isEqualTo(1);
     }
 
     @Test
@@ -67,7 +67,7 @@ class AdmissionTest {
 
         assertThat(admission.admit(r, leaf)).containsOnlyKeys(UPSTREAM);
         assertThat(admission.admit(r, from("sensor", "out", "{}"))).containsOnlyKeys(FILTER);
-        assertThat(metrics.count("messages_received_total", "from", "leaf")).isEqualTo(1);
+        assertThat(metrics.count("edgehub_messages_received_total", "id", "leaf", "route_output", "")).isEqualTo(1);
     }
 
     @Test
@@ -90,7 +90,8 @@ class AdmissionTest {
 
         assertThat(admission.noRoute()).isEqualTo(2);
         assertThat(admission.noRouteTwinChanges()).isZero();
-        assertThat(metrics.count("messages_dropped_total", "reason", "no_route", "from", "other")).isEqualTo(2);
+        assertThat(metrics.count("edgehub_messages_dropped_total", "reason", "no_route", "from", "other",
+                "from_route_output", "out")).isEqualTo(2);
         assertThat(r.taken().get("sensor").sum()).isZero();
     }
 
@@ -109,7 +110,7 @@ class AdmissionTest {
                         + " not stored.");
         assertThat(admission.rejected(FILTER)).isEqualTo(1);
         assertThat(admission.rejected(UPSTREAM)).isZero();
-        assertThat(metrics.count("messages_rejected_total", "from", "sensor", "to",
+        assertThat(metrics.count("edgehub_messages_rejected_total", "from", "sensor", "to",
                 "BrokeredEndpoint(\"/modules/filter/inputs/in\")")).isEqualTo(1);
         assertThat(broker.drops).isEmpty();
     }
@@ -135,7 +136,7 @@ class AdmissionTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> admission.droppedWhenFull(UPSTREAM) == 3);
         assertThat(broker.drops).containsExactly(new FakeBroker.Drop(UPSTREAM, 10_000L + m.body().length - 9_000));
-        assertThat(metrics.count("messages_dropped_total", "reason", "endpoint_full", "to", "$upstream"))
+        assertThat(metrics.count("edgehub_messages_dropped_total", "reason", "endpoint_full", "to", "$upstream"))
                 .isEqualTo(3);
         assertThat(admission.rejected(UPSTREAM)).isZero();
     }

@@ -207,10 +207,13 @@ public final class InputDispatcher {
                 counters.received(module);
                 String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
                 int priority = 9 - cm.getPriority();
-                delivered.computeIfAbsent(from + "\u0000" + priority, k -> metrics.counter("messages_sent_total",
-                        "from", from, "to", to, "priority", Integer.toString(priority))).increment();
-                handlerTime.computeIfAbsent(from, f -> metrics.timer("message_send_duration_seconds", "from", f,
-                        "to", to)).record(System.nanoTime() - start);
+                String output = message.outputName() == null ? "" : message.outputName();
+                delivered.computeIfAbsent(from + "\u0000" + output + "\u0000" + priority, k -> metrics.counter(
+                        "edgehub_messages_sent_total", "from", from, "to", to, "from_route_output", output,
+                        "to_route_input", input, "priority", Integer.toString(priority))).increment();
+                handlerTime.computeIfAbsent(from + "\u0000" + output, f -> metrics.timer(
+                        "edgehub_message_send_duration_seconds", "from", from, "to", to, "from_route_output", output,
+                        "to_route_input", input)).record(System.nanoTime() - start);
             }
         }
 

@@ -92,7 +92,7 @@ public final class MqttModuleBridge implements ModuleAccess {
         this.routing = routing;
         this.dispatcher = dispatcher;
         this.access = access;
-        this.malformed = metrics.counter("messages_dropped_total", "reason", "malformed");
+        this.malformed = metrics.counter("edgehub_messages_dropped_total", "reason", "malformed");
         this.locator = broker.createLocator();
         this.factory = locator.createSessionFactory();
         this.eventsThread = DaemonThreads.named("outpost-mqtt-events").newThread(this::takeEvents);

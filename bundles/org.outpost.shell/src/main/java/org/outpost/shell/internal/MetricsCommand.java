@@ -17,8 +17,12 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.api.metrics.MetricSample;
 import org.outpost.api.metrics.Metrics;
 import org.outpost.commons.Json;
+import org.outpost.metrics.api.Exposition;
 
-/** {@code edge:metrics}: the gateway's metrics, named as edgeHub's. */
+/**
+ * {@code edge:metrics}: the gateway's metrics, named as edgeHub's and edgeAgent's, from the registry the Prometheus
+ * endpoint serves; {@code --prometheus} prints the endpoint's text.
+ */
 @Service
 @Command(scope = "edge", name = "metrics", description = "Shows the gateway's metrics (messages received, sent,"
         + " dropped by reason, queue lengths, send durations), optionally only those whose name contains a text.")
@@ -27,25 +31,30 @@ public class MetricsCommand implements Action {
     @Reference
     private Metrics metrics;
 
+    @Reference
+    private Exposition exposition;
+
     @Argument(index = 0, name = "filter", description = "Show only metrics whose name contains this text")
     private String filter;
 
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
 
-    @Option(name = "--prometheus", description = "Print the Prometheus text format")
+    @Option(name = "--prometheus", description = "Print what the Prometheus endpoint serves (the text format 0.0.4,"
+            + " with the JVM's and the process's metrics)")
     private boolean prometheus;
 
     @Override
-    public Object execute() {
+    public Object execute() throws java.io.IOException {
+        if (prometheus) {
+            exposition.write(System.out, null, name -> filter == null || name.contains(filter));
+            System.out.flush();
+            return null;
+        }
         List<MetricSample> samples = metrics.samples().stream()
                 .filter(s -> filter == null || s.name().contains(filter)).toList();
         if (json) {
             System.out.println(Json.write(samples));
-            return null;
-        }
-        if (prometheus) {
-            samples.forEach(s -> System.out.print(prometheus(s)));
             return null;
         }
         ShellTable table = new ShellTable();
@@ -74,23 +83,6 @@ public class MetricsCommand implements Action {
     }
 
     private static String millis(Double seconds) {
-        return seconds == null ? "" : String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
-    }
-
-    private static String prometheus(MetricSample s) {
-        String labels = s.labels().entrySet().stream()
-                .map(e -> e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(","));
-        String name = "edgehub_" + s.name();
-        if (!s.type().equals("summary")) {
-            return name + "{" + labels + "} " + number(s.value()) + "\n";
-        }
-        StringBuilder out = new StringBuilder();
-        String sep = labels.isEmpty() ? "" : ",";
-        s.quantiles().forEach((q, v) -> out.append(name).append("{").append(labels).append(sep).append("quantile=\"")
-                .append(q).append("\"} ").append(v).append("\n"));
-        out.append(name).append("_sum{").append(labels).append("} ").append(s.sumSeconds()).append("\n");
-        out.append(name).append("_count{").append(labels).append("} ").append(number(s.value())).append("\n");
-        return out.toString();
+        return seconds == null || seconds.isNaN() ? "" : String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
     }
 }

@@ -30,12 +30,12 @@ final class BandwidthCounters {
     private final Metrics.Timer rateWaitMetric;
 
     BandwidthCounters(Metrics metrics) {
-        publishesMetric = metrics.counter("upstream_publishes_total");
-        batchesMetric = metrics.counter("upstream_batches_total");
-        messagesMetric = metrics.counter("upstream_published_messages_total");
-        bytesBeforeMetric = metrics.counter("upstream_payload_bytes_total", "stage", "before_compression");
-        bytesOnWireMetric = metrics.counter("upstream_payload_bytes_total", "stage", "on_wire");
-        rateWaitMetric = metrics.timer("upstream_rate_limit_wait_seconds");
+        publishesMetric = metrics.counter("edgehub_upstream_publishes_total");
+        batchesMetric = metrics.counter("edgehub_upstream_batches_total");
+        messagesMetric = metrics.counter("edgehub_upstream_published_messages_total");
+        bytesBeforeMetric = metrics.counter("edgehub_upstream_payload_bytes_total", "stage", "before_compression");
+        bytesOnWireMetric = metrics.counter("edgehub_upstream_payload_bytes_total", "stage", "on_wire");
+        rateWaitMetric = metrics.timer("edgehub_upstream_rate_limit_wait_seconds");
     }
 
     void published(int n, boolean batch, long before, long onWire) {

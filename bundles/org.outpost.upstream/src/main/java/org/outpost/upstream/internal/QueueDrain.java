@@ -309,7 +309,7 @@ final class QueueDrain implements AutoCloseable {
                     + " or moved to another parent at the hub): the hub would refuse it; further messages of {} are"
                     + " dropped the same way, logged once a minute", message.messageId(), sender, sender);
         }
-        metrics.counter("messages_dropped_total", "from", from(message), "to", "$upstream", "reason",
+        metrics.counter("edgehub_messages_dropped_total", "from", from(message), "to", "$upstream", "reason",
                 "not_below_gateway").increment();
         cm.individualAcknowledge();
         inflight.release();
@@ -321,7 +321,7 @@ final class QueueDrain implements AutoCloseable {
         LOG.error("Upstream: dropped message {} from {}: its topic '{}' is not a valid MQTT topic name ({});"
                 + " check the topic template in etc/org.outpost.upstream.cfg and the message's properties",
                 message.messageId(), from, topic.length() > 200 ? topic.substring(0, 200) + "..." : topic, why);
-        metrics.counter("messages_dropped_total", "from", from, "to", "$upstream", "reason", "invalid_topic")
+        metrics.counter("edgehub_messages_dropped_total", "from", from, "to", "$upstream", "reason", "invalid_topic")
                 .increment();
         cm.individualAcknowledge();
         inflight.release();
@@ -358,10 +358,10 @@ final class QueueDrain implements AutoCloseable {
 
     private void count(InFlight f) {
         String key = f.from() + "\u0000" + f.priority();
-        sentCounters.computeIfAbsent(key, k -> metrics.counter("messages_sent_total", "from", f.from(), "to",
-                "$upstream", "priority", Integer.toString(f.priority()))).increment();
-        sendTimers.computeIfAbsent(f.from(), m -> metrics.timer("message_send_duration_seconds", "from", m,
-                "to", "$upstream")).record(System.nanoTime() - f.startNanos());
+        sentCounters.computeIfAbsent(key, k -> metrics.counter("edgehub_messages_sent_total", "from", f.from(),
+                "to", "$upstream", "to_route_input", "", "priority", Integer.toString(f.priority()))).increment();
+        sendTimers.computeIfAbsent(f.from(), m -> metrics.timer("edgehub_message_send_duration_seconds", "from", m,
+                "to", "$upstream", "to_route_input", "")).record(System.nanoTime() - f.startNanos());
     }
 
     private static void ensureQueue(ClientSession session) throws ActiveMQException {

@@ -173,9 +173,10 @@ public final class UpstreamConnector implements Upstream {
         }
         this.link = new UpstreamLink(initial, runtime::deviceId, new CloudToDevice(routing, runtime::deviceId));
         this.drain = new QueueDrain(broker, link, runtime::deviceId, this::isBelow, metrics);
+        link.onConnectivity(new OfflineTracker(metrics, runtime::deviceId, System::nanoTime)::link);
         link.start();
         drain.start();
-        this.windowGauge = metrics.measured("upstream_window_open", "gauge", () -> Map.of(Map.of(),
+        this.windowGauge = metrics.measured("edgehub_upstream_window_open", "gauge", () -> Map.of(Map.of(),
                 drain.bandwidth().windowOpen() ? 1.0 : 0.0));
     }
 

@@ -62,6 +62,8 @@ final class UpstreamLink implements QueueDrain.Cloud {
     private volatile Instant lastErrorTime;
     private volatile Instant nextRetry;
     private volatile long retryDelayMs;
+    /** Hears the link come up (true) and go down (false): the offline metrics. */
+    private volatile java.util.function.Consumer<Boolean> connectivity = up -> { };
     /** Owned by the scheduler thread. */
     private Backoff backoff;
     private boolean stopped;
@@ -81,6 +83,11 @@ final class UpstreamLink implements QueueDrain.Cloud {
 
     private static Backoff backoff(UpstreamSettings s) {
         return new Backoff(Duration.ofMillis(s.reconnectMinMs()), Duration.ofMillis(s.reconnectMaxMs()));
+    }
+
+    /** @param listener hears the link come up (true) and go down (false), on the link's thread */
+    void onConnectivity(java.util.function.Consumer<Boolean> listener) {
+        connectivity = listener;
     }
 
     /** Connects, in the background. */
@@ -161,6 +168,7 @@ final class UpstreamLink implements QueueDrain.Cloud {
             retryDelayMs = 0;
             connectedSince = Instant.now();
             state = "connected";
+            connectivity.accept(true);
             synchronized (connected) {
                 connected.notifyAll();
             }
@@ -202,6 +210,7 @@ final class UpstreamLink implements QueueDrain.Cloud {
         long delayMs = backoff.nextDelayMs();
         retryDelayMs = delayMs;
         state = "disconnected";
+        connectivity.accept(false);
         nextRetry = Instant.now().plusMillis(delayMs);
         scheduler.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
     }

@@ -52,6 +52,8 @@ final class DataSources {
         hc.setDataSource(raw);
         hc.setMaximumPoolSize(s.poolSize());
         hc.setPoolName("outpost-hub-db");
+        // The pool's counts as JMX beans, which the hub's metrics read (outpost_hub_db_connections).
+        hc.setRegisterMbeans(true);
         // Waiting for a free connection (or a new one) fails after this, with the reason, rather than after 30 s.
         hc.setConnectionTimeout(t.poolWaitSeconds() * 1000L);
         // At start, fail with the reason (a wrong password, no server) within the connect timeout and a retry.
