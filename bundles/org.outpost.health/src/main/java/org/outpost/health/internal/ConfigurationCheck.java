@@ -15,13 +15,11 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 import org.outpost.api.health.Check;
 import org.outpost.api.health.CheckResult;
-import org.outpost.deployment.api.Deployer;
-import org.outpost.deployment.api.DeploymentStatus;
 
 /**
  * Configuration errors (iotedge check's "configuration file is well-formed" and "up-to-date config"): components of
  * Outpost bundles that failed to activate (their constructors refuse a bad configuration, saying which key), or wait
- * for a service that is not there; and the deployment the gateway refused last.
+ * for a service that is not there. (The refused deployment is the deployment check's; refused routes the router's.)
  */
 @Component(service = Check.class, property = {Check.NAME + "=configuration", Check.TAGS + "=configuration"})
 public final class ConfigurationCheck implements Check {
@@ -31,12 +29,10 @@ public final class ConfigurationCheck implements Check {
     }
 
     private final ServiceComponentRuntime scr;
-    private final Deployer deployer;
 
     @Activate
-    public ConfigurationCheck(@Reference ServiceComponentRuntime scr, @Reference Deployer deployer) {
+    public ConfigurationCheck(@Reference ServiceComponentRuntime scr) {
         this.scr = scr;
-        this.deployer = deployer;
     }
 
     @Override
@@ -60,7 +56,7 @@ public final class ConfigurationCheck implements Check {
                 }
             }
         }
-        return judge(problems, deployer.status());
+        return judge(problems);
     }
 
     static String firstLine(String failure) {
@@ -71,28 +67,21 @@ public final class ConfigurationCheck implements Check {
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
-    static CheckResult judge(List<Problem> problems, DeploymentStatus status) {
+    static CheckResult judge(List<Problem> problems) {
         List<String> critical = new ArrayList<>();
         List<String> warn = new ArrayList<>();
         for (Problem p : problems) {
             (p.failed() ? critical : warn).add(p.component() + " (" + p.bundle() + "): " + p.why());
         }
-        DeploymentStatus.Outcome last = status.lastDesiredStatus();
-        if (last != null && last.code() != 200) {
-            critical.add("deployment version " + status.lastDesiredVersion() + " refused (" + last.code() + "): "
-                    + last.description());
-        }
         if (!critical.isEmpty()) {
             critical.addAll(warn);
-            return CheckResult.critical(String.join("; ", critical), "fix the key named in its etc/<pid>.cfg (or"
-                    + " the deployment manifest) and save it: the component starts again by itself; edge:deploy"
-                    + " --dry-run checks a manifest");
+            return CheckResult.critical(String.join("; ", critical), "fix the key named in its etc/<pid>.cfg and"
+                    + " save it: the component starts again by itself");
         }
         if (!warn.isEmpty()) {
             return CheckResult.warn(String.join("; ", warn), "the service waited for is missing: see the"
                     + " configuration check of the component that provides it, and feature:list / bundle:list");
         }
-        return CheckResult.ok("every Outpost component is active or not configured"
-                + (last == null ? "" : "; deployment version " + status.lastDesiredVersion() + " applied"));
+        return CheckResult.ok("every Outpost component is active or not configured");
     }
 }

@@ -12,7 +12,7 @@ import org.outpost.broker.api.Broker;
 import org.outpost.broker.api.StorageState;
 
 /** The broker's journal: critical while its disk is over {@code max.disk.usage}, a warning within 5 points of it. */
-@Component(service = Check.class, property = {Check.NAME + "=journal space", Check.TAGS + "=storage"})
+@Component(service = Check.class, property = {Check.NAME + "=broker storage", Check.TAGS + "=storage"})
 public final class JournalCheck implements Check {
 
     /** How close to the limit a warning starts, in percentage points. */

@@ -17,11 +17,12 @@ import org.outpost.deployment.api.DeploymentStatus;
 import org.outpost.deployment.api.DeploymentStatus.ModuleStatus;
 
 /**
- * The deployed modules: one that its restart policy restarted {@code restart.loop.count} times and that is not
- * running (backoff, failed) is in a restart loop (critical); one not in its desired state is a warning.
+ * The deployment and its modules: a refused deployment is critical, and so is a module that its restart policy
+ * restarted {@code restart.loop.count} times and that is not running (backoff, failed): a restart loop; a module not
+ * in its desired state is a warning.
  */
-@Component(service = Check.class, configurationPid = HealthConfig.PID, property = {Check.NAME + "=modules",
-    Check.TAGS + "=modules"})
+@Component(service = Check.class, configurationPid = HealthConfig.PID, property = {Check.NAME + "=deployment",
+    Check.TAGS + "=modules", Check.TAGS + "=deployment"})
 public final class ModulesCheck implements Check {
 
     private final Deployer deployer;
@@ -52,6 +53,14 @@ public final class ModulesCheck implements Check {
                 wrong.add(e.getKey() + " is " + m.runtimeStatus() + " (desired " + m.status() + ")" + why);
             }
         }
+        DeploymentStatus.Outcome last = status.lastDesiredStatus();
+        if (last != null && last.code() != 200) {
+            looping.add(0, "deployment version " + status.lastDesiredVersion() + " refused (" + last.code() + "): "
+                    + last.description());
+            looping.addAll(wrong);
+            return CheckResult.critical(String.join("; ", looping), "fix the manifest (edge:deploy --dry-run"
+                    + " checks one) and deploy it again; the modules of the deployment before keep running");
+        }
         if (!looping.isEmpty()) {
             looping.addAll(wrong);
             return CheckResult.critical("restart loop: " + String.join("; ", looping), "read why it stops:"
@@ -61,7 +70,10 @@ public final class ModulesCheck implements Check {
         if (!wrong.isEmpty()) {
             return CheckResult.warn(String.join("; ", wrong), "see edge:status and edge:logs <module>");
         }
-        return CheckResult.ok(status.modules().isEmpty() ? "no deployed modules" : status.modules().size()
-                + " modules in their desired state");
+        if (last == null) {
+            return CheckResult.ok("no deployment yet; modules in deploy/ run unmanaged");
+        }
+        return CheckResult.ok(status.modules().size() + " modules in their desired state (deployment version "
+                + status.lastDesiredVersion() + ")");
     }
 }

@@ -19,7 +19,7 @@ import org.outpost.api.runtime.UpstreamStatus;
  * connected is ok; refused credentials are critical (nothing reaches the cloud until they are fixed); otherwise
  * disconnected is a warning (messages wait in the queue).
  */
-@Component(service = Check.class, property = {Check.NAME + "=upstream connection", Check.TAGS + "=connectivity",
+@Component(service = Check.class, property = {Check.NAME + "=cloud connection", Check.TAGS + "=connectivity",
     Check.TAGS + "=upstream"})
 public final class UpstreamCheck implements Check {
 

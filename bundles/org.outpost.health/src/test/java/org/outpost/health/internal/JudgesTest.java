@@ -139,26 +139,26 @@ class JudgesTest {
                 .isEqualTo(Level.WARN);
         modules.remove("camera");
         assertThat(ModulesCheck.judge(new DeploymentStatus(3, new Outcome(200, ""), modules), 3))
-                .isEqualTo(CheckResult.ok("1 modules in their desired state"));
+                .isEqualTo(CheckResult.ok("1 modules in their desired state (deployment version 3)"));
+        assertThat(ModulesCheck.judge(new DeploymentStatus(0, null, Map.of()), 3))
+                .isEqualTo(CheckResult.ok("no deployment yet; modules in deploy/ run unmanaged"));
+        CheckResult refused = ModulesCheck.judge(new DeploymentStatus(4, new Outcome(400, "modules.sensor.type:"
+                + " unknown"), modules), 3);
+        assertThat(refused.level()).isEqualTo(Level.CRITICAL);
+        assertThat(refused.detail()).isEqualTo("deployment version 4 refused (400): modules.sensor.type: unknown");
     }
 
     @Test
-    void aComponentThatFailedOnItsConfigurationOrARefusedDeploymentIsCritical() {
-        DeploymentStatus applied = new DeploymentStatus(2, new Outcome(200, ""), Map.of());
+    void aComponentThatFailedOnItsConfigurationIsCriticalAndOneWaitingForAServiceAWarning() {
         List<ConfigurationCheck.Problem> failed = List.of(new ConfigurationCheck.Problem("org.outpost.twin.internal"
                 + ".CloudTwins", "org.outpost.twin", true, ConfigurationCheck.firstLine(
                         "java.lang.IllegalArgumentException: org.outpost.twin: no device key\n\tat x.y(Z.java:1)")));
-        CheckResult r = ConfigurationCheck.judge(failed, applied);
+        CheckResult r = ConfigurationCheck.judge(failed);
         assertThat(r.level()).isEqualTo(Level.CRITICAL);
         assertThat(r.detail()).isEqualTo("org.outpost.twin.internal.CloudTwins (org.outpost.twin):"
                 + " java.lang.IllegalArgumentException: org.outpost.twin: no device key");
-
-        DeploymentStatus refused = new DeploymentStatus(3, new Outcome(400, "modules.sensor.type: unknown"),
-                Map.of());
-        assertThat(ConfigurationCheck.judge(List.of(), refused).detail()).isEqualTo("deployment version 3 refused"
-                + " (400): modules.sensor.type: unknown");
         assertThat(ConfigurationCheck.judge(List.of(new ConfigurationCheck.Problem("X", "org.outpost.y", false,
-                "waits for routing")), applied).level()).isEqualTo(Level.WARN);
-        assertThat(ConfigurationCheck.judge(List.of(), applied).level()).isEqualTo(Level.OK);
+                "waits for routing"))).level()).isEqualTo(Level.WARN);
+        assertThat(ConfigurationCheck.judge(List.of()).level()).isEqualTo(Level.OK);
     }
 }
