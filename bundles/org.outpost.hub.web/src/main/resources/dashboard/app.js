@@ -202,13 +202,16 @@ async function refresh() {
         if (e.status === 404) { openDevice = null; $('device').hidden = true; } else throw e;
       }
     }
+    let deploymentDetail = null;
     if (openDeployment) {
       try {
-        renderDeployment(await api('GET', '/deployments/' + encodeURIComponent(openDeployment)));
+        deploymentDetail = await api('GET', '/deployments/' + encodeURIComponent(openDeployment));
+        renderDeployment(deploymentDetail);
       } catch (e) {
         if (e.status === 404) { openDeployment = null; $('deployment').hidden = true; } else throw e;
       }
     }
+    await renderHealth(deployments, openDevice, deploymentDetail);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     $('refreshed').textContent = 'not updated: ' + e.message;
