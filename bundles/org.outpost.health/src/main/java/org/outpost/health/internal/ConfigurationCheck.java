@@ -18,8 +18,8 @@ import org.outpost.api.health.CheckResult;
 
 /**
  * Configuration errors (iotedge check's "configuration file is well-formed" and "up-to-date config"): components of
- * Outpost bundles that failed to activate (their constructors refuse a bad configuration, saying which key), or wait
- * for a service that is not there. (The refused deployment is the deployment check's; refused routes the router's.)
+ * Outpost bundles that failed to activate (their constructors refuse a bad configuration, saying which key), or that
+ * are configured and wait for a service that is not there. (The refused deployment is the deployment check's; refused routes the router's.)
  */
 @Component(service = Check.class, property = {Check.NAME + "=configuration", Check.TAGS + "=configuration"})
 public final class ConfigurationCheck implements Check {
@@ -46,7 +46,7 @@ public final class ConfigurationCheck implements Check {
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                     problems.add(new Problem(d.name, d.bundle.symbolicName, true, firstLine(c.failure)));
-                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE && configured(c)) {
                     List<String> missing = new ArrayList<>();
                     for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
                         missing.add(r.name + (r.target == null ? "" : " " + r.target));
@@ -57,6 +57,15 @@ public final class ConfigurationCheck implements Check {
             }
         }
         return judge(problems);
+    }
+
+    /**
+     * @return whether the component was given a configuration (an {@code etc/} file or Config Admin): the operator
+     *         wants it to run, so waiting for a service is worth a warning; an unconfigured optional component waiting
+     *         for a service that is not configured either is normal
+     */
+    static boolean configured(ComponentConfigurationDTO c) {
+        return c.properties != null && c.properties.containsKey("service.pid");
     }
 
     static String firstLine(String failure) {
