@@ -15,8 +15,9 @@ import org.outpost.api.health.CheckResult;
 
 /**
  * The clock (iotedge check's "host time is close to real time"): measured against {@code ntp.server} when one is
- * configured (a warning from {@code clock.warn.seconds}, critical from {@code clock.critical.seconds}: SAS tokens and
- * TLS certificates fail), else only checked for being plausible (not before this release was built).
+ * configured, else against the {@code Date} header of {@code clock.http.url} (the hub's REST API) when that is (a
+ * warning from {@code clock.warn.seconds}, critical from {@code clock.critical.seconds}: SAS tokens and TLS
+ * certificates fail); without either only checked for being plausible.
  */
 @Component(service = Check.class, configurationPid = HealthConfig.PID, property = {Check.NAME + "=clock",
     Check.TAGS + "=time", Check.TAGS + "=connectivity"})
@@ -27,18 +28,24 @@ public final class ClockCheck implements Check {
     private static final String SET_TIME = "install and enable an NTP client (chrony, systemd-timesyncd)";
 
     private final String server;
+    private final String httpUrl;
     private final Duration warn;
     private final Duration critical;
     private final Clock clock;
 
     @Activate
     public ClockCheck(HealthConfig config) {
-        this(config.ntp_server(), Duration.ofSeconds(config.clock_warn_seconds()),
+        this(config.ntp_server(), config.clock_http_url(), Duration.ofSeconds(config.clock_warn_seconds()),
                 Duration.ofSeconds(config.clock_critical_seconds()), Clock.systemUTC());
     }
 
     ClockCheck(String server, Duration warn, Duration critical, Clock clock) {
+        this(server, "", warn, critical, clock);
+    }
+
+    ClockCheck(String server, String httpUrl, Duration warn, Duration critical, Clock clock) {
         this.server = server == null ? "" : server.strip();
+        this.httpUrl = httpUrl == null ? "" : httpUrl.strip();
         this.warn = warn;
         this.critical = critical;
         this.clock = clock;
@@ -51,21 +58,25 @@ public final class ClockCheck implements Check {
             return CheckResult.critical("the clock says " + now + ", which is in the past", SET_TIME + "; message"
                     + " times, SAS tokens and TLS certificates depend on it");
         }
-        if (server.isEmpty()) {
-            return CheckResult.ok(now + " (not measured: set ntp.server in etc/" + HealthConfig.PID + ".cfg to"
-                    + " compare with an NTP server)");
+        if (server.isEmpty() && httpUrl.isEmpty()) {
+            return CheckResult.ok(now + " (not measured: set ntp.server, or clock.http.url to the hub's"
+                    + " /api/openapi.json, in etc/" + HealthConfig.PID + ".cfg)");
         }
         Duration offset;
+        String against = server.isEmpty() ? httpUrl : server;
         try {
-            offset = Sntp.offset(server, Duration.ofSeconds(3), clock);
+            offset = server.isEmpty() ? HttpDate.offset(httpUrl, Duration.ofSeconds(3), clock)
+                    : Sntp.offset(server, Duration.ofSeconds(3), clock);
         } catch (IOException | RuntimeException e) {
-            return CheckResult.warn("cannot query the NTP server " + server + ": " + e, "check that " + server
-                    + " is reachable over UDP port 123, or set ntp.server in etc/" + HealthConfig.PID
-                    + ".cfg to one that is");
+            return CheckResult.warn("cannot ask " + (server.isEmpty() ? "" : "the NTP server ") + against
+                    + " for the time: " + e, "check that " + against + " is reachable" + (server.isEmpty() ? ""
+                            : " over UDP port 123") + ", or set " + (server.isEmpty() ? "clock.http.url"
+                                    : "ntp.server") + " in etc/" + HealthConfig.PID + ".cfg to one that is");
         }
         Duration off = offset.abs();
         String detail = "the clock is " + String.format(java.util.Locale.ROOT, "%.3f", off.toMillis() / 1000.0)
-                + " s " + (offset.isNegative() ? "ahead of " : "behind ") + server;
+                + " s " + (offset.isNegative() ? "ahead of " : "behind ") + against
+                + (server.isEmpty() ? " (its Date header, to the second)" : "");
         if (off.compareTo(critical) >= 0) {
             return CheckResult.critical(detail, SET_TIME + ": SAS tokens and TLS certificates fail with a clock this"
                     + " far off");

@@ -32,6 +32,11 @@ public @interface HealthConfig {
             + " check does (e.g. pool.ntp.org); empty: the clock is only checked for being plausible.")
     String ntp_server() default "";
 
+    @AttributeDefinition(description = "Without ntp.server: an http(s) URL whose Date header the clock is compared"
+            + " with, to the second: the hub's REST API, e.g. https://hub:8443/api/openapi.json (open without a"
+            + " token); empty: not measured.")
+    String clock_http_url() default "";
+
     @AttributeDefinition(description = "Warn when the clock is off by this many seconds or more.")
     int clock_warn_seconds() default 10;
 

@@ -93,7 +93,8 @@ class SntpTest {
                     Duration.ofSeconds(300), Clock.systemUTC()).run();
 
             assertThat(r.level()).isEqualTo(Level.WARN);
-            assertThat(r.detail()).startsWith("cannot query the NTP server 127.0.0.1:" + silent.getLocalPort());
+            assertThat(r.detail()).startsWith("cannot ask the NTP server 127.0.0.1:" + silent.getLocalPort()
+                    + " for the time");
         }
     }
 
