@@ -197,6 +197,7 @@ public final class CloudTwins {
             hub.report();
             moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
+        health.start();
     }
 
     /**

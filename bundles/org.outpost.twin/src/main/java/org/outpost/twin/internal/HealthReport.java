@@ -39,9 +39,16 @@ final class HealthReport implements AutoCloseable {
     private volatile Checks checks;
     private volatile ObjectNode last;
 
+    private final long everySeconds;
+
     HealthReport(ObjectMapper json, long everySeconds) {
         this.json = json;
-        runner.scheduleWithFixedDelay(this::refresh, 0, Math.max(1, everySeconds), TimeUnit.SECONDS);
+        this.everySeconds = Math.max(1, everySeconds);
+    }
+
+    /** Starts running the checks every interval (once the twins are up: a failed start leaves no thread behind). */
+    void start() {
+        runner.scheduleWithFixedDelay(this::refresh, 0, everySeconds, TimeUnit.SECONDS);
     }
 
     void bind(Checks c) {

@@ -51,6 +51,7 @@ class HealthReportTest {
             return List.of(report("clock", CheckResult.ok("x".repeat(2000))));
         };
         try (HealthReport health = new HealthReport(JSON, 60)) {
+            health.start();
             assertThat(health.current()).isEmpty();
             health.bind(checks);
             await().atMost(Duration.ofSeconds(5)).until(() -> health.current().isPresent());
