@@ -94,6 +94,7 @@ public final class CheckRunner implements Checks {
 
     void removeCheck(Check check, Map<String, Object> properties) {
         checks.remove(check);
+        running.remove(check);
         cache.clear();
     }
 
