@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.outpost.api.health.CheckResult.Level;
 import org.outpost.api.health.Checks;
@@ -32,18 +33,22 @@ import org.outpost.commons.Json;
 public class CheckCommand implements Action {
 
     @Reference
-    private Checks checks;
+    Checks checks;
 
     @Option(name = "--tags", description = "Run only the checks with one of these tags (comma-separated), e.g."
             + " connectivity,storage")
-    private String tags;
+    String tags;
 
     @Option(name = "--json", description = "Print JSON for scripts: status (the worst level) and each check's"
             + " check, result (ok, warn, critical), detail, action, tags and millis")
-    private boolean json;
+    boolean json;
+
+    @Option(name = "--strict", description = "After printing, fail (exit code 1 in bin/outpost-shell scripts) when a"
+            + " check is critical, as iotedge check does")
+    boolean strict;
 
     @Override
-    public Object execute() {
+    public Object execute() throws CommandException {
         Set<String> selected = tags == null ? Set.of() : Arrays.stream(tags.split(",")).map(String::strip)
                 .filter(t -> !t.isEmpty()).collect(Collectors.toSet());
         List<Checks.Report> reports = checks.run(selected);
@@ -53,8 +58,17 @@ public class CheckCommand implements Action {
             out.put("status", worst.label());
             out.put("checks", reports.stream().map(CheckCommand::row).toList());
             System.out.println(Json.write(out));
-            return null;
+        } else {
+            print(reports, selected);
         }
+        if (strict && worst == Level.CRITICAL) {
+            throw new CommandException("critical: " + reports.stream().filter(r -> r.result().level()
+                    == Level.CRITICAL).map(Checks.Report::name).collect(Collectors.joining(", ")));
+        }
+        return null;
+    }
+
+    private static void print(List<Checks.Report> reports, Set<String> selected) {
         ShellTable table = new ShellTable();
         table.column("Check");
         table.column("Result");
@@ -68,7 +82,6 @@ public class CheckCommand implements Action {
         System.out.println(reports.size() + " checks: " + counts.getOrDefault(Level.OK, 0L) + " ok, "
                 + counts.getOrDefault(Level.WARN, 0L) + " warn, " + counts.getOrDefault(Level.CRITICAL, 0L)
                 + " critical" + (selected.isEmpty() ? "" : " (tags " + String.join(", ", selected) + ")"));
-        return null;
     }
 
     static Map<String, Object> row(Checks.Report r) {
