@@ -97,7 +97,7 @@ public class ChecksIT {
         pair = CloudPair.start(Map.of(
                 "org.outpost.health", Map.of("ntp.server", "127.0.0.1:" + ntpPort, "ports", held.getLocalPort()
                         + ":the test's listener, " + free + ":nobody's", "cache.seconds", "0"),
-                "org.outpost.twin", Map.of("report.interval.seconds", "1")));
+                "org.outpost.twin", Map.of("report.interval.seconds", "1", "health.interval.seconds", "1")));
         GatewayProcess gateway = pair.gateway;
 
         // The shell: each check with its level and what to do.

@@ -101,6 +101,10 @@ public final class CloudTwins {
 
         @AttributeDefinition(description = "Seconds between checks whether the reported properties changed.")
         int report_interval_seconds() default 5;
+
+        @AttributeDefinition(description = "Seconds between runs of the gateway's health checks for $edgeAgent's"
+                + " reported health (some ask an NTP server or the hub: not too often).")
+        int health_interval_seconds() default 60;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudTwins.class);
@@ -141,7 +145,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
-        this.health = new HealthReport(JSON, Math.max(1, config.report_interval_seconds()));
+        this.health = new HealthReport(JSON, Math.max(1, config.health_interval_seconds()));
         checkUrl(config);
         String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
