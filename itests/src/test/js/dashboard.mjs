@@ -62,6 +62,22 @@ try {
   }, device, { timeout: 15000 });
   console.log('step: the device list shows its module running');
 
+  // health.js: the gateway's checks (its $edgeAgent twin's reported health) as a badge and, opened, the failing
+  // checks; the deployment's rollout bar (applied of targeted).
+  await page.waitForFunction((d) => {
+    const b = document.querySelector(`#devices tr[data-device="${d}"] .health-badge`);
+    return b && ['ok', 'warn', 'critical'].includes(b.dataset.health);
+  }, device, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('#device-health').textContent.startsWith('Health: '),
+    null, { timeout: 15000 });
+  console.log('step: the device shows its health: ' + await page.textContent('#device-health p'));
+  const bar = `#deployments tr[data-deployment="${deploymentId}"] .rollout`;
+  await page.waitForFunction((s) => {
+    const b = document.querySelector(s);
+    return b && b.dataset.applied === '1' && b.dataset.targeted === '1';
+  }, bar, { timeout: 15000 });
+  console.log('step: the rollout bar shows ' + await page.getAttribute(bar, 'title'));
+
   await page.fill('#deployment-json', '{"id": "broken", "targetCondition": "tags.site = ", "content": {}}');
   await page.click('#deployment-create');
   await page.waitForFunction(() => document.querySelector('#deployment-result').textContent.startsWith('Refused'),

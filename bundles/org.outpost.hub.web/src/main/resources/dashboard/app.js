@@ -202,14 +202,17 @@ async function refresh() {
         if (e.status === 404) { openDevice = null; $('device').hidden = true; } else throw e;
       }
     }
+    let deploymentDetail = null;
     if (openDeployment) {
       try {
-        renderDeployment(await api('GET', '/deployments/' + encodeURIComponent(openDeployment)));
+        deploymentDetail = await api('GET', '/deployments/' + encodeURIComponent(openDeployment));
+        renderDeployment(deploymentDetail);
       } catch (e) {
         if (e.status === 404) { openDeployment = null; $('deployment').hidden = true; } else throw e;
       }
     }
     OutpostCharts.refresh(api, openDevice);
+    await renderHealth(deployments, openDevice, deploymentDetail);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     $('refreshed').textContent = 'not updated: ' + e.message;

@@ -60,7 +60,7 @@ public class HealthIT extends OutpostTestSupport {
         // Between restarts the module is unhealthy or waiting: edge:check points at it, and at the missing cloud.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(shell("edge:check"))
                 .containsPattern("cloud connection\\s*\\|\\s*warn")
-                .containsPattern("deployment\\s*\\|\\s*warn\\s*\\|.*heartbeat"));
+                .containsPattern("deployment\\s*\\|\\s*(warn|critical)\\s*\\|.*heartbeat"));
 
         assertThat(shell("edge:restart heartbeat")).contains("Module heartbeat restarted");
         assertThat(runtime.module("heartbeat").orElseThrow().state()).isEqualTo(ModuleState.RUNNING);

@@ -6,6 +6,7 @@ package org.outpost.itests.lanes;
 import org.junit.runner.RunWith;
 import org.junit.runners.Suite;
 import org.outpost.itests.BandwidthIT;
+import org.outpost.itests.ChecksIT;
 import org.outpost.itests.CloudDeploymentIT;
 import org.outpost.itests.CrashIT;
 import org.outpost.itests.DashboardIT;
@@ -46,6 +47,7 @@ import org.outpost.itests.security.HubSecurityIT;
     HubDatabaseOutageIT.class,
     HubMetricsIT.class,
     MetricsEndpointIT.class,
+    ChecksIT.class,
 })
 public class ParallelLane {
 }

@@ -190,7 +190,8 @@ public class GatewaySecurityIT {
             gateway.shell("config:property-set -p org.outpost.broker max.disk.usage 1");
             gateway.awaitLog("disk full: ", Duration.ofSeconds(30));
             assertThat(gateway.shell("edge:check --json")).as("edge:check says why").containsPattern(
-                    "\"check\"\\s*:\\s*\"broker storage\"\\s*,\\s*\"result\"\\s*:\\s*\"fail\"").contains("disk full");
+                    "\"check\"\\s*:\\s*\"broker storage\"\\s*,\\s*\"result\"\\s*:\\s*\"critical\"")
+                    .contains("disk full");
             try (RawMqtt d = tls()) {
                 assertThat(d.connect(DEVICE + "/secD", user("secD"), token("secD", key))).isZero();
                 assertThat(d.publishAcknowledged(output("while-full"), 6, body(6)))

@@ -19,6 +19,7 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.Json;
 import org.outpost.commons.UserFiles;
 import org.outpost.deployment.api.Deployer;
@@ -37,6 +38,9 @@ public class DeployCommand implements Action {
     @Reference
     private Deployer deployer;
 
+    @Reference
+    private EdgeRuntime runtime;
+
     @Argument(index = 0, name = "manifest", required = true, description = "A manifest file, or an http(s) URL")
     @Completion(FileCompleter.class)
     private String manifest;
@@ -46,6 +50,9 @@ public class DeployCommand implements Action {
 
     @Option(name = "--json", description = "Print JSON for scripts")
     private boolean json;
+
+    @Option(name = "--quiet", description = "Print no progress while the deployment runs, only its result")
+    private boolean quiet;
 
     @Override
     public Object execute() throws Exception {
@@ -69,7 +76,7 @@ public class DeployCommand implements Action {
             throw new CommandException("Cannot read the deployment manifest " + manifest + ": " + e.getMessage()
                     + ". Nothing was changed.");
         }
-        DeploymentResult r = deployer.deploy(text, dryRun);
+        DeploymentResult r = dryRun || json || quiet ? deployer.deploy(text, dryRun) : withProgress(text);
         if (json) {
             System.out.println(Json.write(r));
             return null;
@@ -92,5 +99,29 @@ public class DeployCommand implements Action {
             r.warnings().forEach(w -> System.out.println("  " + w));
         }
         return null;
+    }
+
+    /** Deploys on a thread of its own, printing the manifest's modules' progress meanwhile. */
+    private DeploymentResult withProgress(String text) throws Exception {
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor(
+                org.outpost.commons.DaemonThreads.named("outpost-edge-deploy"));
+        try {
+            java.util.concurrent.Future<DeploymentResult> result = one.submit(() -> deployer.deploy(text, false));
+            DeployProgress progress = new DeployProgress(DeployProgress.modules(text));
+            long start = System.nanoTime();
+            while (true) {
+                try {
+                    return result.get(250, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillRunning) {
+                    progress.poll(runtime.modules(), java.time.Duration.ofNanos(System.nanoTime() - start))
+                            .forEach(System.out::println);
+                    System.out.flush();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            one.shutdown();
+        }
     }
 }

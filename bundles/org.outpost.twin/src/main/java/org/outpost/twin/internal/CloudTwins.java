@@ -33,6 +33,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.api.health.Checks;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.commons.GatewaySecrets;
@@ -100,6 +101,10 @@ public final class CloudTwins {
 
         @AttributeDefinition(description = "Seconds between checks whether the reported properties changed.")
         int report_interval_seconds() default 5;
+
+        @AttributeDefinition(description = "Seconds between runs of the gateway's health checks for $edgeAgent's"
+                + " reported health (some ask an NTP server or the hub: not too often).")
+        int health_interval_seconds() default 60;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudTwins.class);
@@ -129,6 +134,8 @@ public final class CloudTwins {
     private ObjectNode routesStatus;
     /** {@code $edgeAgent}'s methods contributed as services, by name. */
     private final Map<String, AgentMethod> agentMethods = new ConcurrentHashMap<>();
+    /** The gateway's health checks' last result, reported as {@code health} (when the checks service is there). */
+    private final HealthReport health;
 
     @Activate
     public CloudTwins(@Reference Deployer deployer, @Reference Routing routing, @Reference EdgeRuntime runtime,
@@ -138,6 +145,7 @@ public final class CloudTwins {
         this.routing = routing;
         this.runtime = runtime;
         this.twins = twins;
+        this.health = new HealthReport(JSON, Math.max(1, config.health_interval_seconds()));
         checkUrl(config);
         String deviceKey = deviceKey(config, Path.of(System.getProperty("karaf.etc", "etc")));
         String device = runtime.deviceId();
@@ -193,6 +201,7 @@ public final class CloudTwins {
             hub.report();
             moduleClients.reportAll();
         }, every, every, TimeUnit.SECONDS);
+        health.start();
     }
 
     /**
@@ -245,9 +254,21 @@ public final class CloudTwins {
         }
     }
 
+    /** The gateway's health checks: their result goes into {@code $edgeAgent}'s reported {@code health}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindChecks(Checks checks) {
+        health.bind(checks);
+    }
+
+    void unbindChecks(Checks checks) {
+        health.unbind(checks);
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         hubLink.unregister();
+        health.close();
         twins.onReportedChange(null);
         registration.close();
         worker.shutdownNow();
@@ -321,6 +342,7 @@ public final class CloudTwins {
                         .put("statusDescription", m.reason()).put("managed", false);
             }
         }
+        health.current().ifPresent(h -> reported.set("health", h));
         return reported;
     }
 

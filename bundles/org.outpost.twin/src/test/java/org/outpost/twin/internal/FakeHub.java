@@ -82,7 +82,7 @@ final class FakeHub implements AutoCloseable {
         return Fakes.fake(CloudTwins.Config.class, Map.of("url", args -> url, "host_name", args -> HOST,
                 "key", args -> deviceKey, "token_hours", args -> 1, "tls_ca", args -> "",
                 "report_interval_seconds", args -> 1, "secrets_file", args -> "", "allow_plain_off_loopback",
-                args -> false));
+                args -> false, "health_interval_seconds", args -> 60));
     }
 
     /** Listens on the port (0: any free one). */

@@ -4,6 +4,7 @@
 package org.outpost.hub.shell.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -30,13 +31,25 @@ public class DeploymentCommand implements Action {
     @Argument(index = 0, name = "id", required = true, description = "Deployment id")
     private String id;
 
-    @Option(name = "--json", description = "Print JSON for scripts")
+    @Option(name = "--json", description = "Print JSON for scripts (with --watch: one line of counts per change)")
     private boolean json;
+
+    @Option(name = "--watch", description = "Follow the rollout: a progress line each time the counts change, each"
+            + " failure with its reason, until every targeted device succeeded or failed (or --timeout, or Ctrl-C);"
+            + " then the device table")
+    private boolean watch;
+
+    @Option(name = "--timeout", description = "With --watch: stop watching after this many seconds (default 600)")
+    private int timeout = 600;
 
     @Override
     public Object execute() throws Exception {
-        DeploymentStatus s = deployments.deployment(id).orElseThrow(() -> new CommandException(
+        DeploymentStatus found = deployments.deployment(id).orElseThrow(() -> new CommandException(
                 "no deployment '" + id + "' (see hub:deployments)"));
+        DeploymentStatus s = watch ? watch(found) : found;
+        if (json && watch) {
+            return null;
+        }
         if (json) {
             Map<String, Object> out = summary(s);
             out.put("labels", s.deployment().labels());
@@ -81,6 +94,44 @@ public class DeploymentCommand implements Action {
         table.emptyTableText("(no device targeted)");
         table.print(System.out);
         return null;
+    }
+
+    /** Prints the rollout's progress until it settles, times out or is interrupted; @return its last status */
+    private DeploymentStatus watch(DeploymentStatus first) throws CommandException {
+        RolloutProgress progress = new RolloutProgress();
+        long start = System.nanoTime();
+        long end = start + java.time.Duration.ofSeconds(Math.max(1, timeout)).toNanos();
+        DeploymentStatus s = first;
+        while (true) {
+            java.time.Duration elapsed = java.time.Duration.ofNanos(System.nanoTime() - start);
+            List<String> lines = progress.poll(s.targeted(), s.applied(), s.succeeded(), s.failed(), s.pending(),
+                    elapsed);
+            if (json && !lines.isEmpty()) {
+                Map<String, Object> line = new LinkedHashMap<>(s.systemMetrics());
+                line.put("elapsedMillis", elapsed.toMillis());
+                line.put("failedDevices", s.failed());
+                System.out.println(Json.line(line));
+            } else {
+                lines.forEach(System.out::println);
+            }
+            System.out.flush();
+            if (RolloutProgress.settled(s.targeted(), s.succeeded(), s.failed())) {
+                return s;
+            }
+            if (System.nanoTime() - end > 0) {
+                System.out.println("Still rolling out after " + timeout + " s; hub:deployment " + id + " --watch"
+                        + " follows it again.");
+                return s;
+            }
+            try {
+                Thread.sleep(1000); // the shell's own pace: a person reads along
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
+            s = deployments.deployment(id).orElseThrow(() -> new CommandException("deployment '" + id + "' was"
+                    + " deleted while watching"));
+        }
     }
 
     /** @return the counts of a deployment, as --json prints them */
