@@ -49,14 +49,16 @@ public final class InputDispatcher {
 
     private final ModuleCounters counters;
     private final Metrics metrics;
+    private final ModuleAccounting accounting;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("outpost-input"));
     private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
 
     @Activate
-    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics)
-            throws Exception {
+    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics,
+            @Reference ModuleAccounting accounting) throws Exception {
+        this.accounting = accounting;
         this.counters = counters;
         this.metrics = metrics;
         // One message at a time: a higher-priority message overtakes what waits in the queue.
@@ -132,6 +134,8 @@ public final class InputDispatcher {
         private final String module;
         private final String input;
         private final InputHandler handler;
+        /** The module's resource account: the handler's CPU time and allocations are the module's. */
+        private final Accounts.Account account;
         /** Metric handles of this input, by sender (and priority): looked up once, not per message. */
         private final Map<String, Metrics.Counter> delivered = new java.util.HashMap<>();
         private final Map<String, Metrics.Timer> handlerTime = new java.util.HashMap<>();
@@ -142,6 +146,7 @@ public final class InputDispatcher {
             this.module = module;
             this.input = input;
             this.handler = handler;
+            this.account = accounting.account(module);
         }
 
         void stop() {
@@ -190,7 +195,7 @@ public final class InputDispatcher {
                 cm.getBodyBuffer().readBytes(body);
                 Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
                 long start = System.nanoTime();
-                try {
+                try (var measured = accounting.measure(account)) {
                     handler.onMessage(message);
                 } catch (NotReadyException e) {
                     LOG.debug("Module {} input {} waits: {}", module, input, e.getMessage());
