@@ -31,8 +31,8 @@ import org.outpost.manifest.ModuleSpec;
  * {@code edgeAgent_total_time_expected_running_seconds} and {@code edgeAgent_total_time_running_correctly_seconds}
  * ({@code module_name}: time a module was to run, and time it ran, since the gateway started), and
  * {@code edgeAgent_total_disk_space_bytes} / {@code edgeAgent_available_disk_space_bytes} of the disks of the gateway's
- * data and home ({@code disk_name}, {@code disk_filesystem}, {@code disk_filetype}). The modules' CPU and memory are the
- * runtime's ({@code ModuleResources}).
+ * data and home ({@code disk_name}, {@code disk_filesystem}, {@code disk_filetype}). The modules' CPU and memory are
+ * the runtime's ({@code ModuleResources}).
  */
 final class AgentMetrics implements AutoCloseable {
 

@@ -85,7 +85,7 @@ public final class InputDispatcher {
                     ref.getBundle().getSymbolicName(), module, InputHandler.INPUT, input);
             return;
         }
-        InputLoop loop = new InputLoop(module, in, handler);
+        InputLoop loop = new InputLoop(module, in, handler, true);
         loops.put(ref, loop);
         executor.execute(loop);
     }
@@ -96,8 +96,9 @@ public final class InputDispatcher {
      * @return stops the delivery
      */
     Runnable attach(String module, String input, InputHandler handler) {
+        // Not measured: the handler is the runtime's (it forwards to a process), not the module's code.
         InputLoop loop = new InputLoop(ModuleNames.require("module id", module), ModuleNames.require("input name",
-                input), handler);
+                input), handler, false);
         executor.execute(loop);
         return loop::stop;
     }
@@ -134,7 +135,7 @@ public final class InputDispatcher {
         private final String module;
         private final String input;
         private final InputHandler handler;
-        /** The module's resource account: the handler's CPU time and allocations are the module's. */
+        /** The module's resource account (the handler's CPU time and allocations are the module's), or null. */
         private final Accounts.Account account;
         /** Metric handles of this input, by sender (and priority): looked up once, not per message. */
         private final Map<String, Metrics.Counter> delivered = new java.util.HashMap<>();
@@ -142,11 +143,11 @@ public final class InputDispatcher {
         private volatile boolean running = true;
         private boolean announced;
 
-        InputLoop(String module, String input, InputHandler handler) {
+        InputLoop(String module, String input, InputHandler handler, boolean measured) {
             this.module = module;
             this.input = input;
             this.handler = handler;
-            this.account = accounting.account(module);
+            this.account = measured ? accounting.account(module) : null;
         }
 
         void stop() {
@@ -195,7 +196,7 @@ public final class InputDispatcher {
                 cm.getBodyBuffer().readBytes(body);
                 Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
                 long start = System.nanoTime();
-                try (var measured = accounting.measure(account)) {
+                try (var measured = account == null ? Accounts.NOTHING : accounting.measure(account)) {
                     handler.onMessage(message);
                 } catch (NotReadyException e) {
                     LOG.debug("Module {} input {} waits: {}", module, input, e.getMessage());

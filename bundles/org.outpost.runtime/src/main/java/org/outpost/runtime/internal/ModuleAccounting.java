@@ -63,7 +63,7 @@ public final class ModuleAccounting implements ModuleResources {
 
     /** The last sample. */
     private volatile Sample last = new Sample(List.of(), null, 0, 0);
-    /** Per module: CPU nanoseconds and the time of the sample before, for the CPU share. */
+    /** Per source and module: CPU nanoseconds and the time of the sample before, for the CPU share. */
     private final Map<String, long[]> previous = new HashMap<>();
     /** Highest CPU seconds reported per module: a counter never goes back (a process tree lost a child). */
     private final Map<String, Double> highest = new HashMap<>();
@@ -218,8 +218,8 @@ public final class ModuleAccounting implements ModuleResources {
             });
             for (Accounts.Account a : accounts.all().values()) {
                 long cpu = a.cpuNanos();
-                out.add(new ModuleUsage(a.module, ModuleUsage.JVM, cpu / 1e9, percent(a.module, cpu, now),
-                        a.allocatedBytes(), -1, a.threads));
+                out.add(new ModuleUsage(a.module, ModuleUsage.JVM, cpu / 1e9, percent(ModuleUsage.JVM + ":"
+                        + a.module, cpu, now), a.allocatedBytes(), -1, a.threads));
             }
         }
         for (ModuleOwner owner : processOwners) {
@@ -233,10 +233,16 @@ public final class ModuleAccounting implements ModuleResources {
             pids.forEach((module, pid) -> os.tree(pid).ifPresent(tree -> {
                 double cpu = Math.max(highest.getOrDefault(module, 0.0), tree.cpuSeconds());
                 highest.put(module, cpu);
-                out.add(new ModuleUsage(module, ModuleUsage.OS, cpu, percent(module, (long) (cpu * 1e9), now), -1,
+                out.add(new ModuleUsage(module, ModuleUsage.OS, cpu, percent(ModuleUsage.OS + ":" + module,
+                        (long) (cpu * 1e9), now), -1,
                         tree.residentBytes(), tree.processes()));
             }));
         }
+        // A process or container module is what its processes use: the runtime's work for it (the MQTT bridge
+        // forwarding its messages) is edgeHub's, not a second line of the module's.
+        java.util.Set<String> processModules = out.stream().filter(u -> u.source().equals(ModuleUsage.OS))
+                .map(ModuleUsage::module).collect(java.util.stream.Collectors.toSet());
+        out.removeIf(u -> u.source().equals(ModuleUsage.JVM) && processModules.contains(u.module()));
         out.sort(Comparator.comparing(ModuleUsage::module));
         var jvm = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         double self = jvm instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuLoad() * 100 : -1;
@@ -245,9 +251,9 @@ public final class ModuleAccounting implements ModuleResources {
         return s;
     }
 
-    /** @return the share of all cores the module used since the sample before (0 at its first sample) */
-    private double percent(String module, long cpuNanos, long now) {
-        long[] before = previous.put(module, new long[] {cpuNanos, now});
+    /** @return the share of all cores the line used since the sample before (0 at its first sample) */
+    private double percent(String line, long cpuNanos, long now) {
+        long[] before = previous.put(line, new long[] {cpuNanos, now});
         if (before == null || now <= before[1]) {
             return 0;
         }

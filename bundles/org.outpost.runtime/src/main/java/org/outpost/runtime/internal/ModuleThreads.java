@@ -33,8 +33,8 @@ public final class ModuleThreads {
     }
 
     /**
-     * @return a factory of daemon threads named {@code outpost-<module>-<n>} that report an uncaught exception, and whose
-     *         CPU time and allocations are the module's ({@link ModuleAccounting})
+     * @return a factory of daemon threads named {@code outpost-<module>-<n>} that report an uncaught exception, and
+     *         whose CPU time and allocations are the module's ({@link ModuleAccounting})
      */
     ThreadFactory factory(String module) {
         AtomicInteger n = new AtomicInteger();

@@ -18,10 +18,11 @@ import org.outpost.api.runtime.ModuleUsage;
  * the same: {@code edgeAgent_used_cpu_percent} (share of all cores over the last sampling interval; a gauge here, a
  * summary in IoT Edge), {@code edgeAgent_used_memory_bytes} and {@code edgeAgent_created_pids_total} (processes of a
  * process or container module; a bundle module's threads), {@code edgeAgent_total_memory_bytes}, with
- * {@code module_name="host"} for the host and {@code "edgeAgent"} for the gateway's JVM (edgeAgent and edgeHub and every
- * bundle module in one process), {@code edgeAgent_host_uptime_seconds}, {@code edgeAgent_iotedged_uptime_seconds} (the
- * gateway's JVM). Outpost's own, for bundle modules: {@code edgeAgent_module_cpu_seconds_total} and
- * {@code edgeAgent_module_allocated_bytes_total}. Read from the last sample: a scrape costs a copy.
+ * {@code module_name="host"} for the host and {@code "edgeAgent"} for the gateway's JVM (edgeAgent, edgeHub and
+ * every bundle module in one process), {@code edgeAgent_host_uptime_seconds},
+ * {@code edgeAgent_iotedged_uptime_seconds} (the gateway's JVM). Outpost's own:
+ * {@code edgeAgent_module_cpu_seconds_total} and, for bundle modules, {@code edgeAgent_module_allocated_bytes_total}.
+ * Read from the last sample: a scrape costs a copy.
  */
 final class ResourceMetrics {
 

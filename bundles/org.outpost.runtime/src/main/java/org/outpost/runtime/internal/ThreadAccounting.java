@@ -17,8 +17,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * The threads modules own, sampled on the accounting timer: the CPU time and allocated bytes of each (read for all at
  * once from the JVM's {@code ThreadMXBean}) are their module's. A thread is a module's when the module got it from its
  * {@code ModuleClient.threadFactory()} (known exactly), or else when {@link Attribution} says so (its context class
- * loader or the frames it started in are the module's). A thread that ends keeps what it had at the last sample; what it
- * used after that is lost. The sampler alone calls {@link #sample}.
+ * loader or the frames it started in are the module's). A thread that ends keeps what it had at the last sample;
+ * what it used after that is lost. The sampler alone calls {@link #sample}.
  */
 final class ThreadAccounting {
 
