@@ -92,9 +92,12 @@ public class ModuleResourcesIT extends OutpostTestSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> runtime.module("burner").isEmpty());
     }
 
+    /** @return the sample's value (a counter's name may be given back without its {@code _total}), or -1 */
     private double value(String name, String module) {
-        return metrics.samples().stream().filter(s -> s.name().equals(name) && module.equals(s.labels().get(
-                "module_name"))).mapToDouble(MetricSample::value).findFirst().orElse(-1);
+        String bare = name.replaceFirst("_total$", "");
+        return metrics.samples().stream().filter(s -> (s.name().equals(name) || s.name().equals(bare))
+                && module.equals(s.labels().get("module_name"))).mapToDouble(MetricSample::value).findFirst()
+                .orElse(-1);
     }
 
     /** Writes a bundle module {@code id} whose one component is a {@link Spinner} that burns CPU or idles. */
