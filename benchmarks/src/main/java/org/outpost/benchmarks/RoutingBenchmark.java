@@ -25,6 +25,11 @@ import org.outpost.itests.Mosquitto;
  * Run: {@code benchmarks/run} (after {@code mvn install -DskipTests}); {@code -Dbench.seconds=N} per measurement;
  * {@code -Dbench.jfr=<dir>} records each measured window with Java Flight Recorder ({@code <system>-<rate>.jfr});
  * {@code -Dbench.only=outpost} or {@code baseline} measures one side.
+ * <p>
+ * {@code -Dbench.accounting=compare} measures the gateway at each rate twice, with per-module resource accounting on
+ * ({@code outpost}) and off ({@code outpost-off}: {@code accounting.enabled=false} in {@code org.outpost.runtime}, set
+ * live, same JVM and JIT), alternating which goes first, and reports the cost: max throughput and p99 on against off
+ * (the issue allows at most 5% throughput). Use it with {@code -Dbench.only=outpost} to leave the baseline out.
  */
 public final class RoutingBenchmark {
 
@@ -88,13 +93,25 @@ public final class RoutingBenchmark {
                 arrivals.measure(jitWarmup);
                 Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
                 arrivals.awaitQuiet(2000, 300_000);
+                boolean compare = System.getProperty("bench.accounting", "").equals("compare");
+                int round = 0;
                 for (int rate : RATES) {
-                    gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
-                            Integer.toString(SIZE), "max.inflight", "2000"));
-                    gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
-                    results.add(measure("outpost", rate, arrivals, new Cpu(jvm), jvm, warmup, seconds));
-                    Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
-                    arrivals.awaitQuiet(2000, 300_000);
+                    for (boolean accounting : compare ? (round++ % 2 == 0 ? new boolean[] {true, false}
+                            : new boolean[] {false, true}) : new boolean[] {true}) {
+                        if (compare) {
+                            switchAccounting(gateway, accounting);
+                        }
+                        gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
+                                Integer.toString(SIZE), "max.inflight", "2000"));
+                        gateway.awaitLog("Load generator run " + run++, Duration.ofSeconds(60));
+                        results.add(measure(accounting ? "outpost" : "outpost-off", rate, arrivals, new Cpu(jvm), jvm,
+                                warmup, seconds));
+                        Files.delete(gateway.home().resolve("etc/org.outpost.samples.load.cfg"));
+                        arrivals.awaitQuiet(2000, 300_000);
+                    }
+                }
+                if (compare) {
+                    gateway.config("org.outpost.runtime", Map.of("accounting.enabled", "true"));
                 }
                 Result max = find(results, "outpost", 0);
                 if (max != null && !sustained(max, max.window().rate())) {
@@ -158,6 +175,16 @@ public final class RoutingBenchmark {
         report(results);
     }
 
+    /** Turns accounting on or off in the running gateway and waits until the runtime says it did. */
+    private static void switchAccounting(GatewayProcess gateway, boolean on) throws Exception {
+        String said = "Module accounting " + (on ? "on" : "off");
+        Path log = gateway.home().resolve("data/log/karaf.log");
+        long before = Files.readString(log).split(java.util.regex.Pattern.quote(said), -1).length;
+        gateway.config("org.outpost.runtime", Map.of("accounting.enabled", Boolean.toString(on)));
+        org.awaitility.Awaitility.await(said).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(log).split(java.util.regex.Pattern.quote(said), -1).length > before);
+    }
+
     private static Result measure(String system, int rate, Arrivals arrivals, Cpu cpu, long pid, double warmup,
             double seconds) throws Exception {
         String label = rate == 0 ? "max" : rate + " msg/s";
@@ -183,15 +210,27 @@ public final class RoutingBenchmark {
     private static void report(List<Result> results) {
         System.out.println();
         System.out.println("1 KB messages, module -> route -> $upstream (QoS 1) -> Mosquitto; latency sender -> cloud");
-        System.out.printf(Locale.ROOT, "%-9s %-10s %10s %9s %9s %9s %9s%n", "system", "offered", "msg/s", "p50 ms",
+        System.out.printf(Locale.ROOT, "%-11s %-10s %10s %9s %9s %9s %9s%n", "system", "offered", "msg/s", "p50 ms",
                 "p99 ms", "p99.9 ms", "CPU %");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-9s %-10s %10.0f %9.1f %9.1f %9.1f %9.0f%n", r.system(),
+            System.out.printf(Locale.ROOT, "%-11s %-10s %10.0f %9.1f %9.1f %9.1f %9.0f%n", r.system(),
                     label(r.rate()), r.window().rate(),
                     r.window().percentileMillis(0.5), r.window().percentileMillis(0.99),
                     r.window().percentileMillis(0.999), r.cpuPercent());
         }
         System.out.println();
+        for (int rate : RATES) {
+            Result on = find(results, "outpost", rate);
+            Result off = find(results, "outpost-off", rate);
+            if (on != null && off != null) {
+                double cost = 100 - 100 * on.window().rate() / off.window().rate();
+                System.out.printf(Locale.ROOT, "at %-9s accounting on/off: throughput %.0f/%.0f msg/s (cost %.1f%%%s),"
+                        + " p99 %.1f/%.1f ms, CPU %.0f/%.0f%%%n", rate == 0 ? "max" : rate + "/s", on.window().rate(),
+                        off.window().rate(), cost, rate == 0 ? cost <= 5 ? ", within 5%" : ", OVER 5%" : "",
+                        on.window().percentileMillis(0.99), off.window().percentileMillis(0.99), on.cpuPercent(),
+                        off.cpuPercent());
+            }
+        }
         for (int rate : RATES) {
             Result o = find(results, "outpost", rate);
             Result b = find(results, "baseline", rate);

@@ -15,6 +15,7 @@ import org.outpost.itests.IotEdgeModuleIT;
 import org.outpost.itests.IotHubSdkIT;
 import org.outpost.itests.ModuleInputIT;
 import org.outpost.itests.ModuleLifecycleIT;
+import org.outpost.itests.ModuleResourcesIT;
 import org.outpost.itests.RoutingIT;
 import org.outpost.itests.StoreAndForwardIT;
 import org.outpost.itests.TelemetryIT;
@@ -44,6 +45,7 @@ import org.outpost.itests.gateways.NestedGatewaysIT;
     HubIT.class,
     ModuleInputIT.class,
     ModuleLifecycleIT.class,
+    ModuleResourcesIT.class,
     RoutingIT.class,
     StoreAndForwardIT.class,
     TelemetryIT.class,

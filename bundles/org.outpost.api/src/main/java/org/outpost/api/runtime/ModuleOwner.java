@@ -20,4 +20,13 @@ public interface ModuleOwner {
     default java.util.List<ModuleInfo> ownModules() {
         return java.util.List.of();
     }
+
+    /**
+     * @return the process id of each of its own modules that runs now (those of {@link #ownModules()}): its program,
+     *         or for a container its main process as the host sees it. The runtime samples their CPU and memory, with
+     *         their descendants', on its accounting timer ({@link ModuleResources}).
+     */
+    default java.util.Map<String, Long> processes() {
+        return java.util.Map.of();
+    }
 }

@@ -6,7 +6,7 @@
  * the upstream (cloud) connection. Edge modules do not need this package.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.outpost.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

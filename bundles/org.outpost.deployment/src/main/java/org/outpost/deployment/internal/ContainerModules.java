@@ -142,7 +142,7 @@ final class ContainerModules {
                 spec.image()), spec.image(), pullTimeout) : null;
         ProcessModule p = new ProcessModule(spec.name(), container ? run(engine, spec, env, secret) : spec.command(),
                 env, directory.resolve(spec.name()), maxLogBytes, pulling, container ? null : inherited);
-        processes.put(spec.name(), spec.version(), p);
+        processes.put(spec.name(), spec.version(), p, engine);
         if (start) {
             p.start();
         }

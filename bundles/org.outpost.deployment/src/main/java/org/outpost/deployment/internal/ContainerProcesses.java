@@ -20,15 +20,28 @@ import org.outpost.api.runtime.ModuleOwner;
 @Component(service = {ContainerProcesses.class, ModuleOwner.class})
 public final class ContainerProcesses implements ModuleOwner {
 
-    /** A module's process and the version the deployment gives the module. */
-    private record Running(ProcessModule process, String version) {
+    /**
+     * A module's process and the version the deployment gives the module.
+     *
+     * @param engine the container engine that runs its image, or null for a process module
+     */
+    private record Running(ProcessModule process, String version, String engine) {
     }
 
     private final Map<String, Running> processes = new ConcurrentHashMap<>();
+    private final ContainerPids containers = new ContainerPids();
 
     /** @param version the module's version in the deployment, empty if it has none */
     void put(String module, String version, ProcessModule process) {
-        processes.put(module, new Running(process, version));
+        put(module, version, process, null);
+    }
+
+    /**
+     * @param version the module's version in the deployment, empty if it has none
+     * @param engine the container engine that runs its image, or null for a process module
+     */
+    void put(String module, String version, ProcessModule process, String engine) {
+        processes.put(module, new Running(process, version, engine));
     }
 
     /** @return the module's process, or null if it has none */
@@ -70,6 +83,26 @@ public final class ContainerProcesses implements ModuleOwner {
     public List<ModuleInfo> ownModules() {
         List<ModuleInfo> out = new ArrayList<>();
         processes.forEach((module, r) -> out.add(info(module, r)));
+        return out;
+    }
+
+    /**
+     * A process module's process is its own; an image module's process is the engine's client ({@code run} in the
+     * foreground), whose container runs elsewhere: its main process is asked of the engine, once per run.
+     */
+    @Override
+    public Map<String, Long> processes() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        processes.forEach((module, r) -> {
+            long pid = r.process().pid();
+            if (pid <= 0) {
+                return;
+            }
+            long main = r.engine() == null ? pid : containers.mainPid(r.engine(), "outpost-" + module, pid);
+            if (main > 0) {
+                out.put(module, main);
+            }
+        });
         return out;
     }
 

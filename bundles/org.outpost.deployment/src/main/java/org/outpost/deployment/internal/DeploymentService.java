@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.outpost.api.metrics.Metrics;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.commons.DaemonThreads;
 import org.outpost.deployment.api.Deployer;
@@ -73,7 +74,8 @@ public final class DeploymentService implements Deployer {
     private final ManifestParser parser;
     private final DeploymentPolicy policy;
     private final DeploymentStore store;
-    private final ModuleKinds kinds = new ModuleKinds();
+    private final AgentMetrics agentMetrics;
+    private final ModuleKinds kinds;
     private final Supervisor supervisor;
     private final StatusView statusView;
     private final Transaction transaction;
@@ -97,13 +99,15 @@ public final class DeploymentService implements Deployer {
     @Activate
     public DeploymentService(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
             @Reference Routing routing, @Reference EdgeRuntime runtime, @Reference CurrentDeployment running,
-            @Reference ModuleIdentities moduleIdentities, DeploymentConfig config) {
+            @Reference ModuleIdentities moduleIdentities, @Reference Metrics metrics, DeploymentConfig config) {
         this.context = context;
         this.running = running;
         this.routing = routing;
         this.bundles = new ModuleBundles(context, runtime);
         String home = Objects.requireNonNullElse(context.getProperty("karaf.home"), ".");
         String data = Objects.requireNonNullElse(context.getProperty("karaf.data"), "data");
+        this.agentMetrics = new AgentMetrics(metrics, List.of(Path.of(data), Path.of(home)));
+        this.kinds = new ModuleKinds(agentMetrics);
         this.policy = DeploymentPolicy.of(config, home, data);
         this.parser = policy.parser();
         this.store = new DeploymentStore(Path.of(data, "outpost", "deployment"));
@@ -145,6 +149,7 @@ public final class DeploymentService implements Deployer {
         executor.shutdownNow();
         deployments.shutdownNow();
         supervisor.close();
+        agentMetrics.close();
     }
 
     /** A module kind came: the running deployment's modules of that kind are resumed (processes start again). */
@@ -203,6 +208,10 @@ public final class DeploymentService implements Deployer {
     private void supervise() {
         try {
             supervisor.tick();
+            agentMetrics.availability(current().modules().values(), spec -> {
+                ModuleKind kind = kinds.of(spec);
+                return kind == null ? null : kind.info(spec);
+            }, System.nanoTime());
         } catch (RuntimeException e) {
             LOG.error("Supervising the modules failed (tried again shortly): {}", e.toString(), e);
         }
@@ -214,6 +223,9 @@ public final class DeploymentService implements Deployer {
         DeploymentResult r;
         synchronized (deploying) {
             r = deployTimed(manifestJson, dryRun);
+        }
+        if (!dryRun && r.code() == 200) {
+            agentMetrics.deployed(System.nanoTime() - t0);
         }
         return new DeploymentResult(r.code(), r.description(), r.steps(), r.dryRun(),
                 (System.nanoTime() - t0) / 1_000_000, r.warnings());

@@ -27,7 +27,17 @@ final class ModuleKinds {
     /** The deployment service's log: what is logged here is part of its story. */
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
 
-    private final Map<String, ModuleKind> kinds = new ConcurrentHashMap<>();
+    private final Map<String, MeasuredKind> kinds = new ConcurrentHashMap<>();
+    private final AgentMetrics metrics;
+
+    ModuleKinds() {
+        this(AgentMetrics.none());
+    }
+
+    /** @param metrics where the commands given to the kinds are counted and timed */
+    ModuleKinds(AgentMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** @return the name of the kind that runs {@code spec}: its type in lower case */
     static String nameOf(ModuleSpec spec) {
@@ -42,11 +52,11 @@ final class ModuleKinds {
 
     /** @return false if another kind of that name is bound (the first stays) */
     boolean add(String name, ModuleKind kind) {
-        return kinds.putIfAbsent(name, kind) == null;
+        return kinds.putIfAbsent(name, new MeasuredKind(kind, metrics)) == null;
     }
 
     void remove(String name, ModuleKind kind) {
-        kinds.remove(name, kind);
+        kinds.computeIfPresent(name, (n, measured) -> measured.kind() == kind ? null : measured);
     }
 
     /** @return the kind that runs {@code spec}, or null if it is not bound */

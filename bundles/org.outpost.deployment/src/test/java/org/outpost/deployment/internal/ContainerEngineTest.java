@@ -50,6 +50,7 @@ class ContainerEngineTest {
         Files.writeString(engine, "#!/bin/sh\n"
                 + "echo \"$*\" >> " + dir.resolve("calls") + "\n"
                 + "env >> " + dir.resolve("environments") + "\n"
+                + "if [ \"$1\" = inspect ]; then cat " + dir.resolve("container.pid") + "; exit $?; fi\n"
                 + "if [ \"$1\" = pull ] || [ \"$3\" = pull ]; then\n"
                 + "  while [ ! -f " + dir.resolve("pulled") + " ]; do sleep 0.05; done\n"
                 + "  exit 0\n"
@@ -92,6 +93,29 @@ class ContainerEngineTest {
 
     private List<String> calls() throws Exception {
         return Files.exists(dir.resolve("calls")) ? Files.readAllLines(dir.resolve("calls")) : List.of();
+    }
+
+    @Test
+    void aContainersProcessesAreItsMainProcessAsTheEngineTellsItNotTheEnginesClient() throws Exception {
+        engine("docker");
+        ModuleSpec cam = image("cam", "acr.example.io/acme/cam:1", null);
+        kind.prepare(List.of(cam), withCredentials(cam), new UndoLog());
+        kind.install(cam);
+        Files.createFile(dir.resolve("pulled"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kind.info(cam).state() == ModuleState.RUNNING);
+        // Not up yet: the engine does not tell its pid.
+        assertThat(processes.processes()).isEmpty();
+
+        Process container = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.writeString(dir.resolve("container.pid"), container.pid() + "\n");
+            assertThat(processes.processes()).containsExactly(Map.entry("cam", container.pid()));
+            Files.delete(dir.resolve("container.pid"));
+            // Remembered for this run: the engine is not asked each time.
+            assertThat(processes.processes()).containsExactly(Map.entry("cam", container.pid()));
+        } finally {
+            container.destroyForcibly();
+        }
     }
 
     @Test

@@ -82,14 +82,59 @@ class DeploymentServiceTest {
                 + " \"modules\": {" + modules + "}}}}}";
     }
 
+    @Test
+    void theCommandsGivenToModulesAreCountedAndTimedAsEdgeAgentDoes() throws Exception {
+        FakeKind kind = new FakeKind();
+        RecordingMetrics metrics = new RecordingMetrics();
+        DeploymentService service = service(kind, metrics);
+        try {
+            assertThat(service.deploy(manifest(PUMP), true).code()).isEqualTo(200);
+            assertThat(metrics.timings("edgeAgent_deployment_time_seconds")).as("a dry run").isZero();
+            assertThat(service.deploy(manifest(PUMP), false).code()).isEqualTo(200);
+            service.restart("pump");
+
+            assertThat(metrics.count("edgeAgent_module_start_total", "module_name", "pump", "module_version", ""))
+                    .as(metrics.toString()).isEqualTo(2);
+            assertThat(metrics.count("edgeAgent_module_stop_total", "module_name", "pump", "module_version", ""))
+                    .isEqualTo(1);
+            assertThat(metrics.timings("edgeAgent_command_latency_seconds", "command", "create")).isEqualTo(1);
+            assertThat(metrics.timings("edgeAgent_command_latency_seconds", "command", "restart")).isEqualTo(1);
+            assertThat(metrics.timings("edgeAgent_deployment_time_seconds")).isEqualTo(1);
+            // The supervisor's ticks add up the time it was to run and ran.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.values(
+                    "edgeAgent_total_time_running_correctly_seconds").get(Map.of("module_name", "pump")))
+                    .isGreaterThan(0.5));
+            kind.states.put("pump", ModuleState.STOPPED);
+            kind.dead.put("pump", "cannot start: test");
+            double running = metrics.values("edgeAgent_total_time_running_correctly_seconds").get(Map.of(
+                    "module_name", "pump"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.values(
+                    "edgeAgent_total_time_expected_running_seconds").get(Map.of("module_name", "pump")))
+                    .isGreaterThan(running + 1.5));
+            assertThat(metrics.values("edgeAgent_total_time_running_correctly_seconds").get(Map.of("module_name",
+                    "pump"))).isLessThan(running + 1.5);
+            assertThat(metrics.values("edgeAgent_total_disk_space_bytes")).isNotEmpty().allSatisfy((labels, v) -> {
+                assertThat(labels).containsOnlyKeys("disk_name", "disk_filesystem", "disk_filetype");
+                assertThat(v).isPositive();
+            });
+            assertThat(metrics.values("edgeAgent_available_disk_space_bytes")).isNotEmpty();
+        } finally {
+            service.deactivate();
+        }
+    }
+
     private DeploymentService service(FakeKind kind) {
+        return service(kind, new RecordingMetrics());
+    }
+
+    private DeploymentService service(FakeKind kind, RecordingMetrics metrics) {
         BundleContext context = Specs.stub(BundleContext.class, (method, args) -> switch (method) {
             case "getProperty" -> args[0].toString().startsWith("karaf.") ? data.toString() : null;
             default -> throw new UnsupportedOperationException(method);
         });
         DeploymentService service = new DeploymentService(context, new FakeConfigurations().admin(),
                 Specs.stub(Routing.class, (method, args) -> null), Specs.stub(EdgeRuntime.class, (m, a) -> null),
-                new CurrentDeployment(TestConfig.of(Map.of())), new FakeIdentities(), config(Map.of(
+                new CurrentDeployment(TestConfig.of(Map.of())), new FakeIdentities(), metrics, config(Map.of(
                         "restart_backoff_ms", 100L, "deployment_file", "", "probation_seconds", 5)));
         service.bindKind(kind, Map.of(ModuleKind.KIND, "bundle"));
         service.activate();

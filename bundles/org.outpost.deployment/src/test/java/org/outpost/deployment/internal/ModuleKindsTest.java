@@ -53,7 +53,9 @@ class ModuleKindsTest {
         FakeKind first = new FakeKind();
         assertThat(kinds.add("bundle", first)).isTrue();
         assertThat(kinds.add("bundle", new FakeKind())).isFalse();
-        assertThat(kinds.of(running("a", ModuleType.BUNDLE))).isSameAs(first);
+        // Measured on its way (AgentMetrics), the kind itself underneath.
+        assertThat(kinds.of(running("a", ModuleType.BUNDLE))).isInstanceOfSatisfying(MeasuredKind.class,
+                k -> assertThat(k.kind()).isSameAs(first));
         assertThat(ModuleKinds.nameOf(Map.of(ModuleKind.KIND, " Container "))).isEqualTo("container");
         assertThat(ModuleKinds.nameOf(Map.of())).isNull();
     }

@@ -49,14 +49,16 @@ public final class InputDispatcher {
 
     private final ModuleCounters counters;
     private final Metrics metrics;
+    private final ModuleAccounting accounting;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("outpost-input"));
     private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
 
     @Activate
-    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics)
-            throws Exception {
+    public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics,
+            @Reference ModuleAccounting accounting) throws Exception {
+        this.accounting = accounting;
         this.counters = counters;
         this.metrics = metrics;
         // One message at a time: a higher-priority message overtakes what waits in the queue.
@@ -83,7 +85,7 @@ public final class InputDispatcher {
                     ref.getBundle().getSymbolicName(), module, InputHandler.INPUT, input);
             return;
         }
-        InputLoop loop = new InputLoop(module, in, handler);
+        InputLoop loop = new InputLoop(module, in, handler, true);
         loops.put(ref, loop);
         executor.execute(loop);
     }
@@ -94,8 +96,9 @@ public final class InputDispatcher {
      * @return stops the delivery
      */
     Runnable attach(String module, String input, InputHandler handler) {
+        // Not measured: the handler is the runtime's (it forwards to a process), not the module's code.
         InputLoop loop = new InputLoop(ModuleNames.require("module id", module), ModuleNames.require("input name",
-                input), handler);
+                input), handler, false);
         executor.execute(loop);
         return loop::stop;
     }
@@ -132,16 +135,19 @@ public final class InputDispatcher {
         private final String module;
         private final String input;
         private final InputHandler handler;
+        /** The module's resource account (the handler's CPU time and allocations are the module's), or null. */
+        private final Accounts.Account account;
         /** Metric handles of this input, by sender (and priority): looked up once, not per message. */
         private final Map<String, Metrics.Counter> delivered = new java.util.HashMap<>();
         private final Map<String, Metrics.Timer> handlerTime = new java.util.HashMap<>();
         private volatile boolean running = true;
         private boolean announced;
 
-        InputLoop(String module, String input, InputHandler handler) {
+        InputLoop(String module, String input, InputHandler handler, boolean measured) {
             this.module = module;
             this.input = input;
             this.handler = handler;
+            this.account = measured ? accounting.account(module) : null;
         }
 
         void stop() {
@@ -190,7 +196,7 @@ public final class InputDispatcher {
                 cm.getBodyBuffer().readBytes(body);
                 Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
                 long start = System.nanoTime();
-                try {
+                try (var measured = account == null ? Accounts.NOTHING : accounting.measure(account)) {
                     handler.onMessage(message);
                 } catch (NotReadyException e) {
                     LOG.debug("Module {} input {} waits: {}", module, input, e.getMessage());

@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +25,27 @@ public final class ModuleThreads {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleThreads.class);
 
     private final Map<String, String> deaths = new ConcurrentHashMap<>();
+    private final ModuleAccounting accounting;
 
-    /** @return a factory of daemon threads named {@code outpost-<module>-<n>} that report an uncaught exception */
+    @Activate
+    public ModuleThreads(@Reference ModuleAccounting accounting) {
+        this.accounting = accounting;
+    }
+
+    /**
+     * @return a factory of daemon threads named {@code outpost-<module>-<n>} that report an uncaught exception, and
+     *         whose CPU time and allocations are the module's ({@link ModuleAccounting})
+     */
     ThreadFactory factory(String module) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "outpost-" + module + "-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                accounting.ownCurrentThread();
+                r.run();
+            }, "outpost-" + module + "-" + n.incrementAndGet());
             t.setDaemon(true);
             t.setUncaughtExceptionHandler((thread, e) -> died(module, thread, e));
+            accounting.own(module, t);
             return t;
         };
     }

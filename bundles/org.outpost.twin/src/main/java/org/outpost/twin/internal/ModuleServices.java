@@ -11,6 +11,7 @@ import org.osgi.framework.ServiceObjects;
 import org.osgi.framework.ServiceReference;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.ModuleNames;
+import org.outpost.api.runtime.ModuleResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,21 @@ final class ModuleServices {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleServices.class);
 
     private final BundleContext context;
+    /** The runtime's accounting, when there: a call is the calling module's CPU time and allocations. */
+    private volatile ModuleResources resources;
 
     ModuleServices(BundleContext context) {
         this.context = context;
+    }
+
+    /** @param resources where each call's CPU time and allocations are counted for its module; null for nowhere */
+    void measureWith(ModuleResources resources) {
+        this.resources = resources;
+    }
+
+    /** @return the accounting calls are measured with now, or null */
+    ModuleResources measuredWith() {
+        return resources;
     }
 
     /**
@@ -40,7 +53,9 @@ final class ModuleServices {
         if (service == null) {
             throw new IllegalStateException("the module's service is gone");
         }
-        try {
+        ModuleResources r = resources;
+        String module = r == null ? null : moduleOf(ref);
+        try (ModuleResources.Measurement m = module == null ? null : r.measure(module)) {
             return action.apply(service);
         } finally {
             objects.ungetService(service);

@@ -34,6 +34,7 @@ import org.outpost.api.module.DesiredPropertiesListener;
 import org.outpost.api.module.MethodHandler;
 import org.outpost.api.module.ModuleNames;
 import org.outpost.api.runtime.EdgeRuntime;
+import org.outpost.api.runtime.ModuleResources;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.protocol.TwinDocument;
 import org.outpost.protocol.TwinLimits;
@@ -130,6 +131,18 @@ public final class ModuleTwins implements GatewayTwins {
         this.applier = applier;
         this.notifier = notifier;
         this.methods = methods;
+    }
+
+    /** The runtime's per-module accounting: listeners' and method handlers' calls are their modules' time. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindResources(ModuleResources resources) {
+        notifier.services().measureWith(resources);
+    }
+
+    void unbindResources(ModuleResources resources) {
+        if (notifier.services().measuredWith() == resources) {
+            notifier.services().measureWith(null);
+        }
     }
 
     @Deactivate

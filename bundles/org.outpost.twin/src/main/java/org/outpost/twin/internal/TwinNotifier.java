@@ -51,6 +51,11 @@ final class TwinNotifier {
         this.runtime = runtime;
     }
 
+    /** @return how module services are called (shared with the method registry) */
+    ModuleServices services() {
+        return services;
+    }
+
     /** Stops telling; what is queued is dropped. */
     void close() {
         thread.shutdownNow();

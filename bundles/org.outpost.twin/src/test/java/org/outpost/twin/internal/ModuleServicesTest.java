@@ -50,6 +50,32 @@ class ModuleServicesTest {
     }
 
     @Test
+    void aCallIsMeasuredForTheModuleWhoseServiceItCalls() {
+        java.util.List<String> measured = new java.util.ArrayList<>();
+        ModuleServices s = services(Fakes.objects("service", new int[2]));
+        s.measureWith(new org.outpost.api.runtime.ModuleResources() {
+            @Override
+            public java.util.List<org.outpost.api.runtime.ModuleUsage> usage() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public java.util.Optional<org.outpost.api.runtime.ModuleUsage> usage(String module) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public Measurement measure(String module) {
+                measured.add("start " + module);
+                return () -> measured.add("end " + module);
+            }
+        });
+
+        s.call(Fakes.<String>reference("filter", Map.of()), x -> measured.add("call"));
+        assertThat(measured).containsExactly("start filter", "call", "end filter");
+    }
+
+    @Test
     void aServiceBelongsToTheModuleItsBundleNames() {
         assertThat(ModuleServices.moduleOf(Fakes.reference("temperature-filter", Map.of())))
                 .isEqualTo("temperature-filter");
