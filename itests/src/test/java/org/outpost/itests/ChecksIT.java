@@ -150,7 +150,7 @@ public class ChecksIT {
                         + " {\"schemaVersion\": \"1.1\", \"routes\": {}}}}}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String watched = hub.shell("hub:deployment watch-1 --watch --timeout 120");
+        String watched = hub.shell("hub:deployment --watch --timeout 120 watch-1");
         assertThat(watched).contains("[####################] applied 1/1, succeeded 1, failed 0, pending 0")
                 .containsPattern(CloudPair.DEVICE + "\\s*\\|\\s*succeeded");
     }

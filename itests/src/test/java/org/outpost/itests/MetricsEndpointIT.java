@@ -67,8 +67,8 @@ public class MetricsEndpointIT {
         JsonNode received = family(families, "edgehub_messages_received");
         assertThat(received.path("type").asText()).isEqualTo("counter");
         assertThat(received.path("help").asText()).startsWith("Messages received from modules and devices");
-        JsonNode fromSensor = sample(received, "id", "simulated-temperature-sensor");
-        assertThat(fromSensor.path("labels").path("route_output").asText()).isEqualTo("temperatureOutput");
+        JsonNode fromSensor = sample(received, "id", "simulated-temperature-sensor", "route_output",
+                "temperatureOutput");
         assertThat(fromSensor.path("labels").path("edge_device").asText()).isEqualTo(CloudPair.DEVICE);
         assertThat(fromSensor.path("labels").path("iothub").asText()).isEqualTo("127.0.0.1");
         assertThat(fromSensor.path("labels").path("instance_number").asText()).hasSize(36);
@@ -144,13 +144,18 @@ public class MetricsEndpointIT {
         throw new AssertionError("no metric family " + name + " in " + names(families));
     }
 
-    private static JsonNode sample(JsonNode family, String label, String value) {
+    /** @return the family's first sample with these labels (names and values, alternating) */
+    private static JsonNode sample(JsonNode family, String... labels) {
         for (JsonNode s : family.path("samples")) {
-            if (value.equals(s.path("labels").path(label).asText(null))) {
+            boolean all = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                all &= labels[i + 1].equals(s.path("labels").path(labels[i]).asText(null));
+            }
+            if (all) {
                 return s;
             }
         }
-        throw new AssertionError("no sample with " + label + "=" + value + " in " + family);
+        throw new AssertionError("no sample with " + String.join(" ", labels) + " in " + family);
     }
 
     private static List<String> names(JsonNode families) {

@@ -69,12 +69,28 @@ final class RoutingStatus {
         return out;
     }
 
-    /** @return the {@code queue_length} gauge: messages waiting per endpoint and priority */
+    /**
+     * @return the {@code queue_length} gauge: messages waiting per endpoint and priority, zero for each priority the
+     *         running routes send to an endpoint with at that moment (as edgeHub reports an empty queue: 0, not
+     *         nothing), route priority 9 for routes without one
+     */
     Map<Map<String, String>, Double> queueLengths() {
+        RouteTable table = running.get().table();
         Map<Map<String, String>, Double> out = new LinkedHashMap<>();
         for (EndpointStatus e : endpoints()) {
-            e.byPriority().forEach((p, n) -> out.put(Map.of("endpoint", e.endpoint(), "priority",
-                    Integer.toString(p)), n.doubleValue()));
+            Set<Integer> priorities = new java.util.TreeSet<>(e.byPriority().keySet());
+            table.routes().stream().filter(r -> RouteTable.queueOf(r.sink()).equals(e.queue()))
+                    .forEach(r -> {
+                        int p = table.priorities().getOrDefault(r.name(), -1);
+                        priorities.add(p < 0 ? 9 : p);
+                    });
+            if (priorities.isEmpty()) {
+                priorities.add(9);
+            }
+            for (int p : priorities) {
+                out.put(Map.of("endpoint", e.endpoint(), "priority", Integer.toString(p)),
+                        e.byPriority().getOrDefault(p, 0L).doubleValue());
+            }
         }
         return out;
     }

@@ -76,7 +76,9 @@ class RoutingStatusTest {
         broker.stats.put(FILTER, new QueueStats(FILTER, 5, 500, 0, 9, 4));
         broker.stats.put(UPSTREAM, new QueueStats(UPSTREAM, 0, 0, 0, 0, 1));
 
+        // An empty endpoint reads 0 at its routes' priority (the sensor route has none: 9), not nothing.
         assertThat(status.queueLengths()).containsExactly(
+                Map.entry(Map.of("endpoint", "$upstream", "priority", "9"), 0.0),
                 Map.entry(Map.of("endpoint", "BrokeredEndpoint(\"/modules/filter/inputs/in\")", "priority", "2"), 2.0),
                 Map.entry(Map.of("endpoint", "BrokeredEndpoint(\"/modules/filter/inputs/in\")", "priority", "9"), 3.0));
         assertThat(status.expiredCounts()).containsExactly(
