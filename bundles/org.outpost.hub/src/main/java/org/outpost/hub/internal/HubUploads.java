@@ -58,8 +58,9 @@ public final class HubUploads implements Uploads {
             + " upload to the hub.")
     public @interface Config {
         @AttributeDefinition(description = "The hub's HTTP address as the devices reach it (the upload URL they are"
-                + " given starts with it), e.g. https://hub.example.com:8443")
-        String public_url() default "http://127.0.0.1:8181";
+                + " given starts with it), e.g. https://hub.example.com:8443. Empty: the HTTP port of"
+                + " etc/org.apache.felix.http.cfg on its host (127.0.0.1 by default): right for one machine only")
+        String public_url() default "";
 
         @AttributeDefinition(description = "How long a device may upload to the URL it was given (minutes)")
         int url_valid_minutes() default 60;
@@ -78,8 +79,8 @@ public final class HubUploads implements Uploads {
     /** The checked configuration. */
     record Settings(URI publicUrl, Duration urlValid, long maxBytes, Duration keep, Duration methodTimeout) {
         static Settings of(Config c) {
-            URI u = URI.create(c.public_url().strip().replaceAll("/+$", ""));
-            if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null) {
+            URI u = c.public_url().isBlank() ? null : URI.create(c.public_url().strip().replaceAll("/+$", ""));
+            if (u != null && (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null)) {
                 throw new IllegalArgumentException("public.url '" + c.public_url() + "' in etc/" + PID + ".cfg must"
                         + " be the http:// or https:// address devices reach the hub's HTTP port at");
             }
@@ -102,16 +103,21 @@ public final class HubUploads implements Uploads {
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-hub-uploads-purge"));
 
+    private final java.util.function.Supplier<URI> httpAddress;
+
     @Activate
-    public HubUploads(@Reference HubDatabase db, @Reference Methods methods, Config config) {
-        this(db, methods, Settings.of(config), Instant::now);
+    public HubUploads(@Reference HubDatabase db, @Reference Methods methods,
+            @Reference org.osgi.service.cm.ConfigurationAdmin configurations, Config config) {
+        this(db, methods, Settings.of(config), Instant::now, () -> httpAddress(configurations));
     }
 
-    HubUploads(HubDatabase db, Methods methods, Settings settings, java.util.function.Supplier<Instant> clock) {
+    HubUploads(HubDatabase db, Methods methods, Settings settings, java.util.function.Supplier<Instant> clock,
+            java.util.function.Supplier<URI> httpAddress) {
         this.repository = new UploadRepository(db);
         this.methods = methods;
         this.settings = settings;
         this.clock = clock;
+        this.httpAddress = httpAddress;
         purger.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
     }
 
@@ -206,8 +212,33 @@ public final class HubUploads implements Uploads {
         }
     }
 
+    /** @return the hub's own HTTP address from Felix HTTP's configuration, for an empty {@code public.url} */
+    static URI httpAddress(org.osgi.service.cm.ConfigurationAdmin configurations) {
+        java.util.Dictionary<String, Object> p = null;
+        try {
+            org.osgi.service.cm.Configuration[] c = configurations.listConfigurations(
+                    "(service.pid=org.apache.felix.http)");
+            p = c == null || c.length == 0 ? null : c[0].getProperties();
+        } catch (Exception e) {
+            LOG.debug("The HTTP configuration cannot be read: {}", e.toString());
+        }
+        String host = p == null || p.get("org.apache.felix.http.host") == null ? "127.0.0.1"
+                : p.get("org.apache.felix.http.host").toString();
+        boolean https = p != null && "false".equals(String.valueOf(p.get("org.apache.felix.http.enable")))
+                && "true".equals(String.valueOf(p.get("org.apache.felix.https.enable")));
+        Object port = p == null ? null : p.get(https ? "org.osgi.service.http.port.secure"
+                : "org.osgi.service.http.port");
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            LOG.warn("Uploads: the HTTP service listens on every address; set public.url in etc/{}.cfg to the"
+                    + " address devices reach the hub at (127.0.0.1 is used meanwhile)", PID);
+            host = "127.0.0.1";
+        }
+        return URI.create((https ? "https://" : "http://") + host + ":" + (port == null ? "8181" : port));
+    }
+
     String sasUrl(String id, String signature, Instant expires) {
-        return settings.publicUrl() + "/uploads/" + id + "?sv=outpost-1&sr=c&sp=cw&se="
+        URI base = settings.publicUrl() != null ? settings.publicUrl() : httpAddress.get();
+        return base + "/uploads/" + id + "?sv=outpost-1&sr=c&sp=cw&se="
                 + URLEncoder.encode(expires.toString(), StandardCharsets.UTF_8) + "&sig=" + signature;
     }
 

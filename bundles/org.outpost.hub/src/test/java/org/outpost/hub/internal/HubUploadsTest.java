@@ -59,7 +59,8 @@ class HubUploadsTest {
             return CompletableFuture.completedFuture(method.equals("GetTaskStatus") ? statusAnswer : answer);
         };
         return new HubUploads(db, methods, new HubUploads.Settings(URI.create("http://hub.example:8181"),
-                Duration.ofMinutes(60), maxBytes, Duration.ofDays(14), Duration.ofSeconds(5)), () -> clock.instant());
+                Duration.ofMinutes(60), maxBytes, Duration.ofDays(14), Duration.ofSeconds(5)), () -> clock.instant(),
+                () -> URI.create("http://127.0.0.1:1"));
     }
 
     @AfterEach

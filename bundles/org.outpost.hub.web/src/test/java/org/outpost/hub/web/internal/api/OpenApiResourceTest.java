@@ -29,7 +29,8 @@ class OpenApiResourceTest {
                 "/api/devices/{deviceId}/keys/{which}/rotate", "/api/devices/{deviceId}/twin",
                 "/api/devices/{deviceId}/modules/{moduleId}/twin", "/api/devices/{deviceId}/modules",
                 "/api/devices/{deviceId}/modules/{moduleId}", "/api/devices/{deviceId}/telemetry",
-                "/api/devices/{deviceId}/children", "/api/deployments", "/api/deployments/check", "/api/deployments/{deploymentId}", "/api/openapi.json");
+                "/api/devices/{deviceId}/children", "/api/deployments", "/api/deployments/check", "/api/deployments/{deploymentId}", "/api/openapi.json",
+                "/api/uploads", "/api/uploads/{id}", "/api/uploads/{id}/files/{seq}");
         assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText())
                 .isEqualTo("bearer");
         assertThat(doc.path("components").path("schemas").path("Error").path("properties").fieldNames())
