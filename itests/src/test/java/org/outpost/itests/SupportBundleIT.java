@@ -165,4 +165,22 @@ public class SupportBundleIT {
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.body()).contains("<Code>AuthenticationFailed</Code>");
     }
+
+    @Test
+    public void theDashboardAsksForASupportBundleAndDownloadsIt() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("outpost.exam.dir", "target"))
+                .toAbsolutePath().getParent(), "support-dashboard");
+        String modules = System.getProperty("outpost.playwright.modules");
+        assertThat(Path.of(modules, "playwright-core")).as("Playwright-core, installed by the itests build (npm)")
+                .isDirectory();
+        ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/js/uploads.mjs").toAbsolutePath().toString(),
+                api, token, DEVICE, dir.toString()).redirectErrorStream(true);
+        pb.environment().put("PLAYWRIGHT_MODULES", modules);
+        pb.environment().put("CHROMIUM", System.getProperty("outpost.chromium", "/usr/bin/chromium"));
+        Process node = pb.start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(out);
+        assertThat(node.waitFor()).as(out).isZero();
+        assertThat(out).contains("step: the upload shows Completed with its file", "UPLOADS OK");
+    }
 }
