@@ -53,7 +53,7 @@ final class Redactor {
     /** {@code word=value} in query strings, connection strings, environment lists, log lines. */
     private static final Pattern ASSIGNED = Pattern.compile(
             "(?i)\\b([a-z0-9_.\\-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|sig|sharedaccesskey|apikey|"
-                    + "access_?key|private_?key|device\\.?key|sas\\.?key|credential)[a-z0-9_.\\-]*)("?\\s*[=:]\\s*)"
+                    + "access_?key|private_?key|device\\.?key|sas\\.?key|credential)[a-z0-9_.\\-]*)(\"?\\s*[=:]\\s*)"
                     + "(\"[^\"]*\"|[^\\s&;,\"'}\\]]+)");
     private static final Pattern USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^/@\\s:]*):[^/@\\s]+@");
     private static final Pattern SEALED = Pattern.compile("\\bsb1:[A-Za-z0-9+/=]+");

@@ -64,6 +64,7 @@ class RedactorTest {
         "sealed sb1:QUJDREVGR0g= kept | sealed <redacted> kept",
         "the key store is at etc/ks.p12 | the key store is at etc/ks.p12",
         "token.hours=1 | token.hours=1",
+        "manifest {\"DB_PASSWORD\": \"X1\", \"MODE\": \"fast\"} | manifest {\"DB_PASSWORD\": <redacted>, \"MODE\": \"fast\"}",
     })
     void textLosesSecretsOfKnownShapes(String in, String out) {
         assertThat(redactor.lines(in)).isEqualTo(out);
