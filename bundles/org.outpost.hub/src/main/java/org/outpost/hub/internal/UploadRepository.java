@@ -36,7 +36,8 @@ final class UploadRepository {
             Instant created, Instant expires) {
         db.transaction("recording upload " + id + " of " + deviceId, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO uploads (id, device_id, kind, request,"
-                    + " signature_hash, task_status, message, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)")) {
+                    + " signature_hash, task_status, message, created_ms, expires_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)")) {
                 s.setString(1, id);
                 s.setString(2, deviceId);
                 s.setString(3, kind.name());

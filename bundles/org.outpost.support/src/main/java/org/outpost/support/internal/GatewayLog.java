@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  */
 final class GatewayLog {
 
-    private static final Pattern TIME = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2})(?:[,.](\\d{1,3}))?");
+    private static final Pattern TIME = Pattern.compile(
+            "^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2})(?:[,.](\\d{1,3}))?");
     private static final Pattern ROLLED = Pattern.compile("karaf\\.log(?:\\.(\\d+))?");
 
     private final Path folder;

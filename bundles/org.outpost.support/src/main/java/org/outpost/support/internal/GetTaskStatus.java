@@ -10,7 +10,8 @@ import org.outpost.twin.api.AgentMethod;
 
 /**
  * {@code $edgeAgent}'s {@code GetTaskStatus}, as IoT Edge's: {@code {"schemaVersion": "1.0", "correlationId": ...}}
- * answered with {@code {"status": "NotStarted|Running|Completed|Failed|Unknown", "message": ..., "correlationId": ...}}.
+ * answered with {@code {"status": "NotStarted|Running|Completed|Failed|Unknown", "message": ...,
+ * "correlationId": ...}}.
  */
 @Component(service = AgentMethod.class, property = AgentMethod.NAME + "=GetTaskStatus")
 public final class GetTaskStatus implements AgentMethod {

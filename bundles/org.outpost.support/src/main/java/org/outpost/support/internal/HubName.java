@@ -19,7 +19,8 @@ final class HubName implements Supplier<String> {
     HubName(ConfigurationAdmin configurations) {
         this(() -> {
             try {
-                org.osgi.service.cm.Configuration[] c = configurations.listConfigurations("(service.pid=org.outpost.twin)");
+                org.osgi.service.cm.Configuration[] c = configurations.listConfigurations(
+                        "(service.pid=org.outpost.twin)");
                 Object v = c == null || c.length == 0 || c[0].getProperties() == null ? null
                         : c[0].getProperties().get("host.name");
                 return v == null || v.toString().isBlank() ? DEFAULT : v.toString();

@@ -119,8 +119,11 @@ public final class SupportBundleService implements SupportBundles {
             zip.json("metrics.json", () -> present(metrics, "the metrics service").samples());
             zip.text("threads.txt", w -> w.write(ThreadDump.now()));
             zip.json("config/configurations.json", () -> configurations(redactor));
-            zip.json("deployment/result.json", () -> Map.of("lastDesiredVersion",
-                    deployer.status().lastDesiredVersion(), "lastDesiredStatus", deployer.status().lastDesiredStatus()));
+            zip.json("deployment/result.json", () -> {
+                org.outpost.deployment.api.DeploymentStatus st = deployer.status();
+                return Map.of("lastDesiredVersion", st.lastDesiredVersion(), "lastDesiredStatus",
+                        st.lastDesiredStatus());
+            });
             zip.json("deployment/current.json", () -> {
                 Path current = deploymentFolder.resolve("current.json");
                 if (!Files.exists(current)) {

@@ -64,8 +64,10 @@ public final class Tasks {
     Tasks(SupportConfig.Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.executor = java.util.concurrent.Executors.newFixedThreadPool(2, DaemonThreads.numbered("outpost-support-"));
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("outpost-support-timer"));
+        this.executor = java.util.concurrent.Executors.newFixedThreadPool(2,
+                DaemonThreads.numbered("outpost-support-"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("outpost-support-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
     }
