@@ -195,6 +195,7 @@ async function refresh() {
       + ' messages received since the hub started ' + new Date(fleet.telemetryReceivedSince).toLocaleString();
     renderDevices(devices);
     renderDeployments(deployments);
+    if (typeof uploadsRefresh === 'function') await uploadsRefresh();
     if (openDevice) {
       try {
         renderDevice(await api('GET', '/devices/' + encodeURIComponent(openDevice)));
@@ -282,6 +283,7 @@ function start() {
   $('device-close').onclick = () => { openDevice = null; $('device').hidden = true; };
   $('deployment-create').onclick = createDeployment;
   $('deployment-check').onclick = checkDeployment;
+  if (typeof uploadsStart === 'function') uploadsStart();
   if (!token) {
     showLogin();
     return;

@@ -34,7 +34,7 @@ public class ArchitectureRulesTest {
 
     /** The gateway's runtime: the hub never imports or contains these packages. */
     private static final Pattern GATEWAY_RUNTIME =
-            Pattern.compile("org\\.outpost\\.(runtime|routing|upstream|deployment|twin|camel|shell)(\\..*)?");
+            Pattern.compile("org\\.outpost\\.(runtime|routing|upstream|deployment|twin|camel|shell|support)(\\..*)?");
     private static final Pattern HUB = Pattern.compile("org\\.outpost\\.hub(\\..*)?");
     /** Plain Java libraries (no services), that gateway and hub both import. */
     private static final Set<String> LIBRARIES = Set.of("org.outpost.api", "org.outpost.protocol",

@@ -19,6 +19,7 @@ import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
+import org.outpost.itests.SupportBundleIT;
 import org.outpost.itests.gateways.GatewayChildrenSecurityIT;
 import org.outpost.itests.security.GatewaySecurityIT;
 import org.outpost.itests.security.HubDatabaseOutageIT;
@@ -48,6 +49,7 @@ import org.outpost.itests.security.HubSecurityIT;
     HubMetricsIT.class,
     MetricsEndpointIT.class,
     ChecksIT.class,
+    SupportBundleIT.class,
 })
 public class ParallelLane {
 }

@@ -32,7 +32,7 @@ class OpenApiResourceTest {
                 "/api/devices/{deviceId}/children", "/api/devices/{deviceId}/health", "/api/health",
                 "/api/deployments", "/api/deployments/check", "/api/deployments/{deploymentId}", "/api/openapi.json",
                 "/api/metrics/devices/{deviceId}", "/api/metrics/devices/{deviceId}/series", "/api/metrics/fleet",
-                "/api/metrics/fleet/series");
+                "/api/metrics/fleet/series", "/api/uploads", "/api/uploads/{id}", "/api/uploads/{id}/files/{seq}");
         assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText())
                 .isEqualTo("bearer");
         assertThat(doc.path("components").path("schemas").path("Error").path("properties").fieldNames())
