@@ -43,13 +43,14 @@ async function colouredPixels(png, hex) {
   }
 }
 
-// Waits until a chart has a line of at least `min` points, and returns that line's colour and point count.
+// Waits until a chart has a line of at least `min` points, and returns that line's colour and point count: the last
+// such line in the SVG, which is drawn over the others (lines with the same values cover each other).
 async function line(chart, min) {
   const sel = `svg[data-chart="${chart}"] polyline`;
   await page.waitForFunction(([s, m]) => [...document.querySelectorAll(s)].some((l) => Number(l.dataset.points) >= m),
     [sel, min], { timeout: 60000 });
   return page.evaluate(([s, m]) => {
-    const l = [...document.querySelectorAll(s)].find((p) => Number(p.dataset.points) >= m);
+    const l = [...document.querySelectorAll(s)].reverse().find((p) => Number(p.dataset.points) >= m);
     return { colour: l.getAttribute('stroke'), points: Number(l.dataset.points), label: l.dataset.label };
   }, [sel, min]);
 }
