@@ -178,6 +178,14 @@ public final class RoutingBenchmark {
     /** Turns accounting on or off in the running gateway and waits until the runtime says it did. */
     private static void switchAccounting(GatewayProcess gateway, boolean on) throws Exception {
         String said = "Module accounting " + (on ? "on" : "off");
+        java.util.Properties now = new java.util.Properties();
+        try (var in = Files.newBufferedReader(gateway.home().resolve("etc/org.outpost.runtime.cfg"))) {
+            now.load(in);
+        }
+        if (Boolean.toString(on).equals(now.getProperty("accounting.enabled", "true").strip())) {
+            // Already so: Config Admin sees no change and the runtime says nothing.
+            return;
+        }
         Path log = gateway.home().resolve("data/log/karaf.log");
         long before = Files.readString(log).split(java.util.regex.Pattern.quote(said), -1).length;
         gateway.config("org.outpost.runtime", Map.of("accounting.enabled", Boolean.toString(on)));
