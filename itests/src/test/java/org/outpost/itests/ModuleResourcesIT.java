@@ -67,7 +67,9 @@ public class ModuleResourcesIT extends OutpostTestSupport {
 
             // A core busy: at least half of one core's share of the machine over a sampling interval.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                ModuleUsage burning = resources.usage("burner").orElseThrow();
+                // Absent until the first sample after the module started (an assertion, so that it is waited for).
+                assertThat(resources.usage("burner")).as("burner's usage").isPresent();
+                ModuleUsage burning = resources.usage("burner").get();
                 assertThat(burning.source()).isEqualTo(ModuleUsage.JVM);
                 assertThat(burning.cpuSeconds()).isGreaterThan(2.0);
                 assertThat(burning.cpuPercent()).isGreaterThan(50.0 / cores);
