@@ -4,16 +4,18 @@
 package org.outpost.itests.burn;
 
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.outpost.api.module.ModuleClient;
 
 /**
  * The one component of the tiny test modules of {@code ModuleResourcesIT}: on activation it starts a thread from its
- * module's thread factory that spins (property {@code burn=true}: a core busy) or sleeps (an idle module).
+ * module's thread factory that spins (property {@code burn=true}: a core busy) or blocks until deactivated (an idle module).
  */
 public class Spinner {
 
     private volatile boolean running = true;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ModuleClient client;
     /** Keeps the spin loop from being optimised away. */
     public static volatile long sink;
@@ -33,6 +35,7 @@ public class Spinner {
 
     public void deactivate() {
         running = false;
+        stopped.countDown();
     }
 
     private void spin() {
@@ -44,12 +47,10 @@ public class Spinner {
     }
 
     private void idle() {
-        while (running) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
