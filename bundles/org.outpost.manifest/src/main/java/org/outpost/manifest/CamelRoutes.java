@@ -33,9 +33,16 @@ public record CamelRoutes(List<String> locations, String inline, String format) 
         }
     }
 
-    /** @return the format of the route file at {@code location}: by its name, else {@link #format()} */
+    /**
+     * @return the format of the route file at {@code location}: by its name ({@code .xml}, {@code .yaml},
+     *         {@code .yml}; the type of a {@code mvn:group/artifact/version/type}), else {@link #format()}
+     */
     public String formatOf(String location) {
         String name = location.toLowerCase(Locale.ROOT);
+        String[] mvn = name.startsWith("mvn:") ? name.substring(4).split("/") : new String[0];
+        if (mvn.length >= 4 && List.of("xml", "yaml", "yml").contains(mvn[3])) {
+            return mvn[3].equals("xml") ? "xml" : "yaml";
+        }
         if (name.endsWith(".xml")) {
             return "xml";
         }

@@ -122,6 +122,8 @@ class ModuleParserTest {
         assertThat(list.camel().locations()).containsExactly("mvn:org.acme/a/1.0/xml", "mvn:org.acme/b/1.0/yaml");
         assertThat(list.camel().formatOf("mvn:org.acme/a/1.0/xml")).isEqualTo("xml");
         assertThat(list.camel().formatOf("file:/opt/routes/b.camel.yaml")).isEqualTo("yaml");
+        assertThat(list.camel().formatOf("mvn:org.acme/b/1.0/yaml/routes")).isEqualTo("yaml");
+        assertThat(list.camel().formatOf("https://repo.acme.example/b")).isEqualTo("xml");
         assertThat(list.configPid()).isEqualTo("org.acme.reader");
 
         ModuleSpec inline = parse("filter", "{\"type\": \"camel\", \"settings\": {\"inline\": \"- from:\\n"
