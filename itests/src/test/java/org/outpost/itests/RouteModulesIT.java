@@ -32,12 +32,12 @@ public class RouteModulesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEVICE = CloudPair.DEVICE;
 
-    /** A timer's count as JSON to the module's output {@code out}, five times a second. */
+    /** A timer's count as JSON to the module's output {@code out}, twice a second. */
     private static final String TICKER = """
             - route:
                 id: ticks
                 from:
-                  uri: "timer:tick?period={{period:200}}"
+                  uri: "timer:tick?period={{period:500}}"
                   steps:
                     - setBody:
                         simple: '{"tick": ${exchangeProperty.CamelTimerCounter}}'
@@ -144,9 +144,11 @@ public class RouteModulesIT {
         await("relay running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> "running".equals(module("relay").path("state").asText()
                         .toLowerCase(java.util.Locale.ROOT)));
+        StringBuilder sends = new StringBuilder();
         for (int i = 1; i <= 10; i++) {
-            gateway.shell("edge:send -p seq=" + i + " feeder out '{\"n\": " + i + "}'");
+            sends.append("edge:send -p seq=").append(i).append(" feeder out '{\"n\": ").append(i).append("}'\n");
         }
+        gateway.shell(sends.toString());
         gateway.awaitLog("relay version 1 takes nothing", Duration.ofSeconds(30));
         assertThat(telemetry("relay")).isEmpty();
         drop("relay.camel.yaml", RELAY_2);
