@@ -24,6 +24,7 @@ import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleState;
 import org.outpost.camel.modules.api.RouteBundle;
 import org.outpost.camel.modules.deploy.Jars;
+import org.outpost.camel.modules.deploy.RouteJar;
 import org.outpost.camel.modules.deploy.Stubs;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.DesiredStatus;
@@ -150,10 +151,10 @@ class CamelKindTest {
 
     @Test
     void aModuleIdAnotherBundleHasIsRefusedUnlessTheDeploymentRunsIt() throws Exception {
-        add("outpost-routes:file:/opt/outpost/deploy/reader.camel.yaml", Jars.class.getName().isEmpty() ? null
-                : org.outpost.camel.modules.deploy.RouteJar.build("reader", "org.outpost.module.reader", "1.0.0", "f",
-                        List.of(new org.outpost.camel.modules.deploy.RouteJar.RouteFile("reader.camel.yaml",
-                                new byte[0]))));
+        // A route file in deploy/ is module reader already.
+        add("outpost-routes:file:/opt/outpost/deploy/reader.camel.yaml", RouteJar.build("reader",
+                "org.outpost.module.reader", "1.0.0", "f", List.of(new RouteJar.RouteFile("reader.camel.yaml",
+                        new byte[0]))));
         ModuleSpec spec = Specs.camel("reader", List.of(), ROUTES);
 
         assertThatThrownBy(() -> kind.check(spec)).isInstanceOf(ManifestException.class).hasMessageStartingWith(
