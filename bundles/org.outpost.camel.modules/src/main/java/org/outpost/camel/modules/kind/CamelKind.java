@@ -14,6 +14,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -51,24 +52,32 @@ public final class CamelKind implements ModuleKind {
 
     private static final String AGENT = "modulesContent.$edgeAgent.properties.desired.modules.";
 
-    /** A module's bundle made while the deployment was prepared, installed if the spec is the same. */
-    private record Prepared(ModuleSpec spec, byte[] bundle) {
+    /**
+     * A module's bundle made while the deployment was prepared, installed if the spec is the same, and the
+     * configuration the deployment gives it (null: the manifest has no section for the module).
+     */
+    private record Prepared(ModuleSpec spec, byte[] bundle, Map<String, Object> configuration) {
     }
 
     private final BundleContext context;
     private final EdgeRuntime runtime;
     private final RouteSources sources;
+    private final FirstConfiguration first;
     private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
 
     @Activate
-    public CamelKind(BundleContext context, @Reference EdgeRuntime runtime) {
-        this(context, runtime, new RouteSources());
+    public CamelKind(BundleContext context, @Reference EdgeRuntime runtime,
+            @Reference ConfigurationAdmin configurationAdmin) {
+        this(context, runtime, new RouteSources(), configurationAdmin);
     }
 
-    CamelKind(BundleContext context, EdgeRuntime runtime, RouteSources sources) {
+    /** @param configurationAdmin null: the deployment service alone configures the modules, after starting them */
+    CamelKind(BundleContext context, EdgeRuntime runtime, RouteSources sources,
+            ConfigurationAdmin configurationAdmin) {
         this.context = context;
         this.runtime = runtime;
         this.sources = sources;
+        this.first = new FirstConfiguration(configurationAdmin);
     }
 
     static String location(ModuleSpec spec) {
@@ -95,7 +104,11 @@ public final class CamelKind implements ModuleKind {
         }
     }
 
-    /** Reads each module's route files and checks its desired properties against their placeholders. */
+    /**
+     * Reads each module's route files and checks its desired properties against their placeholders. The configuration
+     * the deployment gives a module is given to it before its bundle starts ({@link FirstConfiguration}); what it had
+     * before is restored if the deployment is undone.
+     */
     @Override
     public String prepare(List<ModuleSpec> modules, DeploymentManifest deployment, Undo undo) {
         prepared.clear();
@@ -109,15 +122,24 @@ public final class CamelKind implements ModuleKind {
                 return new ManifestException(400, at, e.getMessage()).getMessage();
             }
             String twin = deployment.moduleTwins().get(spec.name());
+            Map<String, Object> configuration = null;
             if (twin != null) {
                 try {
                     DesiredCheck.check(spec.name(), Placeholders.of(files.stream().map(RouteJar.RouteFile::content)
                             .toList()), twin);
+                    configuration = FirstConfiguration.of(spec, twin);
                 } catch (ManifestException e) {
                     return e.getMessage();
+                } catch (java.io.IOException e) {
+                    return "400 modulesContent." + spec.name() + ".properties.desired: not JSON: " + e.getMessage();
                 }
             }
-            prepared.put(spec.name(), new Prepared(spec, bundle(spec, files)));
+            first.forget(spec);
+            if (undo != null) {
+                undo.push("restore the configuration " + spec.configPid() + " of route module " + spec.name(),
+                        () -> first.restore(spec));
+            }
+            prepared.put(spec.name(), new Prepared(spec, bundle(spec, files), configuration));
         }
         return null;
     }
@@ -137,14 +159,14 @@ public final class CamelKind implements ModuleKind {
         }
     }
 
-    /** @return the module's bundle: the one prepared for this spec, else made now */
-    private byte[] bundleFor(ModuleSpec spec) throws Exception {
+    /** @return the module's bundle and configuration: those prepared for this spec, else the bundle made now */
+    private Prepared preparedFor(ModuleSpec spec) throws Exception {
         Prepared p = prepared.remove(spec.name());
         if (p != null && p.spec().equals(spec)) {
-            return p.bundle();
+            return p;
         }
         try {
-            return bundle(spec, sources.read(spec));
+            return new Prepared(spec, bundle(spec, sources.read(spec)), null);
         } catch (RouteSources.SourceException e) {
             throw new IllegalStateException("module " + spec.name() + ": " + e.getMessage(), e);
         }
@@ -152,7 +174,11 @@ public final class CamelKind implements ModuleKind {
 
     @Override
     public boolean install(ModuleSpec spec) throws Exception {
-        byte[] bundle = bundleFor(spec);
+        Prepared p = preparedFor(spec);
+        byte[] bundle = p.bundle();
+        if (p.configuration() != null) {
+            first.give(spec, p.configuration());
+        }
         Bundle b = context.getBundle(location(spec));
         if (b == null) {
             b = context.installBundle(location(spec), new ByteArrayInputStream(bundle));

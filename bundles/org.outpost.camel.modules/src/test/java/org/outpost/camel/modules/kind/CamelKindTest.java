@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.outpost.api.runtime.EdgeRuntime;
 import org.outpost.api.runtime.ModuleInfo;
 import org.outpost.api.runtime.ModuleState;
@@ -26,11 +29,13 @@ import org.outpost.camel.modules.api.RouteBundle;
 import org.outpost.camel.modules.deploy.Jars;
 import org.outpost.camel.modules.deploy.RouteJar;
 import org.outpost.camel.modules.deploy.Stubs;
+import org.outpost.deployment.spi.Undo;
 import org.outpost.manifest.DeploymentManifest;
 import org.outpost.manifest.DesiredStatus;
 import org.outpost.manifest.ManifestException;
 import org.outpost.manifest.ModuleSpec;
 
+@SuppressWarnings("unchecked")
 class CamelKindTest {
 
     private static final String ROUTES = """
@@ -64,7 +69,7 @@ class CamelKindTest {
         default -> throw new UnsupportedOperationException(m);
     });
 
-    private final CamelKind kind = new CamelKind(context, runtime, new RouteSources());
+    private final CamelKind kind = new CamelKind(context, runtime, new RouteSources(), null);
 
     private static byte[] read(InputStream in) {
         try (in) {
@@ -163,6 +168,51 @@ class CamelKindTest {
 
         modules.put("reader", new ModuleInfo("reader", "bundle", ModuleState.RUNNING, 10, "1.0.0", true, 0, 0, ""));
         kind.check(spec);
+    }
+
+    @Test
+    void theDeploymentsConfigurationIsGivenBeforeTheBundleStartsAndRestoredWhenUndone() throws Exception {
+        Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
+        ConfigurationAdmin cm = Stubs.stub(ConfigurationAdmin.class, (m, a) -> switch (m) {
+            case "getConfiguration" -> {
+                String pid = (String) a[0];
+                yield Stubs.stub(Configuration.class, (cm2, a2) -> switch (cm2) {
+                    case "getProperties" -> configurations.get(pid);
+                    case "update" -> {
+                        calls.add("configure " + pid + " " + a2[0]);
+                        configurations.put(pid, (Dictionary<String, Object>) a2[0]);
+                        yield null;
+                    }
+                    case "delete" -> {
+                        calls.add("delete " + pid);
+                        configurations.remove(pid);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(cm2);
+                });
+            }
+            default -> throw new UnsupportedOperationException(m);
+        });
+        CamelKind configuring = new CamelKind(context, runtime, new RouteSources(), cm);
+        ModuleSpec spec = Specs.camel("reader", List.of(), ROUTES);
+        List<Undo.Action> undo = new ArrayList<>();
+
+        assertThat(configuring.prepare(List.of(spec), deployment(spec, "{\"threshold\": 2.5}"),
+                (what, action) -> undo.add(action))).isNull();
+        assertThat(calls).isEmpty();
+        configuring.install(spec);
+
+        assertThat(calls).containsExactly("configure org.outpost.module.reader {threshold=2.5}",
+                "install outpost-camel-module:reader", "start outpost-camel-module:reader");
+        // As the deployment service makes it: it finds it so and leaves it.
+        assertThat(FirstConfiguration.same(configurations.get("org.outpost.module.reader"),
+                FirstConfiguration.of(spec, "{\"threshold\": 2.5}"))).isTrue();
+
+        for (Undo.Action a : undo) {
+            a.run();
+        }
+        assertThat(configurations).isEmpty();
+        assertThat(calls).endsWith("delete org.outpost.module.reader");
     }
 
     @Test
