@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -52,7 +51,7 @@ final class SampleRoutes implements AutoCloseable {
         for (String file : files) {
             String text = Files.readString(SAMPLES.resolve(file));
             for (String name : outputNames(text)) {
-                outputs.putIfAbsent(name, new CopyOnWriteArrayList<>());
+                outputs.putIfAbsent(name, java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
             }
             text = text.replace("outpost:input/", "direct:input-").replace("outpost:output/", "direct:output-");
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString(file, text));
@@ -97,7 +96,10 @@ final class SampleRoutes implements AutoCloseable {
     }
 
     List<Out> output(String name) {
-        return List.copyOf(outputs.getOrDefault(name, List.of()));
+        List<Out> list = outputs.getOrDefault(name, List.of());
+        synchronized (list) {
+            return List.copyOf(list);
+        }
     }
 
     @Override
