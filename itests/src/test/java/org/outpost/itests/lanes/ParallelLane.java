@@ -11,6 +11,7 @@ import org.outpost.itests.CloudDeploymentIT;
 import org.outpost.itests.CrashIT;
 import org.outpost.itests.DashboardIT;
 import org.outpost.itests.DeploymentRestartIT;
+import org.outpost.itests.EdgeAnalyticsIT;
 import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
@@ -52,6 +53,7 @@ import org.outpost.itests.security.HubSecurityIT;
     ChecksIT.class,
     SupportBundleIT.class,
     RouteModulesIT.class,
+    EdgeAnalyticsIT.class,
 })
 public class ParallelLane {
 }
