@@ -14,6 +14,7 @@ import org.outpost.itests.DeploymentRestartIT;
 import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
+import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
@@ -50,6 +51,7 @@ import org.outpost.itests.security.HubSecurityIT;
     MetricsEndpointIT.class,
     ChecksIT.class,
     SupportBundleIT.class,
+    HubEndpointsIT.class,
 })
 public class ParallelLane {
 }
