@@ -46,6 +46,8 @@ final class KafkaSink implements EndpointSink {
     static final String ROUTE = "outpost-route";
     static final String SEQUENCE = "outpost-sequence";
 
+    private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final String name;
     private final CamelContext camel;
     private final KafkaConfiguration config;
@@ -148,6 +150,12 @@ final class KafkaSink implements EndpointSink {
 
     @Override
     public synchronized void close() {
+        // Camel closes the Kafka producer without a bound, which waits for records a broker that is down never
+        // takes: close it first with one (closing again is a no-op). Unsent records stay in the hub's queue.
+        if (producer instanceof org.apache.camel.component.kafka.KafkaProducer camelProducer
+                && camelProducer.getKafkaProducer() != null) {
+            camelProducer.getKafkaProducer().close(CLOSE_TIMEOUT);
+        }
         ServiceHelper.stopService(producer, endpoint);
         producer = null;
         endpoint = null;

@@ -159,6 +159,21 @@ class KafkaSinkTest {
     }
 
     @Test
+    void closingWhileTheBrokerIsDownDoesNotHang() throws Exception {
+        EndpointSink sink = open("closing", Map.of());
+        sink.deliver(batch(1, 2));
+        broker.stop();
+        try {
+            assertThatThrownBy(() -> sink.deliver(batch(3, 4))).hasMessageContaining("cannot deliver");
+            long start = System.nanoTime();
+            sink.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            broker.start();
+        }
+    }
+
+    @Test
     void everyCompressionWorks() throws Exception {
         for (String compression : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
             try (EndpointSink sink = open("compressed-" + compression, Map.of("compression", compression))) {
