@@ -85,17 +85,27 @@ public class HubEndpointsIT {
         int iothub = GatewayProcess.freePort();
         hub.config("org.outpost.broker", Map.of("mqtt.port", Integer.toString(GatewayProcess.freePort())));
         hub.config("org.outpost.hub.iothub", Map.of("port", Integer.toString(iothub), "tls.port", "-1"));
+        // Retries every second or two, and never to the dead letters during the outage below.
+        hub.config("org.outpost.hub.routing", Map.of("retry.initial.ms", "500", "retry.max.ms", "2000",
+                "max.attempts", "1000"));
         hub.start();
         String key = await("the hub's shell").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> register(hub, DEVICE), k -> true);
 
         // Short timeouts: a delivery to a broker that is down fails after seconds, and is retried.
-        put("/api/routing/endpoints/pg", "{\"type\": \"postgres\", \"settings\": {\"url\": \"" + postgres.url()
-                + "\", \"user\": \"" + PostgresServer.USER + "\", \"password\": \"" + PostgresServer.PASSWORD
-                + "\", \"table\": \"device_messages\", \"connectTimeoutSeconds\": 2, \"statementTimeoutSeconds\": 5}}");
-        put("/api/routing/endpoints/kafka", "{\"type\": \"kafka\", \"settings\": {\"brokers\": \""
-                + kafka.bootstrapServers() + "\", \"topic\": \"" + TOPIC + "\", \"compression\": \"lz4\","
-                + " \"requestTimeoutMs\": 2000, \"deliveryTimeoutMs\": 4000, \"maxBlockMs\": 3000}}");
+        String pg = "{\"type\": \"postgres\", \"settings\": {\"url\": \"" + postgres.url() + "\", \"user\": \""
+                + PostgresServer.USER + "\", \"password\": \"" + PostgresServer.PASSWORD + "\", \"table\":"
+                + " \"device_messages\", \"connectTimeoutSeconds\": 2, \"statementTimeoutSeconds\": 5}}";
+        String k = "{\"type\": \"kafka\", \"settings\": {\"brokers\": \"" + kafka.bootstrapServers() + "\","
+                + " \"topic\": \"" + TOPIC + "\", \"compression\": \"lz4\", \"requestTimeoutMs\": 2000,"
+                + " \"deliveryTimeoutMs\": 4000, \"maxBlockMs\": 3000}}";
+        // The REST API and the endpoint types (outpost-hub-kafka is a feature of its own) come a moment after the
+        // shell.
+        await("the routing API and the endpoint types").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+                    put("/api/routing/endpoints/pg", pg);
+                    put("/api/routing/endpoints/kafka", k);
+                });
         put("/api/routing/routes/everything", "{\"source\": \"DeviceMessages\", \"condition\": \"true\","
                 + " \"endpoints\": [\"pg\", \"kafka\"], \"enabled\": true}");
 
