@@ -13,8 +13,8 @@ import org.outpost.hub.routing.EndpointType;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Endpoint type {@code postgres}: each message becomes a row of a table in a PostgreSQL database (created when missing),
- * a batch in one transaction, a redelivered message ignored by its sequence. Settings: {@code url}
+ * Endpoint type {@code postgres}: each message becomes a row of a table in a PostgreSQL database (created when
+ * missing), a batch in one transaction, a redelivered message ignored by its sequence. Settings: {@code url}
  * ({@code jdbc:postgresql://host:port/db}), {@code user}, {@code password} or {@code passwordFile}, {@code table}
  * (default {@value #DEFAULT_TABLE}, optionally {@code schema.table}), {@code connectTimeoutSeconds} (10) and
  * {@code statementTimeoutSeconds} (60).
@@ -24,7 +24,8 @@ public final class PostgresEndpointType implements EndpointType {
 
     static final String TYPE = "postgres";
     static final String DEFAULT_TABLE = "outpost_messages";
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+    private static final Pattern TABLE = Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
     private static final Set<String> KNOWN = Set.of("url", "user", "password", "passwordFile", "table",
             "connectTimeoutSeconds", "statementTimeoutSeconds");
 
