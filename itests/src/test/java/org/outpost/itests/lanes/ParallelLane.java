@@ -15,6 +15,7 @@ import org.outpost.itests.EdgeAnalyticsIT;
 import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
+import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
@@ -54,6 +55,7 @@ import org.outpost.itests.security.HubSecurityIT;
     SupportBundleIT.class,
     RouteModulesIT.class,
     EdgeAnalyticsIT.class,
+    HubEndpointsIT.class,
 })
 public class ParallelLane {
 }
