@@ -3,7 +3,6 @@
  */
 package org.outpost.camel.modules.runtime;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +76,10 @@ public final class ModuleRoutes {
                 Placeholders.check(file, properties);
                 load(c, file);
             }
+            // Camel's own loader as the context class loader while it starts, as for the gateway's context (it finds
+            // Camel's resources through it); the routes' classes come from the application class loader.
             ClassLoader previous = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(applicationClassLoader);
+            Thread.currentThread().setContextClassLoader(c.getClass().getClassLoader());
             try {
                 c.start();
             } finally {
@@ -145,12 +146,5 @@ public final class ModuleRoutes {
         } finally {
             loader.stop();
         }
-    }
-
-    /** @return the files' paths, for logs */
-    List<String> paths() {
-        List<String> out = new ArrayList<>();
-        files.forEach(f -> out.add(f.path()));
-        return out;
     }
 }
