@@ -37,7 +37,7 @@ public class RouteModulesIT {
             - route:
                 id: ticks
                 from:
-                  uri: "timer:tick?period={{period:500}}"
+                  uri: "timer:tick?period={{period:500}}&includeMetadata=true"
                   steps:
                     - setBody:
                         simple: '{"tick": ${exchangeProperty.CamelTimerCounter}}'
