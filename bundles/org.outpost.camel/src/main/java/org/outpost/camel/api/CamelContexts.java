@@ -13,9 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Makes Camel contexts configured for the gateway (a service of {@code org.outpost.camel}, which embeds Camel):
  * <ul>
- * <li>components, data formats and languages are found among Camel's embedded ones (direct, timer, log, seda, bean,
- * the core languages) and then among those of the <em>adapter bundles</em> installed now: bundles with the manifest
- * header {@value #COMPONENTS_HEADER} (and {@value #DATAFORMATS_HEADER}, {@value #LANGUAGES_HEADER}) naming what they
+ * <li>components, data formats and languages are found among those of the <em>adapter bundles</em> installed now, then
+ * among Camel's own (the registry; the embedded direct, timer, log, seda, bean, the core languages). Adapter bundles are
+ * bundles with the manifest header {@value #COMPONENTS_HEADER} (and {@value #DATAFORMATS_HEADER}, {@value #LANGUAGES_HEADER}) naming what they
  * serve, e.g. {@code Outpost-Camel-Components: milo-client,milo-browse}. The adapter's
  * {@code META-INF/services/org/apache/camel/component/<name>} (and {@code dataformat/}, {@code language/}) is read
  * through its class loader, and its {@code META-INF/services/org/apache/camel/TypeConverterLoader} loaded into every
