@@ -17,6 +17,7 @@ import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
+import org.outpost.itests.OpcUaAdapterIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
 import org.outpost.itests.SupportBundleIT;
@@ -50,6 +51,7 @@ import org.outpost.itests.security.HubSecurityIT;
     MetricsEndpointIT.class,
     ChecksIT.class,
     SupportBundleIT.class,
+    OpcUaAdapterIT.class,
 })
 public class ParallelLane {
 }

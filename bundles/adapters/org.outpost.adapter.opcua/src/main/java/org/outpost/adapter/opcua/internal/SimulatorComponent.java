@@ -34,13 +34,13 @@ public final class SimulatorComponent {
         int port() default 4840;
 
         @AttributeDefinition(description = "Local address to listen on (0.0.0.0 for all)")
-        String bindAddress() default "127.0.0.1";
+        String bind_address() default "127.0.0.1";
 
         @AttributeDefinition(description = "Host name in the advertised endpoint URL (empty: the bind address)")
         String hostname() default "";
 
         @AttributeDefinition(description = "Milliseconds between value changes (at least 10)")
-        long intervalMillis() default 500;
+        long interval_ms() default 500;
     }
 
     private OpcUaSimulator simulator;
@@ -49,9 +49,9 @@ public final class SimulatorComponent {
     void activate(Config config) {
         simulator = OpcUaSimulator.start(OpcUaSimulator.settings()
                 .port(config.port())
-                .bindAddress(config.bindAddress())
+                .bindAddress(config.bind_address())
                 .hostname(config.hostname())
-                .interval(Duration.ofMillis(config.intervalMillis())));
+                .interval(Duration.ofMillis(config.interval_ms())));
     }
 
     @Modified

@@ -100,8 +100,8 @@ public final class OpcUaSimulator implements AutoCloseable {
             simulator.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("The OPC UA simulator could not start on " + settings.bindAddress + ":"
-                    + settings.port + " (" + cause + "); choose a free port (setting 'port') or a local address"
-                    + " (setting 'bindAddress')", cause);
+                    + settings.port + " (" + cause + "); choose a free port or a local bind address (in the gateway: 'port'"
+                    + " and 'bind.address' of etc/org.outpost.adapter.opcua.simulator.cfg)", cause);
         }
         simulator.tick();
         long interval = settings.interval.toMillis();
