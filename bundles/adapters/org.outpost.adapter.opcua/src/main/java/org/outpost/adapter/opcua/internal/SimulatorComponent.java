@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -42,6 +43,10 @@ public final class SimulatorComponent {
         @AttributeDefinition(description = "Milliseconds between value changes (at least 10)")
         long interval_ms() default 500;
     }
+
+    /** Milo's shared threads: released only after this component is deactivated. */
+    @Reference
+    private MiloResources milo;
 
     private OpcUaSimulator simulator;
 

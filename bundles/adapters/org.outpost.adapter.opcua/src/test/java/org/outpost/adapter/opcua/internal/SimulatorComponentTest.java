@@ -5,12 +5,14 @@ package org.outpost.adapter.opcua.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.outpost.adapter.opcua.FreePort;
@@ -28,9 +30,12 @@ class SimulatorComponentTest {
         } finally {
             component.deactivate();
         }
-        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(again.getLocalPort()).isEqualTo(port);
-        }
+        // Netty closes the listening channel after the server's shutdown completes.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(port);
+            }
+        });
     }
 
     @Test
