@@ -97,7 +97,7 @@ public class OpcUaAdapterIT {
     /** The sample from the distribution, or (when the distribution does not ship samples) from the source tree. */
     private static Path sample(GatewayProcess gateway) {
         Path shipped = gateway.home().resolve(SAMPLE);
-        Path source = Path.of("../karaf-distribution/gateway/src/main/distribution").resolve(SAMPLE);
+        Path source = Path.of("../karaf-distribution/gateway/src/main/resources").resolve(SAMPLE);
         Path sample = Files.exists(shipped) ? shipped : source;
         assertThat(sample).as("the sample route module").exists();
         return sample;

@@ -39,7 +39,7 @@ import org.outpost.adapter.opcua.simulator.OpcUaSimulator;
  */
 class SampleRouteTest {
 
-    static final Path SAMPLE = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+    static final Path SAMPLE = Path.of("../../../karaf-distribution/gateway/src/main/resources/samples/routes/"
             + "opcua-reader.camel.yaml");
     private static final Pattern JSON = Pattern.compile(
             "\\{\"tag\":\"(\\w+)\",\"value\":([-0-9.E]+),\"sourceTime\":\"([^\"]+)\"\\}");
