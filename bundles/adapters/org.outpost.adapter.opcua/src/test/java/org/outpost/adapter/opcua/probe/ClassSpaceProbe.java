@@ -66,11 +66,14 @@ public final class ClassSpaceProbe implements BiFunction<Integer, List<String>, 
             return Map.of("values", values, "componentLoaders", componentLoaders,
                     "converted", String.valueOf(converted), "close", close);
         } catch (Exception e) {
-            try (simulator; camel) {
-                throw new IllegalStateException("class space probe failed: " + e, e);
-            } catch (java.io.IOException closing) {
-                throw new IllegalStateException("class space probe failed: " + e, e);
+            IllegalStateException failure = new IllegalStateException("class space probe failed: " + e, e);
+            try {
+                camel.close();
+            } catch (IOException closing) {
+                failure.addSuppressed(closing);
             }
+            simulator.close();
+            throw failure;
         }
     }
 
