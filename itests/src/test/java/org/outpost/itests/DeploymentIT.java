@@ -102,7 +102,7 @@ public class DeploymentIT extends OutpostTestSupport {
         DeploymentResult bad = deployer.deploy(manifest("\"x\": {\"type\": \"rocket\", \"settings\": {}}", ""), false);
         assertThat(bad.code()).isEqualTo(400);
         assertThat(bad.description()).isEqualTo("400 modulesContent.$edgeAgent.properties.desired.modules.x.type:"
-                + " unknown module type 'rocket' (use bundle, feature, container or docker)");
+                + " unknown module type 'rocket' (use bundle, feature, container, docker or camel)");
         DeploymentResult badRoute = deployer.deploy(manifest(HEARTBEAT, "").replace("INTO $upstream",
                 "WHERE temp > INTO $upstream"), false);
         assertThat(badRoute.code()).isEqualTo(400);

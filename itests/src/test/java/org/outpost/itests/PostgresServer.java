@@ -77,6 +77,17 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    /** Stops the server at once (as a crash would), keeping its data; {@link #restart()} starts it again. */
+    public void stop() throws IOException, InterruptedException {
+        pg("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts the server again after {@link #stop()}, on the same port and data. */
+    public void restart() throws IOException, InterruptedException {
+        pg("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t",
+                "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    }
+
     /** Runs SQL with psql and returns what it prints (unaligned, tuples only). */
     public String sql(String sql) throws IOException, InterruptedException {
         return pg("psql", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d", DATABASE, "-At", "-c",

@@ -36,13 +36,27 @@ public final class DeployFolder {
         return Path.of(System.getProperty("karaf.base", "."), "deploy");
     }
 
+    /** The endings of Camel route files, each of which is a route module named after the file. */
+    private static final List<String> ROUTE_FILES = List.of(".camel.yaml", ".camel.yml", ".camel.xml");
+
     /**
      * @param file a file in {@code deploy/}
-     * @return why Outpost does not install it (what it is and what to do), or empty for a bundle and for anything
-     *         that is not a {@code .jar} file
+     * @return why Outpost does not install it (what it is and what to do), or empty for a bundle, a route file named
+     *         after a valid module id and anything that is not a {@code .jar} or route file
      */
     public static Optional<String> refusal(Path file) {
-        if (!file.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(file)) {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        for (String suffix : ROUTE_FILES) {
+            if (lower.endsWith(suffix) && Files.isRegularFile(file)) {
+                String module = name.substring(0, name.length() - suffix.length());
+                return module.matches("[A-Za-z0-9_-]{1,64}") ? Optional.empty() : Optional.of("'"
+                        + module + "' is not a module id, so the route file makes no module: name it"
+                        + " <module>.camel.yaml (or .camel.yml, .camel.xml) with a module id of 1 to 64 letters,"
+                        + " digits, '-' or '_'");
+            }
+        }
+        if (!name.endsWith(".jar") || !Files.isRegularFile(file)) {
             return Optional.empty();
         }
         Manifest manifest;

@@ -65,6 +65,18 @@ class DeployFolderTest {
     }
 
     @Test
+    void aRouteFileIsRefusedOnlyWhenItsNameIsNoModuleId() throws Exception {
+        Path good = deploy.resolve("opcua-reader.camel.yaml");
+        Path bad = deploy.resolve("opcua reader.camel.xml");
+        Files.writeString(good, "- from: {}");
+        Files.writeString(bad, "<routes/>");
+
+        assertThat(DeployFolder.refusal(good)).isEmpty();
+        assertThat(DeployFolder.refusal(bad)).hasValueSatisfying(r -> assertThat(r).startsWith("'opcua reader' is not"
+                + " a module id, so the route file makes no module: name it <module>.camel.yaml"));
+    }
+
+    @Test
     void theRefusedJarsOfAFolderAreListedByName() throws Exception {
         jar("b-plain.jar", null);
         jar("sensor.jar", "org.example.sensor");

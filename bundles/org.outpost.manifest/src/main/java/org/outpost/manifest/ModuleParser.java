@@ -48,14 +48,15 @@ final class ModuleParser {
         }
         String declared = text(m, "type", at);
         if (declared == null) {
-            throw new ManifestException(400, at + ".type", "missing (bundle, feature, container or docker)");
+            throw new ManifestException(400, at + ".type", "missing (bundle, feature, container, docker or camel)");
         }
         ModuleType type = switch (declared) {
             case "bundle" -> ModuleType.BUNDLE;
             case "feature" -> ModuleType.FEATURE;
             case "container", "docker" -> ModuleType.CONTAINER;
+            case "camel" -> ModuleType.CAMEL;
             default -> throw new ManifestException(400, at + ".type", "unknown module type '" + declared
-                    + "' (use bundle, feature, container or docker)");
+                    + "' (use bundle, feature, container, docker or camel)");
         };
         for (Iterator<String> it = m.fieldNames(); it.hasNext();) {
             String field = it.next();
@@ -110,6 +111,7 @@ final class ModuleParser {
         String image = null;
         String createOptions = null;
         HealthProbe health = null;
+        CamelRoutes camel = null;
         switch (type) {
             case BUNDLE -> {
                 location = text(settings, "location", s);
@@ -161,6 +163,7 @@ final class ModuleParser {
                 }
                 health = healthProbe(settings.get("healthCheck"), s + ".healthCheck");
             }
+            case CAMEL -> camel = CamelSettings.parse(settings, s, locations, settingsHint(type));
             default -> throw new IllegalStateException(type.toString());
         }
         String pid = text(settings, "pid", s);
@@ -170,7 +173,7 @@ final class ModuleParser {
         }
         return new ModuleSpec(name, type, declared, version == null ? "" : version, status, policy, order, env,
                 location, feature, featureVersion, command, image, createOptions,
-                pid == null ? "org.outpost.module." + name : pid, health);
+                pid == null ? "org.outpost.module." + name : pid, health, camel);
     }
 
     /**
@@ -236,6 +239,8 @@ final class ModuleParser {
             case FEATURE -> "a feature module needs {\"feature\": \"name\", \"featureVersion\": \"1.0.0\"}";
             case CONTAINER -> "a container module needs {\"command\": [\"/path/to/program\", \"arg\"]} or"
                     + " {\"image\": \"registry/image:tag\", \"createOptions\": \"{...}\"}";
+            case CAMEL -> "a camel module needs {\"routes\": \"file:/path/to/x.camel.yaml\"} (a location or a list of"
+                    + " them) or {\"inline\": \"- route: ...\", \"format\": \"yaml\"}";
         };
     }
 

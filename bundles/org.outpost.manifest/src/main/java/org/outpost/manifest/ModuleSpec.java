@@ -27,15 +27,26 @@ import java.util.TreeMap;
  * @param createOptions a container's create options as JSON text, or {@code null}
  * @param configPid the configuration PID that gets the module's env and desired properties ({@code settings.pid}, by
  *            default {@code org.outpost.module.<name>})
+ * @param healthCheck a container's health command, else {@code null}
+ * @param camel a Camel route module's routes, else {@code null} (since 1.3)
  */
 public record ModuleSpec(String name, ModuleType type, String declaredType, String version, DesiredStatus status,
         RestartPolicy restartPolicy, int startupOrder, Map<String, String> env, String location, String feature,
         String featureVersion, List<String> command, String image, String createOptions, String configPid,
-        HealthProbe healthCheck) {
+        HealthProbe healthCheck, CamelRoutes camel) {
 
     public ModuleSpec {
         env = Collections.unmodifiableMap(new TreeMap<>(env));
         command = List.copyOf(command);
+    }
+
+    /** A module that is not a Camel route module. */
+    public ModuleSpec(String name, ModuleType type, String declaredType, String version, DesiredStatus status,
+            RestartPolicy restartPolicy, int startupOrder, Map<String, String> env, String location, String feature,
+            String featureVersion, List<String> command, String image, String createOptions, String configPid,
+            HealthProbe healthCheck) {
+        this(name, type, declaredType, version, status, restartPolicy, startupOrder, env, location, feature,
+                featureVersion, command, image, createOptions, configPid, healthCheck, null);
     }
 
     /**
@@ -50,6 +61,6 @@ public record ModuleSpec(String name, ModuleType type, String declaredType, Stri
                 && java.util.Objects.equals(featureVersion, other.featureVersion) && command.equals(other.command)
                 && java.util.Objects.equals(image, other.image)
                 && java.util.Objects.equals(createOptions, other.createOptions)
-                && configPid.equals(other.configPid));
+                && configPid.equals(other.configPid) && java.util.Objects.equals(camel, other.camel));
     }
 }

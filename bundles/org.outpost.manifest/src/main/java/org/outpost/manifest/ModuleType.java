@@ -10,5 +10,12 @@ public enum ModuleType {
     /** A Karaf feature from a feature repository: remote provisioning. */
     FEATURE,
     /** A wrapper that supervises an external process or OCI container ({@code docker} in IoT Edge manifests). */
-    CONTAINER
+    CONTAINER,
+    /**
+     * A Camel route module: route files named by location ({@code settings.routes}) or carried inline
+     * ({@code settings.inline}), run as a bundle made from them; see {@link CamelRoutes}.
+     *
+     * @since 1.3
+     */
+    CAMEL
 }

@@ -9,7 +9,7 @@
  * no OSGi framework.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.outpost.manifest;
 
 import org.osgi.annotation.bundle.Export;

@@ -106,4 +106,58 @@ class ModuleParserTest {
                 .hasMessageContaining("modules.sensor.settings.healthCheck.retries: must be a whole number from 1 to"
                         + " 100");
     }
+
+    @Test
+    void aCamelModuleNamesItsRoutesByLocationOrCarriesThemInline() throws Exception {
+        ModuleSpec byLocation = parse("reader", "{\"type\": \"camel\", \"settings\": {\"routes\":"
+                + " \"mvn:org.acme/reader/1.0/yaml\"}}");
+        assertThat(byLocation.type()).isEqualTo(ModuleType.CAMEL);
+        assertThat(byLocation.camel()).isEqualTo(new CamelRoutes(List.of("mvn:org.acme/reader/1.0/yaml"), null,
+                "yaml"));
+        assertThat(byLocation.configPid()).isEqualTo("org.outpost.module.reader");
+
+        ModuleSpec list = parse("reader", "{\"type\": \"camel\", \"settings\": {\"routes\":"
+                + " [\"mvn:org.acme/a/1.0/xml\", \"mvn:org.acme/b/1.0/yaml\"], \"format\": \"xml\", \"pid\":"
+                + " \"org.acme.reader\"}}");
+        assertThat(list.camel().locations()).containsExactly("mvn:org.acme/a/1.0/xml", "mvn:org.acme/b/1.0/yaml");
+        assertThat(list.camel().formatOf("mvn:org.acme/a/1.0/xml")).isEqualTo("xml");
+        assertThat(list.camel().formatOf("file:/opt/routes/b.camel.yaml")).isEqualTo("yaml");
+        assertThat(list.camel().formatOf("mvn:org.acme/b/1.0/yaml/routes")).isEqualTo("yaml");
+        assertThat(list.camel().formatOf("https://repo.acme.example/b")).isEqualTo("xml");
+        assertThat(list.configPid()).isEqualTo("org.acme.reader");
+
+        ModuleSpec inline = parse("filter", "{\"type\": \"camel\", \"settings\": {\"inline\": \"- from:\\n"
+                + "    uri: timer:t\\n\"}}");
+        assertThat(inline.camel().inline()).isEqualTo("- from:\n    uri: timer:t\n");
+        assertThat(inline.camel().format()).isEqualTo("yaml");
+        assertThat(inline.camel().locations()).isEmpty();
+
+        assertThat(inline.needsUpdateTo(parse("filter", "{\"type\": \"camel\", \"settings\": {\"inline\":"
+                + " \"- from:\\n    uri: timer:u\\n\"}}"))).isTrue();
+        assertThat(inline.needsUpdateTo(parse("filter", "{\"type\": \"camel\", \"status\": \"stopped\","
+                + " \"settings\": {\"inline\": \"- from:\\n    uri: timer:t\\n\"}}"))).isFalse();
+    }
+
+    @Test
+    void aCamelModuleWithoutRoutesOrWithBadOnesIsRefusedWithThePath() {
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {}}"))
+                .hasMessageContaining("400 modules.r.settings.routes: missing: a camel module needs");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"routes\": \"mvn:org.acme/r/1\","
+                + " \"inline\": \"- from: {}\"}}")).hasMessageContaining("400 modules.r.settings: give either routes");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"routes\": []}}"))
+                .hasMessageContaining("400 modules.r.settings.routes: must be a location or a non-empty list");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"routes\":"
+                + " [\"mvn:org.acme/r/1\", 7]}}")).hasMessageContaining("400 modules.r.settings.routes[1]: must be a"
+                        + " location");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"routes\":"
+                + " \"ftp://host/r.camel.yaml\"}}")).hasMessageContaining("400 modules.r.settings.routes: location"
+                        + " 'ftp://host/r.camel.yaml': scheme 'ftp' is not allowed");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"inline\": \" \"}}"))
+                .hasMessageContaining("400 modules.r.settings.inline: must be the routes as text");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"inline\": \"x\","
+                + " \"format\": \"json\"}}")).hasMessageContaining("400 modules.r.settings.format: 'json' is not a"
+                        + " route format (yaml or xml)");
+        assertThatThrownBy(() -> parse("r", "{\"type\": \"camel\", \"settings\": {\"inlined\": \"x\"}}"))
+                .hasMessageContaining("400 modules.r.settings.inlined: unknown setting of a camel module");
+    }
 }

@@ -11,13 +11,16 @@ import org.outpost.itests.CloudDeploymentIT;
 import org.outpost.itests.CrashIT;
 import org.outpost.itests.DashboardIT;
 import org.outpost.itests.DeploymentRestartIT;
+import org.outpost.itests.EdgeAnalyticsIT;
 import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
+import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.OpcUaAdapterIT;
+import org.outpost.itests.RouteModulesIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
 import org.outpost.itests.SupportBundleIT;
@@ -52,6 +55,9 @@ import org.outpost.itests.security.HubSecurityIT;
     ChecksIT.class,
     SupportBundleIT.class,
     OpcUaAdapterIT.class,
+    RouteModulesIT.class,
+    EdgeAnalyticsIT.class,
+    HubEndpointsIT.class,
 })
 public class ParallelLane {
 }

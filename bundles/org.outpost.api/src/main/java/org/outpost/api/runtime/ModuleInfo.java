@@ -9,7 +9,8 @@ import java.util.Objects;
  * One module as the runtime sees it, for {@code edge:list}.
  *
  * @param name the module id
- * @param type how the module runs: {@code bundle} for now ({@code feature}, {@code container} come with deployments)
+ * @param type how the module runs: {@code bundle}, {@code camel} (a route module: a bundle made from Camel route
+ *            files), or {@code container} (a process or an OCI container of a deployment)
  * @param state the module's state, see {@link ModuleState}
  * @param bundleId the bundle id, or -1 when the module is not a bundle
  * @param version the module's version (the bundle version for bundles)

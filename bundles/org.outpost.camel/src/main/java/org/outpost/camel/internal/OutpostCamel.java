@@ -11,13 +11,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
-import org.apache.camel.component.sjms.SjmsComponent;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.SupervisingRouteController;
-import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -27,15 +23,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.outpost.camel.api.CamelContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns the gateway's one CamelContext. Every {@link RoutesBuilder} service's routes are added when the service comes
  * and removed when it goes. Routes run under a supervising route controller, so a route whose endpoint is not ready
- * yet (the broker still starting) is retried with back-off instead of failing the context.
- * <p>
- * The {@code sjms} component is bound to the embedded broker.
+ * yet (the broker still starting) is retried with back-off instead of failing the context. The context comes from
+ * {@link CamelContexts}, so it also resolves the components of adapter bundles.
  */
 @Component(immediate = true, configurationPid = "org.outpost.camel")
 @Designate(ocd = OutpostCamel.Config.class)
@@ -46,11 +42,6 @@ public final class OutpostCamel {
         @AttributeDefinition(description = "Name of the Camel context.")
         String name() default "outpost";
 
-        @AttributeDefinition(description = "JMS connection URL of the broker used by the sjms component. A consumer"
-                + " window of 0 makes consumers take one message at a time, so a higher-priority message overtakes"
-                + " a backlog instead of waiting behind messages already buffered.")
-        String broker_url() default "vm://0?consumerWindowSize=0";
-
         @AttributeDefinition(description = "Delay (ms) before retrying a route that failed to start.")
         long route_retry_delay_ms() default 1000;
     }
@@ -58,33 +49,17 @@ public final class OutpostCamel {
     private static final Logger LOG = LoggerFactory.getLogger(OutpostCamel.class);
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
 
-    private final DefaultCamelContext camel;
-    private final JmsPoolConnectionFactory connectionFactory;
+    private final CamelContext camel;
     private final Map<RoutesBuilder, Set<String>> routesByBuilder = new IdentityHashMap<>();
 
     @Activate
-    public OutpostCamel(Config config) throws Exception {
+    public OutpostCamel(@Reference CamelContexts contexts, Config config) throws Exception {
+        camel = contexts.newContext(config.name(), getClass().getClassLoader());
+        camel.getRouteController().supervising().setBackOffDelay(config.route_retry_delay_ms());
+        camel.getShutdownStrategy().setTimeout(SHUTDOWN_TIMEOUT_SECONDS);
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
         try {
-            camel = new DefaultCamelContext(false);
-            camel.getCamelContextExtension().setName(config.name());
-            camel.setApplicationContextClassLoader(getClass().getClassLoader());
-            SupervisingRouteController supervisor = camel.getRouteController().supervising();
-            supervisor.setBackOffDelay(config.route_retry_delay_ms());
-            supervisor.setBackOffMaxDelay(30_000);
-            supervisor.setBackOffMaxAttempts(0);
-            supervisor.setInitialDelay(0);
-            connectionFactory = new JmsPoolConnectionFactory();
-            // sjms opens a connection and session per exchange it produces; the pool makes that a cache hit.
-            connectionFactory.setConnectionFactory(new ActiveMQConnectionFactory(config.broker_url()));
-            connectionFactory.setMaxConnections(1);
-            connectionFactory.setMaxSessionsPerConnection(100);
-            SjmsComponent sjms = new SjmsComponent();
-            sjms.setConnectionFactory(connectionFactory);
-            camel.addComponent("sjms", sjms);
-            // Messages in flight are in transactions: a route that stops rolls them back, they stay queued.
-            camel.getShutdownStrategy().setTimeout(SHUTDOWN_TIMEOUT_SECONDS);
             long t0 = System.nanoTime();
             camel.start();
             LOG.info("Camel {} context '{}' started in {} ms", camel.getVersion(), config.name(),
@@ -97,7 +72,6 @@ public final class OutpostCamel {
     @Deactivate
     void deactivate() {
         camel.stop();
-        connectionFactory.stop();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -19,7 +19,7 @@ class OutpostCamelTest {
     private final OutpostCamel camel;
 
     OutpostCamelTest() throws Exception {
-        camel = new OutpostCamel(ConfigValues.defaults(OutpostCamel.Config.class));
+        camel = new OutpostCamel(new Contexts(null), ConfigValues.defaults(OutpostCamel.Config.class));
     }
 
     @AfterEach

@@ -86,6 +86,15 @@ final class DeploymentPolicy {
                 throw new ManifestException(400, at + "modules." + spec.name() + ".settings.location", why);
             }
         }
+        if (spec.type() == ModuleType.CAMEL && spec.camel() != null) {
+            for (int i = 0; i < spec.camel().locations().size(); i++) {
+                String why = locations.check(spec.camel().locations().get(i)).orElse(null);
+                if (why != null) {
+                    throw new ManifestException(400, at + "modules." + spec.name() + ".settings.routes"
+                            + (spec.camel().locations().size() == 1 ? "" : "[" + i + "]"), why);
+                }
+            }
+        }
         if (spec.type() == ModuleType.FEATURE) {
             for (int i = 0; i < deployment.featureRepositories().size(); i++) {
                 String why = locations.check(deployment.featureRepositories().get(i)).orElse(null);

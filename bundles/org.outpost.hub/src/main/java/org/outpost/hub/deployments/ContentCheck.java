@@ -78,13 +78,13 @@ final class ContentCheck {
         if (type == null) {
             throw new DeploymentException(at + ".type", "missing: one of " + types());
         }
-        if (!Set.of("bundle", "feature", "container", "docker").contains(type)) {
+        if (!Set.of("bundle", "feature", "container", "docker", "camel").contains(type)) {
             throw new DeploymentException(at + ".type", "unknown module type '" + type + "': one of " + types());
         }
     }
 
     private static String types() {
-        return "bundle, feature, container, docker";
+        return "bundle, feature, container, docker, camel";
     }
 
     private static void routes(JsonNode routes, String at) {

@@ -84,7 +84,7 @@ class HubDeploymentTest {
                 + " {\"modulesContent\": {\"$edgeAgent\": {\"properties.desired.modules.x\": {\"type\": \"vm\"}}}}}";
         assertThatThrownBy(() -> HubDeployment.parse(layer, Instant.EPOCH)).hasMessage(
                 "content.modulesContent.$edgeAgent.properties.desired.modules.x.type: unknown module type 'vm': one"
-                        + " of bundle, feature, container, docker");
+                        + " of bundle, feature, container, docker, camel");
         String layerRoute = "{\"id\": \"l\", \"layered\": true, \"targetCondition\": \"deviceId = 'a'\","
                 + " \"content\": {\"modulesContent\": {\"$edgeHub\": {\"properties.desired.routes.r\": \"FROM\"}}}}";
         assertThatThrownBy(() -> HubDeployment.parse(layerRoute, Instant.EPOCH)).hasMessageStartingWith(

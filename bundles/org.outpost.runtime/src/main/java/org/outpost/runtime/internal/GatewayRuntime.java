@@ -140,8 +140,43 @@ public final class GatewayRuntime implements EdgeRuntime {
             }
             default -> state = ModuleState.UNKNOWN;
         }
-        return new ModuleInfo(name, "bundle", state, bundle.getBundleId(), bundle.getVersion().toString(),
+        String type = typeOf(bundle.getHeaders(""));
+        if (type.equals(CAMEL)) {
+            reason = withoutExceptionNames(reason);
+        }
+        return new ModuleInfo(name, type, state, bundle.getBundleId(), bundle.getVersion().toString(),
                 owners.manage(name), counters.sentBy(name), counters.receivedBy(name), reason);
+    }
+
+    /**
+     * The header of a route module's bundle (org.outpost.camel.modules.api.RouteBundle.ROUTES_HEADER), made from
+     * Camel route files in {@code deploy/} or by a deployment's {@code camel} module.
+     */
+    static final String CAMEL_ROUTES_HEADER = "Outpost-Camel-Routes";
+    static final String CAMEL = "camel";
+    private static final java.util.regex.Pattern EXCEPTION_NAME = java.util.regex.Pattern.compile(
+            "^(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?:Exception|Error): ");
+
+    /** @return {@code camel} for a route module's bundle, else {@code bundle} */
+    static String typeOf(java.util.Dictionary<String, String> headers) {
+        return headers.get(CAMEL_ROUTES_HEADER) != null ? CAMEL : "bundle";
+    }
+
+    /**
+     * @return a route module's reason as operators read it: the route file, line, column and what is wrong, without
+     *         the exception class names DS puts before it ({@code ...ComponentException: ...RuntimeCamelException:})
+     */
+    static String withoutExceptionNames(String reason) {
+        String prefix = "failed to activate: ";
+        int at = reason.indexOf(prefix);
+        if (at < 0) {
+            return reason;
+        }
+        String rest = reason.substring(at + prefix.length());
+        for (java.util.regex.Matcher m = EXCEPTION_NAME.matcher(rest); m.find(); m = EXCEPTION_NAME.matcher(rest)) {
+            rest = rest.substring(m.end());
+        }
+        return reason.substring(0, at + prefix.length()) + rest;
     }
 
     private String diagnostics(Bundle bundle) {

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims the {@code .jar} files in {@code deploy/} that are no bundle and says why in the log; {@code edge:list} shows
- * them too ({@link DeployFolder}). Two kinds were taken without a word before:
+ * Claims the {@code .jar} files in {@code deploy/} that are no bundle, and the Camel route files whose name is no module
+ * id ({@code opcua reader.camel.yaml}), and says why in the log; {@code edge:list} shows them too
+ * ({@link DeployFolder}). Two kinds of jar were taken without a word before:
  * <ul>
  * <li>a file that is no jar at all (a truncated copy, a download that was an error page): fileinstall passed over it;
  * <li>a plain jar (no {@code Bundle-SymbolicName}): Karaf's wrap deployer turned it into a bundle with made-up headers

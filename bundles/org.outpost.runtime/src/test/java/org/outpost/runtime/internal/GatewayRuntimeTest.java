@@ -37,6 +37,22 @@ class GatewayRuntimeTest {
         assertThat(counters.receivedBy("b")).isEqualTo(1);
     }
 
+    @Test
+    void aRouteModulesBundleIsOfTypeCamelAndItsReasonNamesTheFileLineAndColumn() {
+        java.util.Hashtable<String, String> headers = new java.util.Hashtable<>(Map.of("Outpost-Module", "reader"));
+        assertThat(GatewayRuntime.typeOf(headers)).isEqualTo("bundle");
+        headers.put("Outpost-Camel-Routes", "routes/reader.camel.yaml");
+        assertThat(GatewayRuntime.typeOf(headers)).isEqualTo("camel");
+
+        assertThat(GatewayRuntime.withoutExceptionNames("component outpost.route-module.reader failed to activate:"
+                + " org.osgi.service.component.ComponentException: java.lang.IllegalArgumentException:"
+                + " routes/reader.camel.yaml line 7, column 5: unknown step 'fliter'")).isEqualTo("component"
+                        + " outpost.route-module.reader failed to activate: routes/reader.camel.yaml line 7, column 5:"
+                        + " unknown step 'fliter'");
+        assertThat(GatewayRuntime.withoutExceptionNames("component x waits for client (no service)"))
+                .isEqualTo("component x waits for client (no service)");
+    }
+
     private static BundleRequirement requirement(String namespace, String filter) {
         return (BundleRequirement) java.lang.reflect.Proxy.newProxyInstance(
                 GatewayRuntimeTest.class.getClassLoader(), new Class<?>[] {BundleRequirement.class},

@@ -46,7 +46,8 @@ public final class RouteBundle {
      * @param pid the configuration PID that holds the module's desired properties
      * @return the Declarative Services description (DS 1.4) of the component that runs the bundle's routes: immediate,
      *         optional configuration {@code pid}, a configuration change is a {@code modified} call (the routes are
-     *         reloaded with the new properties)
+     *         reloaded with the new properties); it references the module's {@code ModuleClient} and
+     *         {@code ModuleTwin} and org.outpost.camel's {@code CamelContexts}
      */
     public static String componentXml(String module, String pid) {
         return """
@@ -58,6 +59,7 @@ public final class RouteBundle {
                   <reference name="client" interface="org.outpost.api.module.ModuleClient" field="client"/>
                   <reference name="twin" interface="org.outpost.api.module.ModuleTwin" field="twin"
                       cardinality="0..1" policy="dynamic" field-option="replace"/>
+                  <reference name="contexts" interface="org.outpost.camel.api.CamelContexts" field="contexts"/>
                 </scr:component>
                 """.formatted(module, pid, COMPONENT_CLASS);
     }
