@@ -19,6 +19,7 @@ import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
+import org.outpost.itests.OpcUaAdapterIT;
 import org.outpost.itests.RouteModulesIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
@@ -53,6 +54,7 @@ import org.outpost.itests.security.HubSecurityIT;
     MetricsEndpointIT.class,
     ChecksIT.class,
     SupportBundleIT.class,
+    OpcUaAdapterIT.class,
     RouteModulesIT.class,
     EdgeAnalyticsIT.class,
     HubEndpointsIT.class,
