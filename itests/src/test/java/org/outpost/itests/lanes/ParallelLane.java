@@ -16,6 +16,7 @@ import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
+import org.outpost.itests.ModbusAdapterIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.ScriptedShellIT;
 import org.outpost.itests.StartStopIT;
@@ -50,6 +51,7 @@ import org.outpost.itests.security.HubSecurityIT;
     MetricsEndpointIT.class,
     ChecksIT.class,
     SupportBundleIT.class,
+    ModbusAdapterIT.class,
 })
 public class ParallelLane {
 }
