@@ -17,6 +17,7 @@ import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import com.ghgande.j2mod.modbus.slave.ModbusSlave;
 import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
+import com.ghgande.j2mod.modbus.slave.ModbusSlaveType;
 
 /**
  * A Modbus TCP slave (j2mod) for tests and demos: one unit with {@code size} holding registers, input registers, coils
@@ -59,6 +60,13 @@ public final class ModbusSimulator implements AutoCloseable {
             throw new IllegalArgumentException("Modbus simulator: unit id must be 0 to 255, not " + unitId);
         }
         int chosen = port == 0 ? freePort(host) : port;
+        // j2mod keeps one slave per port and would hand this port's out again (and a later close would close it for
+        // both), and its listener fails to bind on its own thread: check here, and say so.
+        if (ModbusSlaveFactory.getSlave(ModbusSlaveType.TCP, chosen) != null) {
+            throw new IllegalStateException("Modbus simulator: port " + chosen + " already has a simulator in this JVM:"
+                    + " choose another port or close that one");
+        }
+        checkFree(host, chosen);
         SimpleProcessImage image = new SimpleProcessImage(unitId);
         for (int i = 0; i < size; i++) {
             image.addRegister(new SimpleRegister(0));
@@ -73,6 +81,16 @@ public final class ModbusSimulator implements AutoCloseable {
             return new ModbusSimulator(host, chosen, unitId, size, image, slave);
         } catch (ModbusException | IOException e) {
             throw new IllegalStateException("Modbus simulator could not listen on " + host + ":" + chosen + " ("
+                    + e.getMessage() + "): choose another port or stop what listens there", e);
+        }
+    }
+
+    private static void checkFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Modbus simulator could not listen on " + host + ":" + port + " ("
                     + e.getMessage() + "): choose another port or stop what listens there", e);
         }
     }
