@@ -10,15 +10,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,5 +98,27 @@ class HttpPollingTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(failures).isNotEmpty());
         assertThat(failures.get(0)).hasMessageContaining("statusCode: 404");
+    }
+
+    /** The gateway's samples/routes/http-poller.camel.yaml with its placeholders set ({@code outpost:} as seda). */
+    @Test
+    void theSamplePollsAndSendsTheBodyWithItsSource() throws Exception {
+        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+                + "http-poller.camel.yaml").toAbsolutePath().normalize();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/status";
+        Properties config = new Properties();
+        config.put("http.url", url);
+        config.put("http.period", "100");
+        camel.getPropertiesComponent().setInitialProperties(config);
+        camel.addComponent("outpost", new SedaComponent());
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:" + sample));
+        camel.start();
+
+        Exchange first = camel.createConsumerTemplate().receive("outpost:output/readings", 10_000);
+        assertThat(first).isNotNull();
+        assertThat(first.getMessage().getBody(String.class)).isEqualTo("{\"level\": 1}");
+        assertThat(first.getMessage().getHeaders()).containsOnlyKeys("source");
+        assertThat(first.getMessage().getHeader("source")).isEqualTo(url);
+        assertThat(requests.get(0)).isEqualTo("GET /status application/json");
     }
 }

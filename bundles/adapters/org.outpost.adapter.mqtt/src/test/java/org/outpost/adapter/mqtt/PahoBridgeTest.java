@@ -15,9 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.component.paho.PahoConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +84,46 @@ class PahoBridgeTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received)
                 .contains("plant/a/temperature 21.5", "plant/b/temperature 22.0"));
+    }
+
+    /** The gateway's samples/routes/mqtt-bridge.camel.yaml with its placeholders set ({@code outpost:} as seda). */
+    @Test
+    void theSampleBridgesBothWays() throws Exception {
+        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+                + "mqtt-bridge.camel.yaml").toAbsolutePath().normalize();
+        String broker = "tcp://127.0.0.1:" + port;
+        Properties config = new Properties();
+        config.put("mqtt.broker", broker);
+        camel.getPropertiesComponent().setInitialProperties(config);
+        camel.addComponent("outpost", new SedaComponent());
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:" + sample));
+        List<String> commands = new CopyOnWriteArrayList<>();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("paho:plant/commands?clientId=plc&brokerUrl=" + broker)
+                        .process(e -> commands.add(e.getMessage().getBody(String.class)));
+            }
+        });
+        camel.start();
+
+        // In: a device publishes on plant/<line>/telemetry (until the bridge's subscription is up).
+        AtomicReference<Exchange> in = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            camel.createProducerTemplate().sendBody("paho:plant/line1/telemetry?clientId=device&brokerUrl=" + broker,
+                    "{\"t\":21}");
+            in.set(camel.createConsumerTemplate().receiveNoWait("outpost:output/mqtt"));
+            return in.get() != null;
+        });
+        assertThat(in.get().getMessage().getBody(String.class)).isEqualTo("{\"t\":21}");
+        assertThat(in.get().getMessage().getHeader("topic")).isEqualTo("plant/line1/telemetry");
+        assertThat(in.get().getMessage().getHeaders().keySet()).noneMatch(h -> h.startsWith("Camel"));
+
+        // Out: what comes to the module's input "commands" is published on plant/commands.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            camel.createProducerTemplate().sendBody("outpost:input/commands", "stop");
+            return commands.contains("stop");
+        });
     }
 
     private boolean listening() {
