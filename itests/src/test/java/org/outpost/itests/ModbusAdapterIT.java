@@ -97,7 +97,7 @@ public class ModbusAdapterIT {
     /** @return the sample route file as the distribution ships it (or, before it does, as the source tree has it) */
     private String sample() throws IOException {
         Path shipped = gateway.home().resolve(SAMPLE);
-        Path source = Path.of("../karaf-distribution/gateway/src/main/distribution").resolve(SAMPLE);
+        Path source = Path.of("../karaf-distribution/gateway/src/main/resources").resolve(SAMPLE);
         return Files.readString(Files.exists(shipped) ? shipped : source);
     }
 

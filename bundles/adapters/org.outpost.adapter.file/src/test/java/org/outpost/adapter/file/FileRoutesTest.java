@@ -87,7 +87,7 @@ class FileRoutesTest {
     /** The gateway's samples/routes/file-drop.camel.yaml with its placeholders set ({@code outpost:} as seda). */
     @Test
     void theSampleSendsDroppedFilesAndArchivesItsInput() throws Exception {
-        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/resources/samples/routes/"
                 + "file-drop.camel.yaml").toAbsolutePath().normalize();
         Path in = Files.createDirectories(dir.resolve("inbox"));
         Path out = dir.resolve("outbox");

@@ -103,7 +103,7 @@ class HttpPollingTest {
     /** The gateway's samples/routes/http-poller.camel.yaml with its placeholders set ({@code outpost:} as seda). */
     @Test
     void theSamplePollsAndSendsTheBodyWithItsSource() throws Exception {
-        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/resources/samples/routes/"
                 + "http-poller.camel.yaml").toAbsolutePath().normalize();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/status";
         Properties config = new Properties();

@@ -27,7 +27,7 @@ import org.outpost.adapter.modbus.simulator.ModbusSimulator;
  */
 class ModbusReaderSampleTest {
 
-    static final Path SAMPLE = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+    static final Path SAMPLE = Path.of("../../../karaf-distribution/gateway/src/main/resources/samples/routes/"
             + "modbus-reader.camel.yaml");
 
     private ModbusSimulator simulator;

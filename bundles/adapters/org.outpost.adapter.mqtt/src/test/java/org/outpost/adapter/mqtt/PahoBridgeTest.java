@@ -89,7 +89,7 @@ class PahoBridgeTest {
     /** The gateway's samples/routes/mqtt-bridge.camel.yaml with its placeholders set ({@code outpost:} as seda). */
     @Test
     void theSampleBridgesBothWays() throws Exception {
-        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/distribution/samples/routes/"
+        Path sample = Path.of("../../../karaf-distribution/gateway/src/main/resources/samples/routes/"
                 + "mqtt-bridge.camel.yaml").toAbsolutePath().normalize();
         String broker = "tcp://127.0.0.1:" + port;
         Properties config = new Properties();
