@@ -18,6 +18,7 @@ import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
 import org.outpost.itests.MetricsEndpointIT;
+import org.outpost.itests.ModbusAdapterIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.OpcUaAdapterIT;
 import org.outpost.itests.RouteModulesIT;
@@ -58,6 +59,7 @@ import org.outpost.itests.security.HubSecurityIT;
     RouteModulesIT.class,
     EdgeAnalyticsIT.class,
     HubEndpointsIT.class,
+    ModbusAdapterIT.class,
 })
 public class ParallelLane {
 }
