@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,7 @@ import org.outpost.hub.internal.routing.HubRouter;
 import org.outpost.hub.internal.routing.RoutingSettings;
 import org.outpost.hub.internal.routing.WebhookEndpoint;
 import org.outpost.hub.routing.HubRouting;
+import org.outpost.hub.storage.internal.Database;
 
 /**
  * Message routing with the real parts: the hub database (H2), a webhook on a JDK HTTP server, the hub's Artemis for
@@ -53,14 +56,18 @@ class HubRoutingTest {
     /** What the webhook took (answered 2xx), one JSON message each, in arrival order. */
     private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws Exception {
         hub = new HubListeners(dir, Map.of());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", ex -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             byte[] body = ex.getRequestBody().readAllBytes();
             int code = status.get();
+            inFlight.decrementAndGet();
             requests.incrementAndGet();
             if (code / 100 == 2) {
                 JsonNode batch = JSON.readTree(body);
@@ -95,8 +102,8 @@ class HubRoutingTest {
     }
 
     private static Message reading(String device, double temperature, int n) {
-        return Message.builder().json("{\"temperature\":" + temperature + ",\"n\":" + n + ",\"obj\":{\"a\":1}}").contentEncoding("utf-8")
-                .property("kind", "reading").connectionDeviceId(device).build();
+        return Message.builder().json("{\"temperature\":" + temperature + ",\"n\":" + n + ",\"obj\":{\"a\":1}}")
+                .contentEncoding("utf-8").property("kind", "reading").connectionDeviceId(device).build();
     }
 
     private void send(Message m) throws Exception {
@@ -228,5 +235,75 @@ class HubRoutingTest {
         HubRouting.TestResult none = router.test("$body.obj > 3", hot);
         assertThat(none.result()).isEqualTo("undefined");
         assertThat(none.undefinedOperand()).isEqualTo("$body.obj");
+    }
+
+    @Test
+    void twoHubNodesOnOneDatabaseDeliverAnEndpointOneAtATimeInSequenceWithNothingLost() throws Exception {
+        router(Map.of("batch_size", 7));
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        try (Database other = new Database(Database.Settings.embedded(dir.resolve("db")))) {
+            HubRouter nodeB = new HubRouter(other, hub.broker, hub.authenticator, HubListeners.config(
+                    RoutingSettings.class, Map.of("batch_size", 5)));
+            nodeB.addType("webhook", new WebhookEndpoint());
+            try {
+                List<CompletableFuture<Void>> sent = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    HubRouter node = i % 2 == 0 ? router : nodeB;
+                    sent.add(node.route(reading("d" + (i % 2), 40, i), Instant.now()).toCompletableFuture());
+                }
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+                await().atMost(SOON).until(() -> received.size() >= 100);
+            } finally {
+                nodeB.deactivate();
+            }
+        }
+        List<Long> seqs = received.stream().map(j -> j.path("sequence").asLong()).toList();
+        assertThat(seqs).hasSize(100).isSorted().doesNotHaveDuplicates();
+        assertThat(seqs.get(99) - seqs.get(0)).isEqualTo(99);
+        assertThat(mostInFlight.get()).isEqualTo(1);
+        // Each device's messages in the order it sent them.
+        for (String d : List.of("d0", "d1")) {
+            List<Integer> ns = received.stream().filter(j -> j.path("systemProperties").path("connectionDeviceId")
+                    .asText().equals(d)).map(j -> j.path("body").path("n").asInt()).toList();
+            assertThat(ns).hasSize(50).isSorted();
+        }
+    }
+
+    @Test
+    void aConsumerGroupOfTheBuiltInEndpointReadsWhatMatchesNoRouteWithAnMqtt5SharedSubscription() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")), "mosquitto_sub -V mqttv5");
+        router(Map.of());
+        String token = router.addConsumerGroup("g1");
+        assertThat(router.consumerGroups()).singleElement().satisfies(g -> assertThat(g.topic())
+                .isEqualTo("$share/g1/outpost/events"));
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("hot", "DeviceMessages", "$body.temperature > 30", List.of("hook"),
+                true));
+        send(reading("d1", 10, 1)); // fallback: events
+        send(reading("d1", 40, 2)); // hot: the webhook only
+        send(reading("d1", 10, 3)); // fallback: events
+        await().atMost(SOON).until(() -> router.consumerGroups().get(0).waiting() == 2);
+
+        Process wrong = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
+                .toString(hub.brokerPort), "-i", "backend-0", "-u", "$events/g1", "-P", "wrong", "-t",
+                "$share/g1/outpost/events", "-q", "1", "-C", "1", "-W", "10").redirectErrorStream(true).start();
+        assertThat(wrong.waitFor()).isNotZero();
+
+        Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
+                .toString(hub.brokerPort), "-i", "backend-1", "-u", "$events/g1", "-P", token, "-t",
+                "$share/g1/outpost/events", "-q", "1", "-C", "2", "-W", "20").redirectErrorStream(true).start();
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sub.waitFor()).as(out).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.strip().split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        assertThat(lines.stream().map(j -> j.path("body").path("n").asInt()).toList()).containsExactly(1, 3);
+        assertThat(lines.get(0).path("route").asText()).isEqualTo(HubRouting.FALLBACK);
+        assertThat(status("events").delivered()).isEqualTo(2);
+        await().atMost(SOON).until(() -> router.consumerGroups().get(0).waiting() == 0);
+        assertThat(router.removeConsumerGroup("g1")).isTrue();
+        assertThat(router.consumerGroups()).isEmpty();
     }
 }
