@@ -15,6 +15,7 @@ import org.outpost.itests.FleetIT;
 import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubMetricsIT;
+import org.outpost.itests.HubRoutingIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModuleTwinIT;
 import org.outpost.itests.ScriptedShellIT;
@@ -50,6 +51,7 @@ import org.outpost.itests.security.HubSecurityIT;
     MetricsEndpointIT.class,
     ChecksIT.class,
     SupportBundleIT.class,
+    HubRoutingIT.class,
 })
 public class ParallelLane {
 }
