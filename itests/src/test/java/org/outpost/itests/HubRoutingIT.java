@@ -62,6 +62,10 @@ public class HubRoutingIT {
         GatewayProcess hub = pair.hub;
         hub.config("org.outpost.hub.routing", Map.of("retry.initial.ms", "200", "retry.max.ms", "1000",
                 "max.attempts", "3", "batch.size", "20"));
+        // Routing restarts with its configuration (and ingestion with it): go on once it has it.
+        await("routing's configuration").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> hub.shell("config:property-get -p org.outpost.hub.routing"
+                        + " retry.max.ms"), out -> out.contains("1000"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
@@ -85,8 +89,8 @@ public class HubRoutingIT {
 
         // A consumer group of the built-in endpoint, made in the shell; its token is printed once.
         String added = await("the routing shell").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> hub.shell("hub:routes consumer-groups add it"), out -> out.contains(
-                        "$share/it/outpost/events"));
+                .ignoreExceptions().until(() -> hub.shell("hub:routes consumer-groups remove it\nhub:routes"
+                        + " consumer-groups add it"), out -> out.contains("$share/it/outpost/events"));
         String[] lines = added.strip().split("\\R");
         String groupToken = lines[lines.length - 1].strip();
 

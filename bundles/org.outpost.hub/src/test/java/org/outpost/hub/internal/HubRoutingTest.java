@@ -237,13 +237,30 @@ class HubRoutingTest {
         assertThat(none.undefinedOperand()).isEqualTo("$body.obj");
     }
 
+    /**
+     * Two nodes on one database: the embedded one, or PostgreSQL when {@code -Doutpost.test.postgres=jdbc:...} names
+     * one (user and password {@code outpost} / {@code outpost-test}, as the itests' PostgresServer makes them).
+     */
     @Test
     void twoHubNodesOnOneDatabaseDeliverAnEndpointOneAtATimeInSequenceWithNothingLost() throws Exception {
-        router(Map.of("batch_size", 7));
-        router.putEndpoint("hook", "webhook", Map.of("url", url()));
-        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
-        try (Database other = new Database(Database.Settings.embedded(dir.resolve("db")))) {
-            HubRouter nodeB = new HubRouter(other, hub.broker, hub.authenticator, HubListeners.config(
+        String postgres = System.getProperty("outpost.test.postgres", "");
+        try (Database dbA = postgres.isEmpty() ? null : postgres(postgres, "node-a");
+                Database dbB = postgres.isEmpty() ? new Database(Database.Settings.embedded(dir.resolve("db")))
+                        : postgres(postgres, "node-b")) {
+            if (dbA != null) {
+                // A shared database outlives the test: start from no routes and no endpoints but the built-in ones.
+                dbA.transaction("cleaning up", c -> {
+                    c.createStatement().executeUpdate("DELETE FROM routing_routes WHERE name <> '$fallback'");
+                    c.createStatement().executeUpdate("DELETE FROM routing_endpoints WHERE name <> 'events'");
+                    return null;
+                });
+            }
+            router = new HubRouter(dbA == null ? hub.db : dbA, hub.broker, hub.authenticator, HubListeners.config(
+                    RoutingSettings.class, Map.of("batch_size", 7)));
+            router.addType("webhook", new WebhookEndpoint());
+            router.putEndpoint("hook", "webhook", Map.of("url", url()));
+            router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+            HubRouter nodeB = new HubRouter(dbB, hub.broker, hub.authenticator, HubListeners.config(
                     RoutingSettings.class, Map.of("batch_size", 5)));
             nodeB.addType("webhook", new WebhookEndpoint());
             try {
@@ -256,6 +273,8 @@ class HubRoutingTest {
                 await().atMost(SOON).until(() -> received.size() >= 100);
             } finally {
                 nodeB.deactivate();
+                router.deactivate();
+                router = null;
             }
         }
         List<Long> seqs = received.stream().map(j -> j.path("sequence").asLong()).toList();
@@ -268,6 +287,10 @@ class HubRoutingTest {
                     .asText().equals(d)).map(j -> j.path("body").path("n").asInt()).toList();
             assertThat(ns).hasSize(50).isSorted();
         }
+    }
+
+    private static Database postgres(String url, String node) {
+        return new Database(new Database.Settings(url, "outpost", "outpost-test", 5, node));
     }
 
     @Test
