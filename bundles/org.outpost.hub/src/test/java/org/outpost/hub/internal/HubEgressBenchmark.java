@@ -33,11 +33,13 @@ import org.outpost.hub.internal.routing.RoutingSettings;
 import org.outpost.hub.internal.routing.WebhookEndpoint;
 import org.outpost.hub.routing.HubRouting;
 import org.outpost.hub.routing.RoutedMessage;
+import org.outpost.hub.storage.internal.Database;
 
 /**
  * The hub's egress rate to a webhook, in one run against baselines (run with {@code benchmarks/run hub-egress}, or
  * {@code -Dbench.egress=true -Dtest=HubEgressBenchmark}): the real routing engine (embedded H2 database, the hub's
- * Artemis, a JDK HTTP server as the webhook on loopback) and {@code bench.messages} JSON messages (default 20,000).
+ * Artemis, a JDK HTTP server as the webhook on loopback) and {@code bench.messages} JSON messages (default 20,000);
+ * on PostgreSQL with {@code -Doutpost.test.postgres=jdbc:postgresql://...} (user outpost, password outpost-test).
  * <ul>
  * <li><b>ingest, no routes</b>: route() with only the fallback disabled: what routing costs ingestion when unused;</li>
  * <li><b>ingest, one route</b>: route() to the webhook's queue, until every message is stored (batched
@@ -74,8 +76,18 @@ class HubEgressBenchmark {
                     + "}").contentEncoding("utf-8").property("sequence", Integer.toString(i))
                     .connectionDeviceId("gw-" + (i % 10)).build());
         }
-        try (HubListeners hub = new HubListeners(dir, Map.of())) {
-            HubRouter router = new HubRouter(hub.db, hub.broker, hub.authenticator, HubListeners.config(
+        String postgres = System.getProperty("outpost.test.postgres", "");
+        try (HubListeners hub = new HubListeners(dir, Map.of());
+                Database pg = postgres.isEmpty() ? null : new Database(new Database.Settings(postgres, "outpost",
+                        "outpost-test", 10, "bench"))) {
+            if (pg != null) {
+                pg.transaction("cleaning up", c -> {
+                    c.createStatement().executeUpdate("DELETE FROM routing_routes WHERE name <> '$fallback'");
+                    c.createStatement().executeUpdate("DELETE FROM routing_endpoints WHERE name <> 'events'");
+                    return null;
+                });
+            }
+            HubRouter router = new HubRouter(pg == null ? hub.db : pg, hub.broker, hub.authenticator, HubListeners.config(
                     RoutingSettings.class, Map.of("batch_size", 100, "delivery_threads", 2)));
             router.addType("webhook", new WebhookEndpoint());
             try {
@@ -88,10 +100,14 @@ class HubEgressBenchmark {
                 router.putRoute(new HubRouting.Route("all", "DeviceMessages", "$body.machine.temperature > 0",
                         List.of("hook"), true));
                 routeAll(router, messages);
-                double ingest = n / ((System.nanoTime() - t0) / 1e9);
+                long tIngested = System.nanoTime();
+                long takenThen = taken.get();
+                double ingest = n / ((tIngested - t0) / 1e9);
                 await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20)).until(() -> taken
                         .get() >= n);
-                double egress = n / ((System.nanoTime() - t0) / 1e9);
+                long tEnd = System.nanoTime();
+                double egress = n / ((tEnd - t0) / 1e9);
+                double drain = (n - takenThen) / ((tEnd - tIngested) / 1e9);
 
                 taken.set(0);
                 HttpClient http = HttpClient.newHttpClient();
@@ -106,13 +122,15 @@ class HubEgressBenchmark {
                             HttpResponse.BodyHandlers.discarding());
                 }
                 double baseline = n / ((System.nanoTime() - t1) / 1e9);
-                System.out.printf(Locale.ROOT, "HubEgressBenchmark: %d JSON messages, H2, %d vCPU%n", n,
-                        Runtime.getRuntime().availableProcessors());
+                System.out.printf(Locale.ROOT, "HubEgressBenchmark: %d JSON messages, %s, %d vCPU%n", n,
+                        pg == null ? "H2" : "PostgreSQL", Runtime.getRuntime().availableProcessors());
                 System.out.printf(Locale.ROOT, "%-52s %10.0f msg/s%n", "ingest, no route in use (route())", idle);
                 System.out.printf(Locale.ROOT, "%-52s %10.0f msg/s%n", "ingest, one route: stored in the queue",
                         ingest);
                 System.out.printf(Locale.ROOT, "%-52s %10.0f msg/s%n", "egress: routed -> taken by the webhook",
                         egress);
+                System.out.printf(Locale.ROOT, "%-52s %10.0f msg/s%n", "egress once ingestion ended (draining"
+                        + " the queue)", drain);
                 System.out.printf(Locale.ROOT, "%-52s %10.0f msg/s%n", "baseline: POSTed straight, batches of 100",
                         baseline);
                 System.out.printf(Locale.ROOT, "%-52s %10.2f%n", "egress / baseline", egress / baseline);

@@ -17,7 +17,6 @@ import java.util.function.LongSupplier;
 
 import org.outpost.commons.DaemonThreads;
 import org.outpost.hub.routing.EndpointSink;
-import org.outpost.hub.routing.HubRouting;
 import org.outpost.hub.routing.RejectedException;
 import org.outpost.hub.routing.RoutedMessage;
 import org.slf4j.Logger;
@@ -51,6 +50,10 @@ final class Delivery implements AutoCloseable {
             DaemonThreads.named("outpost-hub-routing-poll"));
     private final ExecutorService workers;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Per endpoint, a sequence below its queue's head (the last one this node saw delivered or dead). */
+    private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
+    /** Whether the database's unavailability was logged (once, until it is back). */
+    private volatile boolean warned;
 
     Delivery(RoutingQueues queues, String node, RoutingSettings settings, Sinks sinks, LongSupplier clock) {
         this.queues = queues;
@@ -74,46 +77,53 @@ final class Delivery implements AutoCloseable {
 
     private void poll() {
         try {
-            long now = clock.getAsLong();
-            for (RoutingQueues.State s : queues.states()) {
-                if (s.name().equals(HubRouting.BUILT_IN) || s.queued() == 0 || s.retryAtMs() > now
-                        || (s.leaseNode() != null && !s.leaseNode().equals(node) && s.leaseUntilMs() >= now)
-                        || !busy.add(s.name())) {
+            for (String name : queues.due(node, clock.getAsLong())) {
+                if (!busy.add(name)) {
                     continue;
                 }
                 try {
                     workers.execute(() -> {
+                        boolean more = false;
                         try {
-                            deliver(s.name());
+                            more = deliver(name);
                         } catch (RuntimeException e) {
-                            LOG.warn("Delivering endpoint '{}': {}", s.name(), e.toString());
+                            LOG.warn("Delivering endpoint '{}': {}", name, e.toString());
                         } finally {
-                            busy.remove(s.name());
+                            busy.remove(name);
+                        }
+                        if (more) {
+                            wake(); // after the others had their turn
                         }
                     });
                 } catch (RejectedExecutionException e) {
-                    busy.remove(s.name());
+                    busy.remove(name);
                 }
             }
+            if (warned) {
+                warned = false;
+                LOG.info("Message routing reads the endpoints' queues again");
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Message routing cannot read the endpoints' queues ({}); trying again", e.toString());
+            if (!warned) {
+                warned = true;
+                LOG.warn("Message routing cannot read the endpoints' queues ({}); trying again", e.toString());
+            }
         }
     }
 
-    private void deliver(String endpoint) {
+    /** @return whether the endpoint may have more to deliver now (its turn ended) */
+    private boolean deliver(String endpoint) {
         for (int turn = 0; turn < TURN; turn++) {
             long now = clock.getAsLong();
-            if (!queues.lease(endpoint, node, now, now + settings.lease_seconds() * 1000L)) {
-                return;
-            }
-            RoutingQueues.State s = queues.state(endpoint).orElse(null);
+            RoutingQueues.State s = queues.lease(endpoint, node, now, now + settings.lease_seconds() * 1000L)
+                    .orElse(null);
             if (s == null || s.retryAtMs() > now) {
-                return;
+                return false;
             }
-            List<RoutingQueues.Row> rows = queues.head(endpoint, s.attempts() > 0 ? 1 : Math.max(1,
-                    settings.batch_size()));
+            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(endpoint, 0L),
+                    s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size()));
             if (rows.isEmpty()) {
-                return;
+                return false;
             }
             List<RoutedMessage> batch = new ArrayList<>(rows.size());
             for (RoutingQueues.Row r : rows) {
@@ -123,7 +133,9 @@ final class Delivery implements AutoCloseable {
             int attempt = s.attempts() + 1;
             try {
                 sinks.sink(endpoint, s.type(), s.settings()).deliver(batch);
-                queues.delivered(endpoint, rows.get(rows.size() - 1).seq(), rows.size(), clock.getAsLong());
+                long last = rows.get(rows.size() - 1).seq();
+                queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                below.put(endpoint, last);
             } catch (RejectedException e) {
                 String reason = "rejected: " + e.getMessage();
                 if (rows.size() > 1) {
@@ -133,6 +145,7 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Endpoint '{}' rejected message {}: moved to its dead letters ({})", endpoint,
                             rows.get(0).seq(), e.getMessage());
                     queues.deadLetter(endpoint, rows, attempt, reason, clock.getAsLong());
+                    below.put(endpoint, rows.get(0).seq());
                 }
             } catch (Exception e) {
                 String error = e instanceof IllegalStateException || e instanceof IllegalArgumentException
@@ -145,6 +158,7 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),
                             reason);
                     queues.deadLetter(endpoint, rows, attempt, reason, t);
+                    below.put(endpoint, rows.get(0).seq());
                     continue;
                 }
                 long delay = backoff(attempt);
@@ -153,10 +167,10 @@ final class Delivery implements AutoCloseable {
                             error, delay);
                 }
                 queues.failed(endpoint, error, t, t + delay);
-                return;
+                return false;
             }
         }
-        wake(); // more to do: give the others a turn first
+        return true;
     }
 
     /** @return the wait after the given failed attempt: retry.initial.ms doubled each time, at most retry.max.ms */

@@ -87,8 +87,13 @@ final class RoutingQueues {
         });
     }
 
-    /** @return whether this node holds the endpoint's lease until {@code untilMs} (taken when free or expired) */
-    boolean lease(String endpoint, String node, long nowMs, long untilMs) {
+    /**
+     * Takes (or renews) the endpoint's lease for this node until {@code untilMs} when it is free, this node's or
+     * expired, and reads the endpoint's delivery state in the same transaction.
+     *
+     * @return the state (queued and oldestMs -1), or empty if another node holds the lease or there is no endpoint
+     */
+    java.util.Optional<State> lease(String endpoint, String node, long nowMs, long untilMs) {
         return db.transaction("taking the delivery lease of endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE routing_endpoints SET lease_node = ?,"
                     + " lease_until_ms = ? WHERE name = ? AND (lease_node IS NULL OR lease_node = ? OR"
@@ -98,8 +103,32 @@ final class RoutingQueues {
                 s.setString(3, endpoint);
                 s.setString(4, node);
                 s.setLong(5, nowMs);
-                return s.executeUpdate() == 1;
+                if (s.executeUpdate() != 1) {
+                    return java.util.Optional.<State>empty();
+                }
             }
+            return state(c, endpoint);
+        });
+    }
+
+    /** @return the endpoints with queued messages that this node may deliver now (due, lease free or its own) */
+    List<String> due(String node, long nowMs) {
+        return db.transaction("looking for routing endpoints to deliver", c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT e.name FROM routing_endpoints e WHERE e.name <>"
+                    + " 'events' AND e.retry_at_ms <= ? AND (e.lease_node IS NULL OR e.lease_node = ? OR"
+                    + " e.lease_until_ms < ?) AND EXISTS (SELECT 1 FROM routing_queue q WHERE q.endpoint ="
+                    + " e.name)")) {
+                s.setLong(1, nowMs);
+                s.setString(2, node);
+                s.setLong(3, nowMs);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
         });
     }
 
@@ -114,18 +143,24 @@ final class RoutingQueues {
         });
     }
 
-    /** @return the first {@code limit} messages of the endpoint's queue */
-    List<Row> head(String endpoint, int limit) {
+    /**
+     * @param after a sequence below the head (0 if unknown): the scan starts there, not at the index entries of the
+     *            messages deleted before it (which a database keeps a while)
+     * @return the first {@code limit} messages of the endpoint's queue
+     */
+    List<Row> head(String endpoint, long after, int limit) {
         return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq, route,"
-                + " enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE endpoint = ? ORDER BY seq",
-                endpoint, limit));
+                + " enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE endpoint = ? AND seq > ?"
+                + " ORDER BY seq LIMIT ?", endpoint, after, limit));
     }
 
-    private static List<Row> rows(Connection c, String sql, String endpoint, int limit) throws SQLException {
+    private static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
+            throws SQLException {
         List<Row> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, endpoint);
-            s.setMaxRows(limit);
+            s.setLong(2, after);
+            s.setInt(3, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
@@ -136,14 +171,16 @@ final class RoutingQueues {
         return out;
     }
 
-    /** Removes the delivered messages (sequence up to {@code lastSeq}) and counts them. */
-    void delivered(String endpoint, long lastSeq, int count, long nowMs) {
+    /** Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}) and counts them. */
+    void delivered(String endpoint, long firstSeq, long lastSeq, int count, long nowMs) {
         db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq <= ?");
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq"
+                    + " BETWEEN ? AND ?");
                     PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET delivered = delivered + ?,"
                             + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?")) {
                 d.setString(1, endpoint);
-                d.setLong(2, lastSeq);
+                d.setLong(2, firstSeq);
+                d.setLong(3, lastSeq);
                 d.executeUpdate();
                 u.setInt(1, count);
                 u.setLong(2, nowMs);
@@ -211,7 +248,7 @@ final class RoutingQueues {
     List<Row> deadLetters(String endpoint, int limit) {
         return db.transaction("reading the dead letters of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq,"
                 + " route, enqueued_ms, properties, body, attempts, reason, dead_ms FROM routing_dead_letters WHERE"
-                + " endpoint = ? ORDER BY seq", endpoint, limit));
+                + " endpoint = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, 0L, limit));
     }
 
     /** @return how many dead letters went back to the end of the queue, with new sequences, in their order */
@@ -261,21 +298,23 @@ final class RoutingQueues {
 
     /** @return one endpoint's delivery state, without its queue's length (queued and oldestMs are -1) */
     java.util.Optional<State> state(String endpoint) {
-        return db.transaction("reading endpoint '" + endpoint + "'", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings, lease_node, lease_until_ms,"
-                    + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms"
-                    + " FROM routing_endpoints WHERE name = ?")) {
-                s.setString(1, endpoint);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return java.util.Optional.<State>empty();
-                    }
-                    return java.util.Optional.of(new State(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1));
+        return db.transaction("reading endpoint '" + endpoint + "'", c -> state(c, endpoint));
+    }
+
+    private static java.util.Optional<State> state(Connection c, String endpoint) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings, lease_node, lease_until_ms,"
+                + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms"
+                + " FROM routing_endpoints WHERE name = ?")) {
+            s.setString(1, endpoint);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
                 }
+                return java.util.Optional.of(new State(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1));
             }
-        });
+        }
     }
 
     /** @return every endpoint's delivery state and queue */
