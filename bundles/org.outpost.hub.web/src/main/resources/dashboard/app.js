@@ -196,6 +196,7 @@ async function refresh() {
     renderDevices(devices);
     renderDeployments(deployments);
     if (typeof uploadsRefresh === 'function') await uploadsRefresh();
+    if (typeof routingRefresh === 'function') await routingRefresh();
     if (openDevice) {
       try {
         renderDevice(await api('GET', '/devices/' + encodeURIComponent(openDevice)));
@@ -284,6 +285,7 @@ function start() {
   $('deployment-create').onclick = createDeployment;
   $('deployment-check').onclick = checkDeployment;
   if (typeof uploadsStart === 'function') uploadsStart();
+  if (typeof routingStart === 'function') routingStart();
   if (!token) {
     showLogin();
     return;

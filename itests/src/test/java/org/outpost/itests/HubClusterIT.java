@@ -104,7 +104,7 @@ public class HubClusterIT {
         }
         // One schema, migrated once by whichever node came first; both nodes registered.
         assertThat(postgres.sql("SELECT version FROM outpost_schema_history WHERE version IS NOT NULL ORDER BY"
-                + " installed_rank")).isEqualTo("1\n2\n3\n4\n5\n5.1\n6\n7\n8");
+                + " installed_rank")).isEqualTo("1\n2\n3\n4\n5\n5.1\n6\n7\n8\n9");
         assertThat(postgres.sql("SELECT COUNT(*) FROM hub_nodes")).isEqualTo("2");
 
         // Devices imported through node A; half connect to A, half to B.

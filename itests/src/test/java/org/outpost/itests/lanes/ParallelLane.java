@@ -17,6 +17,7 @@ import org.outpost.itests.FleetScaleIT;
 import org.outpost.itests.HubClusterIT;
 import org.outpost.itests.HubEndpointsIT;
 import org.outpost.itests.HubMetricsIT;
+import org.outpost.itests.HubRoutingIT;
 import org.outpost.itests.MetricsEndpointIT;
 import org.outpost.itests.ModbusAdapterIT;
 import org.outpost.itests.ModuleTwinIT;
@@ -60,6 +61,7 @@ import org.outpost.itests.security.HubSecurityIT;
     EdgeAnalyticsIT.class,
     HubEndpointsIT.class,
     ModbusAdapterIT.class,
+    HubRoutingIT.class,
 })
 public class ParallelLane {
 }

@@ -110,14 +110,32 @@ public final class BrokerLimits implements ActiveMQServerPlugin {
             }
             case SUBSCRIBE -> {
                 String identity = BrokerRevocation.identity(connection);
-                String refusal = limited(identity) ? subscriptionRefusal((MqttSubscribeMessage) packet,
-                        connection.getClientID()) : null;
+                String refusal = identity != null && identity.startsWith(DeviceAuthenticator.EVENTS_USER_PREFIX)
+                        ? groupRefusal((MqttSubscribeMessage) packet, identity.substring(
+                                DeviceAuthenticator.EVENTS_USER_PREFIX.length()))
+                        : limited(identity) ? subscriptionRefusal((MqttSubscribeMessage) packet,
+                                connection.getClientID()) : null;
                 return refusal == null || refuse(identity, connection, refusal);
             }
             default -> {
                 return true;
             }
         }
+    }
+
+    /**
+     * @return why a consumer group's subscription is refused, or null: a group (message routing's built-in endpoint)
+     *         reads its own shared subscription only
+     */
+    static String groupRefusal(MqttSubscribeMessage subscribe, String group) {
+        String own = "$share/" + group + "/outpost/events";
+        for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
+            if (!s.topicName().equals(own)) {
+                return "consumer group '" + group + "' subscribed to '" + s.topicName() + "'; it reads " + own
+                        + " only";
+            }
+        }
+        return null;
     }
 
     /** @return why the subscription is refused, or null if the session may hold it */

@@ -61,8 +61,28 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
         this.internalToken = Base64.getEncoder().encodeToString(token);
     }
 
+    /**
+     * User names of the built-in routing endpoint's consumer groups at the hub's broker: {@code $events/<group>}, with
+     * the group's token as password (message routing checks it).
+     */
+    public static final String EVENTS_USER_PREFIX = "$events/";
+    /** The built-in endpoint's address: a consumer group may only read its own queue there. */
+    public static final String EVENTS_ADDRESS = "outpost.events";
+
+    private volatile java.util.function.BiPredicate<String, String> groupTokens = (group, token) -> false;
+
+    /** @param check whether a token is a consumer group's (set by message routing) */
+    public void consumerGroupTokens(java.util.function.BiPredicate<String, String> check) {
+        this.groupTokens = check;
+    }
+
+    /** @return the user name of the hub's own broker clients */
+    public static String internalUser() {
+        return INTERNAL_USER;
+    }
+
     /** @return the token of the hub's own broker client */
-    String internalToken() {
+    public String internalToken() {
         return internalToken;
     }
 
@@ -77,6 +97,16 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
             boolean ok = MessageDigest.isEqual(internalToken.getBytes(StandardCharsets.UTF_8), password.getBytes(
                     StandardCharsets.UTF_8)) && (clientId == null || clientId.startsWith(RESERVED_PREFIX));
             return ok ? Optional.of(INTERNAL_USER) : Optional.empty();
+        }
+        if (username != null && username.startsWith(EVENTS_USER_PREFIX)) {
+            String group = username.substring(EVENTS_USER_PREFIX.length());
+            boolean ok = clientId != null && !clientId.startsWith(RESERVED_PREFIX) && password != null
+                    && groupTokens.test(group, password);
+            if (!ok) {
+                LOG.warn("Refused consumer group '{}' from {} at the hub's broker: unknown group or wrong token",
+                        group, remoteAddress);
+            }
+            return ok ? Optional.of(username) : Optional.empty();
         }
         Optional<String> refused = refusal(username, clientId);
         if (refused.isPresent()) {
@@ -133,6 +163,12 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
         }
         if (action == Action.MANAGE || address == null) {
             return false;
+        }
+        if (identity.startsWith(EVENTS_USER_PREFIX)) {
+            // Its shared subscription ($share/<group>/outpost/events) is the queue <group>.outpost.events.
+            String queue = identity.substring(EVENTS_USER_PREFIX.length()) + "." + EVENTS_ADDRESS;
+            return action == Action.CONSUME && (address.equals(EVENTS_ADDRESS) || address.equals(queue)
+                    || address.equals(EVENTS_ADDRESS + "::" + queue));
         }
         // MQTT topic devices/<id>/... is broker address devices.<id>....; a module's identity is <id>/<module>.
         String prefix = "devices." + identity.replace("/", ".modules.") + ".";

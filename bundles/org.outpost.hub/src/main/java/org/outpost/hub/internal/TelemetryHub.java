@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,7 @@ public final class TelemetryHub implements Telemetry {
     private static final Logger TELEMETRY = LoggerFactory.getLogger(TELEMETRY_LOGGER);
 
     private final DeviceStore devices;
+    private final TelemetryRouting routing;
     private final int capacity;
     private final Deque<Received> recent = new ArrayDeque<>();
     private final Listeners<Consumer<Received>> listeners = new Listeners<>("telemetry");
@@ -85,8 +88,10 @@ public final class TelemetryHub implements Telemetry {
 
     @Activate
     public TelemetryHub(@Reference Broker broker, @Reference DeviceAuthenticator authenticator,
-            @Reference DeviceStore devices, Config config) throws MqttException {
+            @Reference DeviceStore devices, @Reference TelemetryRouting routing, Config config)
+            throws MqttException {
         this.devices = devices;
+        this.routing = routing;
         this.capacity = Math.max(1, config.telemetry_capacity());
         String url = broker.acceptorUrl("MQTT").orElseThrow(() -> new IllegalStateException(
                 "the hub's broker has no MQTT acceptor: set mqtt.port in etc/org.outpost.broker.cfg"));
@@ -96,6 +101,9 @@ public final class TelemetryHub implements Telemetry {
         options.setPassword(authenticator.internalToken().toCharArray());
         options.setMaxInflight(1000);
         options.setAutomaticReconnect(false);
+        // A message is acknowledged once message routing stored it (its endpoints' queues): until then the broker
+        // keeps it in this persistent session, and sends it again if the hub stops first.
+        client.setManualAcks(true);
         // Off loopback the broker's acceptor is TLS: this client trusts exactly the broker's own certificate, which
         // need not name the loopback address it connects to.
         broker.acceptorSocketFactory().ifPresent(tls -> {
@@ -111,7 +119,14 @@ public final class TelemetryHub implements Telemetry {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                ingest(topic, message.getPayload());
+                ingest(topic, message.getPayload()).whenComplete((done, failed) -> {
+                    if (failed == null) {
+                        acknowledge(message);
+                    } else {
+                        LOG.warn("Telemetry on '{}' not acknowledged: {} (the broker sends it again after a"
+                                + " reconnect)", topic, failed.toString());
+                    }
+                });
             }
 
             @Override
@@ -165,23 +180,39 @@ public final class TelemetryHub implements Telemetry {
         }
     }
 
-    void ingest(String topic, byte[] payload) {
+    private void acknowledge(MqttMessage message) {
+        if (message.getQos() == 0) {
+            return;
+        }
         try {
-            TelemetryTopic t = TelemetryTopic.parse(topic).orElse(null);
-            if (t == null) {
-                return;
-            }
-            // The IoT Hub endpoint unpacks a gateway's batches and gzip; one published straight into the broker
-            // is unpacked here, so that what follows sees the original messages either way.
-            for (TelemetryPacking.Unpacked u : TelemetryPacking.unpack(t, payload)) {
-                ingest(u.topic(), u.body());
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Dropping telemetry on topic '{}': {}", topic, e.getMessage());
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException e) {
+            LOG.debug("Acknowledging telemetry message {}: {}", message.getId(), e.toString());
         }
     }
 
-    private void ingest(TelemetryTopic t, byte[] payload) {
+    /** @return completes when message routing stored what the payload holds (at once when nothing is routed) */
+    CompletableFuture<Void> ingest(String topic, byte[] payload) {
+        try {
+            TelemetryTopic t = TelemetryTopic.parse(topic).orElse(null);
+            if (t == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            // The IoT Hub endpoint unpacks a gateway's batches and gzip; one published straight into the broker
+            // is unpacked here, so that what follows sees the original messages either way.
+            List<CompletableFuture<Void>> routed = new ArrayList<>(1);
+            for (TelemetryPacking.Unpacked u : TelemetryPacking.unpack(t, payload)) {
+                routed.add(ingest(u.topic(), u.body()).toCompletableFuture());
+            }
+            return routed.size() == 1 ? routed.get(0)
+                    : CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Dropping telemetry on topic '{}': {}", topic, e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private CompletionStage<Void> ingest(TelemetryTopic t, byte[] payload) {
         Message message = PropertyBag.apply(t.properties(), Message.builder().body(payload)).build();
         Received r;
         synchronized (recent) {
@@ -196,6 +227,16 @@ public final class TelemetryHub implements Telemetry {
             TELEMETRY.info("{}", line(t, message, payload));
         }
         listeners.fire(l -> l.accept(r));
+        Message.Builder routed = message.toBuilder().connectionDeviceId(t.deviceId());
+        if (t.moduleId() != null) {
+            routed.connectionModuleId(t.moduleId());
+        }
+        try {
+            return routing.route(routed.build(), Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warn("Message routing failed for a message of {}: {}", t.deviceId(), e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /**

@@ -50,8 +50,8 @@ class GatewayChildrenTest {
         gwKey = hub.devices.create("gw");
         leafKey = hub.devices.create("leaf", "gw");
         hub.devices.create("stranger");
-        ingestion = new TelemetryHub(hub.broker, hub.authenticator, hub.devices, HubListeners.config(
-                TelemetryHub.Config.class, Map.of()));
+        ingestion = new TelemetryHub(hub.broker, hub.authenticator, hub.devices, TelemetryRouting.NONE,
+                HubListeners.config(TelemetryHub.Config.class, Map.of()));
         // Ingestion connects in the background; what is sent before it subscribed has no subscriber to go to.
         await().atMost(SOON).until(ingestion::subscribed);
     }

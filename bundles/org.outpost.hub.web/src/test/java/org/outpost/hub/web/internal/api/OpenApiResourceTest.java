@@ -32,7 +32,10 @@ class OpenApiResourceTest {
                 "/api/devices/{deviceId}/children", "/api/devices/{deviceId}/health", "/api/health",
                 "/api/deployments", "/api/deployments/check", "/api/deployments/{deploymentId}", "/api/openapi.json",
                 "/api/metrics/devices/{deviceId}", "/api/metrics/devices/{deviceId}/series", "/api/metrics/fleet",
-                "/api/metrics/fleet/series", "/api/uploads", "/api/uploads/{id}", "/api/uploads/{id}/files/{seq}");
+                "/api/metrics/fleet/series", "/api/uploads", "/api/uploads/{id}", "/api/uploads/{id}/files/{seq}",
+                "/api/routing/endpoints", "/api/routing/endpoints/{name}", "/api/routing/endpoints/{name}/deadletters",
+                "/api/routing/endpoints/{name}/deadletters/replay", "/api/routing/routes", "/api/routing/routes/{name}",
+                "/api/routing/test", "/api/routing/consumergroups", "/api/routing/consumergroups/{name}");
         assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText())
                 .isEqualTo("bearer");
         assertThat(doc.path("components").path("schemas").path("Error").path("properties").fieldNames())

@@ -1,0 +1,200 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal.routing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.outpost.commons.DaemonThreads;
+import org.outpost.hub.routing.EndpointSink;
+import org.outpost.hub.routing.RejectedException;
+import org.outpost.hub.routing.RoutedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the endpoints' queues from this node: an endpoint with messages, due (not backing off) and not leased to
+ * another node is taken (its lease, renewed before each batch) and delivered batch after batch, in sequence order. A
+ * failed batch is retried with exponential back-off, one message at a time until one gets through, so that one
+ * message that the endpoint refuses cannot hold the others: that one goes to the dead letters after
+ * {@code max.attempts} attempts or {@code max.age.minutes}, or at once when the endpoint rejects it for good
+ * ({@link RejectedException}).
+ */
+final class Delivery implements AutoCloseable {
+
+    /** Opens (or reuses) the sink of an endpoint. */
+    interface Sinks {
+        EndpointSink sink(String endpoint, String type, String settings) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+    /** Batches one endpoint delivers before giving its thread to another. */
+    private static final int TURN = 50;
+
+    private final RoutingQueues queues;
+    private final String node;
+    private final RoutingSettings settings;
+    private final Sinks sinks;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("outpost-hub-routing-poll"));
+    private final ExecutorService workers;
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Per endpoint, a sequence below its queue's head (the last one this node saw delivered or dead). */
+    private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
+    /** Whether the database's unavailability was logged (once, until it is back). */
+    private volatile boolean warned;
+
+    Delivery(RoutingQueues queues, String node, RoutingSettings settings, Sinks sinks, LongSupplier clock) {
+        this.queues = queues;
+        this.node = node;
+        this.settings = settings;
+        this.sinks = sinks;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(Math.max(1, settings.delivery_threads()),
+                DaemonThreads.numbered("outpost-hub-routing-delivery-"));
+        tick.scheduleWithFixedDelay(this::poll, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** Looks for work now (messages were queued). */
+    void wake() {
+        try {
+            tick.execute(this::poll);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void poll() {
+        try {
+            for (String name : queues.due(node, clock.getAsLong())) {
+                if (!busy.add(name)) {
+                    continue;
+                }
+                try {
+                    workers.execute(() -> {
+                        boolean more = false;
+                        try {
+                            more = deliver(name);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Delivering endpoint '{}': {}", name, e.toString());
+                        } finally {
+                            busy.remove(name);
+                        }
+                        if (more) {
+                            wake(); // after the others had their turn
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    busy.remove(name);
+                }
+            }
+            if (warned) {
+                warned = false;
+                LOG.info("Message routing reads the endpoints' queues again");
+            }
+        } catch (RuntimeException e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn("Message routing cannot read the endpoints' queues ({}); trying again", e.toString());
+            }
+        }
+    }
+
+    /** @return whether the endpoint may have more to deliver now (its turn ended) */
+    private boolean deliver(String endpoint) {
+        for (int turn = 0; turn < TURN; turn++) {
+            long now = clock.getAsLong();
+            RoutingQueues.State s = queues.lease(endpoint, node, now, now + settings.lease_seconds() * 1000L)
+                    .orElse(null);
+            if (s == null || s.retryAtMs() > now) {
+                return false;
+            }
+            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(endpoint, 0L),
+                    s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size()));
+            if (rows.isEmpty()) {
+                return false;
+            }
+            List<RoutedMessage> batch = new ArrayList<>(rows.size());
+            for (RoutingQueues.Row r : rows) {
+                batch.add(new RoutedMessage(r.route(), r.seq(), Instant.ofEpochMilli(r.enqueuedMs()),
+                        MessageCodec.message(r.properties(), r.body())));
+            }
+            int attempt = s.attempts() + 1;
+            try {
+                sinks.sink(endpoint, s.type(), s.settings()).deliver(batch);
+                long last = rows.get(rows.size() - 1).seq();
+                queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                below.put(endpoint, last);
+            } catch (RejectedException e) {
+                String reason = "rejected: " + e.getMessage();
+                if (rows.size() > 1) {
+                    // Find the one refused: the next attempts go one message at a time, at once.
+                    queues.failed(endpoint, reason, clock.getAsLong(), 0);
+                } else {
+                    LOG.warn("Endpoint '{}' rejected message {}: moved to its dead letters ({})", endpoint,
+                            rows.get(0).seq(), e.getMessage());
+                    queues.deadLetter(endpoint, rows, attempt, reason, clock.getAsLong());
+                    below.put(endpoint, rows.get(0).seq());
+                }
+            } catch (Exception e) {
+                String error = e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                        ? e.getMessage() : e.toString();
+                long t = clock.getAsLong();
+                boolean tooOld = t - rows.get(0).enqueuedMs() > settings.max_age_minutes() * 60_000L;
+                if (rows.size() == 1 && (attempt >= settings.max_attempts() || tooOld)) {
+                    String reason = (tooOld ? "older than max.age.minutes (" + settings.max_age_minutes() + ")"
+                            : attempt + " attempts failed") + "; last: " + error;
+                    LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),
+                            reason);
+                    queues.deadLetter(endpoint, rows, attempt, reason, t);
+                    below.put(endpoint, rows.get(0).seq());
+                    continue;
+                }
+                long delay = backoff(attempt);
+                if (attempt == 1) {
+                    LOG.warn("Delivery to endpoint '{}' failed ({}); retrying with back-off, from {} ms", endpoint,
+                            error, delay);
+                }
+                queues.failed(endpoint, error, t, t + delay);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the wait after the given failed attempt: retry.initial.ms doubled each time, at most retry.max.ms */
+    long backoff(int attempt) {
+        long d = Math.max(1, settings.retry_initial_ms());
+        for (int i = 1; i < attempt && d < settings.retry_max_ms(); i++) {
+            d *= 2;
+        }
+        return Math.min(d, Math.max(1, settings.retry_max_ms()));
+    }
+
+    @Override
+    public void close() {
+        tick.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            queues.release(node);
+        } catch (RuntimeException e) {
+            LOG.debug("Giving up the delivery leases: {}", e.toString());
+        }
+    }
+}
