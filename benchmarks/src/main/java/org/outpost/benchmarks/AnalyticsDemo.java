@@ -78,7 +78,7 @@ public final class AnalyticsDemo {
     private static Path sample(GatewayProcess gateway, String name) {
         Path shipped = gateway.home().resolve("samples/routes").resolve(name);
         return Files.exists(shipped) ? shipped
-                : Path.of("../karaf-distribution/gateway/src/main/distribution/samples/routes").resolve(name);
+                : Path.of("../karaf-distribution/gateway/src/main/resources/samples/routes").resolve(name);
     }
 
     /** What was counted: readings in, messages to $upstream (gateway), and at the cloud (summaries, alerts). */

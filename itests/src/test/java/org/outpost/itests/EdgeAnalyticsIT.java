@@ -57,11 +57,19 @@ public class EdgeAnalyticsIT {
                 "feed", "FROM /messages/modules/analytics-feed/outputs/readings"
                         + " INTO BrokeredEndpoint(\"/modules/window-stats/inputs/readings\")",
                 "summaries", "FROM /messages/modules/window-stats/outputs/summary INTO $upstream"));
-        // The window module's settings (its placeholders): count windows of 20 readings per key.
-        gateway.config("org.outpost.module.window-stats", Map.of("window.count", Integer.toString(WINDOW),
-                "window.seconds", "3600", "key.field", "machine.id", "value.field", "machine.temperature"));
         gateway.start();
         gateway.awaitLog("Upstream connected", Duration.ofSeconds(120));
+        // The window module's settings (its placeholders): count windows of 20 readings per key. Through the shell,
+        // not etc/: fileinstall reads etc/org.outpost.module.window-stats.cfg as a factory configuration ("-").
+        await("the window module's settings").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> gateway.shell("config:edit org.outpost.module.window-stats\n"
+                        + "config:property-set window.count " + WINDOW + "\n"
+                        + "config:property-set window.seconds 3600\n"
+                        + "config:property-set key.field machine.id\n"
+                        + "config:property-set value.field machine.temperature\n"
+                        + "config:update\n"
+                        + "config:list '(service.pid=org.outpost.module.window-stats)'"),
+                        out -> out.contains("machine.temperature"));
     }
 
     @AfterClass
@@ -81,7 +89,7 @@ public class EdgeAnalyticsIT {
     private static Path sample(String name) {
         Path shipped = gateway.home().resolve("samples/routes").resolve(name);
         return Files.exists(shipped) ? shipped
-                : Path.of("../karaf-distribution/gateway/src/main/distribution/samples/routes").resolve(name);
+                : Path.of("../karaf-distribution/gateway/src/main/resources/samples/routes").resolve(name);
     }
 
     @Test
@@ -115,7 +123,7 @@ public class EdgeAnalyticsIT {
         // The reference: each key's readings in the order sent, in windows of WINDOW.
         for (Map.Entry<String, List<double[]>> e : byKey.entrySet()) {
             List<JsonNode> mine = summaries.stream().filter(s -> s.path("key").asText().equals(e.getKey()))
-                    .sorted(Comparator.comparing(s -> s.path("first").asText())).toList();
+                    .sorted(Comparator.comparing(s -> Instant.parse(s.path("first").asText()))).toList();
             assertThat(mine).as("summaries of %s", e.getKey()).hasSize(PER_KEY / WINDOW);
             for (int w = 0; w < mine.size(); w++) {
                 List<double[]> window = e.getValue().subList(w * WINDOW, (w + 1) * WINDOW);

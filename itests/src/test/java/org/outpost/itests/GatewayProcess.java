@@ -92,7 +92,12 @@ public final class GatewayProcess implements AutoCloseable {
         }
         values.putAll(properties);
         values.forEach((k, v) -> out.add(k + " = " + v));
-        Files.write(file, out);
+        // Written aside and moved in: fileinstall polls etc/, and a file it reads half-written (truncated, empty)
+        // becomes an empty configuration that it saves back over ours.
+        Path aside = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.write(aside, out);
+        Files.move(aside, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Replaces the routes file, {@code etc/edgehub.json}, with these routes (name to route). */
@@ -100,7 +105,10 @@ public final class GatewayProcess implements AutoCloseable {
         StringBuilder json = new StringBuilder("{\"routes\": {");
         routes.forEach((name, route) -> json.append(json.charAt(json.length() - 1) == '{' ? "" : ", ").append('"')
                 .append(name).append("\": \"").append(route.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
-        Files.writeString(home.resolve("etc/edgehub.json"), json.append("}}").toString());
+        Path aside = home.resolve("etc/.edgehub.json.tmp");
+        Files.writeString(aside, json.append("}}").toString());
+        Files.move(aside, home.resolve("etc/edgehub.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Starts {@code bin/karaf server}; its console goes to {@code console.log}. */

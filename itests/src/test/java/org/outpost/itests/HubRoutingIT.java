@@ -62,10 +62,12 @@ public class HubRoutingIT {
         GatewayProcess hub = pair.hub;
         hub.config("org.outpost.hub.routing", Map.of("retry.initial.ms", "200", "retry.max.ms", "1000",
                 "max.attempts", "3", "batch.size", "20"));
-        // Routing restarts with its configuration (and ingestion with it): go on once it has it.
+        // Routing restarts with its configuration (and ingestion with it): go on once it has it. Read with config:list:
+        // config:property-get -p writes the configuration back, and before fileinstall has read the file that is an
+        // empty configuration saved over it.
         await("routing's configuration").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> hub.shell("config:property-get -p org.outpost.hub.routing"
-                        + " retry.max.ms"), out -> out.contains("1000"));
+                .ignoreExceptions().until(() -> hub.shell("config:list '(service.pid=org.outpost.hub.routing)'"),
+                        out -> out.contains("retry.max.ms = 1000"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();

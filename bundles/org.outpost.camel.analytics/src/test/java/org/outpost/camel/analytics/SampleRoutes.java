@@ -26,7 +26,7 @@ import org.apache.camel.support.ResourceHelper;
 final class SampleRoutes implements AutoCloseable {
 
     /** The gateway's samples folder, from this module's folder. */
-    static final Path SAMPLES = Path.of("../../karaf-distribution/gateway/src/main/distribution/samples/routes");
+    static final Path SAMPLES = Path.of("../../karaf-distribution/gateway/src/main/resources/samples/routes");
 
     /** What one output received: body and headers. */
     record Out(String body, Map<String, Object> headers) {
