@@ -46,13 +46,13 @@ public final class AnalyticsDemo {
                             + " INTO BrokeredEndpoint(\"/modules/anomaly/inputs/readings\")",
                     "summaries", "FROM /messages/modules/window-stats/outputs/summary INTO $upstream",
                     "alerts", "FROM /messages/modules/anomaly/outputs/alerts INTO $upstream"));
-            gateway.config("org.outpost.module.simulated-readings", Map.of("period.ms", "10", "sensors", "m1,m2,m3",
-                    "spike.odds", "5000"));
-            gateway.config("org.outpost.module.window-stats", Map.of("window.seconds", "1"));
-            gateway.config("org.outpost.module.anomaly", Map.of("window.size", "200", "threshold", "4.0"));
             System.out.println("Starting the gateway from " + distribution);
             gateway.start();
             gateway.awaitLog("Upstream connected", Duration.ofSeconds(120));
+            // The modules' settings through the shell: fileinstall reads a '-' in etc/<pid>.cfg as a factory PID.
+            configure(gateway, "simulated-readings", "period.ms 10", "sensors m1,m2,m3", "spike.odds 5000");
+            configure(gateway, "window-stats", "window.seconds 1");
+            configure(gateway, "anomaly", "window.size 200", "threshold 4.0");
             for (String module : new String[] {"window-stats", "anomaly", "simulated-readings"}) {
                 Files.copy(sample(gateway, module + ".camel.yaml"), gateway.home().resolve("deploy/" + module
                         + ".camel.yaml"));
@@ -115,5 +115,14 @@ public final class AnalyticsDemo {
         System.out.printf(Locale.ROOT, "%-34s %12d %12.1f%n", "arrived at the cloud: alerts", d.alerts(),
                 d.alerts() / seconds);
         System.out.printf(Locale.ROOT, "%nreadings per message upstream: %.1f (over %.1f s)%n", ratio, seconds);
+    }
+
+    /** Sets a route module's settings (its configuration PID) in the running gateway's shell. */
+    private static void configure(GatewayProcess gateway, String module, String... settings) throws Exception {
+        StringBuilder script = new StringBuilder("config:edit org.outpost.module." + module + "\n");
+        for (String setting : settings) {
+            script.append("config:property-set ").append(setting).append('\n');
+        }
+        gateway.shell(script.append("config:update").toString());
     }
 }
