@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.dsl.support.RouteBuilderLoaderSupport;
 import org.apache.camel.dsl.xml.io.XmlRoutesBuilderLoader;
 import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
@@ -131,6 +132,15 @@ public final class ModuleRoutes {
         Properties initial = new Properties();
         initial.putAll(new LinkedHashMap<>(properties));
         c.getPropertiesComponent().setInitialProperties(initial);
+        // The module's properties are the only source of {{name}}: a JVM system property or an environment variable of
+        // the same name must not override them (Camel's default). {{sys:x}} and {{env:X}} still read them explicitly.
+        if (c.getPropertiesComponent() instanceof PropertiesComponent pc) {
+            pc.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+            pc.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        } else {
+            throw new IllegalStateException("Route module " + module + ": unexpected properties component "
+                    + c.getPropertiesComponent().getClass().getName());
+        }
         return c;
     }
 

@@ -105,6 +105,30 @@ class ModuleRoutesTest {
     }
 
     @Test
+    void systemPropertiesAndEnvironmentVariablesDoNotOverrideTheModulesProperties() throws Exception {
+        String yaml = """
+                - route:
+                    from:
+                      uri: outpost:input/in
+                      steps:
+                        - setBody:
+                            constant: "{{path}}|{{outpost.test.site}}|{{sys:outpost.test.site}}|{{env:PATH}}"
+                        - to: outpost:output/out
+                """;
+        System.setProperty("outpost.test.site", "from-jvm");
+        try {
+            routes(new RouteFile("routes/p.camel.yaml", yaml))
+                    .start(Map.of("path", "from-module", "outpost.test.site", "module-site"));
+            registrar.inputs.get("in").onMessage(Message.builder().body("x").build());
+            assertThat(System.getenv("PATH")).isNotBlank();
+            assertThat(client.bodies("out"))
+                    .containsExactly("from-module|module-site|from-jvm|" + System.getenv("PATH"));
+        } finally {
+            System.clearProperty("outpost.test.site");
+        }
+    }
+
+    @Test
     void brokenYamlFailsWithItsFileLineAndColumn() {
         String yaml = """
                 - route:
