@@ -67,7 +67,7 @@ public final class RouteModule {
             routes.start(properties(configuration));
         } catch (RouteModuleException e) {
             LOG.warn("Route module {} does not run: {}", module, e.getMessage());
-            RouteModuleRestarts.failed(bundle, e.getMessage());
+            RouteModuleRestarts.failed(bundle, e.missing());
             throw e;
         }
         RouteModuleRestarts.running(bundle, this);

@@ -211,7 +211,8 @@ class ModuleRoutesTest {
         assertThatThrownBy(() -> routes(new RouteFile("routes/opc.camel.yaml", yaml)).start(Map.of()))
                 .isInstanceOf(RouteModuleException.class)
                 .hasMessage("routes/opc.camel.yaml line 3, column 12: component milo-client not found: install the"
-                        + " feature outpost-adapter-opcua");
+                        + " feature outpost-adapter-opcua")
+                .satisfies(e -> assertThat(((RouteModuleException) e).missing()).isEqualTo("milo-client"));
     }
 
     @Test
