@@ -42,7 +42,8 @@ public final class ModuleRoutes {
     private final CamelContexts contexts;
     private final ModuleClient client;
     private final Registrar registrar;
-    private CamelContext camel;
+    /** Read from other threads (the restarts', shell commands). */
+    private volatile CamelContext camel;
 
     /**
      * @param module the module id (the context's name)

@@ -51,7 +51,8 @@ public final class RouteModule {
 
     private Bundle bundle;
     private String module;
-    private ModuleRoutes routes;
+    /** Read by the restarts' threads ({@link #componentNames()}). */
+    private volatile ModuleRoutes routes;
 
     /** For Declarative Services. */
     public RouteModule() {
