@@ -88,15 +88,24 @@ public final class ModuleRoutes {
                 Thread.currentThread().setContextClassLoader(previous);
             }
         } catch (RouteModuleException e) {
-            c.stop();
-            throw e;
+            throw stopAfter(c, e);
         } catch (Exception e) {
-            c.stop();
-            throw RouteErrors.whenStarting(files, c, e);
+            throw stopAfter(c, RouteErrors.whenStarting(files, c, e));
         }
         camel = c;
         LOG.info("Route module {}: {} routes of {} started in {} ms", module, c.getRoutes().size(),
                 files.stream().map(RouteFile::path).toList(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** @return {@code e}, after stopping {@code c}; a failure to stop is suppressed in it, not in its place */
+    private RouteModuleException stopAfter(CamelContext c, RouteModuleException e) {
+        try {
+            c.stop();
+        } catch (RuntimeException stopping) {
+            LOG.debug("Route module {}: stopping the context that did not start failed: {}", module, stopping.toString());
+            e.addSuppressed(stopping);
+        }
+        return e;
     }
 
     /** Stops the routes (their consumers first: input and method handlers go away, messages stay queued). */
