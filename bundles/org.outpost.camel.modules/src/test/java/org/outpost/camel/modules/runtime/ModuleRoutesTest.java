@@ -232,6 +232,24 @@ class ModuleRoutesTest {
     }
 
     @Test
+    void aNegatedPlaceholderWithoutValueFailsAsTheDeploymentSeesIt() {
+        String yaml = """
+                - route:
+                    from:
+                      uri: timer:x
+                      steps:
+                        - filter:
+                            simple: "{{!off}}"
+                            steps:
+                              - to: "log:{{env:NO_SUCH_ENV_X:x}}"
+                """;
+        assertThat(org.outpost.camel.modules.deploy.Placeholders.of(yaml)).containsOnlyKeys("off");
+        assertThatThrownBy(() -> routes(new RouteFile("routes/n.camel.yaml", yaml)).start(Map.of()))
+                .isInstanceOf(RouteModuleException.class)
+                .hasMessageStartingWith("routes/n.camel.yaml line 6, column 22: placeholder {{!off}} has no value");
+    }
+
+    @Test
     void placeholdersAndTheTypesTheirDefaultsGive() {
         assertThat(Placeholders.of("a {{host}} {{port:4840}} {{rate:0.5}} {{on:true}} {{env:HOME}} {{?opt}} {{x:y}}"))
                 .extracting(Placeholders.Placeholder::name, Placeholders.Placeholder::type)
