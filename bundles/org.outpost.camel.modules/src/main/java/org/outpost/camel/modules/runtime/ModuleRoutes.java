@@ -102,7 +102,8 @@ public final class ModuleRoutes {
         try {
             c.stop();
         } catch (RuntimeException stopping) {
-            LOG.debug("Route module {}: stopping the context that did not start failed: {}", module, stopping.toString());
+            LOG.debug("Route module {}: stopping the context that did not start failed: {}", module,
+                    stopping.toString());
             e.addSuppressed(stopping);
         }
         return e;
