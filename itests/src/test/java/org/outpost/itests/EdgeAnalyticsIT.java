@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,11 +86,22 @@ public class EdgeAnalyticsIT {
         }
     }
 
-    /** The sample as the distribution ships it, else (a distribution built without samples) from the source tree. */
+    /** @return the sample as the distribution ships it (a distribution without it fails the test) */
     private static Path sample(String name) {
         Path shipped = gateway.home().resolve("samples/routes").resolve(name);
-        return Files.exists(shipped) ? shipped
-                : Path.of("../karaf-distribution/gateway/src/main/resources/samples/routes").resolve(name);
+        assertThat(shipped).as("the distribution's sample route module").exists();
+        return shipped;
+    }
+
+    /**
+     * Puts a route file into the gateway's deploy/ whole: written beside deploy/ under a name fileinstall does not
+     * watch, then moved in atomically, so that fileinstall never reads a partial file.
+     */
+    private static void drop(String name, String content) throws Exception {
+        Path aside = Files.createTempFile(gateway.home(), name, ".tmp");
+        Files.writeString(aside, content);
+        Files.move(aside, gateway.home().resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -106,10 +118,10 @@ public class EdgeAnalyticsIT {
             lines.append("{\"machine\": {\"id\": \"").append(key).append("\", \"temperature\": ")
                     .append(value).append("}, \"timestamp\": ").append(time).append("}\n");
         }
-        Files.copy(sample("window-stats.camel.yaml"), gateway.home().resolve("deploy/window-stats.camel.yaml"));
+        drop("window-stats.camel.yaml", Files.readString(sample("window-stats.camel.yaml")));
         await("window-stats running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> gateway.shell("edge:list").matches("(?s).*window-stats[^\\n]*running.*"));
-        Files.writeString(gateway.home().resolve("deploy/analytics-feed.camel.yaml"), feed(lines.toString()));
+        drop("analytics-feed.camel.yaml", feed(lines.toString()));
 
         int expected = KEYS * PER_KEY / WINDOW;
         await("the summaries at the cloud").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))

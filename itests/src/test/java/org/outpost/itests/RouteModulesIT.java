@@ -173,9 +173,17 @@ public class RouteModulesIT {
         assertThat(refused.path("description").asText()).startsWith("400 modulesContent.scaler.properties.desired"
                 + ".factor: expected an integer, got \"three\"");
         JsonNode missing = deploy(SCALER, "{\"factor\": 2}");
+        assertThat(missing.path("code").asInt()).as(missing.toString()).isEqualTo(400);
         assertThat(missing.path("description").asText()).startsWith("400 modulesContent.scaler.properties.desired"
                 + ".label: missing");
         assertThat(module("scaler").path("state").asText()).isEqualToIgnoringCase("running");
+        // ... with its old settings: what it sends after the refusals still says factor 3.
+        long before = telemetry("scaler").stream().mapToLong(r -> r.path("sequence").asLong()).max().orElse(-1);
+        await("fresh scaled readings at the hub").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> telemetry("scaler").stream().anyMatch(r -> r.path("sequence").asLong() > before));
+        assertThat(telemetry("scaler")).filteredOn(r -> r.path("sequence").asLong() > before).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.path("body").asText())
+                        .isEqualTo("{\"factor\": 3, \"label\": \"line-4\"}"));
         assertThat(gateway.shell("edge:status")).contains("scaler");
     }
 

@@ -4,8 +4,8 @@
 package org.outpost.camel.analytics;
 
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * A processor that scores each reading ({@link ReadingExtractor}'s headers) against what its key saw before, then
@@ -23,6 +24,11 @@ import org.apache.camel.Processor;
  * with the headers {@code OutpostAnalyticsKey} and {@code MessageType=Alert} only. Other readings stop there (the
  * exchange completes). When the baseline has no spread (stddev 0), a different value is an anomaly with
  * {@code "score": null}.
+ * <p>
+ * As a processor, a reading is learnt when its exchange completes (the alert stored, or the reading dropped), not when
+ * it is scored: a reading whose exchange fails is delivered again and scored against the same baseline, not one that
+ * already holds it. The detector keeps the state of at most {@code maxKeys} keys (default 10,000); past that, the key
+ * seen least recently is forgotten and learns again from its next reading.
  *
  * @param <S> the per-key state
  */
@@ -30,7 +36,16 @@ public abstract class AnomalyDetector<S> implements Processor {
 
     private double threshold = 3.0;
     private int minCount = 10;
-    private final ConcurrentMap<String, S> states = new ConcurrentHashMap<>();
+    private volatile int maxKeys = 10_000;
+    /** Per-key state, least recently used first; guarded by itself. */
+    private final Map<String, S> states = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, S> eldest) {
+            return size() > maxKeys;
+        }
+    };
     private final AtomicLong alerts = new AtomicLong();
 
     /** @param threshold the |score| from which a reading is an anomaly (default 3) */
@@ -49,6 +64,26 @@ public abstract class AnomalyDetector<S> implements Processor {
                     + ": must be 2 or more");
         }
         this.minCount = minCount;
+    }
+
+    /** @param maxKeys the most keys whose state is kept (default 10,000); the least recently seen goes first */
+    public void setMaxKeys(int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " maxKeys=" + maxKeys
+                    + ": must be 1 or more");
+        }
+        this.maxKeys = maxKeys;
+    }
+
+    public int getMaxKeys() {
+        return maxKeys;
+    }
+
+    /** @return the number of keys whose state is kept */
+    public int keyCount() {
+        synchronized (states) {
+            return states.size();
+        }
     }
 
     public double getThreshold() {
@@ -86,12 +121,23 @@ public abstract class AnomalyDetector<S> implements Processor {
      * @return the alert, or null if the reading is not an anomaly
      */
     public ObjectNode score(String key, double value, long time) {
-        S state = states.computeIfAbsent(key, k -> newState());
+        S state = state(key);
         Baseline b;
         synchronized (state) {
             b = baseline(state);
             learn(state, value);
         }
+        return alert(key, value, time, b);
+    }
+
+    private S state(String key) {
+        synchronized (states) {
+            return states.computeIfAbsent(key, k -> newState());
+        }
+    }
+
+    /** @return the alert for a reading against baseline {@code b}, or null if it is not an anomaly */
+    private ObjectNode alert(String key, double value, long time, Baseline b) {
         if (b.count() < minCount) {
             return null;
         }
@@ -134,7 +180,21 @@ public abstract class AnomalyDetector<S> implements Processor {
                     + "): put a ReadingExtractor (process: ref) before it");
         }
         Long time = in.getHeader(AnalyticsHeaders.TIME, Long.class);
-        ObjectNode alert = score(key, value, time == null ? exchange.getClock().getCreated() : time);
+        S state = state(key);
+        Baseline b;
+        synchronized (state) {
+            b = baseline(state);
+        }
+        ObjectNode alert = alert(key, value, time == null ? exchange.getClock().getCreated() : time, b);
+        // Learnt once the exchange completed: a failed one (the alert not stored) comes again, against this baseline.
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onComplete(Exchange completed) {
+                synchronized (state) {
+                    learn(state, value);
+                }
+            }
+        });
         if (alert == null) {
             exchange.setRouteStop(true);
             return;

@@ -56,6 +56,59 @@ class DetectorTest {
         assertThat(d.alertCount()).isEqualTo(expectedAlerts);
     }
 
+    /**
+     * In a route, a reading is learnt when its exchange completes: an alert that could not be stored (the exchange
+     * failed) is scored again against the same baseline when the reading comes again.
+     */
+    @Test
+    void aReadingWhoseExchangeFailedIsNotLearnt() throws Exception {
+        ZScoreDetector d = new ZScoreDetector();
+        d.setMinCount(10);
+        java.util.concurrent.atomic.AtomicBoolean storeFails = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:in").process(d).process(e -> {
+                        if (storeFails.get()) {
+                            throw new IllegalStateException("store full");
+                        }
+                        stored.add(e.getMessage().getBody(String.class));
+                    });
+                }
+            });
+            camel.start();
+            var template = camel.createProducerTemplate();
+            for (int i = 0; i < 20; i++) {
+                template.sendBodyAndHeaders("direct:in", "", java.util.Map.of(AnalyticsHeaders.KEY, "m1",
+                        AnalyticsHeaders.VALUE, 10.0 + (i % 2)));
+            }
+            storeFails.set(true);
+            var failed = template.send("direct:in", e -> e.getMessage().setHeaders(new java.util.HashMap<>(
+                    java.util.Map.of(AnalyticsHeaders.KEY, "m1", AnalyticsHeaders.VALUE, 100.0))));
+            assertThat(failed.getException()).hasMessage("store full");
+            storeFails.set(false);
+            template.sendBodyAndHeaders("direct:in", "", java.util.Map.of(AnalyticsHeaders.KEY, "m1",
+                    AnalyticsHeaders.VALUE, 100.0));
+        }
+        assertThat(stored).hasSize(1);
+        var alert = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored.get(0));
+        assertThat(alert.path("mean").asDouble()).isEqualTo(10.5);
+        assertThat(alert.path("stddev").asDouble()).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void theStateOfAtMostMaxKeysKeysIsKept() {
+        ZScoreDetector d = new ZScoreDetector();
+        d.setMaxKeys(2);
+        for (int i = 0; i < 10; i++) {
+            d.score("k" + i, i, i);
+        }
+        assertThat(d.keyCount()).isEqualTo(2);
+        assertThatThrownBy(() -> d.setMaxKeys(0)).hasMessage("ZScoreDetector maxKeys=0: must be 1 or more");
+    }
+
     @Test
     void keysAreScoredApart() {
         ZScoreDetector d = new ZScoreDetector();

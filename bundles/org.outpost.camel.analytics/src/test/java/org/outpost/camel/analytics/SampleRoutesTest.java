@@ -74,6 +74,28 @@ class SampleRoutesTest {
         }
     }
 
+    /** Stopping the route (a reload, new settings, shutdown) summarises the open windows instead of losing them. */
+    @Test
+    void openWindowsAreSummarisedWhenTheRouteStops() throws Exception {
+        for (String[] sample : new String[][] {{"window-stats.camel.yaml", "window-stats", "tumbling"},
+                {"window-sliding.camel.yaml", "window-sliding", "sliding"}}) {
+            try (SampleRoutes routes = new SampleRoutes(Map.of("window.seconds", "3600", "window.step.seconds", "3600"),
+                    sample[0])) {
+                for (int i = 0; i < 5; i++) {
+                    routes.send("readings", "{\"sensor\": \"m1\", \"value\": " + i + ", \"timestamp\": "
+                            + (T0 + i) + "}");
+                }
+                assertThat(routes.count("summary")).isZero();
+                routes.context.getRouteController().stopRoute(sample[1]);
+                assertThat(routes.count("summary")).as(sample[0]).isEqualTo(1);
+                JsonNode s = json(routes.output("summary").get(0).body());
+                assertThat(s.path("window").asText()).isEqualTo(sample[2]);
+                assertThat(s.path("count").asLong()).isEqualTo(5);
+                assertThat(s.path("avg").asDouble()).isEqualTo(2.0);
+            }
+        }
+    }
+
     /**
      * Time windows: whatever window each reading fell into, every reading is counted once and the summaries of a key
      * merge to the reference over all its readings.

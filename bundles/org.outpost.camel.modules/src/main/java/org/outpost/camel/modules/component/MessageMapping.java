@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +25,13 @@ import org.outpost.api.message.Message;
 final class MessageMapping {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Headers (lower case) that never become application properties: credentials, which must not travel on with the
+     * message, and HTTP's hop-by-hop and framing headers, which an http or paho endpoint leaves on the exchange.
+     */
+    static final Set<String> NOT_PROPERTIES = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie",
+            "www-authenticate", "proxy-authenticate", "connection", "keep-alive", "transfer-encoding", "te",
+            "trailer", "upgrade", "host", "content-length");
 
     private MessageMapping() {
     }
@@ -82,7 +91,8 @@ final class MessageMapping {
             String name = h.getKey();
             Object value = h.getValue();
             if (name == null || name.isEmpty() || OutpostHeaders.ALL.contains(name) || name.startsWith("Camel")
-                    || name.startsWith("camel") || value == null) {
+                    || name.startsWith("camel") || name.startsWith("org.apache.camel.")
+                    || NOT_PROPERTIES.contains(name.toLowerCase(Locale.ROOT)) || value == null) {
                 continue;
             }
             if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean

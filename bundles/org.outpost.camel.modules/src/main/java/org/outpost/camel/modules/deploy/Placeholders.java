@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * {@link Type#ANY any} scalar. {@code {{?name}}} (Camel's optional placeholder) is not required; {@code {{!name}}} (its
  * negation) is a boolean. Camel's functions ({@code {{env:HOME}}}, {@code {{sys:user.home}}},
  * {@code {{service:x}}}, ...) are not properties of the module and are left out.
+ * <p>
+ * This is the one scanner of placeholders: the deployment's checks, the module's Metatype and the runtime's check
+ * before the routes start ({@code org.outpost.camel.modules.runtime.Placeholders}) all use {@link #occurrences}.
  */
 public final class Placeholders {
 
@@ -59,14 +62,37 @@ public final class Placeholders {
     public record Placeholder(String name, Type type, String defaultValue, boolean required) {
     }
 
+    /**
+     * One occurrence of a module property in a route text.
+     *
+     * @param name the property name
+     * @param defaultValue its default as written, or null
+     * @param optional {@code {{?name}}}: Camel leaves it out when it has no value
+     * @param negated {@code {{!name}}}: the negation of a boolean
+     * @param offset where the occurrence starts in the text
+     */
+    public record Occurrence(String name, String defaultValue, boolean optional, boolean negated, int offset) {
+
+        /** @return the type it gives: {@link Type#BOOLEAN} when negated, else its default's */
+        public Type type() {
+            return negated ? Type.BOOLEAN : typeOf(defaultValue);
+        }
+
+        /** @return whether the module's configuration must give it: it has no default and is not optional */
+        public boolean required() {
+            return defaultValue == null && !optional;
+        }
+    }
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*)}}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d{1,18}");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
     /** Camel's property functions: {@code {{env:NAME}}} is the environment's, not a property with a default. */
-    private static final Set<String> FUNCTIONS = Set.of("env", "sys", "service", "service.name", "service.host",
-            "service.port", "bean", "ref", "aws", "gcp", "azure", "hashicorp", "kubernetes", "kubernetes-cm",
-            "kubernetes-secret", "configmap", "secret", "cyberark", "ibm");
+    private static final Set<String> FUNCTIONS = Set.of("env", "sys", "sysenv", "service", "service.name",
+            "service.host", "service.port", "bean", "ref", "base64", "aws", "gcp", "azure", "hashicorp", "vault",
+            "kubernetes", "kubernetes-cm", "kubernetes-configmap", "kubernetes-secret", "configmap", "secret",
+            "cyberark", "ibm");
 
     private Placeholders() {
     }
@@ -94,7 +120,12 @@ public final class Placeholders {
         return out;
     }
 
-    private static void scan(String text, Map<String, Placeholder> out) {
+    /**
+     * @return the occurrences of module properties in a route text, in order: Camel's functions
+     *         ({@code {{env:HOME}}}) and what is no property name are left out
+     */
+    public static List<Occurrence> occurrences(String text) {
+        List<Occurrence> out = new java.util.ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
             String inside = m.group(1).strip();
@@ -106,25 +137,31 @@ public final class Placeholders {
             int colon = inside.indexOf(':');
             String name = colon < 0 ? inside : inside.substring(0, colon);
             String defaultValue = colon < 0 ? null : inside.substring(colon + 1);
-            if (!NAME.matcher(name).matches() || FUNCTIONS.contains(name)) {
+            if (!NAME.matcher(name).matches() || colon >= 0 && FUNCTIONS.contains(name)) {
                 continue;
             }
-            Type type = negated ? Type.BOOLEAN : typeOf(defaultValue);
-            boolean required = defaultValue == null && !optional;
+            out.add(new Occurrence(name, defaultValue, optional, negated, m.start()));
+        }
+        return out;
+    }
+
+    private static void scan(String text, Map<String, Placeholder> out) {
+        for (Occurrence o : occurrences(text)) {
+            String name = o.name();
             Placeholder before = out.get(name);
             if (before == null) {
-                out.put(name, new Placeholder(name, type, defaultValue, required));
+                out.put(name, new Placeholder(name, o.type(), o.defaultValue(), o.required()));
             } else {
                 // The first default gives the type; any occurrence without one makes the property required.
-                Type t = before.type() == Type.ANY ? type : before.type();
-                String d = before.defaultValue() == null ? defaultValue : before.defaultValue();
-                out.put(name, new Placeholder(name, t, d, before.required() || required));
+                Type t = before.type() == Type.ANY ? o.type() : before.type();
+                String d = before.defaultValue() == null ? o.defaultValue() : before.defaultValue();
+                out.put(name, new Placeholder(name, t, d, before.required() || o.required()));
             }
         }
     }
 
     /** @return the type a default gives: integer, number, boolean or string; {@link Type#ANY} without one */
-    static Type typeOf(String defaultValue) {
+    public static Type typeOf(String defaultValue) {
         if (defaultValue == null) {
             return Type.ANY;
         }

@@ -34,8 +34,9 @@ class RouteSources {
     /** The largest route file taken. */
     static final int MAX_BYTES = 4 * 1024 * 1024;
 
+    /** Redirects are not followed: the deployment's location policy checked the location given, not another. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     /**
      * @return the module's route files, in order
@@ -86,8 +87,14 @@ class RouteSources {
                 throw new IOException("interrupted");
             }
             try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new IOException("HTTP " + response.statusCode());
+                int status = response.statusCode();
+                if (status >= 300 && status < 400) {
+                    throw new IOException("HTTP " + status + ": redirected to "
+                            + response.headers().firstValue("Location").orElse("(no Location)")
+                            + "; redirects are not followed: give that location in the deployment");
+                }
+                if (status != 200) {
+                    throw new IOException("HTTP " + status);
                 }
                 content = in.readNBytes(MAX_BYTES + 1);
             }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.dsl.support.RouteBuilderLoaderSupport;
 import org.apache.camel.dsl.xml.io.XmlRoutesBuilderLoader;
 import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
@@ -41,7 +42,8 @@ public final class ModuleRoutes {
     private final CamelContexts contexts;
     private final ModuleClient client;
     private final Registrar registrar;
-    private CamelContext camel;
+    /** Read from other threads (the restarts', shell commands). */
+    private volatile CamelContext camel;
 
     /**
      * @param module the module id (the context's name)
@@ -86,15 +88,25 @@ public final class ModuleRoutes {
                 Thread.currentThread().setContextClassLoader(previous);
             }
         } catch (RouteModuleException e) {
-            c.stop();
-            throw e;
+            throw stopAfter(c, e);
         } catch (Exception e) {
-            c.stop();
-            throw RouteErrors.whenStarting(files, c, e);
+            throw stopAfter(c, RouteErrors.whenStarting(files, c, e));
         }
         camel = c;
         LOG.info("Route module {}: {} routes of {} started in {} ms", module, c.getRoutes().size(),
                 files.stream().map(RouteFile::path).toList(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** @return {@code e}, after stopping {@code c}; a failure to stop is suppressed in it, not in its place */
+    private RouteModuleException stopAfter(CamelContext c, RouteModuleException e) {
+        try {
+            c.stop();
+        } catch (RuntimeException stopping) {
+            LOG.debug("Route module {}: stopping the context that did not start failed: {}", module,
+                    stopping.toString());
+            e.addSuppressed(stopping);
+        }
+        return e;
     }
 
     /** Stops the routes (their consumers first: input and method handlers go away, messages stay queued). */
@@ -131,6 +143,15 @@ public final class ModuleRoutes {
         Properties initial = new Properties();
         initial.putAll(new LinkedHashMap<>(properties));
         c.getPropertiesComponent().setInitialProperties(initial);
+        // The module's properties are the only source of {{name}}: a JVM system property or an environment variable of
+        // the same name must not override them (Camel's default). {{sys:x}} and {{env:X}} still read them explicitly.
+        if (c.getPropertiesComponent() instanceof PropertiesComponent pc) {
+            pc.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+            pc.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        } else {
+            throw new IllegalStateException("Route module " + module + ": unexpected properties component "
+                    + c.getPropertiesComponent().getClass().getName());
+        }
         return c;
     }
 

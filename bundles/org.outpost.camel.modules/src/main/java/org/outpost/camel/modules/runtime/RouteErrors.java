@@ -48,7 +48,7 @@ final class RouteErrors {
         }
         String what = what(e);
         String at = positionOfNamedThing(file, what);
-        return new RouteModuleException(file.path() + (at == null ? "" : " " + at) + ": " + what, e);
+        return new RouteModuleException(file.path() + (at == null ? "" : " " + at) + ": " + what, e, missing(what));
     }
 
     /** @return the error of starting the context with the files' routes */
@@ -102,13 +102,30 @@ final class RouteErrors {
         }
         if (file == null) {
             return new RouteModuleException(String.join(", ", files.stream().map(RouteFile::path).toList()) + ": "
-                    + what, e);
+                    + what, e, missing(what));
         }
         String at = positionOfNamedThing(file, what);
         if (at == null && routeLine > 0) {
             at = "line " + routeLine + ", column " + firstColumn(file, routeLine);
         }
-        return new RouteModuleException(file.path() + (at == null ? "" : " " + at) + ": " + what, e);
+        return new RouteModuleException(file.path() + (at == null ? "" : " " + at) + ": " + what, e, missing(what));
+    }
+
+    /**
+     * @param what a message of {@link #what}
+     * @return the component nobody serves that it names ({@code dataformat:x}, {@code language:x} for those); else null
+     */
+    static String missing(String what) {
+        Matcher nf = NOT_FOUND.matcher(what);
+        if (nf.matches()) {
+            return switch (nf.group(1)) {
+                case "data format" -> "dataformat:" + nf.group(2);
+                case "language" -> "language:" + nf.group(2);
+                default -> nf.group(2);
+            };
+        }
+        Matcher nc = Pattern.compile("^component (\\S+) not found$").matcher(what);
+        return nc.find() ? nc.group(1) : null;
     }
 
     /** @return the message that says what is wrong: the deepest cause's, or ours when a component is missing */

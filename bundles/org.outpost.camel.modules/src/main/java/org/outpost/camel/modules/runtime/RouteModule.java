@@ -51,7 +51,8 @@ public final class RouteModule {
 
     private Bundle bundle;
     private String module;
-    private ModuleRoutes routes;
+    /** Read by the restarts' threads ({@link #componentNames()}). */
+    private volatile ModuleRoutes routes;
 
     /** For Declarative Services. */
     public RouteModule() {
@@ -67,7 +68,7 @@ public final class RouteModule {
             routes.start(properties(configuration));
         } catch (RouteModuleException e) {
             LOG.warn("Route module {} does not run: {}", module, e.getMessage());
-            RouteModuleRestarts.failed(bundle, e.getMessage());
+            RouteModuleRestarts.failed(bundle, e.missing());
             throw e;
         }
         RouteModuleRestarts.running(bundle, this);

@@ -122,6 +122,27 @@ class OutpostComponentTest {
     }
 
     @Test
+    void credentialAndHopByHopHeadersAreNotApplicationProperties() throws Exception {
+        routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:a").to("outpost:output/out");
+            }
+        });
+        java.util.Map<String, Object> headers = new java.util.HashMap<>();
+        for (String h : java.util.List.of("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+                "Connection", "Transfer-Encoding", "Host", "Content-Length", "authorization", "CamelHttpUri",
+                "org.apache.camel.x")) {
+            headers.put(h, "secret-or-hop");
+        }
+        headers.put("site", "north");
+        camel.createProducerTemplate().sendBodyAndHeaders("direct:a", "x", headers);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.sent.size() == 1);
+        assertThat(client.sent.get(0).message().properties()).containsExactly(java.util.Map.entry("site", "north"));
+    }
+
+    @Test
     void aMethodRouteAnswersWithItsBodyAndStatus() throws Exception {
         routes(new RouteBuilder() {
             @Override

@@ -36,6 +36,11 @@ class RouteSourcesTest {
             ex.getResponseBody().write(body);
             ex.close();
         });
+        server.createContext("/moved", ex -> {
+            ex.getResponseHeaders().add("Location", base + "/routes/filter.camel.xml");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
         server.createContext("/missing", ex -> {
             ex.sendResponseHeaders(404, -1);
             ex.close();
@@ -75,6 +80,14 @@ class RouteSourcesTest {
                 base + "/missing"), null))).isInstanceOfSatisfying(RouteSources.SourceException.class,
                         e -> assertThat(e.index()).isEqualTo(1)).hasMessage("route file " + base + "/missing cannot"
                                 + " be read: HTTP 404");
+    }
+
+    @Test
+    void aRedirectIsNotFollowedButReportedWithItsTarget() {
+        assertThatThrownBy(() -> new RouteSources().read(Specs.camel("m", List.of(base + "/moved"), null)))
+                .isInstanceOf(RouteSources.SourceException.class)
+                .hasMessage("route file " + base + "/moved cannot be read: HTTP 302: redirected to " + base
+                        + "/routes/filter.camel.xml; redirects are not followed: give that location in the deployment");
     }
 
     @Test

@@ -105,6 +105,30 @@ class ModuleRoutesTest {
     }
 
     @Test
+    void systemPropertiesAndEnvironmentVariablesDoNotOverrideTheModulesProperties() throws Exception {
+        String yaml = """
+                - route:
+                    from:
+                      uri: outpost:input/in
+                      steps:
+                        - setBody:
+                            constant: "{{path}}|{{outpost.test.site}}|{{sys:outpost.test.site}}|{{env:PATH}}"
+                        - to: outpost:output/out
+                """;
+        System.setProperty("outpost.test.site", "from-jvm");
+        try {
+            routes(new RouteFile("routes/p.camel.yaml", yaml))
+                    .start(Map.of("path", "from-module", "outpost.test.site", "module-site"));
+            registrar.inputs.get("in").onMessage(Message.builder().body("x").build());
+            assertThat(System.getenv("PATH")).isNotBlank();
+            assertThat(client.bodies("out"))
+                    .containsExactly("from-module|module-site|from-jvm|" + System.getenv("PATH"));
+        } finally {
+            System.clearProperty("outpost.test.site");
+        }
+    }
+
+    @Test
     void brokenYamlFailsWithItsFileLineAndColumn() {
         String yaml = """
                 - route:
@@ -187,7 +211,8 @@ class ModuleRoutesTest {
         assertThatThrownBy(() -> routes(new RouteFile("routes/opc.camel.yaml", yaml)).start(Map.of()))
                 .isInstanceOf(RouteModuleException.class)
                 .hasMessage("routes/opc.camel.yaml line 3, column 12: component milo-client not found: install the"
-                        + " feature outpost-adapter-opcua");
+                        + " feature outpost-adapter-opcua")
+                .satisfies(e -> assertThat(((RouteModuleException) e).missing()).isEqualTo("milo-client"));
     }
 
     @Test
@@ -204,6 +229,24 @@ class ModuleRoutesTest {
                 .isInstanceOf(RouteModuleException.class)
                 .hasMessageStartingWith("routes/s.camel.yaml line 6, column 11: Failed to resolve endpoint:"
                         + " log://x?noSuchOption=1");
+    }
+
+    @Test
+    void aNegatedPlaceholderWithoutValueFailsAsTheDeploymentSeesIt() {
+        String yaml = """
+                - route:
+                    from:
+                      uri: timer:x
+                      steps:
+                        - filter:
+                            simple: "{{!off}}"
+                            steps:
+                              - to: "log:{{env:NO_SUCH_ENV_X:x}}"
+                """;
+        assertThat(org.outpost.camel.modules.deploy.Placeholders.of(yaml)).containsOnlyKeys("off");
+        assertThatThrownBy(() -> routes(new RouteFile("routes/n.camel.yaml", yaml)).start(Map.of()))
+                .isInstanceOf(RouteModuleException.class)
+                .hasMessageStartingWith("routes/n.camel.yaml line 6, column 22: placeholder {{!off}} has no value");
     }
 
     @Test

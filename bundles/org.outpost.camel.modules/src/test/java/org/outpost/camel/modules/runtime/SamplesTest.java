@@ -46,7 +46,8 @@ class SamplesTest {
             try {
                 camel.addRoutes(loader.loadRoutesBuilder(ResourceHelper.fromString(name, Files.readString(sample))));
             } catch (Exception e) {
-                if (RouteErrors.what(e).contains("ClassNotFoundException") || String.valueOf(e).contains("class")
+                if (classNotFound(e) || RouteErrors.what(e).contains("ClassNotFoundException")
+                        || String.valueOf(e).contains("class")
                         && RouteErrors.what(e).toLowerCase(java.util.Locale.ROOT).contains("not found")) {
                     continue;
                 }
@@ -57,6 +58,15 @@ class SamplesTest {
                     .getRouteDefinitions()).as(name).isNotEmpty();
             loader.stop();
         }
+    }
+
+    private static boolean classNotFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

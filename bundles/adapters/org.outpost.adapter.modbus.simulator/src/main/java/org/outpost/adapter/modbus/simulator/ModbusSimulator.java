@@ -74,14 +74,25 @@ public final class ModbusSimulator implements AutoCloseable {
             image.addDigitalOut(new SimpleDigitalOut(false));
             image.addDigitalIn(new SimpleDigitalIn(false));
         }
+        ModbusSlave slave = null;
         try {
-            ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), chosen, 4, false);
+            slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), chosen, 4, false);
             slave.addProcessImage(unitId, image);
             slave.open();
             return new ModbusSimulator(host, chosen, unitId, size, image, slave);
-        } catch (ModbusException | IOException e) {
-            throw new IllegalStateException("Modbus simulator could not listen on " + host + ":" + chosen + " ("
-                    + e.getMessage() + "): choose another port or stop what listens there", e);
+        } catch (ModbusException | IOException | RuntimeException e) {
+            IllegalStateException failure = new IllegalStateException("Modbus simulator could not listen on " + host
+                    + ":" + chosen + " (" + e.getMessage() + "): choose another port or stop what listens there", e);
+            if (slave != null) {
+                // j2mod keeps the slave in its per-port map even when it did not open: without this, the port could
+                // never get a simulator again in this JVM.
+                try {
+                    ModbusSlaveFactory.close(slave);
+                } catch (RuntimeException closing) {
+                    failure.addSuppressed(closing);
+                }
+            }
+            throw failure;
         }
     }
 

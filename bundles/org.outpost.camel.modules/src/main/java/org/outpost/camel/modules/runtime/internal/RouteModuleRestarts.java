@@ -36,11 +36,12 @@ public final class RouteModuleRestarts {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteModuleRestarts.class);
     private static final Map<Bundle, RouteModule> RUNNING = new ConcurrentHashMap<>();
-    /** Route modules that failed for want of a component, data format or language. */
+    /** Route modules that failed for want of a component, data format or language: what they want. */
     private static final Map<Bundle, String> MISSING = new ConcurrentHashMap<>();
     private static volatile RouteModuleRestarts instance;
 
     private final ServiceComponentRuntime scr;
+    private final CamelContexts contexts;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outpost-route-module-restarts");
         t.setDaemon(true);
@@ -51,8 +52,12 @@ public final class RouteModuleRestarts {
     @Activate
     public RouteModuleRestarts(@Reference ServiceComponentRuntime scr, @Reference CamelContexts contexts) {
         this.scr = scr;
-        this.listening = contexts.onAdaptersChanged(this::adaptersChanged);
+        this.contexts = contexts;
+        // Before listening: a route module failing from now on finds this instance and checks the adapters itself.
         instance = this;
+        this.listening = contexts.onAdaptersChanged(this::adaptersChanged);
+        // Route modules that failed before this instance was there: their adapter may have come meanwhile.
+        MISSING.forEach(this::restartIfServed);
     }
 
     @Deactivate
@@ -69,13 +74,31 @@ public final class RouteModuleRestarts {
         RUNNING.put(bundle, module);
     }
 
-    /** A route module failed to start its routes, for this reason. */
-    public static void failed(Bundle bundle, String reason) {
+    /**
+     * A route module failed to start its routes.
+     *
+     * @param missing the component nobody served ({@code dataformat:x}, {@code language:x} for those), if that is
+     *        why; else null
+     */
+    public static void failed(Bundle bundle, String missing) {
         RUNNING.remove(bundle);
-        if (reason != null && reason.contains(" not found")) {
-            MISSING.put(bundle, reason);
-        } else {
+        if (missing == null) {
             MISSING.remove(bundle);
+            return;
+        }
+        MISSING.put(bundle, missing);
+        // An adapter that came after the routes failed and before the line above was missed by adaptersChanged.
+        RouteModuleRestarts r = instance;
+        if (r != null) {
+            r.restartIfServed(bundle, missing);
+        }
+    }
+
+    private void restartIfServed(Bundle bundle, String missing) {
+        if (!missing.contains(":") && contexts.adapterComponents().containsKey(missing)) {
+            LOG.info("Route module {}: component {} is served now: activating it again", bundle.getSymbolicName(),
+                    missing);
+            restart(bundle);
         }
     }
 
