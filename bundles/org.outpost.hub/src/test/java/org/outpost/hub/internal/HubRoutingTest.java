@@ -203,6 +203,26 @@ class HubRoutingTest {
     }
 
     @Test
+    void anEndpointDeletedAndCreatedAgainNeverReusesASequenceAndIsDelivered() throws Exception {
+        router(Map.of("retry_initial_ms", 20L));
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        for (int i = 0; i < 3; i++) {
+            send(reading("d1", 1, i));
+        }
+        await().atMost(SOON).until(() -> received.size() == 3);
+        long lastOld = received.get(2).path("sequence").asLong();
+        router.deleteRoute("all");
+        assertThat(router.deleteEndpoint("hook")).isTrue();
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        send(reading("d1", 1, 3));
+        await().atMost(SOON).until(() -> received.size() == 4);
+        assertThat(received.get(3).path("body").path("n").asInt()).isEqualTo(3);
+        assertThat(received.get(3).path("sequence").asLong()).isGreaterThan(lastOld);
+    }
+
+    @Test
     void wrongRoutesAndEndpointsAreRefusedWithWhatIsWrong() {
         router(Map.of());
         assertThatThrownBy(() -> router.putEndpoint("hook", "webhook", Map.of("url", "ftp://x")))

@@ -34,7 +34,7 @@ final class Delivery implements AutoCloseable {
 
     /** Opens (or reuses) the sink of an endpoint. */
     interface Sinks {
-        EndpointSink sink(String endpoint, String type, String settings) throws Exception;
+        EndpointSink sink(String endpoint, String type, String settings, long createdMs) throws Exception;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -50,7 +50,10 @@ final class Delivery implements AutoCloseable {
             DaemonThreads.named("outpost-hub-routing-poll"));
     private final ExecutorService workers;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
-    /** Per endpoint, a sequence below its queue's head (the last one this node saw delivered or dead). */
+    /**
+     * Per endpoint (name and creation time, so that an endpoint deleted and created again starts afresh), a sequence
+     * below its queue's head (the last one this node saw delivered or dead).
+     */
     private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
     /** Whether the database's unavailability was logged (once, until it is back). */
     private volatile boolean warned;
@@ -120,7 +123,8 @@ final class Delivery implements AutoCloseable {
             if (s == null || s.retryAtMs() > now) {
                 return false;
             }
-            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(endpoint, 0L),
+            String key = endpoint + "@" + s.createdMs();
+            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(key, 0L),
                     s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size()));
             if (rows.isEmpty()) {
                 return false;
@@ -132,10 +136,10 @@ final class Delivery implements AutoCloseable {
             }
             int attempt = s.attempts() + 1;
             try {
-                sinks.sink(endpoint, s.type(), s.settings()).deliver(batch);
+                sinks.sink(endpoint, s.type(), s.settings(), s.createdMs()).deliver(batch);
                 long last = rows.get(rows.size() - 1).seq();
                 queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
-                below.put(endpoint, last);
+                below.put(key, last);
             } catch (RejectedException e) {
                 String reason = "rejected: " + e.getMessage();
                 if (rows.size() > 1) {
@@ -145,7 +149,7 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Endpoint '{}' rejected message {}: moved to its dead letters ({})", endpoint,
                             rows.get(0).seq(), e.getMessage());
                     queues.deadLetter(endpoint, rows, attempt, reason, clock.getAsLong());
-                    below.put(endpoint, rows.get(0).seq());
+                    below.put(key, rows.get(0).seq());
                 }
             } catch (Exception e) {
                 String error = e instanceof IllegalStateException || e instanceof IllegalArgumentException
@@ -158,7 +162,7 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),
                             reason);
                     queues.deadLetter(endpoint, rows, attempt, reason, t);
-                    below.put(endpoint, rows.get(0).seq());
+                    below.put(key, rows.get(0).seq());
                     continue;
                 }
                 long delay = backoff(attempt);
@@ -171,6 +175,15 @@ final class Delivery implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Forgets what this node knew of the endpoints not in {@code live} (names and creation times). */
+    void retain(java.util.Map<String, Long> live) {
+        below.keySet().removeIf(k -> {
+            int at = k.lastIndexOf('@');
+            Long created = live.get(k.substring(0, at));
+            return created == null || !k.substring(at + 1).equals(Long.toString(created));
+        });
     }
 
     /** @return the wait after the given failed attempt: retry.initial.ms doubled each time, at most retry.max.ms */

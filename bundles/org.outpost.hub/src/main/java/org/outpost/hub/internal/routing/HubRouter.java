@@ -50,7 +50,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(HubRouter.class);
 
-    private record OpenSink(String type, String settings, EndpointSink sink) {
+    private record OpenSink(String type, String settings, long createdMs, EndpointSink sink) {
     }
 
     private final HubDatabase db;
@@ -60,7 +60,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     private final Map<String, EndpointType> types = new ConcurrentHashMap<>();
     private final Map<String, OpenSink> sinks = new ConcurrentHashMap<>();
     private final IngestBatcher batcher;
-    private final Delivery delivery;
+    private volatile Delivery delivery;
     private final List<Runnable> subscriptions = new ArrayList<>();
     private volatile RouteTable table = RouteTable.EMPTY;
     private volatile Map<String, String> groupHashes = Map.of();
@@ -133,6 +133,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     private void reload() {
         try {
             table = RouteTable.of(tables.routes());
+            forgetGone(tables.endpoints());
             Map<String, String> hashes = new ConcurrentHashMap<>();
             for (RoutingTables.GroupRow g : tables.groups()) {
                 hashes.put(g.name(), g.tokenSha256());
@@ -149,6 +150,27 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }
     }
 
+    /**
+     * Closes the sinks of the endpoints deleted (or deleted and created again) meanwhile, on this node or another, and
+     * drops what delivery knew of them.
+     */
+    private void forgetGone(List<RoutingTables.EndpointRow> endpoints) {
+        Map<String, Long> live = new java.util.HashMap<>();
+        endpoints.forEach(e -> live.put(e.name(), e.createdMs()));
+        sinks.entrySet().removeIf(e -> {
+            Long created = live.get(e.getKey());
+            if (created == null || created != e.getValue().createdMs()) {
+                closeQuietly(e.getValue().sink());
+                return true;
+            }
+            return false;
+        });
+        Delivery d = delivery;
+        if (d != null) {
+            d.retain(live);
+        }
+    }
+
     private void changed() {
         reload();
         delivery.wake();
@@ -160,9 +182,10 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }
     }
 
-    private EndpointSink sink(String endpoint, String type, String settings) throws Exception {
+    private EndpointSink sink(String endpoint, String type, String settings, long createdMs) throws Exception {
         OpenSink open = sinks.get(endpoint);
-        if (open != null && open.type().equals(type) && open.settings().equals(settings)) {
+        if (open != null && open.type().equals(type) && open.settings().equals(settings)
+                && open.createdMs() == createdMs) {
             return open.sink();
         }
         EndpointType t = types.get(type);
@@ -171,7 +194,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
                     + db.nodeId() + " (install its feature, e.g. outpost-hub-kafka)");
         }
         EndpointSink sink = t.open(endpoint, Endpoints.settings(settings));
-        OpenSink previous = sinks.put(endpoint, new OpenSink(type, settings, sink));
+        OpenSink previous = sinks.put(endpoint, new OpenSink(type, settings, createdMs, sink));
         if (previous != null) {
             closeQuietly(previous.sink());
         }

@@ -33,7 +33,7 @@ final class RoutingQueues {
     /** The delivery state of an endpoint. */
     record State(String name, String type, String settings, String leaseNode, long leaseUntilMs, int attempts,
             long retryAtMs, long delivered, long failed, long dead, String lastError, long lastErrorMs,
-            long lastDeliveredMs, long queued, long oldestMs) {
+            long lastDeliveredMs, long queued, long oldestMs, long createdMs) {
     }
 
     private final HubDatabase db;
@@ -303,8 +303,8 @@ final class RoutingQueues {
 
     private static java.util.Optional<State> state(Connection c, String endpoint) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings, lease_node, lease_until_ms,"
-                + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms"
-                + " FROM routing_endpoints WHERE name = ?")) {
+                + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms,"
+                + " created_ms FROM routing_endpoints WHERE name = ?")) {
             s.setString(1, endpoint);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -312,7 +312,7 @@ final class RoutingQueues {
                 }
                 return java.util.Optional.of(new State(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                        rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1));
+                        rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1, rs.getLong(14)));
             }
         }
     }
@@ -324,12 +324,12 @@ final class RoutingQueues {
             try (PreparedStatement s = c.prepareStatement("SELECT e.name, e.type, e.settings, e.lease_node,"
                     + " e.lease_until_ms, e.attempts, e.retry_at_ms, e.delivered, e.failed, e.dead, e.last_error,"
                     + " e.last_error_ms, e.last_delivered_ms, (SELECT COUNT(*) FROM routing_queue q WHERE q.endpoint"
-                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name) FROM"
+                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name), e.created_ms FROM"
                     + " routing_endpoints e ORDER BY e.name"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15)));
+                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16)));
                 }
             }
             return out;
