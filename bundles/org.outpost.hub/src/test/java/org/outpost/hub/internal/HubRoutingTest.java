@@ -223,6 +223,35 @@ class HubRoutingTest {
     }
 
     @Test
+    void anEndpointThatCannotBeOpenedKeepsItsMessagesWhateverMaxAttemptsSays() throws Exception {
+        router(Map.of("retry_initial_ms", 10L, "retry_max_ms", 20L, "max_attempts", 2));
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger opened = new AtomicInteger();
+        WebhookEndpoint webhook = new WebhookEndpoint();
+        router.addType("flaky", (name, settings) -> {
+            opened.incrementAndGet();
+            if (broken.get()) {
+                throw new IllegalStateException("password file /etc/nowhere missing");
+            }
+            return webhook.open(name, settings);
+        });
+        router.putEndpoint("hook", "flaky", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        broken.set(true);
+        int before = opened.get();
+        send(reading("d1", 1, 0));
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(opened.get() - before).isGreaterThanOrEqualTo(5);
+            assertThat(status("hook").lastError()).contains("cannot open").contains("password file");
+        });
+        assertThat(status("hook").dead()).isZero();
+        assertThat(status("hook").queued()).isEqualTo(1);
+        broken.set(false);
+        await().atMost(SOON).until(() -> received.size() == 1);
+        assertThat(status("hook").dead()).isZero();
+    }
+
+    @Test
     void wrongRoutesAndEndpointsAreRefusedWithWhatIsWrong() {
         router(Map.of());
         assertThatThrownBy(() -> router.putEndpoint("hook", "webhook", Map.of("url", "ftp://x")))

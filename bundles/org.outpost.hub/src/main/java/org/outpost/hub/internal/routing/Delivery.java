@@ -55,6 +55,8 @@ final class Delivery implements AutoCloseable {
      * below its queue's head (the last one this node saw delivered or dead).
      */
     private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
+    /** Per endpoint, the failures to open its sink in a row (for the back-off; not attempts at a message). */
+    private final java.util.Map<String, Integer> openFailures = new ConcurrentHashMap<>();
     /** Whether the database's unavailability was logged (once, until it is back). */
     private volatile boolean warned;
 
@@ -135,8 +137,27 @@ final class Delivery implements AutoCloseable {
                         MessageCodec.message(r.properties(), r.body())));
             }
             int attempt = s.attempts() + 1;
+            EndpointSink sink;
             try {
-                sinks.sink(endpoint, s.type(), s.settings(), s.createdMs()).deliver(batch);
+                sink = sinks.sink(endpoint, s.type(), s.settings(), s.createdMs());
+                openFailures.remove(endpoint);
+            } catch (Exception e) {
+                // Not an attempt at the message: the endpoint cannot be opened here (type not installed on this node,
+                // wrong settings, a password file missing); the messages wait, whatever max.attempts says.
+                int n = openFailures.merge(endpoint, 1, Integer::sum);
+                String error = "cannot open: " + (e instanceof IllegalStateException
+                        || e instanceof IllegalArgumentException ? e.getMessage() : e.toString());
+                long t = clock.getAsLong();
+                long delay = backoff(n);
+                if (n == 1) {
+                    LOG.warn("Endpoint '{}' {}; retrying with back-off, from {} ms (its messages wait)", endpoint,
+                            error, delay);
+                }
+                queues.cannotOpen(endpoint, error, t, t + delay);
+                return false;
+            }
+            try {
+                sink.deliver(batch);
                 long last = rows.get(rows.size() - 1).seq();
                 queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
                 below.put(key, last);
@@ -156,7 +177,8 @@ final class Delivery implements AutoCloseable {
                         ? e.getMessage() : e.toString();
                 long t = clock.getAsLong();
                 boolean tooOld = t - rows.get(0).enqueuedMs() > settings.max_age_minutes() * 60_000L;
-                if (rows.size() == 1 && (attempt >= settings.max_attempts() || tooOld)) {
+                if (rows.size() == 1 && (settings.max_attempts() > 0 && attempt >= settings.max_attempts()
+                        || tooOld)) {
                     String reason = (tooOld ? "older than max.age.minutes (" + settings.max_age_minutes() + ")"
                             : attempt + " attempts failed") + "; last: " + error;
                     LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),

@@ -206,6 +206,21 @@ final class RoutingQueues {
         });
     }
 
+    /** Records that the endpoint's sink could not be opened and when to try again, counting no attempt. */
+    void cannotOpen(String endpoint, String error, long nowMs, long retryAtMs) {
+        db.transaction("recording that endpoint '" + endpoint + "' cannot be opened", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET retry_at_ms = ?,"
+                    + " last_error = ?, last_error_ms = ? WHERE name = ?")) {
+                u.setLong(1, retryAtMs);
+                u.setString(2, error);
+                u.setLong(3, nowMs);
+                u.setString(4, endpoint);
+                u.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Moves messages from the queue to the dead letters, with why; the next message starts with no attempts. */
     void deadLetter(String endpoint, List<Row> rows, int attempts, String reason, long nowMs) {
         db.transaction("moving " + rows.size() + " message(s) of endpoint '" + endpoint + "' to its dead letters",
