@@ -153,26 +153,36 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Endpoint '{}' {}; retrying with back-off, from {} ms (its messages wait)", endpoint,
                             error, delay);
                 }
-                queues.cannotOpen(endpoint, error, t, t + delay);
+                queues.cannotOpen(endpoint, node, error, t, t + delay);
                 return false;
             }
+            Exception failure = null;
+            java.util.concurrent.Future<?> renewal = renewing(endpoint);
             try {
                 sink.deliver(batch);
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                renewal.cancel(false);
+            }
+            // The writes below are fenced: they roll back (LeaseLostException) if the lease went to another node.
+            if (failure == null) {
                 long last = rows.get(rows.size() - 1).seq();
-                queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                queues.delivered(endpoint, node, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
                 below.put(key, last);
-            } catch (RejectedException e) {
+            } else if (failure instanceof RejectedException e) {
                 String reason = "rejected: " + e.getMessage();
                 if (rows.size() > 1) {
                     // Find the one refused: the next attempts go one message at a time, at once.
-                    queues.failed(endpoint, reason, clock.getAsLong(), 0);
+                    queues.failed(endpoint, node, reason, clock.getAsLong(), 0);
                 } else {
                     LOG.warn("Endpoint '{}' rejected message {}: moved to its dead letters ({})", endpoint,
                             rows.get(0).seq(), e.getMessage());
-                    queues.deadLetter(endpoint, rows, attempt, reason, clock.getAsLong());
+                    queues.deadLetter(endpoint, node, rows, attempt, reason, clock.getAsLong());
                     below.put(key, rows.get(0).seq());
                 }
-            } catch (Exception e) {
+            } else {
+                Exception e = failure;
                 String error = e instanceof IllegalStateException || e instanceof IllegalArgumentException
                         ? e.getMessage() : e.toString();
                 long t = clock.getAsLong();
@@ -183,7 +193,7 @@ final class Delivery implements AutoCloseable {
                             : attempt + " attempts failed") + "; last: " + error;
                     LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),
                             reason);
-                    queues.deadLetter(endpoint, rows, attempt, reason, t);
+                    queues.deadLetter(endpoint, node, rows, attempt, reason, t);
                     below.put(key, rows.get(0).seq());
                     continue;
                 }
@@ -192,11 +202,35 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Delivery to endpoint '{}' failed ({}); retrying with back-off, from {} ms", endpoint,
                             error, delay);
                 }
-                queues.failed(endpoint, error, t, t + delay);
+                queues.failed(endpoint, node, error, t, t + delay);
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Renews the endpoint's lease every third of lease.seconds while a batch is with its sink, so that a slow sink
+     * (up to its own timeouts) does not let the lease expire and another node deliver the same messages meanwhile.
+     */
+    private java.util.concurrent.Future<?> renewing(String endpoint) {
+        long lease = settings.lease_seconds() * 1000L;
+        long period = Math.max(100, lease / 3);
+        try {
+            return tick.scheduleAtFixedRate(() -> {
+                try {
+                    long now = clock.getAsLong();
+                    if (!queues.renew(endpoint, node, now, now + lease)) {
+                        LOG.warn("Hub node {} lost the delivery lease of endpoint '{}' during a batch; its result"
+                                + " will not be recorded here", node, endpoint);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("Renewing the lease of endpoint '{}': {}", endpoint, e.toString());
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // stopping
+        }
     }
 
     /** Forgets what this node knew of the endpoints not in {@code live} (names and creation times). */

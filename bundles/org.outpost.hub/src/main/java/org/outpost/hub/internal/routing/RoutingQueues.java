@@ -171,58 +171,101 @@ final class RoutingQueues {
         return out;
     }
 
-    /** Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}) and counts them. */
-    void delivered(String endpoint, long firstSeq, long lastSeq, int count, long nowMs) {
+    /**
+     * Thrown (rolling the transaction back) when this node settles a delivery of an endpoint whose lease it no longer
+     * holds: another node may be delivering the same messages, and its word counts.
+     */
+    static final class LeaseLostException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String endpoint, String node) {
+            super("hub node " + node + " no longer holds the delivery lease of endpoint '" + endpoint + "' (it"
+                    + " expired: raise lease.seconds above the longest batch); another node delivers it");
+        }
+    }
+
+    /** The condition fencing a node's writes: it holds the endpoint's lease, unexpired. */
+    private static final String FENCE = " AND lease_node = ? AND lease_until_ms >= ?";
+
+    private static void fence(PreparedStatement u, int at, String endpoint, String node, long nowMs)
+            throws SQLException {
+        u.setString(at, node);
+        u.setLong(at + 1, nowMs);
+        if (u.executeUpdate() != 1) {
+            throw new LeaseLostException(endpoint, node);
+        }
+    }
+
+    /** Extends this node's lease of the endpoint, if it still holds it. @return whether it did */
+    boolean renew(String endpoint, String node, long nowMs, long untilMs) {
+        return db.transaction("renewing the delivery lease of endpoint '" + endpoint + "'", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET lease_until_ms = ? WHERE"
+                    + " name = ?" + FENCE)) {
+                u.setLong(1, untilMs);
+                u.setString(2, endpoint);
+                u.setString(3, node);
+                u.setLong(4, nowMs);
+                return u.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}) and counts them.
+     *
+     * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
+     */
+    void delivered(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs) {
         db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq"
                     + " BETWEEN ? AND ?");
                     PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET delivered = delivered + ?,"
-                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?")) {
+                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?" + FENCE)) {
+                u.setInt(1, count);
+                u.setLong(2, nowMs);
+                u.setString(3, endpoint);
+                fence(u, 4, endpoint, node, nowMs);
                 d.setString(1, endpoint);
                 d.setLong(2, firstSeq);
                 d.setLong(3, lastSeq);
                 d.executeUpdate();
-                u.setInt(1, count);
-                u.setLong(2, nowMs);
-                u.setString(3, endpoint);
-                u.executeUpdate();
             }
             return null;
         });
     }
 
-    /** Counts a failed attempt and sets when the next is due. */
-    void failed(String endpoint, String error, long nowMs, long retryAtMs) {
+    /** Counts a failed attempt and sets when the next is due. @throws LeaseLostException as delivered does */
+    void failed(String endpoint, String node, String error, long nowMs, long retryAtMs) {
         db.transaction("recording a failed delivery to endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET attempts = attempts + 1,"
-                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?")) {
+                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
                 u.setLong(1, retryAtMs);
                 u.setString(2, error);
                 u.setLong(3, nowMs);
                 u.setString(4, endpoint);
-                u.executeUpdate();
+                fence(u, 5, endpoint, node, nowMs);
             }
             return null;
         });
     }
 
     /** Records that the endpoint's sink could not be opened and when to try again, counting no attempt. */
-    void cannotOpen(String endpoint, String error, long nowMs, long retryAtMs) {
+    void cannotOpen(String endpoint, String node, String error, long nowMs, long retryAtMs) {
         db.transaction("recording that endpoint '" + endpoint + "' cannot be opened", c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET retry_at_ms = ?,"
-                    + " last_error = ?, last_error_ms = ? WHERE name = ?")) {
+                    + " last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
                 u.setLong(1, retryAtMs);
                 u.setString(2, error);
                 u.setLong(3, nowMs);
                 u.setString(4, endpoint);
-                u.executeUpdate();
+                fence(u, 5, endpoint, node, nowMs);
             }
             return null;
         });
     }
 
     /** Moves messages from the queue to the dead letters, with why; the next message starts with no attempts. */
-    void deadLetter(String endpoint, List<Row> rows, int attempts, String reason, long nowMs) {
+    void deadLetter(String endpoint, String node, List<Row> rows, int attempts, String reason, long nowMs) {
         db.transaction("moving " + rows.size() + " message(s) of endpoint '" + endpoint + "' to its dead letters",
                 c -> {
                     try (PreparedStatement i = c.prepareStatement("INSERT INTO routing_dead_letters (endpoint, seq,"
@@ -232,7 +275,12 @@ final class RoutingQueues {
                                     + " AND seq = ?");
                             PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET dead = dead + ?,"
                                     + " attempts = 0, retry_at_ms = 0, last_error = ?, last_error_ms = ? WHERE name"
-                                    + " = ?")) {
+                                    + " = ?" + FENCE)) {
+                        u.setInt(1, rows.size());
+                        u.setString(2, reason);
+                        u.setLong(3, nowMs);
+                        u.setString(4, endpoint);
+                        fence(u, 5, endpoint, node, nowMs);
                         for (Row r : rows) {
                             i.setString(1, endpoint);
                             i.setLong(2, r.seq());
@@ -250,11 +298,6 @@ final class RoutingQueues {
                         }
                         i.executeBatch();
                         d.executeBatch();
-                        u.setInt(1, rows.size());
-                        u.setString(2, reason);
-                        u.setLong(3, nowMs);
-                        u.setString(4, endpoint);
-                        u.executeUpdate();
                     }
                     return null;
                 });

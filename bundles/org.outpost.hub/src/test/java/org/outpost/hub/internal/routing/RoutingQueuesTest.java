@@ -1,0 +1,85 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.hub.storage.internal.Database;
+
+/** The endpoints' queues on a real hub database (H2). */
+class RoutingQueuesTest {
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private RoutingQueues queues;
+    private RoutingTables tables;
+
+    @BeforeEach
+    void setUp() {
+        db = new Database(Database.Settings.embedded(dir.resolve("db")));
+        queues = new RoutingQueues(db);
+        tables = new RoutingTables(db);
+        tables.putEndpoint("ep", "webhook", "{}", 1_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private void enqueue(int n) {
+        for (int i = 0; i < n; i++) {
+            queues.enqueue(List.of(new RoutingQueues.Item("ep", "all", 1_000 + i, "{}", "")));
+        }
+    }
+
+    @Test
+    void aNodeWhoseLeaseExpiredAndWentToAnotherChangesNothing() {
+        enqueue(2);
+        assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
+        assertThat(queues.lease("ep", "B", 12_000, 20_000)).isPresent(); // A's expired
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, 10);
+        long first = rows.get(0).seq();
+        long last = rows.get(1).seq();
+
+        assertThatThrownBy(() -> queues.delivered("ep", "A", first, last, 2, 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class).hasMessageContaining("'ep'");
+        assertThatThrownBy(() -> queues.failed("ep", "A", "down", 13_000, 14_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThatThrownBy(() -> queues.deadLetter("ep", "A", rows.subList(0, 1), 1, "x", 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThat(queues.head("ep", 0, 10)).hasSize(2);
+        assertThat(queues.deadLetters("ep", 10)).isEmpty();
+        RoutingQueues.State s = queues.state("ep").orElseThrow();
+        assertThat(s.attempts()).isZero();
+        assertThat(s.dead()).isZero();
+        assertThat(s.delivered()).isZero();
+        assertThat(queues.renew("ep", "A", 13_000, 30_000)).isFalse();
+
+        queues.delivered("ep", "B", first, last, 2, 13_000);
+        assertThat(queues.head("ep", 0, 10)).isEmpty();
+        assertThat(queues.state("ep").orElseThrow().delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredLeaseFencesItsOwnNodeToo() {
+        enqueue(1);
+        assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
+        assertThatThrownBy(() -> queues.failed("ep", "A", "down", 12_000, 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThat(queues.renew("ep", "A", 10_500, 20_000)).isTrue();
+        queues.failed("ep", "A", "down", 12_000, 13_000);
+        assertThat(queues.state("ep").orElseThrow().attempts()).isEqualTo(1);
+    }
+}
