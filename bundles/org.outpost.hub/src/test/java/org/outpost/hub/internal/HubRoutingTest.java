@@ -252,6 +252,28 @@ class HubRoutingTest {
     }
 
     @Test
+    void untilTheRoutesAreReadOnceNoMessageIsAcknowledgedUnrouted() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        org.outpost.hub.storage.HubDatabase flaky = (org.outpost.hub.storage.HubDatabase) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.outpost.hub.storage.HubDatabase.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("transaction") && down.get()) {
+                                throw new IllegalStateException("hub database unreachable (test)");
+                            }
+                            try {
+                                return method.invoke(hub.db, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        router = new HubRouter(flaky, hub.broker, hub.authenticator, HubListeners.config(RoutingSettings.class,
+                Map.of()));
+        assertThatThrownBy(() -> send(reading("d1", 1, 0))).hasMessageContaining("has not read its routes");
+        down.set(false);
+        await().atMost(SOON).untilAsserted(() -> send(reading("d1", 1, 1)));
+    }
+
+    @Test
     void wrongRoutesAndEndpointsAreRefusedWithWhatIsWrong() {
         router(Map.of());
         assertThatThrownBy(() -> router.putEndpoint("hook", "webhook", Map.of("url", "ftp://x")))

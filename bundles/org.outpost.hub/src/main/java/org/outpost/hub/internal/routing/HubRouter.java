@@ -62,7 +62,11 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     private final IngestBatcher batcher;
     private volatile Delivery delivery;
     private final List<Runnable> subscriptions = new ArrayList<>();
-    private volatile RouteTable table = RouteTable.EMPTY;
+    /** The routes; null until read once (messages are not acknowledged meanwhile: none is dropped unrouted). */
+    private volatile RouteTable table;
+    /** Reads the routes again while they could not be read once. */
+    private final java.util.concurrent.ScheduledExecutorService retry = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(org.outpost.commons.DaemonThreads.named("outpost-hub-routing-reload"));
     private volatile Map<String, String> groupHashes = Map.of();
 
     @Activate
@@ -79,6 +83,11 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         this.queues = new RoutingQueues(db);
         this.events = events;
         reload();
+        retry.scheduleWithFixedDelay(() -> {
+            if (table == null) {
+                reload();
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         subscriptions.add(db.subscribe(EVENT, data -> reload()));
         subscriptions.add(db.onResync(this::reload));
         this.delivery = new Delivery(queues, db.nodeId(), settings, this::sink, System::currentTimeMillis);
@@ -115,6 +124,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     @Deactivate
     public void deactivate() {
         subscriptions.forEach(Runnable::run);
+        retry.shutdownNow();
         batcher.close();
         delivery.close();
         events.close();
@@ -146,7 +156,8 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
             }
             groupHashes = hashes;
         } catch (RuntimeException e) {
-            LOG.warn("Cannot read the routes ({}); keeping the ones read before", e.toString());
+            LOG.warn("Cannot read the routes ({}); {}", e.toString(), table == null ? "messages are not acknowledged"
+                    + " until they are read (retrying every second)" : "keeping the ones read before");
         }
     }
 
@@ -206,6 +217,14 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     @Override
     public CompletionStage<Void> route(Message message, Instant enqueuedTime) {
         RouteTable t = table;
+        if (t == null) {
+            reload();
+            t = table;
+            if (t == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("message routing has not read its"
+                        + " routes from the hub database yet (is it reachable?); the message is not acknowledged"));
+            }
+        }
         if (t.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -359,7 +378,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         var c = RouteTable.compile(condition);
         var e = c.explain(org.outpost.routelanguage.RouteMessage.of(RouteTable.SOURCE, sample));
         return new TestResult(e.result().name().toLowerCase(java.util.Locale.ROOT), e.undefinedOperand(),
-                table.routesOf(sample));
+                table == null ? List.of() : table.routesOf(sample));
     }
 
     @Override
