@@ -57,6 +57,9 @@ final class Delivery implements AutoCloseable {
     private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
     /** Per endpoint, the failures to open its sink in a row (for the back-off; not attempts at a message). */
     private final java.util.Map<String, Integer> openFailures = new ConcurrentHashMap<>();
+    /** Per endpoint, until when this node leaves it alone after its delivery failed in a way not recorded. */
+    private final java.util.Map<String, Long> held = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> heldFor = new ConcurrentHashMap<>();
     /** Whether the database's unavailability was logged (once, until it is back). */
     private volatile boolean warned;
 
@@ -82,8 +85,9 @@ final class Delivery implements AutoCloseable {
 
     private void poll() {
         try {
-            for (String name : queues.due(node, clock.getAsLong())) {
-                if (!busy.add(name)) {
+            long now = clock.getAsLong();
+            for (String name : queues.due(node, now)) {
+                if (held.getOrDefault(name, 0L) > now || !busy.add(name)) {
                     continue;
                 }
                 try {
@@ -91,8 +95,18 @@ final class Delivery implements AutoCloseable {
                         boolean more = false;
                         try {
                             more = deliver(name);
+                            held.remove(name);
+                            heldFor.remove(name);
                         } catch (RuntimeException e) {
-                            LOG.warn("Delivering endpoint '{}': {}", name, e.toString());
+                            if (e instanceof RoutingQueues.LeaseLostException) {
+                                LOG.info("Delivering endpoint '{}': {}", name, e.getMessage());
+                            } else {
+                                // E.g. recording a failure failed: wait here, as the database cannot say when.
+                                long wait = backoff(heldFor.merge(name, 1, Integer::sum));
+                                held.put(name, clock.getAsLong() + wait);
+                                LOG.warn("Delivering endpoint '{}': {}; trying again in {} ms", name, e.toString(),
+                                        wait);
+                            }
                         } finally {
                             busy.remove(name);
                         }

@@ -184,6 +184,21 @@ final class RoutingQueues {
         }
     }
 
+    /** Longest error text stored (last_error, a dead letter's reason). */
+    static final int MAX_ERROR = 2000;
+
+    /**
+     * @return the error text as stored: control characters (PostgreSQL refuses NUL in text) as spaces, at most
+     *         {@link #MAX_ERROR} characters
+     */
+    static String storable(String error) {
+        if (error == null) {
+            return null;
+        }
+        String s = error.replaceAll("\\p{Cntrl}", " ");
+        return s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR - 3) + "...";
+    }
+
     /** The condition fencing a node's writes: it holds the endpoint's lease, unexpired. */
     private static final String FENCE = " AND lease_node = ? AND lease_until_ms >= ?";
 
@@ -240,7 +255,7 @@ final class RoutingQueues {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET attempts = attempts + 1,"
                     + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
                 u.setLong(1, retryAtMs);
-                u.setString(2, error);
+                u.setString(2, storable(error));
                 u.setLong(3, nowMs);
                 u.setString(4, endpoint);
                 fence(u, 5, endpoint, node, nowMs);
@@ -255,7 +270,7 @@ final class RoutingQueues {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET retry_at_ms = ?,"
                     + " last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
                 u.setLong(1, retryAtMs);
-                u.setString(2, error);
+                u.setString(2, storable(error));
                 u.setLong(3, nowMs);
                 u.setString(4, endpoint);
                 fence(u, 5, endpoint, node, nowMs);
@@ -277,7 +292,7 @@ final class RoutingQueues {
                                     + " attempts = 0, retry_at_ms = 0, last_error = ?, last_error_ms = ? WHERE name"
                                     + " = ?" + FENCE)) {
                         u.setInt(1, rows.size());
-                        u.setString(2, reason);
+                        u.setString(2, storable(reason));
                         u.setLong(3, nowMs);
                         u.setString(4, endpoint);
                         fence(u, 5, endpoint, node, nowMs);
@@ -289,7 +304,7 @@ final class RoutingQueues {
                             i.setString(5, r.properties());
                             i.setString(6, r.body());
                             i.setInt(7, attempts);
-                            i.setString(8, reason);
+                            i.setString(8, storable(reason));
                             i.setLong(9, nowMs);
                             i.addBatch();
                             d.setString(1, endpoint);

@@ -73,6 +73,18 @@ class RoutingQueuesTest {
     }
 
     @Test
+    void errorTextIsStoredWithoutControlCharactersAndCapped() {
+        enqueue(1);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        queues.failed("ep", "A", "bad\u0000answer\n" + "x".repeat(10_000), 11_000, 12_000);
+        String stored = queues.state("ep").orElseThrow().lastError();
+        assertThat(stored).startsWith("bad answer ").doesNotContain("\u0000").hasSize(RoutingQueues.MAX_ERROR);
+        queues.deadLetter("ep", "A", queues.head("ep", 0, 1), 1, "\u0000".repeat(5000), 11_000);
+        assertThat(queues.deadLetters("ep", 1).get(0).reason()).doesNotContain("\u0000")
+                .hasSizeLessThanOrEqualTo(RoutingQueues.MAX_ERROR);
+    }
+
+    @Test
     void anExpiredLeaseFencesItsOwnNodeToo() {
         enqueue(1);
         assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
