@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +46,9 @@ final class RoutingQueues {
         if (items.isEmpty()) {
             return;
         }
-        Map<String, List<Item>> byEndpoint = new LinkedHashMap<>();
+        // Endpoint rows are locked (next_seq) in name order, the same in every transaction, so that two nodes
+        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL).
+        Map<String, List<Item>> byEndpoint = new java.util.TreeMap<>();
         for (Item i : items) {
             byEndpoint.computeIfAbsent(i.endpoint(), k -> new ArrayList<>()).add(i);
         }
