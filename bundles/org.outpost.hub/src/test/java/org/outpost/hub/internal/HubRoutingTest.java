@@ -380,12 +380,12 @@ class HubRoutingTest {
         await().atMost(SOON).until(() -> router.consumerGroups().get(0).waiting() == 2);
 
         Process wrong = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
-                .toString(hub.brokerPort), "-i", "backend-0", "-u", "$events/g1", "-P", "wrong", "-t",
+                .toString(hub.brokerPort), "-i", "events-g1-0", "-u", "$events/g1", "-P", "wrong", "-t",
                 "$share/g1/outpost/events", "-q", "1", "-C", "1", "-W", "10").redirectErrorStream(true).start();
         assertThat(wrong.waitFor()).isNotZero();
 
         Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
-                .toString(hub.brokerPort), "-i", "backend-1", "-u", "$events/g1", "-P", token, "-t",
+                .toString(hub.brokerPort), "-i", "events-g1-1", "-u", "$events/g1", "-P", token, "-t",
                 "$share/g1/outpost/events", "-q", "1", "-C", "2", "-W", "20").redirectErrorStream(true).start();
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(sub.waitFor()).as(out).isZero();
