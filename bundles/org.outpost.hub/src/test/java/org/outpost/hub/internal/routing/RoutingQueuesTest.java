@@ -85,6 +85,34 @@ class RoutingQueuesTest {
     }
 
     @Test
+    void aReplayMovesEachDeadLetterOnceAcrossPagesAndCountsWhatMoved() {
+        int n = RoutingQueues.REPLAY_PAGE + 3;
+        List<RoutingQueues.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            items.add(new RoutingQueues.Item("ep", "all", i, "{}", "b" + i));
+        }
+        queues.enqueue(items);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, n);
+        queues.deadLetter("ep", "A", rows, 1, "x", 11_000);
+        assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n);
+
+        long one = rows.get(RoutingQueues.REPLAY_PAGE + 1).seq();
+        assertThat(queues.replay("ep", List.of(one, 42L))).isEqualTo(1);
+        assertThat(queues.replay("ep", List.of(one))).isZero();
+        assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n - 1);
+        assertThat(queues.replay("ep", List.of())).isEqualTo(n - 1);
+        assertThat(queues.replay("ep", List.of())).isZero();
+        assertThat(queues.state("ep").orElseThrow().dead()).isZero();
+        List<RoutingQueues.Row> queued = queues.head("ep", 0, 2 * n);
+        assertThat(queued).hasSize(n);
+        assertThat(queued.get(0).body()).isEqualTo("b" + (RoutingQueues.REPLAY_PAGE + 1));
+        assertThat(queued.get(1).body()).isEqualTo("b0");
+        assertThat(queued.get(n - 1).body()).isEqualTo("b" + (n - 1));
+        assertThat(queued.get(0).seq()).isGreaterThan(rows.get(n - 1).seq());
+    }
+
+    @Test
     void anExpiredLeaseFencesItsOwnNodeToo() {
         enqueue(1);
         assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
