@@ -28,7 +28,6 @@ import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
 import org.outpost.hub.internal.DeviceAuthenticator;
 import org.outpost.hub.internal.TelemetryRouting;
-import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
 import org.outpost.hub.routing.HubRouting;
 import org.outpost.hub.routing.RoutedMessage;
@@ -50,15 +49,12 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(HubRouter.class);
 
-    private record OpenSink(String type, String settings, long createdMs, EndpointSink sink) {
-    }
-
     private final HubDatabase db;
     private final RoutingTables tables;
     private final RoutingQueues queues;
     private final EventsEndpoint events;
-    private final Map<String, EndpointType> types = new ConcurrentHashMap<>();
-    private final Map<String, OpenSink> sinks = new ConcurrentHashMap<>();
+    private final OpenSinks sinks;
+    private final Map<String, EndpointType> types;
     private final IngestBatcher batcher;
     private volatile Delivery delivery;
     private final List<Runnable> subscriptions = new ArrayList<>();
@@ -82,6 +78,8 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         this.tables = new RoutingTables(db);
         this.queues = new RoutingQueues(db);
         this.events = events;
+        this.sinks = new OpenSinks(db.nodeId());
+        this.types = sinks.types;
         reload();
         retry.scheduleWithFixedDelay(() -> {
             if (table == null) {
@@ -90,7 +88,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         subscriptions.add(db.subscribe(EVENT, data -> reload()));
         subscriptions.add(db.onResync(this::reload));
-        this.delivery = new Delivery(queues, db.nodeId(), settings, this::sink, System::currentTimeMillis);
+        this.delivery = new Delivery(queues, db.nodeId(), settings, sinks::sink, System::currentTimeMillis);
         this.batcher = new IngestBatcher(queues, events, settings.ingest_batch_max(), delivery::wake);
     }
 
@@ -105,14 +103,8 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
 
     void unbindType(EndpointType type, Map<String, Object> props) {
         Object name = props.get(EndpointType.TYPE);
-        if (name instanceof String n && types.remove(n, type)) {
-            sinks.entrySet().removeIf(e -> {
-                if (e.getValue().type().equals(n)) {
-                    closeQuietly(e.getValue().sink());
-                    return true;
-                }
-                return false;
-            });
+        if (name instanceof String n) {
+            sinks.removeType(n, type);
         }
     }
 
@@ -128,16 +120,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         batcher.close();
         delivery.close();
         events.close();
-        sinks.values().forEach(s -> closeQuietly(s.sink()));
-        sinks.clear();
-    }
-
-    private static void closeQuietly(EndpointSink sink) {
-        try {
-            sink.close();
-        } catch (Exception e) {
-            LOG.debug("Closing an endpoint sink: {}", e.toString());
-        }
+        sinks.closeAll();
     }
 
     private void reload() {
@@ -168,14 +151,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     private void forgetGone(List<RoutingTables.EndpointRow> endpoints) {
         Map<String, Long> live = new java.util.HashMap<>();
         endpoints.forEach(e -> live.put(e.name(), e.createdMs()));
-        sinks.entrySet().removeIf(e -> {
-            Long created = live.get(e.getKey());
-            if (created == null || created != e.getValue().createdMs()) {
-                closeQuietly(e.getValue().sink());
-                return true;
-            }
-            return false;
-        });
+        sinks.retain(live);
         Delivery d = delivery;
         if (d != null) {
             d.retain(live);
@@ -191,25 +167,6 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
             LOG.warn("Cannot tell the other hub nodes of a routing change ({}); they read it at their next resync",
                     e.toString());
         }
-    }
-
-    private EndpointSink sink(String endpoint, String type, String settings, long createdMs) throws Exception {
-        OpenSink open = sinks.get(endpoint);
-        if (open != null && open.type().equals(type) && open.settings().equals(settings)
-                && open.createdMs() == createdMs) {
-            return open.sink();
-        }
-        EndpointType t = types.get(type);
-        if (t == null) {
-            throw new IllegalStateException("endpoint type '" + type + "' is not installed on hub node "
-                    + db.nodeId() + " (install its feature, e.g. outpost-hub-kafka)");
-        }
-        EndpointSink sink = t.open(endpoint, Endpoints.settings(settings));
-        OpenSink previous = sinks.put(endpoint, new OpenSink(type, settings, createdMs, sink));
-        if (previous != null) {
-            closeQuietly(previous.sink());
-        }
-        return sink;
     }
 
     // ---- ingestion
@@ -293,7 +250,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }
         Map<String, Object> s = settings == null ? Map.of() : settings;
         // Opening checks the settings (and does not connect); the delivery thread opens its own.
-        closeQuietly(t.open(name, s));
+        OpenSinks.closeQuietly(t.open(name, s));
         tables.putEndpoint(name, type, Endpoints.json(s), System.currentTimeMillis());
         changed();
         return endpoint(name).orElseThrow();
@@ -310,10 +267,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
                     + " delete them first");
         }
         boolean deleted = tables.deleteEndpoint(name);
-        OpenSink open = sinks.remove(name);
-        if (open != null) {
-            closeQuietly(open.sink());
-        }
+        sinks.close(name);
         if (deleted) {
             changed();
         }

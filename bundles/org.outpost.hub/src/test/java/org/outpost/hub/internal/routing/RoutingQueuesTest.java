@@ -86,7 +86,7 @@ class RoutingQueuesTest {
 
     @Test
     void aReplayMovesEachDeadLetterOnceAcrossPagesAndCountsWhatMoved() {
-        int n = RoutingQueues.REPLAY_PAGE + 3;
+        int n = Replay.REPLAY_PAGE + 3;
         List<RoutingQueues.Item> items = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             items.add(new RoutingQueues.Item("ep", "all", i, "{}", "b" + i));
@@ -97,7 +97,7 @@ class RoutingQueuesTest {
         queues.deadLetter("ep", "A", rows, 1, "x", 11_000);
         assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n);
 
-        long one = rows.get(RoutingQueues.REPLAY_PAGE + 1).seq();
+        long one = rows.get(Replay.REPLAY_PAGE + 1).seq();
         assertThat(queues.replay("ep", List.of(one, 42L))).isEqualTo(1);
         assertThat(queues.replay("ep", List.of(one))).isZero();
         assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n - 1);
@@ -106,7 +106,7 @@ class RoutingQueuesTest {
         assertThat(queues.state("ep").orElseThrow().dead()).isZero();
         List<RoutingQueues.Row> queued = queues.head("ep", 0, 2 * n);
         assertThat(queued).hasSize(n);
-        assertThat(queued.get(0).body()).isEqualTo("b" + (RoutingQueues.REPLAY_PAGE + 1));
+        assertThat(queued.get(0).body()).isEqualTo("b" + (Replay.REPLAY_PAGE + 1));
         assertThat(queued.get(1).body()).isEqualTo("b0");
         assertThat(queued.get(n - 1).body()).isEqualTo("b" + (n - 1));
         assertThat(queued.get(0).seq()).isGreaterThan(rows.get(n - 1).seq());
