@@ -254,8 +254,9 @@ class HubRoutingTest {
     @Test
     void untilTheRoutesAreReadOnceNoMessageIsAcknowledgedUnrouted() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Class<?> type = org.outpost.hub.storage.HubDatabase.class;
         org.outpost.hub.storage.HubDatabase flaky = (org.outpost.hub.storage.HubDatabase) java.lang.reflect.Proxy
-                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.outpost.hub.storage.HubDatabase.class},
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type},
                         (proxy, method, args) -> {
                             if (method.getName().equals("transaction") && down.get()) {
                                 throw new IllegalStateException("hub database unreachable (test)");

@@ -254,7 +254,8 @@ final class RoutingQueues {
     void failed(String endpoint, String node, String error, long nowMs, long retryAtMs) {
         db.transaction("recording a failed delivery to endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET attempts = attempts + 1,"
-                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
+                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?"
+                    + FENCE)) {
                 u.setLong(1, retryAtMs);
                 u.setString(2, storable(error));
                 u.setLong(3, nowMs);
@@ -358,12 +359,13 @@ final class RoutingQueues {
             try (PreparedStatement s = c.prepareStatement("SELECT e.name, e.type, e.settings, e.lease_node,"
                     + " e.lease_until_ms, e.attempts, e.retry_at_ms, e.delivered, e.failed, e.dead, e.last_error,"
                     + " e.last_error_ms, e.last_delivered_ms, (SELECT COUNT(*) FROM routing_queue q WHERE q.endpoint"
-                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name), e.created_ms FROM"
-                    + " routing_endpoints e ORDER BY e.name"); ResultSet rs = s.executeQuery()) {
+                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name),"
+                    + " e.created_ms FROM routing_endpoints e ORDER BY e.name"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16)));
+                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15),
+                            rs.getLong(16)));
                 }
             }
             return out;
