@@ -23,13 +23,14 @@ final class RoutingTables {
     }
 
     /**
-     * The first sequence of an endpoint created at {@code nowMs}: the time in microsecond-like units (ms x 1,000,000),
-     * so that an endpoint deleted and created again under the same name never hands out a sequence that the one before
-     * used (its sinks drop a sequence they saw: PostgreSQL's ON CONFLICT, the files sink's last sequence). The one
-     * before would have had to queue a million messages per millisecond of its life, or the clocks go back by that.
+     * The first sequence of an endpoint created at {@code nowMs}: the time in milliseconds x 1,000, so that an endpoint
+     * deleted and created again under the same name never hands out a sequence that the one before used (its sinks
+     * drop a sequence they saw: PostgreSQL's ON CONFLICT, the files sink's last sequence). The one before would have
+     * had to queue a thousand messages per millisecond over its whole life, or the clocks go back by that much. The
+     * numbers stay below 2^53 (until the year 2255), so JSON receivers (JavaScript) read them exactly.
      */
     static long firstSequence(long nowMs) {
-        return Math.max(1, nowMs) * 1_000_000L;
+        return Math.max(1, nowMs) * 1_000L;
     }
 
     record GroupRow(String name, String tokenSha256, Instant created) {
