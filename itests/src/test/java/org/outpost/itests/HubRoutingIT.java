@@ -148,7 +148,7 @@ public class HubRoutingIT {
                 .filter(l -> l.startsWith("mqtt.port")).map(l -> l.substring(l.indexOf('=') + 1).strip())
                 .findFirst().orElseThrow();
         Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", brokerPort, "-i",
-                "it-backend", "-u", "$events/it", "-P", groupToken, "-t", "$share/it/outpost/events", "-q", "1", "-C",
+                "events-it-backend", "-u", "$events/it", "-P", groupToken, "-t", "$share/it/outpost/events", "-q", "1", "-C",
                 "2", "-W", "90").redirectErrorStream(true).start();
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(sub.waitFor()).as(out).isZero();

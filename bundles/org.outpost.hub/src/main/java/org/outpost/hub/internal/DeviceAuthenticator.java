@@ -66,6 +66,11 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
      * the group's token as password (message routing checks it).
      */
     public static final String EVENTS_USER_PREFIX = "$events/";
+    /**
+     * A consumer group's client ids start with {@code events-<group>-}, so that a backend cannot take over (MQTT
+     * client id takeover) a device's session; a client id that is a registered device's id is refused too.
+     */
+    public static final String EVENTS_CLIENT_PREFIX = "events-";
     /** The built-in endpoint's address: a consumer group may only read its own queue there. */
     public static final String EVENTS_ADDRESS = "outpost.events";
 
@@ -100,8 +105,14 @@ public final class DeviceAuthenticator implements BrokerAuthenticator {
         }
         if (username != null && username.startsWith(EVENTS_USER_PREFIX)) {
             String group = username.substring(EVENTS_USER_PREFIX.length());
-            boolean ok = clientId != null && !clientId.startsWith(RESERVED_PREFIX) && password != null
-                    && groupTokens.test(group, password);
+            if (clientId == null || !clientId.startsWith(EVENTS_CLIENT_PREFIX + group + "-")
+                    || devices.device(clientId).isPresent()) {
+                LOG.warn("Refused consumer group '{}' from {} at the hub's broker: its client id must start with"
+                        + " '{}{}-' (and not be a device's id), not '{}'", group, remoteAddress, EVENTS_CLIENT_PREFIX,
+                        group, clientId);
+                return Optional.empty();
+            }
+            boolean ok = password != null && groupTokens.test(group, password);
             if (!ok) {
                 LOG.warn("Refused consumer group '{}' from {} at the hub's broker: unknown group or wrong token",
                         group, remoteAddress);

@@ -234,8 +234,9 @@ public final class TelemetryHub implements Telemetry {
         try {
             return routing.route(routed.build(), Instant.now());
         } catch (RuntimeException e) {
+            // Not acknowledged: the broker keeps it and sends it again, rather than it being dropped unrouted.
             LOG.warn("Message routing failed for a message of {}: {}", t.deviceId(), e.toString());
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -46,6 +46,18 @@ class DeviceAuthenticatorTest {
     }
 
     @Test
+    void aConsumerGroupLogsInOnlyWithItsClientIdPrefixAndNeverAsADevice() {
+        broker.consumerGroupTokens((group, token) -> group.equals("g1") && token.equals("t"));
+        devices.create("events-g1-gw");
+        assertThat(broker.authenticate("$events/g1", "t", "events-g1-a", "test")).contains("$events/g1");
+        assertThat(broker.authenticate("$events/g1", "t", "gw", "test")).isEmpty();
+        assertThat(broker.authenticate("$events/g1", "t", "backend-1", "test")).isEmpty();
+        assertThat(broker.authenticate("$events/g1", "t", "events-g2-a", "test")).isEmpty();
+        assertThat(broker.authenticate("$events/g1", "t", "events-g1-gw", "test")).isEmpty();
+        assertThat(broker.authenticate("$events/g1", "x", "events-g1-a", "test")).isEmpty();
+    }
+
+    @Test
     void theUserNameNamesTheDeviceOrItsModuleInIotHubsForms() {
         assertThat(DeviceAuthenticator.deviceId("gw-1")).isEqualTo("gw-1");
         assertThat(DeviceAuthenticator.deviceId("hub.example/gw-1/?api-version=2020-09-30")).isEqualTo("gw-1");

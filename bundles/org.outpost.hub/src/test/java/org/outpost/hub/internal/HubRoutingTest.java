@@ -203,6 +203,78 @@ class HubRoutingTest {
     }
 
     @Test
+    void anEndpointDeletedAndCreatedAgainNeverReusesASequenceAndIsDelivered() throws Exception {
+        router(Map.of("retry_initial_ms", 20L));
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        for (int i = 0; i < 3; i++) {
+            send(reading("d1", 1, i));
+        }
+        await().atMost(SOON).until(() -> received.size() == 3);
+        long lastOld = received.get(2).path("sequence").asLong();
+        router.deleteRoute("all");
+        assertThat(router.deleteEndpoint("hook")).isTrue();
+        router.putEndpoint("hook", "webhook", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        send(reading("d1", 1, 3));
+        await().atMost(SOON).until(() -> received.size() == 4);
+        assertThat(received.get(3).path("body").path("n").asInt()).isEqualTo(3);
+        assertThat(received.get(3).path("sequence").asLong()).isGreaterThan(lastOld);
+    }
+
+    @Test
+    void anEndpointThatCannotBeOpenedKeepsItsMessagesWhateverMaxAttemptsSays() throws Exception {
+        router(Map.of("retry_initial_ms", 10L, "retry_max_ms", 20L, "max_attempts", 2));
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger opened = new AtomicInteger();
+        WebhookEndpoint webhook = new WebhookEndpoint();
+        router.addType("flaky", (name, settings) -> {
+            opened.incrementAndGet();
+            if (broken.get()) {
+                throw new IllegalStateException("password file /etc/nowhere missing");
+            }
+            return webhook.open(name, settings);
+        });
+        router.putEndpoint("hook", "flaky", Map.of("url", url()));
+        router.putRoute(new HubRouting.Route("all", "DeviceMessages", "true", List.of("hook"), true));
+        broken.set(true);
+        int before = opened.get();
+        send(reading("d1", 1, 0));
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(opened.get() - before).isGreaterThanOrEqualTo(5);
+            assertThat(status("hook").lastError()).contains("cannot open").contains("password file");
+        });
+        assertThat(status("hook").dead()).isZero();
+        assertThat(status("hook").queued()).isEqualTo(1);
+        broken.set(false);
+        await().atMost(SOON).until(() -> received.size() == 1);
+        assertThat(status("hook").dead()).isZero();
+    }
+
+    @Test
+    void untilTheRoutesAreReadOnceNoMessageIsAcknowledgedUnrouted() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Class<?> type = org.outpost.hub.storage.HubDatabase.class;
+        org.outpost.hub.storage.HubDatabase flaky = (org.outpost.hub.storage.HubDatabase) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("transaction") && down.get()) {
+                                throw new IllegalStateException("hub database unreachable (test)");
+                            }
+                            try {
+                                return method.invoke(hub.db, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        router = new HubRouter(flaky, hub.broker, hub.authenticator, HubListeners.config(RoutingSettings.class,
+                Map.of()));
+        assertThatThrownBy(() -> send(reading("d1", 1, 0))).hasMessageContaining("has not read its routes");
+        down.set(false);
+        await().atMost(SOON).untilAsserted(() -> send(reading("d1", 1, 1)));
+    }
+
+    @Test
     void wrongRoutesAndEndpointsAreRefusedWithWhatIsWrong() {
         router(Map.of());
         assertThatThrownBy(() -> router.putEndpoint("hook", "webhook", Map.of("url", "ftp://x")))
@@ -309,12 +381,12 @@ class HubRoutingTest {
         await().atMost(SOON).until(() -> router.consumerGroups().get(0).waiting() == 2);
 
         Process wrong = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
-                .toString(hub.brokerPort), "-i", "backend-0", "-u", "$events/g1", "-P", "wrong", "-t",
+                .toString(hub.brokerPort), "-i", "events-g1-0", "-u", "$events/g1", "-P", "wrong", "-t",
                 "$share/g1/outpost/events", "-q", "1", "-C", "1", "-W", "10").redirectErrorStream(true).start();
         assertThat(wrong.waitFor()).isNotZero();
 
         Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Integer
-                .toString(hub.brokerPort), "-i", "backend-1", "-u", "$events/g1", "-P", token, "-t",
+                .toString(hub.brokerPort), "-i", "events-g1-1", "-u", "$events/g1", "-P", token, "-t",
                 "$share/g1/outpost/events", "-q", "1", "-C", "2", "-W", "20").redirectErrorStream(true).start();
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(sub.waitFor()).as(out).isZero();

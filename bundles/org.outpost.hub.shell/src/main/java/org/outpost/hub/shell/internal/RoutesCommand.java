@@ -203,7 +203,7 @@ public class RoutesCommand implements Action {
                 String name = arg(1, "the group's name");
                 String token = routing.addConsumerGroup(name);
                 out.println("Consumer group " + name + ": connect to the hub's broker (MQTT 5) as user $events/" + name
-                        + " with this token as password, and subscribe to $share/" + name + "/outpost/events."
+                        + " with client id events-" + name + "-<anything> and this token as password, and subscribe to $share/" + name + "/outpost/events."
                         + " The token is shown this once:");
                 out.println(token);
             }

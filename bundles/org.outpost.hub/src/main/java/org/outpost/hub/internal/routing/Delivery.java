@@ -34,7 +34,7 @@ final class Delivery implements AutoCloseable {
 
     /** Opens (or reuses) the sink of an endpoint. */
     interface Sinks {
-        EndpointSink sink(String endpoint, String type, String settings) throws Exception;
+        EndpointSink sink(String endpoint, String type, String settings, long createdMs) throws Exception;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -50,8 +50,16 @@ final class Delivery implements AutoCloseable {
             DaemonThreads.named("outpost-hub-routing-poll"));
     private final ExecutorService workers;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
-    /** Per endpoint, a sequence below its queue's head (the last one this node saw delivered or dead). */
+    /**
+     * Per endpoint (name and creation time, so that an endpoint deleted and created again starts afresh), a sequence
+     * below its queue's head (the last one this node saw delivered or dead).
+     */
     private final java.util.Map<String, Long> below = new ConcurrentHashMap<>();
+    /** Per endpoint, the failures to open its sink in a row (for the back-off; not attempts at a message). */
+    private final java.util.Map<String, Integer> openFailures = new ConcurrentHashMap<>();
+    /** Per endpoint, until when this node leaves it alone after its delivery failed in a way not recorded. */
+    private final java.util.Map<String, Long> held = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> heldFor = new ConcurrentHashMap<>();
     /** Whether the database's unavailability was logged (once, until it is back). */
     private volatile boolean warned;
 
@@ -77,8 +85,9 @@ final class Delivery implements AutoCloseable {
 
     private void poll() {
         try {
-            for (String name : queues.due(node, clock.getAsLong())) {
-                if (!busy.add(name)) {
+            long now = clock.getAsLong();
+            for (String name : queues.due(node, now)) {
+                if (held.getOrDefault(name, 0L) > now || !busy.add(name)) {
                     continue;
                 }
                 try {
@@ -86,8 +95,18 @@ final class Delivery implements AutoCloseable {
                         boolean more = false;
                         try {
                             more = deliver(name);
+                            held.remove(name);
+                            heldFor.remove(name);
                         } catch (RuntimeException e) {
-                            LOG.warn("Delivering endpoint '{}': {}", name, e.toString());
+                            if (e instanceof RoutingQueues.LeaseLostException) {
+                                LOG.info("Delivering endpoint '{}': {}", name, e.getMessage());
+                            } else {
+                                // E.g. recording a failure failed: wait here, as the database cannot say when.
+                                long wait = backoff(heldFor.merge(name, 1, Integer::sum));
+                                held.put(name, clock.getAsLong() + wait);
+                                LOG.warn("Delivering endpoint '{}': {}; trying again in {} ms", name, e.toString(),
+                                        wait);
+                            }
                         } finally {
                             busy.remove(name);
                         }
@@ -120,7 +139,8 @@ final class Delivery implements AutoCloseable {
             if (s == null || s.retryAtMs() > now) {
                 return false;
             }
-            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(endpoint, 0L),
+            String key = endpoint + "@" + s.createdMs();
+            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(key, 0L),
                     s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size()));
             if (rows.isEmpty()) {
                 return false;
@@ -131,34 +151,64 @@ final class Delivery implements AutoCloseable {
                         MessageCodec.message(r.properties(), r.body())));
             }
             int attempt = s.attempts() + 1;
+            EndpointSink sink;
             try {
-                sinks.sink(endpoint, s.type(), s.settings()).deliver(batch);
+                sink = sinks.sink(endpoint, s.type(), s.settings(), s.createdMs());
+                openFailures.remove(endpoint);
+            } catch (Exception e) {
+                // Not an attempt at the message: the endpoint cannot be opened here (type not installed on this node,
+                // wrong settings, a password file missing); the messages wait, whatever max.attempts says.
+                int n = openFailures.merge(endpoint, 1, Integer::sum);
+                String error = "cannot open: " + (e instanceof IllegalStateException
+                        || e instanceof IllegalArgumentException ? e.getMessage() : e.toString());
+                long t = clock.getAsLong();
+                long delay = backoff(n);
+                if (n == 1) {
+                    LOG.warn("Endpoint '{}' {}; retrying with back-off, from {} ms (its messages wait)", endpoint,
+                            error, delay);
+                }
+                queues.cannotOpen(endpoint, node, error, t, t + delay);
+                return false;
+            }
+            Exception failure = null;
+            java.util.concurrent.Future<?> renewal = renewing(endpoint);
+            try {
+                sink.deliver(batch);
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                renewal.cancel(false);
+            }
+            // The writes below are fenced: they roll back (LeaseLostException) if the lease went to another node.
+            if (failure == null) {
                 long last = rows.get(rows.size() - 1).seq();
-                queues.delivered(endpoint, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
-                below.put(endpoint, last);
-            } catch (RejectedException e) {
+                queues.delivered(endpoint, node, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                below.put(key, last);
+            } else if (failure instanceof RejectedException e) {
                 String reason = "rejected: " + e.getMessage();
                 if (rows.size() > 1) {
                     // Find the one refused: the next attempts go one message at a time, at once.
-                    queues.failed(endpoint, reason, clock.getAsLong(), 0);
+                    queues.failed(endpoint, node, reason, clock.getAsLong(), 0);
                 } else {
                     LOG.warn("Endpoint '{}' rejected message {}: moved to its dead letters ({})", endpoint,
                             rows.get(0).seq(), e.getMessage());
-                    queues.deadLetter(endpoint, rows, attempt, reason, clock.getAsLong());
-                    below.put(endpoint, rows.get(0).seq());
+                    queues.deadLetter(endpoint, node, rows, attempt, reason, clock.getAsLong());
+                    below.put(key, rows.get(0).seq());
                 }
-            } catch (Exception e) {
+            } else {
+                Exception e = failure;
                 String error = e instanceof IllegalStateException || e instanceof IllegalArgumentException
                         ? e.getMessage() : e.toString();
                 long t = clock.getAsLong();
                 boolean tooOld = t - rows.get(0).enqueuedMs() > settings.max_age_minutes() * 60_000L;
-                if (rows.size() == 1 && (attempt >= settings.max_attempts() || tooOld)) {
+                if (rows.size() == 1 && (settings.max_attempts() > 0 && attempt >= settings.max_attempts()
+                        || tooOld)) {
                     String reason = (tooOld ? "older than max.age.minutes (" + settings.max_age_minutes() + ")"
                             : attempt + " attempts failed") + "; last: " + error;
                     LOG.warn("Endpoint '{}': message {} moved to its dead letters: {}", endpoint, rows.get(0).seq(),
                             reason);
-                    queues.deadLetter(endpoint, rows, attempt, reason, t);
-                    below.put(endpoint, rows.get(0).seq());
+                    queues.deadLetter(endpoint, node, rows, attempt, reason, t);
+                    below.put(key, rows.get(0).seq());
                     continue;
                 }
                 long delay = backoff(attempt);
@@ -166,11 +216,44 @@ final class Delivery implements AutoCloseable {
                     LOG.warn("Delivery to endpoint '{}' failed ({}); retrying with back-off, from {} ms", endpoint,
                             error, delay);
                 }
-                queues.failed(endpoint, error, t, t + delay);
+                queues.failed(endpoint, node, error, t, t + delay);
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Renews the endpoint's lease every third of lease.seconds while a batch is with its sink, so that a slow sink
+     * (up to its own timeouts) does not let the lease expire and another node deliver the same messages meanwhile.
+     */
+    private java.util.concurrent.Future<?> renewing(String endpoint) {
+        long lease = settings.lease_seconds() * 1000L;
+        long period = Math.max(100, lease / 3);
+        try {
+            return tick.scheduleAtFixedRate(() -> {
+                try {
+                    long now = clock.getAsLong();
+                    if (!queues.renew(endpoint, node, now, now + lease)) {
+                        LOG.warn("Hub node {} lost the delivery lease of endpoint '{}' during a batch; its result"
+                                + " will not be recorded here", node, endpoint);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("Renewing the lease of endpoint '{}': {}", endpoint, e.toString());
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // stopping
+        }
+    }
+
+    /** Forgets what this node knew of the endpoints not in {@code live} (names and creation times). */
+    void retain(java.util.Map<String, Long> live) {
+        below.keySet().removeIf(k -> {
+            int at = k.lastIndexOf('@');
+            Long created = live.get(k.substring(0, at));
+            return created == null || !k.substring(at + 1).equals(Long.toString(created));
+        });
     }
 
     /** @return the wait after the given failed attempt: retry.initial.ms doubled each time, at most retry.max.ms */

@@ -41,29 +41,65 @@ final class Endpoints {
         }
     }
 
-    /** @return the settings with the values of secret-looking keys (and of their nested maps) replaced by *** */
+    /** Maps whose every value is hidden: a webhook's headers, Kafka client properties (any may be a credential). */
+    private static final java.util.Set<String> ALL_HIDDEN = java.util.Set.of("headers", "properties");
+    private static final Pattern PASSWORD = Pattern.compile("(?i).*password\\s*[=:].*", Pattern.DOTALL);
+    private static final Pattern USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
+    private static final Pattern QUERY = Pattern.compile("(?i)([a-z][a-z0-9+.-]*:[^\\s?]*)\\?[^\\s]*");
+    private static final Pattern SECRET_PAIR = Pattern.compile("(?i)((?:password|secret|token|key|signature"
+            + "|sig|credential)[a-z_-]*\\s*[=:]\\s*)[^\\s&;,]+");
+
+    /**
+     * @return the settings for showing: the values of secret-looking keys and of every entry under {@code headers}
+     *         and {@code properties} replaced by ***, strings holding a password replaced whole, URLs without their
+     *         user info and query (a query may carry a key)
+     */
     @SuppressWarnings("unchecked")
     static Map<String, Object> redacted(Map<String, Object> settings) {
         Map<String, Object> out = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (SECRET.matcher(k).matches()) {
                 out.put(k, "***");
-            } else if (v instanceof Map<?, ?> m) {
-                out.put(k, redacted((Map<String, Object>) m));
-            } else if (v instanceof String s && s.matches("(?i)https?://[^/]*:[^/@]*@.*")) {
-                out.put(k, s.replaceFirst("://[^/@]*@", "://***@"));
+            } else if (ALL_HIDDEN.contains(k) && v instanceof Map<?, ?> m) {
+                Map<String, Object> hidden = new LinkedHashMap<>();
+                m.keySet().forEach(x -> hidden.put(String.valueOf(x), "***"));
+                out.put(k, hidden);
             } else {
-                out.put(k, v);
+                out.put(k, redactedValue(v));
             }
         });
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object redactedValue(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return redacted((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(Endpoints::redactedValue).toList();
+        }
+        if (v instanceof String s) {
+            return PASSWORD.matcher(s).matches() ? "***" : shownText(s);
+        }
+        return v;
+    }
+
+    /** @return text for showing: URLs without user info and query, secret-looking {@code key=value} pairs hidden */
+    static String shownText(String text) {
+        if (text == null) {
+            return null;
+        }
+        String s = USER_INFO.matcher(text).replaceAll("$1***@");
+        s = QUERY.matcher(s).replaceAll("$1?***");
+        return SECRET_PAIR.matcher(s).replaceAll("$1***");
     }
 
     static HubRouting.Endpoint view(RoutingQueues.State s, long now, long builtInQueued, long builtInDelivered) {
         boolean builtIn = s.name().equals(HubRouting.BUILT_IN);
         return new HubRouting.Endpoint(s.name(), s.type(), redacted(settings(s.settings())),
                 builtIn ? builtInQueued : s.queued(), builtIn ? builtInDelivered : s.delivered(), s.failed(), s.dead(),
-                s.lastError(), s.lastErrorMs() > 0 ? Instant.ofEpochMilli(s.lastErrorMs()) : null,
+                shownText(s.lastError()), s.lastErrorMs() > 0 ? Instant.ofEpochMilli(s.lastErrorMs()) : null,
                 s.lastDeliveredMs() > 0 ? Instant.ofEpochMilli(s.lastDeliveredMs()) : null,
                 s.queued() > 0 && s.oldestMs() > 0 ? Math.max(0, now - s.oldestMs()) : 0,
                 s.leaseNode() != null && s.leaseUntilMs() >= now ? s.leaseNode() : null);

@@ -28,7 +28,6 @@ import org.outpost.api.message.Message;
 import org.outpost.broker.api.Broker;
 import org.outpost.hub.internal.DeviceAuthenticator;
 import org.outpost.hub.internal.TelemetryRouting;
-import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
 import org.outpost.hub.routing.HubRouting;
 import org.outpost.hub.routing.RoutedMessage;
@@ -50,19 +49,20 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(HubRouter.class);
 
-    private record OpenSink(String type, String settings, EndpointSink sink) {
-    }
-
     private final HubDatabase db;
     private final RoutingTables tables;
     private final RoutingQueues queues;
     private final EventsEndpoint events;
-    private final Map<String, EndpointType> types = new ConcurrentHashMap<>();
-    private final Map<String, OpenSink> sinks = new ConcurrentHashMap<>();
+    private final OpenSinks sinks;
+    private final Map<String, EndpointType> types;
     private final IngestBatcher batcher;
-    private final Delivery delivery;
+    private volatile Delivery delivery;
     private final List<Runnable> subscriptions = new ArrayList<>();
-    private volatile RouteTable table = RouteTable.EMPTY;
+    /** The routes; null until read once (messages are not acknowledged meanwhile: none is dropped unrouted). */
+    private volatile RouteTable table;
+    /** Reads the routes again while they could not be read once. */
+    private final java.util.concurrent.ScheduledExecutorService retry = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(org.outpost.commons.DaemonThreads.named("outpost-hub-routing-reload"));
     private volatile Map<String, String> groupHashes = Map.of();
 
     @Activate
@@ -78,10 +78,17 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         this.tables = new RoutingTables(db);
         this.queues = new RoutingQueues(db);
         this.events = events;
+        this.sinks = new OpenSinks(db.nodeId());
+        this.types = sinks.types;
         reload();
+        retry.scheduleWithFixedDelay(() -> {
+            if (table == null) {
+                reload();
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         subscriptions.add(db.subscribe(EVENT, data -> reload()));
         subscriptions.add(db.onResync(this::reload));
-        this.delivery = new Delivery(queues, db.nodeId(), settings, this::sink, System::currentTimeMillis);
+        this.delivery = new Delivery(queues, db.nodeId(), settings, sinks::sink, System::currentTimeMillis);
         this.batcher = new IngestBatcher(queues, events, settings.ingest_batch_max(), delivery::wake);
     }
 
@@ -96,14 +103,8 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
 
     void unbindType(EndpointType type, Map<String, Object> props) {
         Object name = props.get(EndpointType.TYPE);
-        if (name instanceof String n && types.remove(n, type)) {
-            sinks.entrySet().removeIf(e -> {
-                if (e.getValue().type().equals(n)) {
-                    closeQuietly(e.getValue().sink());
-                    return true;
-                }
-                return false;
-            });
+        if (name instanceof String n) {
+            sinks.removeType(n, type);
         }
     }
 
@@ -115,24 +116,17 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
     @Deactivate
     public void deactivate() {
         subscriptions.forEach(Runnable::run);
+        retry.shutdownNow();
         batcher.close();
         delivery.close();
         events.close();
-        sinks.values().forEach(s -> closeQuietly(s.sink()));
-        sinks.clear();
-    }
-
-    private static void closeQuietly(EndpointSink sink) {
-        try {
-            sink.close();
-        } catch (Exception e) {
-            LOG.debug("Closing an endpoint sink: {}", e.toString());
-        }
+        sinks.closeAll();
     }
 
     private void reload() {
         try {
             table = RouteTable.of(tables.routes());
+            forgetGone(tables.endpoints());
             Map<String, String> hashes = new ConcurrentHashMap<>();
             for (RoutingTables.GroupRow g : tables.groups()) {
                 hashes.put(g.name(), g.tokenSha256());
@@ -145,7 +139,22 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
             }
             groupHashes = hashes;
         } catch (RuntimeException e) {
-            LOG.warn("Cannot read the routes ({}); keeping the ones read before", e.toString());
+            LOG.warn("Cannot read the routes ({}); {}", e.toString(), table == null ? "messages are not acknowledged"
+                    + " until they are read (retrying every second)" : "keeping the ones read before");
+        }
+    }
+
+    /**
+     * Closes the sinks of the endpoints deleted (or deleted and created again) meanwhile, on this node or another, and
+     * drops what delivery knew of them.
+     */
+    private void forgetGone(List<RoutingTables.EndpointRow> endpoints) {
+        Map<String, Long> live = new java.util.HashMap<>();
+        endpoints.forEach(e -> live.put(e.name(), e.createdMs()));
+        sinks.retain(live);
+        Delivery d = delivery;
+        if (d != null) {
+            d.retain(live);
         }
     }
 
@@ -160,29 +169,19 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }
     }
 
-    private EndpointSink sink(String endpoint, String type, String settings) throws Exception {
-        OpenSink open = sinks.get(endpoint);
-        if (open != null && open.type().equals(type) && open.settings().equals(settings)) {
-            return open.sink();
-        }
-        EndpointType t = types.get(type);
-        if (t == null) {
-            throw new IllegalStateException("endpoint type '" + type + "' is not installed on hub node "
-                    + db.nodeId() + " (install its feature, e.g. outpost-hub-kafka)");
-        }
-        EndpointSink sink = t.open(endpoint, Endpoints.settings(settings));
-        OpenSink previous = sinks.put(endpoint, new OpenSink(type, settings, sink));
-        if (previous != null) {
-            closeQuietly(previous.sink());
-        }
-        return sink;
-    }
-
     // ---- ingestion
 
     @Override
     public CompletionStage<Void> route(Message message, Instant enqueuedTime) {
         RouteTable t = table;
+        if (t == null) {
+            reload();
+            t = table;
+            if (t == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("message routing has not read its"
+                        + " routes from the hub database yet (is it reachable?); the message is not acknowledged"));
+            }
+        }
         if (t.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -251,7 +250,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         }
         Map<String, Object> s = settings == null ? Map.of() : settings;
         // Opening checks the settings (and does not connect); the delivery thread opens its own.
-        closeQuietly(t.open(name, s));
+        OpenSinks.closeQuietly(t.open(name, s));
         tables.putEndpoint(name, type, Endpoints.json(s), System.currentTimeMillis());
         changed();
         return endpoint(name).orElseThrow();
@@ -268,10 +267,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
                     + " delete them first");
         }
         boolean deleted = tables.deleteEndpoint(name);
-        OpenSink open = sinks.remove(name);
-        if (open != null) {
-            closeQuietly(open.sink());
-        }
+        sinks.close(name);
         if (deleted) {
             changed();
         }
@@ -336,7 +332,7 @@ public final class HubRouter implements HubRouting, TelemetryRouting {
         var c = RouteTable.compile(condition);
         var e = c.explain(org.outpost.routelanguage.RouteMessage.of(RouteTable.SOURCE, sample));
         return new TestResult(e.result().name().toLowerCase(java.util.Locale.ROOT), e.undefinedOperand(),
-                table.routesOf(sample));
+                table == null ? List.of() : table.routesOf(sample));
     }
 
     @Override

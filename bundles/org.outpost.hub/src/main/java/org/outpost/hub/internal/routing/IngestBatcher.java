@@ -31,12 +31,19 @@ final class IngestBatcher implements AutoCloseable {
     private final EventsEndpoint events;
     private final int max;
     private final Runnable queued;
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    /** Bounded: when storing falls behind, submit blocks (the MQTT callback thread), so the broker holds the rest. */
+    private final LinkedBlockingQueue<Pending> pending;
     private final Thread thread;
     private volatile boolean running = true;
 
     /** @param queued called after a batch with items for the database queues was stored */
     IngestBatcher(RoutingQueues queues, EventsEndpoint events, int max, Runnable queued) {
+        this(queues, events, max, queued, 4 * Math.max(1, max));
+    }
+
+    /** @param capacity most submissions waiting to be stored; submit blocks beyond */
+    IngestBatcher(RoutingQueues queues, EventsEndpoint events, int max, Runnable queued, int capacity) {
+        this.pending = new LinkedBlockingQueue<>(Math.max(1, capacity));
         this.queues = queues;
         this.events = events;
         this.max = Math.max(1, max);
@@ -54,7 +61,23 @@ final class IngestBatcher implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("message routing is stopping"));
             return done;
         }
-        pending.add(new Pending(items, toEvents, done));
+        Pending p = new Pending(items, toEvents, done);
+        try {
+            // Back-pressure: wait for room (the caller is the broker client's callback thread).
+            while (!pending.offer(p, 200, TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    done.completeExceptionally(new IllegalStateException("message routing is stopping"));
+                    return done;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(new IllegalStateException("interrupted while waiting to queue a message"));
+            return done;
+        }
+        if (!running && pending.remove(p)) {
+            done.completeExceptionally(new IllegalStateException("message routing is stopping"));
+        }
         return done;
     }
 

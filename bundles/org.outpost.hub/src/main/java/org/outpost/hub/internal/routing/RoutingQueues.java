@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +32,7 @@ final class RoutingQueues {
     /** The delivery state of an endpoint. */
     record State(String name, String type, String settings, String leaseNode, long leaseUntilMs, int attempts,
             long retryAtMs, long delivered, long failed, long dead, String lastError, long lastErrorMs,
-            long lastDeliveredMs, long queued, long oldestMs) {
+            long lastDeliveredMs, long queued, long oldestMs, long createdMs) {
     }
 
     private final HubDatabase db;
@@ -47,7 +46,9 @@ final class RoutingQueues {
         if (items.isEmpty()) {
             return;
         }
-        Map<String, List<Item>> byEndpoint = new LinkedHashMap<>();
+        // Endpoint rows are locked (next_seq) in name order, the same in every transaction, so that two nodes
+        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL).
+        Map<String, List<Item>> byEndpoint = new java.util.TreeMap<>();
         for (Item i : items) {
             byEndpoint.computeIfAbsent(i.endpoint(), k -> new ArrayList<>()).add(i);
         }
@@ -154,7 +155,7 @@ final class RoutingQueues {
                 + " ORDER BY seq LIMIT ?", endpoint, after, limit));
     }
 
-    private static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
+    static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
             throws SQLException {
         List<Row> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -171,43 +172,117 @@ final class RoutingQueues {
         return out;
     }
 
-    /** Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}) and counts them. */
-    void delivered(String endpoint, long firstSeq, long lastSeq, int count, long nowMs) {
+    /**
+     * Thrown (rolling the transaction back) when this node settles a delivery of an endpoint whose lease it no longer
+     * holds: another node may be delivering the same messages, and its word counts.
+     */
+    static final class LeaseLostException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String endpoint, String node) {
+            super("hub node " + node + " no longer holds the delivery lease of endpoint '" + endpoint + "' (it"
+                    + " expired: raise lease.seconds above the longest batch); another node delivers it");
+        }
+    }
+
+    /** Longest error text stored (last_error, a dead letter's reason). */
+    static final int MAX_ERROR = 2000;
+
+    /**
+     * @return the error text as stored: control characters (PostgreSQL refuses NUL in text) as spaces, at most
+     *         {@link #MAX_ERROR} characters
+     */
+    static String storable(String error) {
+        if (error == null) {
+            return null;
+        }
+        String s = error.replaceAll("\\p{Cntrl}", " ");
+        return s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR - 3) + "...";
+    }
+
+    /** The condition fencing a node's writes: it holds the endpoint's lease, unexpired. */
+    private static final String FENCE = " AND lease_node = ? AND lease_until_ms >= ?";
+
+    private static void fence(PreparedStatement u, int at, String endpoint, String node, long nowMs)
+            throws SQLException {
+        u.setString(at, node);
+        u.setLong(at + 1, nowMs);
+        if (u.executeUpdate() != 1) {
+            throw new LeaseLostException(endpoint, node);
+        }
+    }
+
+    /** Extends this node's lease of the endpoint, if it still holds it. @return whether it did */
+    boolean renew(String endpoint, String node, long nowMs, long untilMs) {
+        return db.transaction("renewing the delivery lease of endpoint '" + endpoint + "'", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET lease_until_ms = ? WHERE"
+                    + " name = ?" + FENCE)) {
+                u.setLong(1, untilMs);
+                u.setString(2, endpoint);
+                u.setString(3, node);
+                u.setLong(4, nowMs);
+                return u.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}) and counts them.
+     *
+     * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
+     */
+    void delivered(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs) {
         db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq"
                     + " BETWEEN ? AND ?");
                     PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET delivered = delivered + ?,"
-                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?")) {
+                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?" + FENCE)) {
+                u.setInt(1, count);
+                u.setLong(2, nowMs);
+                u.setString(3, endpoint);
+                fence(u, 4, endpoint, node, nowMs);
                 d.setString(1, endpoint);
                 d.setLong(2, firstSeq);
                 d.setLong(3, lastSeq);
                 d.executeUpdate();
-                u.setInt(1, count);
-                u.setLong(2, nowMs);
-                u.setString(3, endpoint);
-                u.executeUpdate();
             }
             return null;
         });
     }
 
-    /** Counts a failed attempt and sets when the next is due. */
-    void failed(String endpoint, String error, long nowMs, long retryAtMs) {
+    /** Counts a failed attempt and sets when the next is due. @throws LeaseLostException as delivered does */
+    void failed(String endpoint, String node, String error, long nowMs, long retryAtMs) {
         db.transaction("recording a failed delivery to endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET attempts = attempts + 1,"
-                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?")) {
+                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?"
+                    + FENCE)) {
                 u.setLong(1, retryAtMs);
-                u.setString(2, error);
+                u.setString(2, storable(error));
                 u.setLong(3, nowMs);
                 u.setString(4, endpoint);
-                u.executeUpdate();
+                fence(u, 5, endpoint, node, nowMs);
+            }
+            return null;
+        });
+    }
+
+    /** Records that the endpoint's sink could not be opened and when to try again, counting no attempt. */
+    void cannotOpen(String endpoint, String node, String error, long nowMs, long retryAtMs) {
+        db.transaction("recording that endpoint '" + endpoint + "' cannot be opened", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET retry_at_ms = ?,"
+                    + " last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
+                u.setLong(1, retryAtMs);
+                u.setString(2, storable(error));
+                u.setLong(3, nowMs);
+                u.setString(4, endpoint);
+                fence(u, 5, endpoint, node, nowMs);
             }
             return null;
         });
     }
 
     /** Moves messages from the queue to the dead letters, with why; the next message starts with no attempts. */
-    void deadLetter(String endpoint, List<Row> rows, int attempts, String reason, long nowMs) {
+    void deadLetter(String endpoint, String node, List<Row> rows, int attempts, String reason, long nowMs) {
         db.transaction("moving " + rows.size() + " message(s) of endpoint '" + endpoint + "' to its dead letters",
                 c -> {
                     try (PreparedStatement i = c.prepareStatement("INSERT INTO routing_dead_letters (endpoint, seq,"
@@ -217,7 +292,12 @@ final class RoutingQueues {
                                     + " AND seq = ?");
                             PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET dead = dead + ?,"
                                     + " attempts = 0, retry_at_ms = 0, last_error = ?, last_error_ms = ? WHERE name"
-                                    + " = ?")) {
+                                    + " = ?" + FENCE)) {
+                        u.setInt(1, rows.size());
+                        u.setString(2, storable(reason));
+                        u.setLong(3, nowMs);
+                        u.setString(4, endpoint);
+                        fence(u, 5, endpoint, node, nowMs);
                         for (Row r : rows) {
                             i.setString(1, endpoint);
                             i.setLong(2, r.seq());
@@ -226,7 +306,7 @@ final class RoutingQueues {
                             i.setString(5, r.properties());
                             i.setString(6, r.body());
                             i.setInt(7, attempts);
-                            i.setString(8, reason);
+                            i.setString(8, storable(reason));
                             i.setLong(9, nowMs);
                             i.addBatch();
                             d.setString(1, endpoint);
@@ -235,11 +315,6 @@ final class RoutingQueues {
                         }
                         i.executeBatch();
                         d.executeBatch();
-                        u.setInt(1, rows.size());
-                        u.setString(2, reason);
-                        u.setLong(3, nowMs);
-                        u.setString(4, endpoint);
-                        u.executeUpdate();
                     }
                     return null;
                 });
@@ -251,49 +326,9 @@ final class RoutingQueues {
                 + " endpoint = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, 0L, limit));
     }
 
-    /** @return how many dead letters went back to the end of the queue, with new sequences, in their order */
+    /** @see Replay#replay */
     int replay(String endpoint, List<Long> sequences) {
-        List<Row> dead = deadLetters(endpoint, Integer.MAX_VALUE).stream()
-                .filter(r -> sequences.isEmpty() || sequences.contains(r.seq())).toList();
-        if (dead.isEmpty()) {
-            return 0;
-        }
-        return db.transaction("replaying " + dead.size() + " dead letter(s) of endpoint '" + endpoint + "'", c -> {
-            try (PreparedStatement take = c.prepareStatement("UPDATE routing_endpoints SET next_seq = next_seq + ?,"
-                    + " dead = dead - ?, attempts = 0, retry_at_ms = 0 WHERE name = ?");
-                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_endpoints WHERE name"
-                            + " = ?");
-                    PreparedStatement insert = c.prepareStatement("INSERT INTO routing_queue (endpoint, seq, route,"
-                            + " enqueued_ms, properties, body) VALUES (?, ?, ?, ?, ?, ?)");
-                    PreparedStatement delete = c.prepareStatement("DELETE FROM routing_dead_letters WHERE endpoint"
-                            + " = ? AND seq = ?")) {
-                take.setInt(1, dead.size());
-                take.setInt(2, dead.size());
-                take.setString(3, endpoint);
-                take.executeUpdate();
-                read.setString(1, endpoint);
-                long seq;
-                try (ResultSet rs = read.executeQuery()) {
-                    rs.next();
-                    seq = rs.getLong(1) - dead.size();
-                }
-                for (Row r : dead) {
-                    insert.setString(1, endpoint);
-                    insert.setLong(2, seq++);
-                    insert.setString(3, r.route());
-                    insert.setLong(4, r.enqueuedMs());
-                    insert.setString(5, r.properties());
-                    insert.setString(6, r.body());
-                    insert.addBatch();
-                    delete.setString(1, endpoint);
-                    delete.setLong(2, r.seq());
-                    delete.addBatch();
-                }
-                insert.executeBatch();
-                delete.executeBatch();
-            }
-            return dead.size();
-        });
+        return Replay.replay(db, endpoint, sequences);
     }
 
     /** @return one endpoint's delivery state, without its queue's length (queued and oldestMs are -1) */
@@ -303,8 +338,8 @@ final class RoutingQueues {
 
     private static java.util.Optional<State> state(Connection c, String endpoint) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings, lease_node, lease_until_ms,"
-                + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms"
-                + " FROM routing_endpoints WHERE name = ?")) {
+                + " attempts, retry_at_ms, delivered, failed, dead, last_error, last_error_ms, last_delivered_ms,"
+                + " created_ms FROM routing_endpoints WHERE name = ?")) {
             s.setString(1, endpoint);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -312,7 +347,7 @@ final class RoutingQueues {
                 }
                 return java.util.Optional.of(new State(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                        rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1));
+                        rs.getLong(10), rs.getString(11), rs.getLong(12), rs.getLong(13), -1, -1, rs.getLong(14)));
             }
         }
     }
@@ -324,12 +359,13 @@ final class RoutingQueues {
             try (PreparedStatement s = c.prepareStatement("SELECT e.name, e.type, e.settings, e.lease_node,"
                     + " e.lease_until_ms, e.attempts, e.retry_at_ms, e.delivered, e.failed, e.dead, e.last_error,"
                     + " e.last_error_ms, e.last_delivered_ms, (SELECT COUNT(*) FROM routing_queue q WHERE q.endpoint"
-                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name) FROM"
-                    + " routing_endpoints e ORDER BY e.name"); ResultSet rs = s.executeQuery()) {
+                    + " = e.name), (SELECT MIN(q.enqueued_ms) FROM routing_queue q WHERE q.endpoint = e.name),"
+                    + " e.created_ms FROM routing_endpoints e ORDER BY e.name"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15)));
+                            rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15),
+                            rs.getLong(16)));
                 }
             }
             return out;

@@ -24,8 +24,9 @@ public @interface RoutingSettings {
     long retry_max_ms() default 60_000;
 
     @AttributeDefinition(description = "A message whose delivery failed this many times goes to the endpoint's dead"
-            + " letters.")
-    int max_attempts() default 10;
+            + " letters; 0 (the default): only max.age.minutes (or the endpoint's refusal) does, so that an endpoint"
+            + " that is down does not fill its dead letters with healthy messages.")
+    int max_attempts() default 0;
 
     @AttributeDefinition(description = "A message that failed and waited longer than this (minutes since the hub"
             + " received it) goes to the dead letters, whatever its attempts.")

@@ -19,7 +19,18 @@ import org.outpost.hub.storage.HubDatabase;
 final class RoutingTables {
 
     /** An endpoint's definition: its settings as JSON text. */
-    record EndpointRow(String name, String type, String settings) {
+    record EndpointRow(String name, String type, String settings, long createdMs) {
+    }
+
+    /**
+     * The first sequence of an endpoint created at {@code nowMs}: the time in milliseconds x 1,000, so that an endpoint
+     * deleted and created again under the same name never hands out a sequence that the one before used (its sinks
+     * drop a sequence they saw: PostgreSQL's ON CONFLICT, the files sink's last sequence). The one before would have
+     * had to queue a thousand messages per millisecond over its whole life, or the clocks go back by that much. The
+     * numbers stay below 2^53 (until the year 2255), so JSON receivers (JavaScript) read them exactly.
+     */
+    static long firstSequence(long nowMs) {
+        return Math.max(1, nowMs) * 1_000L;
     }
 
     record GroupRow(String name, String tokenSha256, Instant created) {
@@ -34,10 +45,10 @@ final class RoutingTables {
     List<EndpointRow> endpoints() {
         return db.transaction("reading the routing endpoints", c -> {
             List<EndpointRow> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings FROM routing_endpoints"
-                    + " ORDER BY name"); ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT name, type, settings, created_ms FROM"
+                    + " routing_endpoints ORDER BY name"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new EndpointRow(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    out.add(new EndpointRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
                 }
             }
             return out;
@@ -62,11 +73,12 @@ final class RoutingTables {
             }
             try (PreparedStatement i = c.prepareStatement("INSERT INTO routing_endpoints (name, type, settings,"
                     + " next_seq, lease_until_ms, attempts, retry_at_ms, delivered, failed, dead, created_ms)"
-                    + " VALUES (?, ?, ?, 1, 0, 0, 0, 0, 0, 0, ?)")) {
+                    + " VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)")) {
                 i.setString(1, name);
                 i.setString(2, type);
                 i.setString(3, settings);
-                i.setLong(4, now);
+                i.setLong(4, firstSequence(now));
+                i.setLong(5, now);
                 i.executeUpdate();
             }
             return null;

@@ -140,17 +140,25 @@ public final class WebhookEndpoint implements EndpointType {
         }
 
         private void send(HttpRequest request, long firstSequence) throws Exception {
-            HttpResponse<String> r;
+            HttpResponse<java.io.InputStream> r;
             try {
-                r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 throw new IOException("webhook " + shown(uri) + " did not answer: " + e, e);
             }
             int code = r.statusCode();
+            byte[] start;
+            try (java.io.InputStream in = r.body()) {
+                // Only the start of an answer is read and kept (it goes into lastError).
+                start = in == null ? new byte[0] : in.readNBytes(512);
+            } catch (IOException e) {
+                start = new byte[0];
+            }
             if (code / 100 == 2) {
                 return;
             }
-            String body = r.body() == null ? "" : r.body().strip();
+            String body = new String(start, java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}+", " ")
+                    .strip();
             String answer = "webhook " + shown(uri) + " answered " + code + " to message " + firstSequence
                     + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
             if (code >= 500 || RETRIED.contains(code)) {

@@ -1,0 +1,125 @@
+/*
+ * Licensed under the Apache License, Version 2.0; see the LICENSE file at the root of this project.
+ */
+package org.outpost.hub.internal.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outpost.hub.storage.internal.Database;
+
+/** The endpoints' queues on a real hub database (H2). */
+class RoutingQueuesTest {
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private RoutingQueues queues;
+    private RoutingTables tables;
+
+    @BeforeEach
+    void setUp() {
+        db = new Database(Database.Settings.embedded(dir.resolve("db")));
+        queues = new RoutingQueues(db);
+        tables = new RoutingTables(db);
+        tables.putEndpoint("ep", "webhook", "{}", 1_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private void enqueue(int n) {
+        for (int i = 0; i < n; i++) {
+            queues.enqueue(List.of(new RoutingQueues.Item("ep", "all", 1_000 + i, "{}", "")));
+        }
+    }
+
+    @Test
+    void aNodeWhoseLeaseExpiredAndWentToAnotherChangesNothing() {
+        enqueue(2);
+        assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
+        assertThat(queues.lease("ep", "B", 12_000, 20_000)).isPresent(); // A's expired
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, 10);
+        long first = rows.get(0).seq();
+        long last = rows.get(1).seq();
+
+        assertThatThrownBy(() -> queues.delivered("ep", "A", first, last, 2, 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class).hasMessageContaining("'ep'");
+        assertThatThrownBy(() -> queues.failed("ep", "A", "down", 13_000, 14_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThatThrownBy(() -> queues.deadLetter("ep", "A", rows.subList(0, 1), 1, "x", 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThat(queues.head("ep", 0, 10)).hasSize(2);
+        assertThat(queues.deadLetters("ep", 10)).isEmpty();
+        RoutingQueues.State s = queues.state("ep").orElseThrow();
+        assertThat(s.attempts()).isZero();
+        assertThat(s.dead()).isZero();
+        assertThat(s.delivered()).isZero();
+        assertThat(queues.renew("ep", "A", 13_000, 30_000)).isFalse();
+
+        queues.delivered("ep", "B", first, last, 2, 13_000);
+        assertThat(queues.head("ep", 0, 10)).isEmpty();
+        assertThat(queues.state("ep").orElseThrow().delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void errorTextIsStoredWithoutControlCharactersAndCapped() {
+        enqueue(1);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        queues.failed("ep", "A", "bad\u0000answer\n" + "x".repeat(10_000), 11_000, 12_000);
+        String stored = queues.state("ep").orElseThrow().lastError();
+        assertThat(stored).startsWith("bad answer ").doesNotContain("\u0000").hasSize(RoutingQueues.MAX_ERROR);
+        queues.deadLetter("ep", "A", queues.head("ep", 0, 1), 1, "\u0000".repeat(5000), 11_000);
+        assertThat(queues.deadLetters("ep", 1).get(0).reason()).doesNotContain("\u0000")
+                .hasSizeLessThanOrEqualTo(RoutingQueues.MAX_ERROR);
+    }
+
+    @Test
+    void aReplayMovesEachDeadLetterOnceAcrossPagesAndCountsWhatMoved() {
+        int n = Replay.REPLAY_PAGE + 3;
+        List<RoutingQueues.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            items.add(new RoutingQueues.Item("ep", "all", i, "{}", "b" + i));
+        }
+        queues.enqueue(items);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, n);
+        queues.deadLetter("ep", "A", rows, 1, "x", 11_000);
+        assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n);
+
+        long one = rows.get(Replay.REPLAY_PAGE + 1).seq();
+        assertThat(queues.replay("ep", List.of(one, 42L))).isEqualTo(1);
+        assertThat(queues.replay("ep", List.of(one))).isZero();
+        assertThat(queues.state("ep").orElseThrow().dead()).isEqualTo(n - 1);
+        assertThat(queues.replay("ep", List.of())).isEqualTo(n - 1);
+        assertThat(queues.replay("ep", List.of())).isZero();
+        assertThat(queues.state("ep").orElseThrow().dead()).isZero();
+        List<RoutingQueues.Row> queued = queues.head("ep", 0, 2 * n);
+        assertThat(queued).hasSize(n);
+        assertThat(queued.get(0).body()).isEqualTo("b" + (Replay.REPLAY_PAGE + 1));
+        assertThat(queued.get(1).body()).isEqualTo("b0");
+        assertThat(queued.get(n - 1).body()).isEqualTo("b" + (n - 1));
+        assertThat(queued.get(0).seq()).isGreaterThan(rows.get(n - 1).seq());
+    }
+
+    @Test
+    void anExpiredLeaseFencesItsOwnNodeToo() {
+        enqueue(1);
+        assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
+        assertThatThrownBy(() -> queues.failed("ep", "A", "down", 12_000, 13_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThat(queues.renew("ep", "A", 10_500, 20_000)).isTrue();
+        queues.failed("ep", "A", "down", 12_000, 13_000);
+        assertThat(queues.state("ep").orElseThrow().attempts()).isEqualTo(1);
+    }
+}
