@@ -126,7 +126,7 @@ public final class Placeholders {
      */
     public static List<Occurrence> occurrences(String text) {
         List<Occurrence> out = new java.util.ArrayList<>();
-        Matcher m = PLACEHOLDER.matcher(text);
+        Matcher m = PLACEHOLDER.matcher(withoutComments(text));
         while (m.find()) {
             String inside = m.group(1).strip();
             boolean optional = inside.startsWith("?");
@@ -175,5 +175,43 @@ public final class Placeholders {
             return Type.NUMBER;
         }
         return Type.STRING;
+    }
+
+    /**
+     * @return the text with its comments blanked out, every other character where it was (so that lines and columns
+     *         stay right): YAML lines whose first non-blank character is {@code #}, and XML {@code <!-- -->}. Camel
+     *         reads neither, so a placeholder named there is no property of the module.
+     */
+    static String withoutComments(String text) {
+        char[] out = text.toCharArray();
+        int xml = text.indexOf("<!--");
+        while (xml >= 0) {
+            int end = text.indexOf("-->", xml + 4);
+            int stop = end < 0 ? out.length : end + 3;
+            blank(out, xml, stop);
+            xml = end < 0 ? -1 : text.indexOf("<!--", stop);
+        }
+        int line = 0;
+        while (line < out.length) {
+            int next = text.indexOf('\n', line);
+            int stop = next < 0 ? out.length : next;
+            int first = line;
+            while (first < stop && (out[first] == ' ' || out[first] == '\t')) {
+                first++;
+            }
+            if (first < stop && out[first] == '#') {
+                blank(out, first, stop);
+            }
+            line = stop + 1;
+        }
+        return new String(out);
+    }
+
+    private static void blank(char[] text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text[i] != '\n' && text[i] != '\r') {
+                text[i] = ' ';
+            }
+        }
     }
 }

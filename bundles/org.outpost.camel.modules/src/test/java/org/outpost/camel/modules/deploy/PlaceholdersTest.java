@@ -14,6 +14,30 @@ import org.outpost.camel.modules.deploy.Placeholders.Type;
 class PlaceholdersTest {
 
     @Test
+    void placeholdersInCommentsAreNoProperties() {
+        String yaml = """
+                # Sends every {{period}} ms; set {{site}} to name the place.
+                - route:
+                    from:
+                      uri: "timer:beat?period={{period:1000}}"  # a trailing comment is still read
+                      steps:
+                        - setBody:
+                            constant: "#class is no comment: {{site:here}}"
+                """;
+        assertThat(Placeholders.of(yaml).values()).containsExactly(
+                new Placeholder("period", Type.INTEGER, "1000", false),
+                new Placeholder("site", Type.STRING, "here", false));
+        String xml = """
+                <!-- every {{period}} ms
+                     and {{other}} -->
+                <routes><route><from uri="timer:beat?period={{period:1000}}"/></route></routes>
+                """;
+        assertThat(Placeholders.of(xml).values()).containsExactly(
+                new Placeholder("period", Type.INTEGER, "1000", false));
+        assertThat(Placeholders.withoutComments(xml)).hasSameSizeAs(xml);
+    }
+
+    @Test
     void aDefaultGivesThePlaceholdersTypeAndOneWithoutIsRequired() {
         Map<String, Placeholder> p = Placeholders.of("""
                 - route:
