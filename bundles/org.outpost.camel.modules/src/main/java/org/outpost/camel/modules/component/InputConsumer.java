@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 import org.outpost.api.message.Message;
 import org.outpost.api.module.InputHandler;
 
@@ -16,19 +15,13 @@ import org.outpost.api.module.InputHandler;
  * message is an exchange, processed in the gateway's delivery thread (one at a time, in order); the message is
  * acknowledged when the exchange completes, and stays queued (to be delivered again) when it fails.
  */
-final class InputConsumer extends DefaultConsumer implements InputHandler {
+final class InputConsumer extends ServiceConsumer implements InputHandler {
 
     private final String input;
-    private AutoCloseable registration;
 
     InputConsumer(OutpostEndpoint endpoint, Processor processor, String input) {
         super(endpoint, processor);
         this.input = input;
-    }
-
-    @Override
-    public OutpostEndpoint getEndpoint() {
-        return (OutpostEndpoint) super.getEndpoint();
     }
 
     @Override
@@ -55,41 +48,8 @@ final class InputConsumer extends DefaultConsumer implements InputHandler {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        register();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        unregister();
-        super.doStop();
-    }
-
-    @Override
-    protected void doSuspend() throws Exception {
-        unregister();
-        super.doSuspend();
-    }
-
-    @Override
-    protected void doResume() throws Exception {
-        super.doResume();
-        register();
-    }
-
-    private synchronized void register() {
-        if (registration == null) {
-            registration = getEndpoint().getComponent().registrar().register(InputHandler.class, this,
-                    Map.of(InputHandler.INPUT, input));
-        }
-    }
-
-    private synchronized void unregister() throws Exception {
-        if (registration != null) {
-            AutoCloseable r = registration;
-            registration = null;
-            r.close();
-        }
+    AutoCloseable registerService() {
+        return getEndpoint().getComponent().registrar().register(InputHandler.class, this,
+                Map.of(InputHandler.INPUT, input));
     }
 }

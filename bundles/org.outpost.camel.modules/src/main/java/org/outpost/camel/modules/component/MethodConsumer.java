@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 import org.outpost.api.module.MethodHandler;
 
 /**
@@ -18,19 +17,13 @@ import org.outpost.api.module.MethodHandler;
  * its status (200 when absent). A route that fails answers 500 with the error, 400 for an
  * {@link IllegalArgumentException}.
  */
-final class MethodConsumer extends DefaultConsumer implements MethodHandler {
+final class MethodConsumer extends ServiceConsumer implements MethodHandler {
 
     private final String method;
-    private AutoCloseable registration;
 
     MethodConsumer(OutpostEndpoint endpoint, Processor processor, String method) {
         super(endpoint, processor);
         this.method = method;
-    }
-
-    @Override
-    public OutpostEndpoint getEndpoint() {
-        return (OutpostEndpoint) super.getEndpoint();
     }
 
     @Override
@@ -56,41 +49,8 @@ final class MethodConsumer extends DefaultConsumer implements MethodHandler {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        register();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        unregister();
-        super.doStop();
-    }
-
-    @Override
-    protected void doSuspend() throws Exception {
-        unregister();
-        super.doSuspend();
-    }
-
-    @Override
-    protected void doResume() throws Exception {
-        super.doResume();
-        register();
-    }
-
-    private synchronized void register() {
-        if (registration == null) {
-            registration = getEndpoint().getComponent().registrar().register(MethodHandler.class, this,
-                    Map.of(MethodHandler.NAME, method));
-        }
-    }
-
-    private synchronized void unregister() throws Exception {
-        if (registration != null) {
-            AutoCloseable r = registration;
-            registration = null;
-            r.close();
-        }
+    AutoCloseable registerService() {
+        return getEndpoint().getComponent().registrar().register(MethodHandler.class, this,
+                Map.of(MethodHandler.NAME, method));
     }
 }
