@@ -56,11 +56,10 @@ public final class FakeModuleClient implements ModuleClient {
             f.completeExceptionally(new SendException("the gateway broker did not store the message: full"));
             return f;
         }
-        // completes in another thread, as the broker's callback does
-        CompletableFuture.runAsync(() -> {
-            sent.add(new Sent(output, message));
-            f.complete(null);
-        });
+        // kept in the order sent, as the gateway's producer stores them; completes in another thread, as the
+        // broker's callback does
+        sent.add(new Sent(output, message));
+        CompletableFuture.runAsync(() -> f.complete(null));
         return f;
     }
 
