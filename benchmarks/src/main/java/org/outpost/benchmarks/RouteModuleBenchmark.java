@@ -164,7 +164,7 @@ public final class RouteModuleBenchmark {
 
     /**
      * Writes the bundle of module {@code java-transform}: {@link JavaTransform} and a component description that makes
-     * it the InputHandler of input {@code in} with the module's ModuleClient in its field.
+     * it the AsyncInputHandler of input {@code in} with the module's ModuleClient in its field.
      */
     static void writeJavaModule(Path jar) throws IOException {
         Manifest manifest = new Manifest();
@@ -183,7 +183,7 @@ public final class RouteModuleBenchmark {
             jarOut.write(("""
                     <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.4.0" name="java-transform" immediate="true">
                       <implementation class="%s"/>
-                      <service><provide interface="org.outpost.api.module.InputHandler"/></service>
+                      <service><provide interface="org.outpost.api.module.AsyncInputHandler"/></service>
                       <property name="outpost.module.input" type="String" value="in"/>
                       <reference name="client" interface="org.outpost.api.module.ModuleClient" field="client"/>
                     </scr:component>

@@ -4,9 +4,14 @@
 package org.outpost.runtime.internal;
 
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -26,6 +31,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.outpost.api.message.Message;
 import org.outpost.api.metrics.Metrics;
+import org.outpost.api.module.AsyncInputHandler;
 import org.outpost.api.module.EdgeModule;
 import org.outpost.api.module.InputHandler;
 import org.outpost.api.module.ModuleNames;
@@ -36,16 +42,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link InputHandler} whiteboard: for each handler, one thread takes the messages of its input queue in order,
- * calls the handler and acknowledges the message only when the handler returned. A handler that throws gets the same
- * message again after a pause. Deliveries are counted as {@code messages_sent_total} and timed as
- * {@code message_send_duration_seconds} (the handler's time).
+ * The {@link InputHandler} and {@link AsyncInputHandler} whiteboard: for each handler, one thread takes the messages of
+ * its input queue in order and hands each to the handler; a message is acknowledged only when the handler is done with
+ * it (returned, or its stage completed). An {@code InputHandler} has one message at a time; an
+ * {@code AsyncInputHandler} up to its {@value AsyncInputHandler#IN_FLIGHT}. A handler that fails gets the same message
+ * again after a pause, once what it had in flight is settled. Deliveries are counted as {@code messages_sent_total}
+ * and timed as {@code message_send_duration_seconds} (from hand-over to done).
  */
 @Component(service = InputDispatcher.class)
 public final class InputDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputDispatcher.class);
     private static final long RETRY_DELAY_MS = 1000;
+    private static final int MAX_IN_FLIGHT = 10_000;
+    /** How long a stopping or failing loop waits for what it has in flight before giving it back to the queue. */
+    private static final long SETTLE_MS = 5_000;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ModuleCounters counters;
     private final Metrics metrics;
@@ -53,7 +65,7 @@ public final class InputDispatcher {
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("outpost-input"));
-    private final Map<ServiceReference<InputHandler>, InputLoop> loops = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<?>, InputLoop> loops = new ConcurrentHashMap<>();
 
     @Activate
     public InputDispatcher(@Reference Broker broker, @Reference ModuleCounters counters, @Reference Metrics metrics,
@@ -77,17 +89,55 @@ public final class InputDispatcher {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindInputHandler(ServiceReference<InputHandler> ref, InputHandler handler) {
+        bind(ref, handler.getClass(), Handler.of(handler), 1);
+    }
+
+    void unbindInputHandler(ServiceReference<InputHandler> ref) {
+        unbind(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindAsyncInputHandler(ServiceReference<AsyncInputHandler> ref, AsyncInputHandler handler) {
+        Object limit = ref.getProperty(AsyncInputHandler.IN_FLIGHT);
+        int inFlight;
+        try {
+            inFlight = limit == null ? AsyncInputHandler.DEFAULT_IN_FLIGHT : Integer.parseInt(limit.toString().trim());
+        } catch (NumberFormatException e) {
+            inFlight = -1;
+        }
+        if (inFlight < 1 || inFlight > MAX_IN_FLIGHT) {
+            LOG.error("Ignoring AsyncInputHandler {} of bundle {}: its '{}' service property is '{}'; give a whole"
+                    + " number from 1 to {} (or none for {})", handler.getClass().getName(),
+                    ref.getBundle().getSymbolicName(), AsyncInputHandler.IN_FLIGHT, limit, MAX_IN_FLIGHT,
+                    AsyncInputHandler.DEFAULT_IN_FLIGHT);
+            return;
+        }
+        bind(ref, handler.getClass(), handler::onMessage, inFlight);
+    }
+
+    void unbindAsyncInputHandler(ServiceReference<AsyncInputHandler> ref) {
+        unbind(ref);
+    }
+
+    private void bind(ServiceReference<?> ref, Class<?> type, Handler handler, int inFlight) {
         String module = ref.getBundle().getHeaders("").get(EdgeModule.HEADER);
         Object input = ref.getProperty(InputHandler.INPUT);
         if (!ModuleNames.isValid(module) || !(input instanceof String in) || !ModuleNames.isValid(in)) {
-            LOG.error("Ignoring InputHandler {} of bundle {}: it needs a module id (@EdgeModule, found '{}') and a valid"
-                    + " '{}' service property (@ModuleInput, found '{}')", handler.getClass().getName(),
+            LOG.error("Ignoring input handler {} of bundle {}: it needs a module id (@EdgeModule, found '{}') and a"
+                    + " valid '{}' service property (@ModuleInput, found '{}')", type.getName(),
                     ref.getBundle().getSymbolicName(), module, InputHandler.INPUT, input);
             return;
         }
-        InputLoop loop = new InputLoop(module, in, handler, true);
+        InputLoop loop = new InputLoop(module, in, handler, inFlight, true);
         loops.put(ref, loop);
         executor.execute(loop);
+    }
+
+    private void unbind(ServiceReference<?> ref) {
+        InputLoop loop = loops.remove(ref);
+        if (loop != null) {
+            loop.stop();
+        }
     }
 
     /**
@@ -97,17 +147,36 @@ public final class InputDispatcher {
      */
     Runnable attach(String module, String input, InputHandler handler) {
         // Not measured: the handler is the runtime's (it forwards to a process), not the module's code.
+        return start(module, input, Handler.of(handler), 1);
+    }
+
+    /** As {@link #attach(String, String, InputHandler)}, for a handler with up to {@code inFlight} messages. */
+    Runnable attach(String module, String input, AsyncInputHandler handler, int inFlight) {
+        return start(module, input, handler::onMessage, inFlight);
+    }
+
+    private Runnable start(String module, String input, Handler handler, int inFlight) {
         InputLoop loop = new InputLoop(ModuleNames.require("module id", module), ModuleNames.require("input name",
-                input), handler, false);
+                input), handler, inFlight, false);
         executor.execute(loop);
         return loop::stop;
     }
 
-    void unbindInputHandler(ServiceReference<InputHandler> ref) {
-        InputLoop loop = loops.remove(ref);
-        if (loop != null) {
-            loop.stop();
+    /** Both kinds of handler, as the loop calls them. */
+    @FunctionalInterface
+    private interface Handler {
+        CompletionStage<Void> take(Message message) throws Exception;
+
+        static Handler of(InputHandler handler) {
+            return message -> {
+                handler.onMessage(message);
+                return DONE;
+            };
         }
+    }
+
+    /** A message the handler is done with, as its loop settles it. */
+    private record Done(ClientMessage cm, Message message, long handedOver, long finished, Throwable error) {
     }
 
     /**
@@ -134,7 +203,10 @@ public final class InputDispatcher {
     private final class InputLoop implements Runnable {
         private final String module;
         private final String input;
-        private final InputHandler handler;
+        private final Handler handler;
+        private final int maxInFlight;
+        /** The {@code to} label of the input's metrics. */
+        private final String to;
         /** The module's resource account (the handler's CPU time and allocations are the module's), or null. */
         private final Accounts.Account account;
         /** Metric handles of this input, by sender (and priority): looked up once, not per message. */
@@ -143,10 +215,12 @@ public final class InputDispatcher {
         private volatile boolean running = true;
         private boolean announced;
 
-        InputLoop(String module, String input, InputHandler handler, boolean measured) {
+        InputLoop(String module, String input, Handler handler, int maxInFlight, boolean measured) {
             this.module = module;
             this.input = input;
             this.handler = handler;
+            this.maxInFlight = maxInFlight;
+            this.to = "BrokeredEndpoint(\"/modules/" + module + "/inputs/" + input + "\")";
             this.account = measured ? accounting.account(module) : null;
         }
 
@@ -186,41 +260,89 @@ public final class InputDispatcher {
         }
 
         private void consume(ClientSession session, ClientConsumer consumer) throws Exception {
-            String to = "BrokeredEndpoint(\"/modules/" + module + "/inputs/" + input + "\")";
-            while (running) {
-                ClientMessage cm = consumer.receive(500);
+            BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+            int inFlight = 0;
+            Done refused = null;
+            while (running && refused == null) {
+                Done d = inFlight >= maxInFlight ? done.poll(500, TimeUnit.MILLISECONDS) : done.poll();
+                if (d != null) {
+                    inFlight--;
+                    refused = settle(d);
+                    continue;
+                }
+                if (inFlight >= maxInFlight) {
+                    continue;
+                }
+                // Short waits while messages are in flight: their acknowledgements are sent from this thread.
+                ClientMessage cm = consumer.receive(inFlight == 0 ? 500 : 5);
                 if (cm == null) {
                     continue;
                 }
                 byte[] body = new byte[cm.getBodyBuffer().readableBytes()];
                 cm.getBodyBuffer().readBytes(body);
                 Message message = MessageHeaders.toMessage(body, cm::getObjectProperty);
-                long start = System.nanoTime();
+                long handedOver = System.nanoTime();
+                CompletionStage<Void> stage;
                 try (var measured = account == null ? Accounts.NOTHING : accounting.measure(account)) {
-                    handler.onMessage(message);
-                } catch (NotReadyException e) {
-                    LOG.debug("Module {} input {} waits: {}", module, input, e.getMessage());
-                    pause();
-                    throw new RedeliveryException();
+                    stage = handler.take(message);
                 } catch (Exception e) {
-                    LOG.warn("Module {} input {} refused message {} ({}); it will be delivered again", module, input,
-                            message.messageId(), e.toString());
-                    pause();
-                    // Closing the session puts the message back at the head of the queue, in order.
-                    throw new RedeliveryException();
+                    stage = CompletableFuture.failedFuture(e);
                 }
-                cm.individualAcknowledge();
-                counters.received(module);
-                String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
-                int priority = 9 - cm.getPriority();
-                String output = message.outputName() == null ? "" : message.outputName();
-                delivered.computeIfAbsent(from + "\u0000" + output + "\u0000" + priority, k -> metrics.counter(
-                        "edgehub_messages_sent_total", "from", from, "to", to, "from_route_output", output,
-                        "to_route_input", input, "priority", Integer.toString(priority))).increment();
-                handlerTime.computeIfAbsent(from + "\u0000" + output, f -> metrics.timer(
-                        "edgehub_message_send_duration_seconds", "from", from, "to", to, "from_route_output", output,
-                        "to_route_input", input)).record(System.nanoTime() - start);
+                if (stage == null) {
+                    stage = CompletableFuture.failedFuture(new IllegalStateException("the handler returned no stage"));
+                }
+                inFlight++;
+                stage.whenComplete((ok, error) -> done.add(new Done(cm, message, handedOver, System.nanoTime(),
+                        error)));
             }
+            // Settle what is in flight, so that what was done is acknowledged rather than delivered again.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+            while (inFlight > 0 && System.nanoTime() < deadline) {
+                Done d = done.poll(100, TimeUnit.MILLISECONDS);
+                if (d != null) {
+                    inFlight--;
+                    Done r = settle(d);
+                    refused = refused == null ? r : refused;
+                }
+            }
+            if (inFlight > 0) {
+                LOG.warn("Module {} input {}: {} message(s) not done after {} ms; they will be delivered again", module,
+                        input, inFlight, SETTLE_MS);
+            }
+            if (refused != null) {
+                Throwable error = refused.error();
+                if (error instanceof NotReadyException) {
+                    LOG.debug("Module {} input {} waits: {}", module, input, error.getMessage());
+                } else {
+                    LOG.warn("Module {} input {} refused message {} ({}); it will be delivered again", module, input,
+                            refused.message().messageId(), error.toString());
+                }
+                pause();
+                // Closing the session puts the message back at the head of the queue, in order.
+                throw new RedeliveryException();
+            }
+        }
+
+        /** Acknowledges and counts a message done with; returns it when it failed instead (it is not acknowledged). */
+        private Done settle(Done d) throws Exception {
+            if (d.error() != null) {
+                Throwable error = d.error() instanceof CompletionException c && c.getCause() != null ? c.getCause()
+                        : d.error();
+                return new Done(d.cm(), d.message(), d.handedOver(), d.finished(), error);
+            }
+            d.cm().individualAcknowledge();
+            counters.received(module);
+            Message message = d.message();
+            String from = message.connectionModuleId() == null ? "" : message.connectionModuleId();
+            int priority = 9 - d.cm().getPriority();
+            String output = message.outputName() == null ? "" : message.outputName();
+            delivered.computeIfAbsent(from + "\u0000" + output + "\u0000" + priority, k -> metrics.counter(
+                    "edgehub_messages_sent_total", "from", from, "to", to, "from_route_output", output,
+                    "to_route_input", input, "priority", Integer.toString(priority))).increment();
+            handlerTime.computeIfAbsent(from + "\u0000" + output, f -> metrics.timer(
+                    "edgehub_message_send_duration_seconds", "from", from, "to", to, "from_route_output", output,
+                    "to_route_input", input)).record(d.finished() - d.handedOver());
+            return null;
         }
 
         private void pause() {

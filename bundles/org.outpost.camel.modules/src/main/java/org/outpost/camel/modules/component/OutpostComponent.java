@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
+import org.outpost.api.module.AsyncInputHandler;
 import org.outpost.api.module.ModuleClient;
 import org.outpost.api.module.ModuleNames;
 
@@ -41,6 +42,9 @@ public final class OutpostComponent extends DefaultComponent {
         return registrar;
     }
 
+    /** The option of {@code outpost:input/<name>}: how many messages may be in the route at once. */
+    static final String IN_FLIGHT = "inFlight";
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         int slash = remaining.indexOf('/');
@@ -58,9 +62,24 @@ public final class OutpostComponent extends DefaultComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("endpoint " + uri + ": " + e.getMessage(), e);
         }
-        if (!parameters.isEmpty()) {
-            throw new IllegalArgumentException("endpoint " + uri + " takes no options, but has " + parameters.keySet());
+        int inFlight = AsyncInputHandler.DEFAULT_IN_FLIGHT;
+        Object option = k == OutpostEndpoint.Kind.INPUT ? parameters.remove(IN_FLIGHT) : null;
+        if (option != null) {
+            try {
+                inFlight = Integer.parseInt(option.toString().trim());
+            } catch (NumberFormatException e) {
+                inFlight = 0;
+            }
+            if (inFlight < 1 || inFlight > 10_000) {
+                throw new IllegalArgumentException("endpoint " + uri + ": option " + IN_FLIGHT + " is '" + option
+                        + "'; give a whole number from 1 (one message at a time, in order even when one fails) to"
+                        + " 10000");
+            }
         }
-        return new OutpostEndpoint(uri, this, k, name);
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException("endpoint " + uri + (k == OutpostEndpoint.Kind.INPUT
+                    ? " takes only the option " + IN_FLIGHT : " takes no options") + ", but has " + parameters.keySet());
+        }
+        return new OutpostEndpoint(uri, this, k, name, inFlight);
     }
 }

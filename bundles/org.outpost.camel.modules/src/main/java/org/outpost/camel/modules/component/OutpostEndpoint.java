@@ -17,11 +17,13 @@ final class OutpostEndpoint extends DefaultEndpoint {
 
     private final Kind kind;
     private final String name;
+    private final int inFlight;
 
-    OutpostEndpoint(String uri, OutpostComponent component, Kind kind, String name) {
+    OutpostEndpoint(String uri, OutpostComponent component, Kind kind, String name, int inFlight) {
         super(uri, component);
         this.kind = kind;
         this.name = name;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -46,7 +48,7 @@ final class OutpostEndpoint extends DefaultEndpoint {
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
         Consumer consumer = switch (kind) {
-            case INPUT -> new InputConsumer(this, processor, name);
+            case INPUT -> new InputConsumer(this, processor, name, inFlight);
             case METHOD -> new MethodConsumer(this, processor, name);
             case OUTPUT -> throw new IllegalArgumentException(getEndpointUri() + " is an output: routes send to it"
                     + " (to:), they start from outpost:input/<name> or outpost:method/<name>");

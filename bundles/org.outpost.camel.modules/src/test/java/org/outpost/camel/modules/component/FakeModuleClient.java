@@ -24,6 +24,9 @@ public final class FakeModuleClient implements ModuleClient {
     public final List<Sent> sent = new CopyOnWriteArrayList<>();
     public final List<Thread> threads = new CopyOnWriteArrayList<>();
     public volatile boolean failing;
+    /** While set, sendAsync keeps its stages incomplete until {@link #release()}, as a slow journal would. */
+    public volatile boolean holding;
+    private final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
     private final String module;
     private final AtomicInteger threadCount = new AtomicInteger();
 
@@ -59,8 +62,19 @@ public final class FakeModuleClient implements ModuleClient {
         // kept in the order sent, as the gateway's producer stores them; completes in another thread, as the
         // broker's callback does
         sent.add(new Sent(output, message));
-        CompletableFuture.runAsync(() -> f.complete(null));
+        if (holding) {
+            held.add(f);
+        } else {
+            CompletableFuture.runAsync(() -> f.complete(null));
+        }
         return f;
+    }
+
+    /** Completes the sends held so far, in the order sent, and stops holding. */
+    public void release() {
+        holding = false;
+        held.forEach(f -> f.complete(null));
+        held.clear();
     }
 
     @Override

@@ -9,6 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -17,6 +21,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.outpost.api.message.Message;
+import org.outpost.api.module.AsyncInputHandler;
 import org.outpost.api.module.MethodHandler;
 import org.outpost.api.module.SendException;
 
@@ -82,6 +87,62 @@ class OutpostComponentTest {
         });
         assertThatThrownBy(() -> registrar.inputs.get("in").onMessage(Message.builder().body("x").build()))
                 .hasMessage("device busy");
+    }
+
+    @Test
+    void messagesAreTakenWhileEarlierOnesAwaitStorageAndEachCompletesWhenItsOutputIsStored() throws Exception {
+        routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("outpost:input/in").transform(simple("${body}!")).to("outpost:output/out");
+            }
+        });
+        assertThat(registrar.inFlight).containsEntry("in", AsyncInputHandler.DEFAULT_IN_FLIGHT);
+        client.holding = true;
+        AsyncInputHandler in = registrar.asyncInputs.get("in");
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (String body : List.of("a", "b", "c")) {
+            stages.add(in.onMessage(Message.builder().body(body).build()).toCompletableFuture());
+        }
+        // all three were sent, in order, and none is acknowledged before the journal has it
+        assertThat(client.bodies("out")).containsExactly("a!", "b!", "c!");
+        assertThat(stages).noneMatch(CompletableFuture::isDone);
+
+        client.release();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stages.stream().allMatch(CompletableFuture::isDone));
+        assertThat(stages).noneMatch(CompletableFuture::isCompletedExceptionally);
+    }
+
+    @Test
+    void anOutputThatFailsFailsTheStageOfItsMessageOnly() throws Exception {
+        routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("outpost:input/in?inFlight=1").to("outpost:output/out");
+            }
+        });
+        assertThat(registrar.inFlight).containsEntry("in", 1);
+        AsyncInputHandler in = registrar.asyncInputs.get("in");
+        client.failing = true;
+        CompletableFuture<Void> failed = in.onMessage(Message.builder().body("x").build()).toCompletableFuture();
+        client.failing = false;
+        CompletableFuture<Void> ok = in.onMessage(Message.builder().body("y").build()).toCompletableFuture();
+
+        assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SendException.class);
+        ok.get(5, TimeUnit.SECONDS);
+        assertThat(client.bodies("out")).containsExactly("y");
+    }
+
+    @Test
+    void aBadInFlightOptionSaysWhatItTakes() {
+        assertThatThrownBy(() -> camel.getEndpoint("outpost:input/in?inFlight=0"))
+                .hasMessageContaining("inFlight is '0'; give a whole number from 1");
+        assertThatThrownBy(() -> camel.getEndpoint("outpost:input/in?inFlight=many"))
+                .hasMessageContaining("inFlight is 'many'");
+        assertThatThrownBy(() -> camel.getEndpoint("outpost:output/out?inFlight=2"))
+                .hasMessageContaining("takes no options");
+        assertThatThrownBy(() -> camel.getEndpoint("outpost:input/in?speed=2"))
+                .hasMessageContaining("takes only the option inFlight");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.wiring.BundleWiring;
 import org.outpost.api.message.Message;
-import org.outpost.api.module.InputHandler;
+import org.outpost.api.module.AsyncInputHandler;
 import org.outpost.camel.internal.Contexts;
 import org.outpost.camel.modules.api.RouteBundle;
 import org.outpost.camel.modules.component.FakeModuleClient;
@@ -65,16 +66,19 @@ class RouteModuleTest {
         module = newModule();
         module.activate(bundleContext("routes/relay.camel.yaml"), Map.of("out", "relayed", "service.pid", "x"));
 
-        InputHandler input = (InputHandler) registered.get(0)[1];
-        assertThat(registered.get(0)[0]).isEqualTo(InputHandler.class.getName());
-        assertThat(((Dictionary<?, ?>) registered.get(0)[2]).get(InputHandler.INPUT)).isEqualTo("in");
-        input.onMessage(Message.builder().body("hi").build());
+        AsyncInputHandler input = (AsyncInputHandler) registered.get(0)[1];
+        assertThat(registered.get(0)[0]).isEqualTo(AsyncInputHandler.class.getName());
+        assertThat(((Dictionary<?, ?>) registered.get(0)[2]).get(AsyncInputHandler.INPUT)).isEqualTo("in");
+        assertThat(((Dictionary<?, ?>) registered.get(0)[2]).get(AsyncInputHandler.IN_FLIGHT))
+                .isEqualTo(AsyncInputHandler.DEFAULT_IN_FLIGHT);
+        input.onMessage(Message.builder().body("hi").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(client.bodies("relayed")).containsExactly("hi");
         assertThat(module.componentNames()).contains("outpost");
 
         module.modified(Map.of("out", "other"));
         await().atMost(Duration.ofSeconds(5)).until(() -> unregistered.size() == 1 && registered.size() == 2);
-        ((InputHandler) registered.get(1)[1]).onMessage(Message.builder().body("again").build());
+        ((AsyncInputHandler) registered.get(1)[1]).onMessage(Message.builder().body("again").build())
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(client.bodies("other")).containsExactly("again");
     }
 
