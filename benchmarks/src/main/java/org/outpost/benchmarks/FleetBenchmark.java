@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 
 import org.outpost.itests.GatewayProcess;
 import org.outpost.itests.Mosquitto;
-import org.outpost.itests.PostgresServer;
 import org.outpost.itests.SimulatedFleet;
+import org.outpost.testing.postgres.PostgresServer;
 
 /**
  * One hub node under a fleet of simulated gateways, against a bare MQTT broker in the same run.
@@ -112,7 +112,7 @@ public final class FleetBenchmark {
     private static Result hub(Path base, List<String> ids, Map<String, String> keys, String jsonl, String deployment)
             throws Exception {
         boolean postgres = "postgresql".equals(System.getProperty("bench.storage", "h2"));
-        try (PostgresServer db = postgres ? PostgresServer.start(true) : null;
+        try (PostgresServer db = postgres ? PostgresServer.start(GatewayProcess.freePort(), true) : null;
                 GatewayProcess hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),
                         Files.createTempDirectory(base, "fleet-hub"));
                 SimulatedFleet fleet = new SimulatedFleet(2)) {

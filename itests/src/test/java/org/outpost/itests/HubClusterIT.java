@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.After;
 import org.junit.Test;
+import org.outpost.testing.postgres.PostgresServer;
 
 /**
  * Two hub nodes, each the real hub distribution in its own process, sharing one PostgreSQL (a cluster of its own,
@@ -93,7 +94,7 @@ public class HubClusterIT {
     @Test
     public void twoNodesOverOnePostgresqlServeOneFleet() throws Exception {
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
-        postgres = PostgresServer.start();
+        postgres = PostgresServer.start(GatewayProcess.freePort(), false);
         int portA = GatewayProcess.freePort();
         int portB = GatewayProcess.freePort();
         a = node(base, "hub-a", portA);

@@ -39,6 +39,7 @@ import org.outpost.protocol.SasToken;
 import org.outpost.testing.kafka.KafkaBroker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.outpost.testing.postgres.PostgresServer;
 
 /**
  * The hub's routing to the {@code postgres} and {@code kafka} endpoints on the real hub distribution: a PostgreSQL
@@ -77,7 +78,7 @@ public class HubEndpointsIT {
 
     @Test
     public void routedMessagesBecomeRowsAndRecordsInOrderAlsoAcrossAnOutage() throws Exception {
-        postgres = PostgresServer.start();
+        postgres = PostgresServer.start(GatewayProcess.freePort(), false);
         kafka = KafkaBroker.create();
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
         hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")), Files.createTempDirectory(

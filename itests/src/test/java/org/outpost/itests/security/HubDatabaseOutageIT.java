@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
 import org.outpost.itests.GatewayProcess;
-import org.outpost.itests.PostgresServer;
+import org.outpost.testing.postgres.PostgresServer;
 
 /**
  * The hub's database cut off and back (the {@code security} group): the real hub distribution on a real PostgreSQL,
@@ -45,8 +45,8 @@ public class HubDatabaseOutageIT {
 
     @Test
     public void theHubDegradesWhileItsDatabaseDoesNotAnswerAndRecoversWhenItDoes() throws Exception {
-        postgres = PostgresServer.start();
-        int database = Integer.parseInt(postgres.url().replaceAll(".*://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
+        postgres = PostgresServer.start(GatewayProcess.freePort(), false);
+        int database = postgres.port();
         proxy = new PausingProxy(database);
         Path base = Path.of(System.getProperty("outpost.exam.dir", "target")).toAbsolutePath().getParent();
         hub = new GatewayProcess(Path.of(System.getProperty("outpost.hub.distribution")),

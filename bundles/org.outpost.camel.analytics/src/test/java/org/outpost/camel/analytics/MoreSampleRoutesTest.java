@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class MoreSampleRoutesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
     @Test
     void dedupDropsAnIdSeenInTheWindowAndPassesTheRestUnchanged() throws Exception {
@@ -92,26 +94,50 @@ class MoreSampleRoutesTest {
         }
     }
 
+    /**
+     * Windows of two steps, the steps ended by the test (as ticks of the completion interval do) on the strategy's
+     * clock, which the test sets: each report spans the window's length and is the reference over its two steps.
+     */
     @Test
     void slidingWindowsReportWindowsOfTheirLength() throws Exception {
-        try (SampleRoutes routes = new SampleRoutes(Map.of("window.seconds", "2", "window.step.seconds", "1"),
+        try (SampleRoutes routes = new SampleRoutes(Map.of("window.seconds", "7200", "window.step.seconds", "3600"),
                 "window-sliding.camel.yaml")) {
-            long end = System.nanoTime() + 3_300_000_000L;
+            long[] clock = {T0};
+            routes.bean("slidingStats", SlidingWindowStats.class).setClock(() -> clock[0]);
+            int[] perStep = {60, 140, 120, 80};
+            List<List<Double>> steps = new ArrayList<>();
             int sent = 0;
-            while (System.nanoTime() < end) {
-                routes.send("readings", "{\"sensor\": \"k\", \"value\": " + (sent++ % 10) + "}");
-                Thread.sleep(5);
+            for (int step = 0; step < perStep.length; step++) {
+                List<Double> values = new ArrayList<>();
+                for (int j = 0; j < perStep[step]; j++) {
+                    int v = sent++ % 10;
+                    values.add((double) v);
+                    routes.send("readings", "{\"sensor\": \"k\", \"value\": " + v + "}");
+                }
+                steps.add(values);
+                clock[0] += Duration.ofHours(1).toMillis();
+                assertThat(routes.closeWindows("window-sliding")).isEqualTo(1);
+                int reports = step + 1;
+                await().atMost(Duration.ofSeconds(5)).until(() -> routes.count("summary") == reports);
             }
             int total = sent;
-            await().atMost(Duration.ofSeconds(5)).until(() -> routes.count("summary") >= 4);
-            for (SampleRoutes.Out out : routes.output("summary")) {
-                JsonNode s = JSON.readTree(out.body());
+            List<SampleRoutes.Out> out = routes.output("summary");
+            assertThat(out).hasSize(perStep.length);
+            for (int n = 0; n < out.size(); n++) {
+                JsonNode s = JSON.readTree(out.get(n).body());
                 assertThat(s.path("window").asText()).isEqualTo("sliding");
-                assertThat(java.time.Duration.between(java.time.Instant.parse(s.path("start").asText()),
-                        java.time.Instant.parse(s.path("end").asText()))).isEqualTo(Duration.ofSeconds(2));
-                assertThat(s.path("count").asLong()).isBetween(1L, (long) total);
-                assertThat(s.path("min").asDouble()).isGreaterThanOrEqualTo(0);
-                assertThat(s.path("max").asDouble()).isLessThanOrEqualTo(9);
+                Instant end = Instant.ofEpochMilli(T0).plus(Duration.ofHours(n + 1));
+                assertThat(s.path("end").asText()).isEqualTo(end.toString());
+                assertThat(Duration.between(Instant.parse(s.path("start").asText()), Instant.parse(s.path("end")
+                        .asText()))).isEqualTo(Duration.ofHours(2));
+                List<Double> window = new ArrayList<>(n == 0 ? List.of() : steps.get(n - 1));
+                window.addAll(steps.get(n));
+                assertThat(s.path("count").asLong()).as("report %d", n).isEqualTo(window.size())
+                        .isBetween(1L, (long) total);
+                assertThat(s.path("avg").asDouble()).isCloseTo(Reference.mean(window), within(1e-12));
+                assertThat(s.path("stddev").asDouble()).isCloseTo(Reference.stddev(window), within(1e-12));
+                assertThat(s.path("min").asDouble()).isEqualTo(Reference.min(window)).isGreaterThanOrEqualTo(0);
+                assertThat(s.path("max").asDouble()).isEqualTo(Reference.max(window)).isLessThanOrEqualTo(9);
             }
             // From the second step on, a window spans two steps: more readings than any single step had.
             assertThat(routes.output("summary").stream().mapToLong(o -> count(o.body())).max().orElseThrow())

@@ -12,9 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
@@ -93,6 +97,47 @@ final class SampleRoutes implements AutoCloseable {
 
     void send(String input, String body) {
         send(input, body, Map.of());
+    }
+
+    /**
+     * Closes every open window of route {@code routeId}'s aggregate now, as its {@code completionInterval} does at each
+     * tick: a test that sets the interval far beyond its run decides where windows end instead of the timer.
+     *
+     * @return how many windows (keys' groups) it closed
+     */
+    int closeWindows(String routeId) {
+        Route route = context.getRoute(routeId);
+        AggregateProcessor aggregate = route == null ? null : find(route.navigate());
+        if (aggregate == null) {
+            throw new IllegalArgumentException("No route " + routeId + " with an aggregate");
+        }
+        return aggregate.forceCompletionOfAllGroups();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AggregateProcessor find(Navigate<Processor> navigate) {
+        if (navigate == null || !navigate.hasNext()) {
+            return null;
+        }
+        for (Processor p : navigate.next()) {
+            if (p instanceof AggregateProcessor aggregate) {
+                return aggregate;
+            }
+            AggregateProcessor below = p instanceof Navigate<?> n ? find((Navigate<Processor>) n) : null;
+            if (below != null) {
+                return below;
+            }
+        }
+        return null;
+    }
+
+    /** @return the bean {@code name} of the route files (their {@code beans:}) */
+    <T> T bean(String name, Class<T> type) {
+        T bean = context.getRegistry().lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new IllegalArgumentException("No bean " + name + " of " + type.getSimpleName());
+        }
+        return bean;
     }
 
     List<Out> output(String name) {

@@ -98,31 +98,60 @@ class SampleRoutesTest {
 
     /**
      * Time windows: whatever window each reading fell into, every reading is counted once and the summaries of a key
-     * merge to the reference over all its readings.
+     * merge to the reference over all its readings. The windows end where the test says, not by the timer: the
+     * interval is an hour, and after each round of readings (of a size of its own) the test closes the open windows as
+     * a tick of the interval does; each summary is then the reference over its key's readings of that round.
      */
     @Test
     void timeWindowsCountEveryReadingOnce() throws Exception {
-        try (SampleRoutes routes = new SampleRoutes(Map.of("window.seconds", "1"), "window-stats.camel.yaml")) {
+        try (SampleRoutes routes = new SampleRoutes(Map.of("window.seconds", "3600"), "window-stats.camel.yaml")) {
             Random random = new Random(2);
             Map<String, List<Double>> sent = new HashMap<>();
-            long end = System.nanoTime() + 2_500_000_000L;
+            List<Map<String, List<Double>>> rounds = new ArrayList<>();
+            List<Map<String, List<Long>>> roundTimes = new ArrayList<>();
             int i = 0;
-            while (System.nanoTime() < end) {
-                String key = "s" + (i++ % 2);
-                double v = random.nextDouble() * 100;
-                sent.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
-                routes.send("readings", "{\"sensor\": \"" + key + "\", \"value\": " + v + "}");
-                Thread.sleep(2);
+            for (int round = 0; round < 5; round++) {
+                Map<String, List<Double>> values = new HashMap<>();
+                Map<String, List<Long>> times = new HashMap<>();
+                for (int end = i + 100 + random.nextInt(300); i < end; i++) {
+                    String key = "s" + (i % 2);
+                    double v = random.nextDouble() * 100;
+                    long t = T0 + i * 10L;
+                    sent.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+                    values.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+                    times.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+                    routes.send("readings", "{\"sensor\": \"" + key + "\", \"value\": " + v + ", \"timestamp\": " + t
+                            + "}");
+                }
+                rounds.add(values);
+                roundTimes.add(times);
+                assertThat(routes.count("summary")).as("nothing before the round's windows close")
+                        .isEqualTo(2 * round);
+                assertThat(routes.closeWindows("window-stats")).isEqualTo(2);
+                int summaries = 2 * (round + 1);
+                await().atMost(Duration.ofSeconds(5)).until(() -> routes.count("summary") == summaries);
             }
             int total = i;
-            await().atMost(Duration.ofSeconds(5)).until(() -> routes.output("summary").stream()
-                    .mapToLong(o -> readCount(o.body())).sum() == total);
+            assertThat(routes.output("summary").stream().mapToLong(o -> readCount(o.body())).sum()).isEqualTo(total);
             Map<String, Merged> merged = new HashMap<>();
-            for (SampleRoutes.Out out : routes.output("summary")) {
-                JsonNode s = json(out.body());
-                merged.computeIfAbsent(s.path("key").asText(), k -> new Merged()).add(s);
+            List<SampleRoutes.Out> out = routes.output("summary");
+            for (int n = 0; n < out.size(); n++) {
+                JsonNode s = json(out.get(n).body());
+                String key = s.path("key").asText();
+                merged.computeIfAbsent(key, k -> new Merged()).add(s);
+                List<Double> values = rounds.get(n / 2).get(key);
+                List<Long> times = roundTimes.get(n / 2).get(key);
+                assertThat(s.path("count").asLong()).as("summary %d", n).isEqualTo(values.size());
+                assertThat(s.path("avg").asDouble()).isCloseTo(Reference.mean(values), within(1e-12));
+                assertThat(s.path("stddev").asDouble()).isCloseTo(Reference.stddev(values), within(1e-12));
+                assertThat(s.path("min").asDouble()).isEqualTo(Reference.min(values));
+                assertThat(s.path("max").asDouble()).isEqualTo(Reference.max(values));
+                assertThat(s.path("first").asText()).isEqualTo(Instant.ofEpochMilli(times.get(0)).toString());
+                assertThat(s.path("last").asText()).isEqualTo(Instant.ofEpochMilli(times.get(times.size() - 1))
+                        .toString());
             }
-            assertThat(routes.count("summary")).isGreaterThanOrEqualTo(4);
+            assertThat(routes.count("summary")).isEqualTo(10);
+            assertThat(merged).containsOnlyKeys(sent.keySet());
             for (String key : sent.keySet()) {
                 List<Double> values = sent.get(key);
                 Merged m = merged.get(key);

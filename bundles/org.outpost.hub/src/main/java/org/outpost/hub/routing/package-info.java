@@ -7,7 +7,7 @@
  * registers one (the Kafka endpoint's feature, for example) adds a type without a change to the hub.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.outpost.hub.routing;
 
 import org.osgi.annotation.bundle.Export;

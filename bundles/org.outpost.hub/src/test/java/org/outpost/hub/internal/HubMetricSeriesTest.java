@@ -39,7 +39,7 @@ import org.outpost.hub.storage.internal.Database;
 /**
  * Metrics at the hub against the real embedded database: ingestion, rollups, queries, retention, the fleet. With
  * {@code -Doutpost.test.postgres=jdbc:postgresql://127.0.0.1:<port>/<db>} (user and password {@code outpost} /
- * {@code outpost-test}, as the itests' PostgresServer makes them) the same cases run on PostgreSQL.
+ * {@code outpost-test}, as testing/postgres-server makes them) the same cases run on PostgreSQL.
  */
 class HubMetricSeriesTest {
 

@@ -311,7 +311,7 @@ class HubRoutingTest {
 
     /**
      * Two nodes on one database: the embedded one, or PostgreSQL when {@code -Doutpost.test.postgres=jdbc:...} names
-     * one (user and password {@code outpost} / {@code outpost-test}, as the itests' PostgresServer makes them).
+     * one (user and password {@code outpost} / {@code outpost-test}, as testing/postgres-server makes them).
      */
     @Test
     void twoHubNodesOnOneDatabaseDeliverAnEndpointOneAtATimeInSequenceWithNothingLost() throws Exception {

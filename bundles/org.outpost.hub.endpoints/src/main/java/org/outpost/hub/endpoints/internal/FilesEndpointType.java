@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.outpost.hub.routing.EndpointSettings;
 import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
 
@@ -26,13 +27,13 @@ public final class FilesEndpointType implements EndpointType {
 
     @Override
     public EndpointSink open(String name, Map<String, Object> settings) {
-        Settings s = new Settings(settings, KNOWN);
+        EndpointSettings s = new EndpointSettings(settings, KNOWN);
         String prefix = s.string("prefix", name);
         if (!prefix.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}")) {
-            throw Settings.wrong("prefix", "'" + prefix + "' cannot start a file name (letters, digits, . _ -)");
+            throw EndpointSettings.wrong("prefix", "'" + prefix + "' cannot start a file name (letters, digits, . _ -)");
         }
         return new FilesSink(name, new FilesSink.Options(
-                Settings.resolve(s.string("folder"), System.getProperty("karaf.data")), prefix,
+                EndpointSettings.resolve(s.string("folder"), System.getProperty("karaf.data")), prefix,
                 s.number("maxFileBytes", 64L << 20, 1024), Duration.ofSeconds(s.number("rotateSeconds", 3600, 1)),
                 (int) Math.min(Integer.MAX_VALUE, s.number("maxFiles", 100, 0))), Clock.systemUTC());
     }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Component;
+import org.outpost.hub.routing.EndpointSettings;
 import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -31,14 +32,14 @@ public final class PostgresEndpointType implements EndpointType {
 
     @Override
     public EndpointSink open(String name, Map<String, Object> settings) {
-        Settings s = new Settings(settings, KNOWN);
+        EndpointSettings s = new EndpointSettings(settings, KNOWN);
         String url = s.string("url");
         if (!url.startsWith("jdbc:postgresql://")) {
-            throw Settings.wrong("url", "expected jdbc:postgresql://<host>:<port>/<database>");
+            throw EndpointSettings.wrong("url", "expected jdbc:postgresql://<host>:<port>/<database>");
         }
         String table = s.string("table", DEFAULT_TABLE);
         if (!TABLE.matcher(table).matches()) {
-            throw Settings.wrong("table", "'" + table + "' is not a table name ([schema.]name of letters, digits, _)");
+            throw EndpointSettings.wrong("table", "'" + table + "' is not a table name ([schema.]name of letters, digits, _)");
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);

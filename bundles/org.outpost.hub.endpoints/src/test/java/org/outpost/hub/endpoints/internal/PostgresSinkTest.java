@@ -20,15 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.RoutedMessage;
+import org.outpost.testing.postgres.PostgresServer;
 
 /** The postgres endpoint against a real PostgreSQL server. */
 class PostgresSinkTest {
 
-    private static TestPostgres pg;
+    private static PostgresServer pg;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = TestPostgres.create();
+        pg = PostgresServer.start();
     }
 
     @AfterAll
@@ -39,8 +40,8 @@ class PostgresSinkTest {
     }
 
     private EndpointSink open(String table) {
-        return new PostgresEndpointType().open("pg", Map.of("url", pg.url(), "user", TestPostgres.USER, "password",
-                TestPostgres.PASSWORD, "table", table, "connectTimeoutSeconds", 2, "statementTimeoutSeconds", 5));
+        return new PostgresEndpointType().open("pg", Map.of("url", pg.url(), "user", PostgresServer.USER, "password",
+                PostgresServer.PASSWORD, "table", table, "connectTimeoutSeconds", 2, "statementTimeoutSeconds", 5));
     }
 
     private static List<RoutedMessage> batch(long from, long to) {
@@ -79,7 +80,7 @@ class PostgresSinkTest {
                         .hasMessageStartingWith("routing endpoint pg (postgres): cannot write 5 message(s) to table "
                                 + "outage of " + pg.url());
             } finally {
-                pg.start();
+                pg.restart();
             }
             sink.deliver(batch(6, 10));
         }
@@ -89,7 +90,7 @@ class PostgresSinkTest {
 
     @Test
     void aWrongPasswordFailsTheDeliveryWithoutShowingIt() {
-        EndpointSink sink = new PostgresEndpointType().open("pg", Map.of("url", pg.url(), "user", TestPostgres.USER,
+        EndpointSink sink = new PostgresEndpointType().open("pg", Map.of("url", pg.url(), "user", PostgresServer.USER,
                 "password", "not-the-password", "connectTimeoutSeconds", 2));
         assertThatThrownBy(() -> sink.deliver(batch(1, 1))).hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining("not-the-password");
@@ -97,9 +98,9 @@ class PostgresSinkTest {
 
     @Test
     void thePasswordCanComeFromAFile(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("pg.password"), TestPostgres.PASSWORD + "\n");
+        Path file = Files.writeString(dir.resolve("pg.password"), PostgresServer.PASSWORD + "\n");
         try (EndpointSink sink = new PostgresEndpointType().open("pg", Map.of("url", pg.url(), "user",
-                TestPostgres.USER, "passwordFile", file.toString(), "table", "from_file"))) {
+                PostgresServer.USER, "passwordFile", file.toString(), "table", "from_file"))) {
             sink.deliver(batch(1, 2));
         }
         assertThat(pg.sql("SELECT count(*) FROM from_file")).isEqualTo("2");

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.outpost.hub.routing.EndpointSettings;
 import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
 
@@ -58,17 +59,17 @@ public final class KafkaEndpointType implements EndpointType {
 
     @Override
     public EndpointSink open(String name, Map<String, Object> settings) {
-        Settings s = new Settings(settings, KNOWN);
+        EndpointSettings s = new EndpointSettings(settings, KNOWN);
         KafkaConfiguration config = new KafkaConfiguration();
         config.setBrokers(s.string("brokers"));
         String topic = s.string("topic");
         if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
-            throw Settings.wrong("topic", "'" + topic + "' is not a Kafka topic name (letters, digits, . _ -)");
+            throw EndpointSettings.wrong("topic", "'" + topic + "' is not a Kafka topic name (letters, digits, . _ -)");
         }
         config.setTopic(topic);
         String compression = s.string("compression", "none").toLowerCase(Locale.ROOT);
         if (!COMPRESSION.contains(compression)) {
-            throw Settings.wrong("compression", "'" + compression + "' is not one of " + COMPRESSION);
+            throw EndpointSettings.wrong("compression", "'" + compression + "' is not one of " + COMPRESSION);
         }
         config.setCompressionCodec(compression);
         config.setRequestRequiredAcks("all");
@@ -81,7 +82,7 @@ public final class KafkaEndpointType implements EndpointType {
         int request = (int) s.number("requestTimeoutMs", 15_000, 1);
         int delivery = (int) s.number("deliveryTimeoutMs", 30_000, 1);
         if (delivery < linger + request) {
-            throw Settings.wrong("deliveryTimeoutMs", delivery + " is below lingerMs + requestTimeoutMs (" + (linger
+            throw EndpointSettings.wrong("deliveryTimeoutMs", delivery + " is below lingerMs + requestTimeoutMs (" + (linger
                     + request) + "), as Kafka requires");
         }
         config.setLingerMs(linger);

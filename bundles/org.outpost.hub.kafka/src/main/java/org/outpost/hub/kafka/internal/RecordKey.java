@@ -4,6 +4,7 @@
 package org.outpost.hub.kafka.internal;
 
 import org.outpost.api.message.Message;
+import org.outpost.hub.routing.EndpointSettings;
 
 /** What a record's key is: the device id (default), nothing, or an application property. */
 record RecordKey(String property, boolean device) {
@@ -16,7 +17,7 @@ record RecordKey(String property, boolean device) {
         } else if (setting.startsWith("property:") && setting.length() > "property:".length()) {
             return new RecordKey(setting.substring("property:".length()), false);
         }
-        throw Settings.wrong("key", "'" + setting + "': expected deviceId, none or property:<name>");
+        throw EndpointSettings.wrong("key", "'" + setting + "': expected deviceId, none or property:<name>");
     }
 
     /** @return the key of the message's record, or null (Kafka then spreads records over partitions) */
