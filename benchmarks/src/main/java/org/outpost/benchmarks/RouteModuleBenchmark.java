@@ -35,7 +35,8 @@ import org.outpost.itests.Mosquitto;
  * and latency at the cloud. The report ends with each module's highest rate carried in full (at least 97% delivered,
  * p99 at most 500 ms) and the route module's throughput as a ratio of the bundle module's.
  * <p>
- * Run: {@code benchmarks/run camel [-Dbench.seconds=15] [-Dbench.rates=2000,4000,6000] [-Dbench.jit=20]}. Needs the route module runtime
+ * Run: {@code benchmarks/run camel [-Dbench.seconds=15] [-Dbench.rates=2000,4000,6000] [-Dbench.jit=20]
+ * [-Dbench.jfr=dir]} (a flight recording of each measured window).. Needs the route module runtime
  * (issue 20's {@code outpost} component and {@code deploy/} transformer) in the distribution.
  */
 public final class RouteModuleBenchmark {
@@ -54,7 +55,13 @@ public final class RouteModuleBenchmark {
                     - to: outpost:output/out
             """;
 
-    record Result(String module, int rate, double outputRate, double cloudRate, double p50, double p99) {
+    record Result(String module, int rate, double outputRate, double cloudRate, double p50, double p99,
+            double cpuPercent) {
+
+        /** @return the gateway's CPU time per message out of the module, in microseconds */
+        double cpuMicrosPerMessage() {
+            return outputRate == 0 ? 0 : cpuPercent / 100 / outputRate * 1e6;
+        }
     }
 
     private RouteModuleBenchmark() {
@@ -104,7 +111,9 @@ public final class RouteModuleBenchmark {
                         : new String[] {"java-transform", "camel-transform"};
                 for (String module : order) {
                     load(gateway, module, rate, run);
-                    results.add(measure(module, rate, metrics, arrivals, warmup, seconds));
+                    record(gateway, module, rate, warmup, seconds);
+                    results.add(measure(module, rate, metrics, arrivals, new Cpu(gateway.jvm().orElseThrow().pid()),
+                            warmup, seconds));
                     stopLoad(gateway, arrivals);
                 }
             }
@@ -120,6 +129,20 @@ public final class RouteModuleBenchmark {
         gateway.config("org.outpost.samples.load", Map.of("rate", Integer.toString(rate), "size",
                 Integer.toString(SIZE), "max.inflight", "2000"));
         gateway.awaitLog("Load generator run " + run[0]++, Duration.ofSeconds(60));
+    }
+
+    /** With {@code -Dbench.jfr=<dir>}: a flight recording (profile settings) of the measured window. */
+    private static void record(GatewayProcess gateway, String module, int rate, double warmup, double seconds)
+            throws Exception {
+        String jfr = System.getProperty("bench.jfr", "");
+        if (jfr.isEmpty()) {
+            return;
+        }
+        Path file = Path.of(jfr).toAbsolutePath().resolve(module + "-" + (rate == 0 ? "max" : rate) + ".jfr");
+        Files.createDirectories(file.getParent());
+        new ProcessBuilder("jcmd", Long.toString(gateway.jvm().orElseThrow().pid()), "JFR.start",
+                "name=bench-" + module + "-" + rate, "settings=profile", "delay=" + (long) Math.ceil(warmup) + "s",
+                "duration=" + (long) Math.ceil(seconds) + "s", "filename=" + file).inheritIO().start().waitFor();
     }
 
     /** Stops the load generator and waits until the cloud has had nothing for 2 s (what was queued is delivered). */
@@ -140,32 +163,35 @@ public final class RouteModuleBenchmark {
         return routes;
     }
 
-    private static Result measure(String module, int rate, GatewayMetrics metrics, Arrivals arrivals,
+    private static Result measure(String module, int rate, GatewayMetrics metrics, Arrivals arrivals, Cpu cpu,
             double warmup, double seconds) throws Exception {
         System.out.printf(Locale.ROOT, "%s at %s: %.0f s warm-up, %.0f s measured%n", module,
                 rate == 0 ? "max" : rate + " msg/s", warmup, seconds);
         Thread.sleep((long) (warmup * 1000));
         double before = metrics.scrape().sum("edgehub_messages_received_total", "id", module);
         long start = System.nanoTime();
+        cpu.start();
         Arrivals.Window cloud = arrivals.measure(seconds);
+        double cpuPercent = cpu.percent();
         double after = metrics.scrape().sum("edgehub_messages_received_total", "id", module);
         double out = (after - before) / ((System.nanoTime() - start) / 1e9);
         Result r = new Result(module, rate, out, cloud.rate(), cloud.percentileMillis(0.5),
-                cloud.percentileMillis(0.99));
-        System.out.printf(Locale.ROOT, "  module output %.0f msg/s, cloud %.0f msg/s, p50 %.1f ms, p99 %.1f ms%n",
-                r.outputRate(), r.cloudRate(), r.p50(), r.p99());
+                cloud.percentileMillis(0.99), cpuPercent);
+        System.out.printf(Locale.ROOT, "  module output %.0f msg/s, cloud %.0f msg/s, p50 %.1f ms, p99 %.1f ms,"
+                + " gateway CPU %.0f%% (%.0f us/msg)%n", r.outputRate(), r.cloudRate(), r.p50(), r.p99(),
+                r.cpuPercent(), r.cpuMicrosPerMessage());
         return r;
     }
 
     private static void report(List<Result> results) {
         System.out.println();
         System.out.println("1 KB messages: load generator -> module input -> transform -> output (stored) -> $upstream");
-        System.out.printf(Locale.ROOT, "%-16s %-8s %14s %12s %9s %9s%n", "module", "offered", "output msg/s",
-                "cloud msg/s", "p50 ms", "p99 ms");
+        System.out.printf(Locale.ROOT, "%-16s %-8s %14s %12s %9s %9s %7s %8s%n", "module", "offered", "output msg/s",
+                "cloud msg/s", "p50 ms", "p99 ms", "CPU %", "us/msg");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-16s %-8s %14.0f %12.0f %9.1f %9.1f%n", r.module(),
+            System.out.printf(Locale.ROOT, "%-16s %-8s %14.0f %12.0f %9.1f %9.1f %7.0f %8.0f%n", r.module(),
                     r.rate() == 0 ? "max" : Integer.toString(r.rate()), r.outputRate(), r.cloudRate(), r.p50(),
-                    r.p99());
+                    r.p99(), r.cpuPercent(), r.cpuMicrosPerMessage());
         }
         System.out.println();
         Result camelBest = sustained(results, "camel-transform");
