@@ -8,7 +8,7 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 
 /**
- * Registers the services that the {@code outpost} component's consumers are (an {@code InputHandler} per input, a
+ * Registers the services that the {@code outpost} component's consumers are (an {@code AsyncInputHandler} per input, a
  * {@code MethodHandler} per method) in the name of the module: from the module bundle's {@link BundleContext}, so that
  * the gateway delivers the module's inputs and methods to them.
  */
