@@ -49,6 +49,9 @@ public final class AnalyticsDemo {
             System.out.println("Starting the gateway from " + distribution);
             gateway.start();
             gateway.awaitLog("Upstream connected", Duration.ofSeconds(120));
+            // The shell takes commands once the gateway has made its operator key.
+            org.awaitility.Awaitility.await("the gateway's shell").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> gateway.shell("edge:list") != null);
             // The modules' settings through the shell: fileinstall reads a '-' in etc/<pid>.cfg as a factory PID.
             configure(gateway, "simulated-readings", "period.ms 10", "sensors m1,m2,m3", "spike.odds 5000");
             configure(gateway, "window-stats", "window.seconds 1");
