@@ -49,7 +49,7 @@ final class Replay {
                 while (true) {
                     List<RoutingQueues.Row> page = RoutingQueues.rows(c, "SELECT seq, route, enqueued_ms,"
                             + " properties, body, attempts, reason, dead_ms FROM routing_dead_letters WHERE endpoint"
-                            + " = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, after, REPLAY_PAGE);
+                            + " = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?", endpoint, after, REPLAY_PAGE);
                     if (page.isEmpty()) {
                         break;
                     }

@@ -147,12 +147,14 @@ final class RoutingQueues {
     /**
      * @param after a sequence below the head (0 if unknown): the scan starts there, not at the index entries of the
      *            messages deleted before it (which a database keeps a while)
-     * @return the first {@code limit} messages of the endpoint's queue
+     * @return the first {@code limit} messages of the endpoint's queue (ordered by endpoint and seq, the primary key:
+     *         H2 reads the index in order and stops after {@code limit} rows; ordered by seq alone it read and sorted
+     *         the endpoint's whole queue for every batch)
      */
     List<Row> head(String endpoint, long after, int limit) {
         return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq, route,"
                 + " enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE endpoint = ? AND seq > ?"
-                + " ORDER BY seq LIMIT ?", endpoint, after, limit));
+                + " ORDER BY endpoint, seq LIMIT ?", endpoint, after, limit));
     }
 
     static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
@@ -323,7 +325,7 @@ final class RoutingQueues {
     List<Row> deadLetters(String endpoint, int limit) {
         return db.transaction("reading the dead letters of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq,"
                 + " route, enqueued_ms, properties, body, attempts, reason, dead_ms FROM routing_dead_letters WHERE"
-                + " endpoint = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, 0L, limit));
+                + " endpoint = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?", endpoint, 0L, limit));
     }
 
     /** @see Replay#replay */
