@@ -132,10 +132,13 @@ final class Delivery implements AutoCloseable {
 
     /** @return whether the endpoint may have more to deliver now (its turn ended) */
     private boolean deliver(String endpoint) {
+        // The state (and lease) from the last batch's acknowledgement, which renewed the lease in its transaction.
+        RoutingQueues.State renewed = null;
         for (int turn = 0; turn < TURN; turn++) {
             long now = clock.getAsLong();
-            RoutingQueues.State s = queues.lease(endpoint, node, now, now + settings.lease_seconds() * 1000L)
-                    .orElse(null);
+            RoutingQueues.State s = renewed != null ? renewed : queues.lease(endpoint, node, now, now
+                    + settings.lease_seconds() * 1000L).orElse(null);
+            renewed = null;
             if (s == null || s.retryAtMs() > now) {
                 return false;
             }
@@ -182,7 +185,9 @@ final class Delivery implements AutoCloseable {
             // The writes below are fenced: they roll back (LeaseLostException) if the lease went to another node.
             if (failure == null) {
                 long last = rows.get(rows.size() - 1).seq();
-                queues.delivered(endpoint, node, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                long t = clock.getAsLong();
+                renewed = queues.deliveredAndRenewed(endpoint, node, rows.get(0).seq(), last, rows.size(), t,
+                        t + settings.lease_seconds() * 1000L);
                 below.put(key, last);
             } else if (failure instanceof RejectedException e) {
                 String reason = "rejected: " + e.getMessage();

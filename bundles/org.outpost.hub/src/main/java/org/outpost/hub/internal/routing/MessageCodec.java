@@ -3,12 +3,17 @@
  */
 package org.outpost.hub.internal.routing;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,10 +34,27 @@ public final class MessageCodec {
 
     /** @return the system and application properties as one JSON object: {@code {"system":{...},"properties":{...}}} */
     public static String properties(Message m) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.set("system", MAPPER.valueToTree(system(m)));
-        root.set("properties", MAPPER.valueToTree(m.properties()));
-        return root.toString();
+        // Streamed (no tree, no Map-to-tree conversion): this runs for every message routed to a queue.
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("system");
+            write(g, system(m));
+            g.writeFieldName("properties");
+            write(g, m.properties());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from a StringWriter
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, Map<String, String> map) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
     /** @return the system properties a message has, named as IoT Hub names them without {@code $} */
@@ -107,19 +129,50 @@ public final class MessageCodec {
      *         else Base64 text with {@code "bodyEncoding": "base64"}
      */
     public static ObjectNode envelope(RoutedMessage r) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("sequence", r.sequence());
-        o.put("route", r.route());
-        o.put("enqueuedTime", r.enqueuedTime().toString());
-        o.set("systemProperties", MAPPER.valueToTree(system(r.message())));
-        o.set("properties", MAPPER.valueToTree(r.message().properties()));
+        try {
+            return (ObjectNode) MAPPER.readTree(envelopes(List.of(r), false));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an envelope did not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the {@link #envelope} of each message as JSON text: one object, or (array) a JSON array of them */
+    public static String envelopes(List<RoutedMessage> messages, boolean array) {
+        StringWriter out = new StringWriter(256 * messages.size());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            if (array) {
+                g.writeStartArray();
+            }
+            for (RoutedMessage r : messages) {
+                envelope(g, r);
+            }
+            if (array) {
+                g.writeEndArray();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes one envelope (streamed: only a JSON body becomes a tree, to check that it parses). */
+    private static void envelope(JsonGenerator g, RoutedMessage r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("sequence", r.sequence());
+        g.writeStringField("route", r.route());
+        g.writeStringField("enqueuedTime", r.enqueuedTime().toString());
+        g.writeFieldName("systemProperties");
+        write(g, system(r.message()));
+        g.writeFieldName("properties");
+        write(g, r.message().properties());
         JsonNode json = jsonBody(r.message());
         if (json != null) {
-            o.set("body", json);
+            g.writeFieldName("body");
+            g.writeTree(json);
         } else {
-            o.put("body", Base64.getEncoder().encodeToString(r.message().body()));
-            o.put("bodyEncoding", "base64");
+            g.writeStringField("body", Base64.getEncoder().encodeToString(r.message().body()));
+            g.writeStringField("bodyEncoding", "base64");
         }
-        return o;
+        g.writeEndObject();
     }
 }

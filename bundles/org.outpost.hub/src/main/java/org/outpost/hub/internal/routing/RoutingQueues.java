@@ -152,10 +152,12 @@ final class RoutingQueues {
      *         the endpoint's whole queue for every batch)
      */
     List<Row> head(String endpoint, long after, int limit) {
-        return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq, route,"
-                + " enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE endpoint = ? AND seq > ?"
-                + " ORDER BY endpoint, seq LIMIT ?", endpoint, after, limit));
+        return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, HEAD, endpoint, after,
+                limit));
     }
+
+    static final String HEAD = "SELECT seq, route, enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE"
+            + " endpoint = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?";
 
     static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
             throws SQLException {
@@ -234,21 +236,36 @@ final class RoutingQueues {
      * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
      */
     void delivered(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs) {
-        db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
+        deliveredAndRenewed(endpoint, node, firstSeq, lastSeq, count, nowMs, -1);
+    }
+
+    /**
+     * Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}), counts them, extends this node's
+     * lease until {@code untilMs} (if later than now) and reads the endpoint's state, in one transaction: the next
+     * batch needs no transaction of its own to renew the lease.
+     *
+     * @return the endpoint's state after this (as {@link #lease} returns it)
+     * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
+     */
+    State deliveredAndRenewed(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs,
+            long untilMs) {
+        return db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq"
                     + " BETWEEN ? AND ?");
                     PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET delivered = delivered + ?,"
-                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?" + FENCE)) {
+                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ?,"
+                            + " lease_until_ms = GREATEST(lease_until_ms, ?) WHERE name = ?" + FENCE)) {
                 u.setInt(1, count);
                 u.setLong(2, nowMs);
-                u.setString(3, endpoint);
-                fence(u, 4, endpoint, node, nowMs);
+                u.setLong(3, untilMs);
+                u.setString(4, endpoint);
+                fence(u, 5, endpoint, node, nowMs);
                 d.setString(1, endpoint);
                 d.setLong(2, firstSeq);
                 d.setLong(3, lastSeq);
                 d.executeUpdate();
             }
-            return null;
+            return state(c, endpoint).orElseThrow(() -> new LeaseLostException(endpoint, node));
         });
     }
 
