@@ -25,12 +25,12 @@ class DatabaseTest {
         try (Database db = new Database(Database.Settings.embedded(dir))) {
             assertThat(db.product()).isEqualTo("H2");
             first = db.nodeId();
-            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9");
+            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9", "10");
             assertThat(nodes(db)).containsExactly(first);
         }
         try (Database db = new Database(Database.Settings.embedded(dir))) {
             // Opened again: nothing more to migrate, the old node left, this start is a new node.
-            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9");
+            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9", "10");
             assertThat(db.nodeId()).isNotEqualTo(first);
             assertThat(nodes(db)).containsExactly(db.nodeId());
         }

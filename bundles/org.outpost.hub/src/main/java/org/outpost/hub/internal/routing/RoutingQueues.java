@@ -14,8 +14,8 @@ import java.util.Map;
 import org.outpost.hub.storage.HubDatabase;
 
 /**
- * The endpoints' durable queues in the hub database: a message gets the next sequence of its endpoint (the endpoint's
- * row is the counter, so nodes enqueueing at once take turns on it and never share a number), one node at a time
+ * The endpoints' durable queues in the hub database: a message gets the next sequence of its endpoint (its row in
+ * routing_sequences is the counter, so nodes enqueueing at once take turns on it and never share a number), one node at a time
  * delivers an endpoint (its lease), and what keeps failing moves to the dead letters.
  */
 final class RoutingQueues {
@@ -46,17 +46,18 @@ final class RoutingQueues {
         if (items.isEmpty()) {
             return;
         }
-        // Endpoint rows are locked (next_seq) in name order, the same in every transaction, so that two nodes
-        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL).
+        // The endpoints' sequence rows are locked in name order, the same in every transaction, so that two nodes
+        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL). They are
+        // not the endpoints' rows, which delivery updates: a batch being queued does not hold up a delivery.
         Map<String, List<Item>> byEndpoint = new java.util.TreeMap<>();
         for (Item i : items) {
             byEndpoint.computeIfAbsent(i.endpoint(), k -> new ArrayList<>()).add(i);
         }
         db.transaction("queueing " + items.size() + " routed message(s)", c -> {
-            try (PreparedStatement take = c.prepareStatement("UPDATE routing_endpoints SET next_seq = next_seq + ?"
-                    + " WHERE name = ?");
-                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_endpoints WHERE name"
-                            + " = ?");
+            try (PreparedStatement take = c.prepareStatement("UPDATE routing_sequences SET next_seq = next_seq + ?"
+                    + " WHERE endpoint = ?");
+                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_sequences WHERE"
+                            + " endpoint = ?");
                     PreparedStatement insert = c.prepareStatement("INSERT INTO routing_queue (endpoint, seq, route,"
                             + " enqueued_ms, properties, body) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, List<Item>> e : byEndpoint.entrySet()) {
