@@ -183,4 +183,44 @@ class RoutingQueuesTest {
         });
         assertThat(plan).contains("index sorted");
     }
+
+    @Test
+    void aBatchBeingQueuedDoesNotHoldUpTheAcknowledgementOrLeaseOfItsEndpoint() throws Exception {
+        enqueue(2);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, 10);
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // Another transaction takes sequences of the endpoint, as queueing does, and stays open meanwhile.
+        java.util.concurrent.CompletableFuture<Void> queueing = java.util.concurrent.CompletableFuture.runAsync(
+                () -> db.transaction("queueing, slowly", c -> {
+                    try (java.sql.PreparedStatement s = c.prepareStatement("UPDATE routing_sequences SET next_seq"
+                            + " = next_seq + 5 WHERE endpoint = 'ep'")) {
+                        assertThat(s.executeUpdate()).isEqualTo(1);
+                    }
+                    locked.countDown();
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                }));
+        try {
+            assertThat(locked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<RoutingQueues.State> ack = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        RoutingQueues.State s = queues.deliveredAndRenewed("ep", "A", rows.get(0).seq(), rows.get(1)
+                                .seq(), 2, 11_000, 25_000);
+                        queues.lease("ep", "A", 12_000, 26_000).orElseThrow();
+                        return s;
+                    });
+            // Well within the statement timeout a lock wait would end at (30 s).
+            assertThat(ack.get(5, java.util.concurrent.TimeUnit.SECONDS).delivered()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        queueing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(queues.head("ep", 0, 10)).isEmpty();
+    }
 }
