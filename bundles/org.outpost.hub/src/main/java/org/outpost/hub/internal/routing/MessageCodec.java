@@ -129,14 +129,26 @@ public final class MessageCodec {
      *         else Base64 text with {@code "bodyEncoding": "base64"}
      */
     public static ObjectNode envelope(RoutedMessage r) {
-        try {
-            return (ObjectNode) MAPPER.readTree(envelopes(List.of(r), false));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an envelope did not parse: " + e.getMessage(), e);
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("sequence", r.sequence());
+        o.put("route", r.route());
+        o.put("enqueuedTime", r.enqueuedTime().toString());
+        o.set("systemProperties", MAPPER.valueToTree(system(r.message())));
+        o.set("properties", MAPPER.valueToTree(r.message().properties()));
+        JsonNode json = jsonBody(r.message());
+        if (json != null) {
+            o.set("body", json);
+        } else {
+            o.put("body", Base64.getEncoder().encodeToString(r.message().body()));
+            o.put("bodyEncoding", "base64");
         }
+        return o;
     }
 
-    /** @return the {@link #envelope} of each message as JSON text: one object, or (array) a JSON array of them */
+    /**
+     * @return the {@link #envelope} of each message as JSON text, streamed (the same text as the tree's): one object,
+     *         or (array) a JSON array of them
+     */
     public static String envelopes(List<RoutedMessage> messages, boolean array) {
         StringWriter out = new StringWriter(256 * messages.size());
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {

@@ -38,7 +38,7 @@ class MessageCodecTest {
                 Message.builder().body("\"just a string\"").contentType("application/json").build());
     }
 
-    /** The envelope as built before it was streamed (a tree, maps converted by valueToTree). */
+    /** The envelope as a tree (maps converted by valueToTree), as it was built before it was streamed. */
     private static ObjectNode treeEnvelope(RoutedMessage r) {
         ObjectNode o = MessageCodec.MAPPER.createObjectNode();
         o.put("sequence", r.sequence());
