@@ -25,14 +25,57 @@ class DatabaseTest {
         try (Database db = new Database(Database.Settings.embedded(dir))) {
             assertThat(db.product()).isEqualTo("H2");
             first = db.nodeId();
-            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9");
+            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9", "10");
             assertThat(nodes(db)).containsExactly(first);
         }
         try (Database db = new Database(Database.Settings.embedded(dir))) {
             // Opened again: nothing more to migrate, the old node left, this start is a new node.
-            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9");
+            assertThat(versions(db)).containsExactly("1", "2", "3", "4", "5", "5.1", "6", "7", "8", "9", "10");
             assertThat(db.nodeId()).isNotEqualTo(first);
             assertThat(nodes(db)).containsExactly(db.nodeId());
+        }
+    }
+
+    @Test
+    void version10MovesEachEndpointsSequenceCounterToItsOwnRowAndDropsTheOldColumn() throws Exception {
+        String url = Database.Settings.embedded(dir).url();
+        // A database at version 9 with an endpoint that handed out sequences up to 499.
+        org.flywaydb.core.Flyway.configure(Database.class.getClassLoader()).dataSource(url, "", "")
+                .locations("classpath:org/outpost/hub/storage/migration").table("outpost_schema_history")
+                .target("9").load().migrate();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "", "")) {
+            c.createStatement().executeUpdate("INSERT INTO routing_endpoints (name, type, settings, next_seq,"
+                    + " lease_until_ms, attempts, retry_at_ms, delivered, failed, dead, created_ms) VALUES ('hook',"
+                    + " 'webhook', '{}', 500, 0, 0, 0, 0, 0, 0, 1)");
+        }
+        try (Database db = new Database(Database.Settings.embedded(dir))) {
+            assertThat(versions(db)).endsWith("9", "10");
+            java.util.Map<String, Long> counters = db.transaction("reading the counters", c -> {
+                java.util.Map<String, Long> out = new java.util.TreeMap<>();
+                try (ResultSet r = c.createStatement().executeQuery("SELECT endpoint, next_seq FROM"
+                        + " routing_sequences")) {
+                    while (r.next()) {
+                        out.put(r.getString(1), r.getLong(2));
+                    }
+                }
+                return out;
+            });
+            assertThat(counters).containsExactly(java.util.Map.entry("events", 1L), java.util.Map.entry("hook",
+                    500L));
+            // A node of an older version cannot hand out sequences from the old counter any more.
+            assertThatThrownBy(() -> db.transaction("taking a sequence the old way", c -> c.createStatement()
+                    .executeUpdate("UPDATE routing_endpoints SET next_seq = next_seq + 1 WHERE name = 'hook'")))
+                    .isInstanceOf(StorageException.class);
+            // The counter goes with its endpoint.
+            db.transaction("deleting the endpoint", c -> c.createStatement().executeUpdate("DELETE FROM"
+                    + " routing_endpoints WHERE name = 'hook'"));
+            int left = db.transaction("counting", c -> {
+                try (ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM routing_sequences")) {
+                    r.next();
+                    return r.getInt(1);
+                }
+            });
+            assertThat(left).isEqualTo(1);
         }
     }
 

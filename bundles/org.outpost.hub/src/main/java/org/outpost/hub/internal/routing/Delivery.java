@@ -3,8 +3,6 @@
  */
 package org.outpost.hub.internal.routing;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +47,8 @@ final class Delivery implements AutoCloseable {
     private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("outpost-hub-routing-poll"));
     private final ExecutorService workers;
+    /** Read the next batch of an endpoint while its current one is with the sink ({@link QueueHead#ahead}). */
+    private final ExecutorService readers;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /**
      * Per endpoint (name and creation time, so that an endpoint deleted and created again starts afresh), a sequence
@@ -71,6 +71,8 @@ final class Delivery implements AutoCloseable {
         this.clock = clock;
         this.workers = Executors.newFixedThreadPool(Math.max(1, settings.delivery_threads()),
                 DaemonThreads.numbered("outpost-hub-routing-delivery-"));
+        this.readers = Executors.newFixedThreadPool(Math.max(1, settings.delivery_threads()),
+                DaemonThreads.numbered("outpost-hub-routing-read-ahead-"));
         tick.scheduleWithFixedDelay(this::poll, 0, 250, TimeUnit.MILLISECONDS);
     }
 
@@ -132,24 +134,41 @@ final class Delivery implements AutoCloseable {
 
     /** @return whether the endpoint may have more to deliver now (its turn ended) */
     private boolean deliver(String endpoint) {
+        QueueHead[] ahead = new QueueHead[1];
+        try {
+            return deliver(endpoint, ahead);
+        } finally {
+            if (ahead[0] != null) {
+                ahead[0].cancel();
+            }
+        }
+    }
+
+    /** @param ahead the next batch, read while the current one is with the sink (cancelled by the caller) */
+    private boolean deliver(String endpoint, QueueHead[] ahead) {
+        // The state (and lease) from the last batch's acknowledgement, which renewed the lease in its transaction.
+        RoutingQueues.State renewed = null;
         for (int turn = 0; turn < TURN; turn++) {
             long now = clock.getAsLong();
-            RoutingQueues.State s = queues.lease(endpoint, node, now, now + settings.lease_seconds() * 1000L)
-                    .orElse(null);
+            RoutingQueues.State s = renewed != null ? renewed : queues.lease(endpoint, node, now, now
+                    + settings.lease_seconds() * 1000L).orElse(null);
+            renewed = null;
             if (s == null || s.retryAtMs() > now) {
                 return false;
             }
             String key = endpoint + "@" + s.createdMs();
-            List<RoutingQueues.Row> rows = queues.head(endpoint, below.getOrDefault(key, 0L),
-                    s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size()));
+            long after = below.getOrDefault(key, 0L);
+            int limit = s.attempts() > 0 ? 1 : Math.max(1, settings.batch_size());
+            // The batch read ahead follows the one acknowledged (with the lease renewed) just before, if any.
+            QueueHead next = ahead[0];
+            ahead[0] = null;
+            QueueHead.Batch head = next != null && next.follows(after, limit) ? next.take()
+                    : QueueHead.read(queues, endpoint, after, limit);
+            List<RoutingQueues.Row> rows = head.rows();
             if (rows.isEmpty()) {
                 return false;
             }
-            List<RoutedMessage> batch = new ArrayList<>(rows.size());
-            for (RoutingQueues.Row r : rows) {
-                batch.add(new RoutedMessage(r.route(), r.seq(), Instant.ofEpochMilli(r.enqueuedMs()),
-                        MessageCodec.message(r.properties(), r.body())));
-            }
+            List<RoutedMessage> batch = head.messages();
             int attempt = s.attempts() + 1;
             EndpointSink sink;
             try {
@@ -170,6 +189,9 @@ final class Delivery implements AutoCloseable {
                 queues.cannotOpen(endpoint, node, error, t, t + delay);
                 return false;
             }
+            if (s.attempts() == 0) {
+                ahead[0] = QueueHead.ahead(readers, queues, endpoint, rows.get(rows.size() - 1).seq(), limit);
+            }
             Exception failure = null;
             java.util.concurrent.Future<?> renewal = renewing(endpoint);
             try {
@@ -179,10 +201,16 @@ final class Delivery implements AutoCloseable {
             } finally {
                 renewal.cancel(false);
             }
+            if (failure != null && ahead[0] != null) {
+                ahead[0].cancel(); // it follows a batch that is not acknowledged
+                ahead[0] = null;
+            }
             // The writes below are fenced: they roll back (LeaseLostException) if the lease went to another node.
             if (failure == null) {
                 long last = rows.get(rows.size() - 1).seq();
-                queues.delivered(endpoint, node, rows.get(0).seq(), last, rows.size(), clock.getAsLong());
+                long t = clock.getAsLong();
+                renewed = queues.deliveredAndRenewed(endpoint, node, rows.get(0).seq(), last, rows.size(), t,
+                        t + settings.lease_seconds() * 1000L);
                 below.put(key, last);
             } else if (failure instanceof RejectedException e) {
                 String reason = "rejected: " + e.getMessage();
@@ -269,6 +297,7 @@ final class Delivery implements AutoCloseable {
     public void close() {
         tick.shutdownNow();
         workers.shutdownNow();
+        readers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

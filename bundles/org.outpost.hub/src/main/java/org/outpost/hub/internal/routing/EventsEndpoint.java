@@ -92,7 +92,7 @@ final class EventsEndpoint implements AutoCloseable {
             long expiry = System.currentTimeMillis() + retentionMs;
             for (RoutedMessage m : messages) {
                 ClientMessage cm = s.createMessage(ClientMessage.BYTES_TYPE, true);
-                cm.getBodyBuffer().writeBytes(MessageCodec.envelope(m).toString().getBytes(StandardCharsets.UTF_8));
+                cm.getBodyBuffer().writeBytes(MessageCodec.envelopes(List.of(m), false).getBytes(StandardCharsets.UTF_8));
                 cm.setExpiration(expiry);
                 cm.putIntProperty("mqtt.qos.level", 1);
                 producer.send(cm);

@@ -3,12 +3,17 @@
  */
 package org.outpost.hub.internal.routing;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,10 +34,27 @@ public final class MessageCodec {
 
     /** @return the system and application properties as one JSON object: {@code {"system":{...},"properties":{...}}} */
     public static String properties(Message m) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.set("system", MAPPER.valueToTree(system(m)));
-        root.set("properties", MAPPER.valueToTree(m.properties()));
-        return root.toString();
+        // Streamed (no tree, no Map-to-tree conversion): this runs for every message routed to a queue.
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("system");
+            write(g, system(m));
+            g.writeFieldName("properties");
+            write(g, m.properties());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from a StringWriter
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, Map<String, String> map) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
     /** @return the system properties a message has, named as IoT Hub names them without {@code $} */
@@ -121,5 +143,48 @@ public final class MessageCodec {
             o.put("bodyEncoding", "base64");
         }
         return o;
+    }
+
+    /**
+     * @return the {@link #envelope} of each message as JSON text, streamed (the same text as the tree's): one object,
+     *         or (array) a JSON array of them
+     */
+    public static String envelopes(List<RoutedMessage> messages, boolean array) {
+        StringWriter out = new StringWriter(256 * messages.size());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            if (array) {
+                g.writeStartArray();
+            }
+            for (RoutedMessage r : messages) {
+                envelope(g, r);
+            }
+            if (array) {
+                g.writeEndArray();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes one envelope (streamed: only a JSON body becomes a tree, to check that it parses). */
+    private static void envelope(JsonGenerator g, RoutedMessage r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("sequence", r.sequence());
+        g.writeStringField("route", r.route());
+        g.writeStringField("enqueuedTime", r.enqueuedTime().toString());
+        g.writeFieldName("systemProperties");
+        write(g, system(r.message()));
+        g.writeFieldName("properties");
+        write(g, r.message().properties());
+        JsonNode json = jsonBody(r.message());
+        if (json != null) {
+            g.writeFieldName("body");
+            g.writeTree(json);
+        } else {
+            g.writeStringField("body", Base64.getEncoder().encodeToString(r.message().body()));
+            g.writeStringField("bodyEncoding", "base64");
+        }
+        g.writeEndObject();
     }
 }

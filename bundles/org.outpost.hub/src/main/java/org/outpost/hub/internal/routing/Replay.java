@@ -21,8 +21,9 @@ final class Replay {
 
     /**
      * Moves dead letters back to the end of the queue, with new sequences, in their order, in one transaction: the
-     * endpoint's row is locked first (as enqueueing does), the dead letters are read page by page, and only those this
-     * transaction deleted (a replay at the same time through another node takes the others) are queued and counted.
+     * endpoint's row is locked first, then its sequence row (as enqueueing does), the dead letters are read page by
+     * page, and only those this transaction deleted (a replay at the same time through another node takes the others)
+     * are queued and counted.
      *
      * @param sequences the dead letters to replay; empty: all
      * @return how many moved
@@ -34,10 +35,12 @@ final class Replay {
                     + " retry_at_ms = 0 WHERE name = ?");
                     PreparedStatement delete = c.prepareStatement("DELETE FROM routing_dead_letters WHERE endpoint"
                             + " = ? AND seq = ?");
-                    PreparedStatement take = c.prepareStatement("UPDATE routing_endpoints SET next_seq = next_seq"
-                            + " + ?, dead = dead - ? WHERE name = ?");
-                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_endpoints WHERE name"
-                            + " = ?");
+                    PreparedStatement take = c.prepareStatement("UPDATE routing_sequences SET next_seq = next_seq"
+                            + " + ? WHERE endpoint = ?");
+                    PreparedStatement count = c.prepareStatement("UPDATE routing_endpoints SET dead = dead - ? WHERE"
+                            + " name = ?");
+                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_sequences WHERE"
+                            + " endpoint = ?");
                     PreparedStatement insert = c.prepareStatement("INSERT INTO routing_queue (endpoint, seq, route,"
                             + " enqueued_ms, properties, body) VALUES (?, ?, ?, ?, ?, ?)")) {
                 lock.setString(1, endpoint);
@@ -49,7 +52,7 @@ final class Replay {
                 while (true) {
                     List<RoutingQueues.Row> page = RoutingQueues.rows(c, "SELECT seq, route, enqueued_ms,"
                             + " properties, body, attempts, reason, dead_ms FROM routing_dead_letters WHERE endpoint"
-                            + " = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, after, REPLAY_PAGE);
+                            + " = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?", endpoint, after, REPLAY_PAGE);
                     if (page.isEmpty()) {
                         break;
                     }
@@ -69,9 +72,11 @@ final class Replay {
                         continue;
                     }
                     take.setInt(1, mine.size());
-                    take.setInt(2, mine.size());
-                    take.setString(3, endpoint);
+                    take.setString(2, endpoint);
                     take.executeUpdate();
+                    count.setInt(1, mine.size());
+                    count.setString(2, endpoint);
+                    count.executeUpdate();
                     read.setString(1, endpoint);
                     long seq;
                     try (ResultSet rs = read.executeQuery()) {

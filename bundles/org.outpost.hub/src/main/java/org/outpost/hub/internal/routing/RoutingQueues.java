@@ -14,8 +14,8 @@ import java.util.Map;
 import org.outpost.hub.storage.HubDatabase;
 
 /**
- * The endpoints' durable queues in the hub database: a message gets the next sequence of its endpoint (the endpoint's
- * row is the counter, so nodes enqueueing at once take turns on it and never share a number), one node at a time
+ * The endpoints' durable queues in the hub database: a message gets the next sequence of its endpoint (its row in
+ * routing_sequences is the counter, so nodes enqueueing at once take turns on it and never share a number), one node at a time
  * delivers an endpoint (its lease), and what keeps failing moves to the dead letters.
  */
 final class RoutingQueues {
@@ -46,17 +46,18 @@ final class RoutingQueues {
         if (items.isEmpty()) {
             return;
         }
-        // Endpoint rows are locked (next_seq) in name order, the same in every transaction, so that two nodes
-        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL).
+        // The endpoints' sequence rows are locked in name order, the same in every transaction, so that two nodes
+        // enqueueing for the same endpoints at once wait for each other instead of deadlocking (PostgreSQL). They are
+        // not the endpoints' rows, which delivery updates: a batch being queued does not hold up a delivery.
         Map<String, List<Item>> byEndpoint = new java.util.TreeMap<>();
         for (Item i : items) {
             byEndpoint.computeIfAbsent(i.endpoint(), k -> new ArrayList<>()).add(i);
         }
         db.transaction("queueing " + items.size() + " routed message(s)", c -> {
-            try (PreparedStatement take = c.prepareStatement("UPDATE routing_endpoints SET next_seq = next_seq + ?"
-                    + " WHERE name = ?");
-                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_endpoints WHERE name"
-                            + " = ?");
+            try (PreparedStatement take = c.prepareStatement("UPDATE routing_sequences SET next_seq = next_seq + ?"
+                    + " WHERE endpoint = ?");
+                    PreparedStatement read = c.prepareStatement("SELECT next_seq FROM routing_sequences WHERE"
+                            + " endpoint = ?");
                     PreparedStatement insert = c.prepareStatement("INSERT INTO routing_queue (endpoint, seq, route,"
                             + " enqueued_ms, properties, body) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, List<Item>> e : byEndpoint.entrySet()) {
@@ -147,13 +148,17 @@ final class RoutingQueues {
     /**
      * @param after a sequence below the head (0 if unknown): the scan starts there, not at the index entries of the
      *            messages deleted before it (which a database keeps a while)
-     * @return the first {@code limit} messages of the endpoint's queue
+     * @return the first {@code limit} messages of the endpoint's queue (ordered by endpoint and seq, the primary key:
+     *         H2 reads the index in order and stops after {@code limit} rows; ordered by seq alone it read and sorted
+     *         the endpoint's whole queue for every batch)
      */
     List<Row> head(String endpoint, long after, int limit) {
-        return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq, route,"
-                + " enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE endpoint = ? AND seq > ?"
-                + " ORDER BY seq LIMIT ?", endpoint, after, limit));
+        return db.transaction("reading the queue of endpoint '" + endpoint + "'", c -> rows(c, HEAD, endpoint, after,
+                limit));
     }
+
+    static final String HEAD = "SELECT seq, route, enqueued_ms, properties, body, 0, NULL, 0 FROM routing_queue WHERE"
+            + " endpoint = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?";
 
     static List<Row> rows(Connection c, String sql, String endpoint, long after, int limit)
             throws SQLException {
@@ -232,21 +237,36 @@ final class RoutingQueues {
      * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
      */
     void delivered(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs) {
-        db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
+        deliveredAndRenewed(endpoint, node, firstSeq, lastSeq, count, nowMs, -1);
+    }
+
+    /**
+     * Removes the delivered messages (sequences {@code firstSeq} to {@code lastSeq}), counts them, extends this node's
+     * lease until {@code untilMs} (if later than now) and reads the endpoint's state, in one transaction: the next
+     * batch needs no transaction of its own to renew the lease.
+     *
+     * @return the endpoint's state after this (as {@link #lease} returns it)
+     * @throws LeaseLostException if {@code node} no longer holds the endpoint's lease (nothing changed)
+     */
+    State deliveredAndRenewed(String endpoint, String node, long firstSeq, long lastSeq, int count, long nowMs,
+            long untilMs) {
+        return db.transaction("acknowledging " + count + " message(s) of endpoint '" + endpoint + "'", c -> {
             try (PreparedStatement d = c.prepareStatement("DELETE FROM routing_queue WHERE endpoint = ? AND seq"
                     + " BETWEEN ? AND ?");
                     PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET delivered = delivered + ?,"
-                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ? WHERE name = ?" + FENCE)) {
+                            + " attempts = 0, retry_at_ms = 0, last_delivered_ms = ?,"
+                            + " lease_until_ms = GREATEST(lease_until_ms, ?) WHERE name = ?" + FENCE)) {
                 u.setInt(1, count);
                 u.setLong(2, nowMs);
-                u.setString(3, endpoint);
-                fence(u, 4, endpoint, node, nowMs);
+                u.setLong(3, untilMs);
+                u.setString(4, endpoint);
+                fence(u, 5, endpoint, node, nowMs);
                 d.setString(1, endpoint);
                 d.setLong(2, firstSeq);
                 d.setLong(3, lastSeq);
                 d.executeUpdate();
             }
-            return null;
+            return state(c, endpoint).orElseThrow(() -> new LeaseLostException(endpoint, node));
         });
     }
 
@@ -323,7 +343,7 @@ final class RoutingQueues {
     List<Row> deadLetters(String endpoint, int limit) {
         return db.transaction("reading the dead letters of endpoint '" + endpoint + "'", c -> rows(c, "SELECT seq,"
                 + " route, enqueued_ms, properties, body, attempts, reason, dead_ms FROM routing_dead_letters WHERE"
-                + " endpoint = ? AND seq > ? ORDER BY seq LIMIT ?", endpoint, 0L, limit));
+                + " endpoint = ? AND seq > ? ORDER BY endpoint, seq LIMIT ?", endpoint, 0L, limit));
     }
 
     /** @see Replay#replay */

@@ -72,14 +72,18 @@ final class RoutingTables {
                 }
             }
             try (PreparedStatement i = c.prepareStatement("INSERT INTO routing_endpoints (name, type, settings,"
-                    + " next_seq, lease_until_ms, attempts, retry_at_ms, delivered, failed, dead, created_ms)"
-                    + " VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)")) {
+                    + " lease_until_ms, attempts, retry_at_ms, delivered, failed, dead, created_ms)"
+                    + " VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, ?)");
+                    PreparedStatement q = c.prepareStatement("INSERT INTO routing_sequences (endpoint, next_seq)"
+                            + " VALUES (?, ?)")) {
                 i.setString(1, name);
                 i.setString(2, type);
                 i.setString(3, settings);
-                i.setLong(4, firstSequence(now));
-                i.setLong(5, now);
+                i.setLong(4, now);
                 i.executeUpdate();
+                q.setString(1, name);
+                q.setLong(2, firstSequence(now));
+                q.executeUpdate();
             }
             return null;
         });

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.osgi.service.component.annotations.Component;
 import org.outpost.hub.routing.EndpointSink;
 import org.outpost.hub.routing.EndpointType;
@@ -102,11 +101,10 @@ public final class WebhookEndpoint implements EndpointType {
         @Override
         public void deliver(List<RoutedMessage> messages) throws Exception {
             if (batch) {
-                ArrayNode array = MessageCodec.MAPPER.createArrayNode();
-                messages.forEach(m -> array.add(MessageCodec.envelope(m)));
                 HttpRequest.Builder b = request().header("Content-Type", "application/json")
                         .header("Outpost-Message-Count", Integer.toString(messages.size()))
-                        .POST(HttpRequest.BodyPublishers.ofString(array.toString(), StandardCharsets.UTF_8));
+                        .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.envelopes(messages, true),
+                                StandardCharsets.UTF_8));
                 send(b.build(), messages.get(0).sequence());
                 return;
             }

@@ -122,4 +122,105 @@ class RoutingQueuesTest {
         queues.failed("ep", "A", "down", 12_000, 13_000);
         assertThat(queues.state("ep").orElseThrow().attempts()).isEqualTo(1);
     }
+
+    @Test
+    void anAcknowledgementRenewsTheLeaseAndReturnsTheStateInTheSameTransaction() {
+        enqueue(3);
+        assertThat(queues.lease("ep", "A", 10_000, 11_000)).isPresent();
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, 2);
+        RoutingQueues.State s = queues.deliveredAndRenewed("ep", "A", rows.get(0).seq(), rows.get(1).seq(), 2, 10_500,
+                40_000);
+        assertThat(s.leaseNode()).isEqualTo("A");
+        assertThat(s.leaseUntilMs()).isEqualTo(40_000);
+        assertThat(s.delivered()).isEqualTo(2);
+        assertThat(s.attempts()).isZero();
+        assertThat(s.type()).isEqualTo("webhook");
+        assertThat(queues.state("ep").orElseThrow().leaseUntilMs()).isEqualTo(40_000);
+        // Renewed: another node cannot take it where A's first lease would have expired.
+        assertThat(queues.lease("ep", "B", 20_000, 50_000)).isEmpty();
+        assertThat(queues.head("ep", 0, 10)).hasSize(1);
+
+        // Once it expired and went to B, A's acknowledgement changes nothing, and does not take the lease back.
+        assertThat(queues.lease("ep", "B", 41_000, 90_000)).isPresent();
+        long third = queues.head("ep", 0, 10).get(0).seq();
+        assertThatThrownBy(() -> queues.deliveredAndRenewed("ep", "A", third, third, 1, 42_000, 100_000))
+                .isInstanceOf(RoutingQueues.LeaseLostException.class);
+        assertThat(queues.head("ep", 0, 10)).hasSize(1);
+        RoutingQueues.State b = queues.state("ep").orElseThrow();
+        assertThat(b.leaseNode()).isEqualTo("B");
+        assertThat(b.leaseUntilMs()).isEqualTo(90_000);
+        assertThat(b.delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void theHeadIsReadInSequenceOrderFromThePrimaryKeyWithoutSortingTheQueue() throws Exception {
+        tables.putEndpoint("other", "webhook", "{}", 1_000);
+        for (int i = 0; i < 30; i++) {
+            queues.enqueue(List.of(new RoutingQueues.Item(i % 2 == 0 ? "ep" : "other", "all", i, "{}", "b" + i),
+                    new RoutingQueues.Item("ep", "all", i, "{}", "c" + i)));
+        }
+        List<RoutingQueues.Row> all = queues.head("ep", 0, 100);
+        assertThat(all).hasSize(45);
+        assertThat(all).extracting(RoutingQueues.Row::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(all.get(0).body()).isEqualTo("b0");
+        assertThat(all.get(1).body()).isEqualTo("c0");
+        assertThat(all.get(2).body()).isEqualTo("c1");
+        List<RoutingQueues.Row> page = queues.head("ep", all.get(9).seq(), 5);
+        assertThat(page).extracting(RoutingQueues.Row::seq).containsExactlyElementsOf(all.subList(10, 15).stream()
+                .map(RoutingQueues.Row::seq).toList());
+        // The plan: H2 reads the primary key (endpoint, seq) in order and stops at the limit ("index sorted"); ordered
+        // by seq alone it read the endpoint's whole queue and sorted it, for every batch.
+        String plan = db.transaction("explaining", c -> {
+            try (java.sql.PreparedStatement s = c.prepareStatement("EXPLAIN " + RoutingQueues.HEAD)) {
+                s.setString(1, "ep");
+                s.setLong(2, 0);
+                s.setInt(3, 100);
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+        assertThat(plan).contains("index sorted");
+    }
+
+    @Test
+    void aBatchBeingQueuedDoesNotHoldUpTheAcknowledgementOrLeaseOfItsEndpoint() throws Exception {
+        enqueue(2);
+        assertThat(queues.lease("ep", "A", 10_000, 20_000)).isPresent();
+        List<RoutingQueues.Row> rows = queues.head("ep", 0, 10);
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // Another transaction takes sequences of the endpoint, as queueing does, and stays open meanwhile.
+        java.util.concurrent.CompletableFuture<Void> queueing = java.util.concurrent.CompletableFuture.runAsync(
+                () -> db.transaction("queueing, slowly", c -> {
+                    try (java.sql.PreparedStatement s = c.prepareStatement("UPDATE routing_sequences SET next_seq"
+                            + " = next_seq + 5 WHERE endpoint = 'ep'")) {
+                        assertThat(s.executeUpdate()).isEqualTo(1);
+                    }
+                    locked.countDown();
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                }));
+        try {
+            assertThat(locked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<RoutingQueues.State> ack = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        RoutingQueues.State s = queues.deliveredAndRenewed("ep", "A", rows.get(0).seq(), rows.get(1)
+                                .seq(), 2, 11_000, 25_000);
+                        queues.lease("ep", "A", 12_000, 26_000).orElseThrow();
+                        return s;
+                    });
+            // Well within the statement timeout a lock wait would end at (30 s).
+            assertThat(ack.get(5, java.util.concurrent.TimeUnit.SECONDS).delivered()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        queueing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(queues.head("ep", 0, 10)).isEmpty();
+    }
 }
