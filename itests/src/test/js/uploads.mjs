@@ -25,8 +25,12 @@ try {
   await page.click('#upload-ask');
   await page.waitForFunction(() => document.querySelector('#upload-result').textContent.startsWith('Asked'),
     null, { timeout: 60000 });
-  console.log('step: asked: ' + await page.textContent('#upload-result'));
-  const done = '#uploads tbody tr:first-child';
+  const asked = await page.textContent('#upload-result');
+  console.log('step: asked: ' + asked);
+  // This upload's row (other tests of the class ask for uploads of the same device meanwhile).
+  const id = /\(upload ([^)]+)\)/.exec(asked);
+  if (!id) throw new Error('the page does not name the upload it asked for: ' + asked);
+  const done = '#uploads tbody tr[data-upload="' + id[1] + '"]';
   await page.waitForFunction((s) => {
     const r = document.querySelector(s);
     return r && r.textContent.includes('Completed') && r.querySelector('button.upload-file');
