@@ -25,6 +25,8 @@ final class DeploymentFile implements AutoCloseable {
 
     private final Function<String, DeploymentResult> deploy;
     private final WatchedFile file;
+    /** The file's content, refused because a module kind it names is not (yet) on this gateway; or null. */
+    private String waiting;
 
     /**
      * @param deploy applies a manifest
@@ -54,12 +56,25 @@ final class DeploymentFile implements AutoCloseable {
         String get() throws IOException;
     }
 
-    private void changed(String content) {
+    private synchronized void changed(String content) {
+        waiting = null;
         DeploymentResult r = deploy.apply(content);
         if (r.code() == 200) {
             LOG.info("Applied {}: {}", file.path(), r.steps());
+        } else if (r.description() != null && r.description().contains(ModuleKinds.MISSING)) {
+            // At start, the file can come before the kinds it needs (each is a service of its own): it waits for them.
+            waiting = content;
+            LOG.warn("{} waits: {}; it is applied when that kind comes", file.path(), r.description());
         } else {
             LOG.error("{} not applied: {}", file.path(), r.description());
+        }
+    }
+
+    /** A module kind came: the file, if it was refused for want of a kind, is applied again. */
+    synchronized void kindArrived() {
+        String content = waiting;
+        if (content != null) {
+            changed(content);
         }
     }
 

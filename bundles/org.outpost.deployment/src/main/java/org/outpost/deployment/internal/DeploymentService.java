@@ -161,7 +161,13 @@ public final class DeploymentService implements Deployer {
         } else if (!kinds.add(name, kind)) {
             LOG.warn("Ignoring module kind {}: another runs '{}' modules", kind, name);
         } else {
-            deployments.execute(() -> resume(name));
+            deployments.execute(() -> {
+                resume(name);
+                DeploymentFile file = deploymentFile;
+                if (file != null) {
+                    file.kindArrived();
+                }
+            });
         }
     }
 

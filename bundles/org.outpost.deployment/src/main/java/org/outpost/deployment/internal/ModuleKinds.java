@@ -27,6 +27,9 @@ final class ModuleKinds {
     /** The deployment service's log: what is logged here is part of its story. */
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
 
+    /** Part of the refusal of a deployment that names a kind not bound (yet). */
+    static final String MISSING = "runs on this gateway (it has ";
+
     private final Map<String, MeasuredKind> kinds = new ConcurrentHashMap<>();
     private final AgentMetrics metrics;
 
@@ -140,7 +143,7 @@ final class ModuleKinds {
 
     private String missing(ModuleSpec spec) {
         List<String> known = kinds.keySet().stream().sorted().toList();
-        return "no module kind '" + nameOf(spec) + "' runs on this gateway (it has " + (known.isEmpty() ? "none"
+        return "no module kind '" + nameOf(spec) + "' " + MISSING + (known.isEmpty() ? "none"
                 : String.join(", ", known)) + ")";
     }
 }

@@ -36,6 +36,42 @@ class DeploymentFileTest {
     }
 
     @Test
+    void aFileRefusedForAKindNotYetBoundIsAppliedWhenAKindComesAndOnlyThen() throws Exception {
+        Path file = Files.writeString(dir.resolve("deployment.json"), "with a container");
+        List<String> kinds = new ArrayList<>(List.of("bundle"));
+        java.util.function.Function<String, DeploymentResult> deploy = manifest -> {
+            applied.add(manifest);
+            return kinds.contains("container") ? new DeploymentResult(200, "", List.of(), false, 0)
+                    : new DeploymentResult(400, "400 modulesContent.$edgeAgent.properties.desired.modules.worker.type:"
+                            + " no module kind 'container' runs on this gateway (it has bundle)", List.of(), false, 0);
+        };
+
+        try (DeploymentFile f = new DeploymentFile(file, deploy, () -> null, Runnable::run)) {
+            assertThat(applied).containsExactly("with a container");
+            kinds.add("container");
+            f.kindArrived();
+            assertThat(applied).containsExactly("with a container", "with a container");
+            // applied: a later kind does not apply it again
+            f.kindArrived();
+            assertThat(applied).hasSize(2);
+        }
+    }
+
+    @Test
+    void aFileRefusedForAnotherReasonIsNotAppliedAgainWhenAKindComes() throws Exception {
+        Path file = Files.writeString(dir.resolve("deployment.json"), "bad");
+        java.util.function.Function<String, DeploymentResult> deploy = manifest -> {
+            applied.add(manifest);
+            return new DeploymentResult(400, "400 modulesContent: not JSON", List.of(), false, 0);
+        };
+
+        try (DeploymentFile f = new DeploymentFile(file, deploy, () -> null, Runnable::run)) {
+            f.kindArrived();
+            assertThat(applied).containsExactly("bad");
+        }
+    }
+
+    @Test
     void theDeploymentRunningIsNotAppliedAgainAtStart() throws Exception {
         Path file = Files.writeString(dir.resolve("deployment.json"), "same");
 
