@@ -46,9 +46,12 @@ public interface AsyncInputHandler {
 
     /**
      * Service property: at most how many messages are handed over and not yet completed (an Integer or a String of
-     * one, 1 to 10,000).
+     * one, 1 to {@value #MAX_IN_FLIGHT}).
      */
     String IN_FLIGHT = "outpost.module.input.inflight";
+
+    /** The highest {@value #IN_FLIGHT} taken. */
+    int MAX_IN_FLIGHT = 10_000;
 
     /** What {@value #IN_FLIGHT} is unless the service says otherwise. */
     int DEFAULT_IN_FLIGHT = 100;

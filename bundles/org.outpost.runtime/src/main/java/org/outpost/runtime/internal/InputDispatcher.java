@@ -54,7 +54,6 @@ public final class InputDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputDispatcher.class);
     private static final long RETRY_DELAY_MS = 1000;
-    private static final int MAX_IN_FLIGHT = 10_000;
     /** How long a stopping or failing loop waits for what it has in flight before giving it back to the queue. */
     private static final long SETTLE_MS = 5_000;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -89,7 +88,7 @@ public final class InputDispatcher {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindInputHandler(ServiceReference<InputHandler> ref, InputHandler handler) {
-        bind(ref, handler.getClass(), Handler.of(handler), 1);
+        bind(ref, handler.getClass(), async(handler), 1);
     }
 
     void unbindInputHandler(ServiceReference<InputHandler> ref) {
@@ -105,21 +104,21 @@ public final class InputDispatcher {
         } catch (NumberFormatException e) {
             inFlight = -1;
         }
-        if (inFlight < 1 || inFlight > MAX_IN_FLIGHT) {
+        if (inFlight < 1 || inFlight > AsyncInputHandler.MAX_IN_FLIGHT) {
             LOG.error("Ignoring AsyncInputHandler {} of bundle {}: its '{}' service property is '{}'; give a whole"
                     + " number from 1 to {} (or none for {})", handler.getClass().getName(),
-                    ref.getBundle().getSymbolicName(), AsyncInputHandler.IN_FLIGHT, limit, MAX_IN_FLIGHT,
+                    ref.getBundle().getSymbolicName(), AsyncInputHandler.IN_FLIGHT, limit, AsyncInputHandler.MAX_IN_FLIGHT,
                     AsyncInputHandler.DEFAULT_IN_FLIGHT);
             return;
         }
-        bind(ref, handler.getClass(), handler::onMessage, inFlight);
+        bind(ref, handler.getClass(), handler, inFlight);
     }
 
     void unbindAsyncInputHandler(ServiceReference<AsyncInputHandler> ref) {
         unbind(ref);
     }
 
-    private void bind(ServiceReference<?> ref, Class<?> type, Handler handler, int inFlight) {
+    private void bind(ServiceReference<?> ref, Class<?> type, AsyncInputHandler handler, int inFlight) {
         String module = ref.getBundle().getHeaders("").get(EdgeModule.HEADER);
         Object input = ref.getProperty(InputHandler.INPUT);
         if (!ModuleNames.isValid(module) || !(input instanceof String in) || !ModuleNames.isValid(in)) {
@@ -147,32 +146,27 @@ public final class InputDispatcher {
      */
     Runnable attach(String module, String input, InputHandler handler) {
         // Not measured: the handler is the runtime's (it forwards to a process), not the module's code.
-        return start(module, input, Handler.of(handler), 1);
+        return start(module, input, async(handler), 1);
     }
 
     /** As {@link #attach(String, String, InputHandler)}, for a handler with up to {@code inFlight} messages. */
     Runnable attach(String module, String input, AsyncInputHandler handler, int inFlight) {
-        return start(module, input, handler::onMessage, inFlight);
+        return start(module, input, handler, inFlight);
     }
 
-    private Runnable start(String module, String input, Handler handler, int inFlight) {
+    private Runnable start(String module, String input, AsyncInputHandler handler, int inFlight) {
         InputLoop loop = new InputLoop(ModuleNames.require("module id", module), ModuleNames.require("input name",
                 input), handler, inFlight, false);
         executor.execute(loop);
         return loop::stop;
     }
 
-    /** Both kinds of handler, as the loop calls them. */
-    @FunctionalInterface
-    private interface Handler {
-        CompletionStage<Void> take(Message message) throws Exception;
-
-        static Handler of(InputHandler handler) {
-            return message -> {
-                handler.onMessage(message);
-                return DONE;
-            };
-        }
+    /** An {@code InputHandler} as the loop calls handlers: done when it returned. */
+    private static AsyncInputHandler async(InputHandler handler) {
+        return message -> {
+            handler.onMessage(message);
+            return DONE;
+        };
     }
 
     /** A message the handler is done with, as its loop settles it. */
@@ -203,7 +197,7 @@ public final class InputDispatcher {
     private final class InputLoop implements Runnable {
         private final String module;
         private final String input;
-        private final Handler handler;
+        private final AsyncInputHandler handler;
         private final int maxInFlight;
         /** The {@code to} label of the input's metrics. */
         private final String to;
@@ -215,7 +209,7 @@ public final class InputDispatcher {
         private volatile boolean running = true;
         private boolean announced;
 
-        InputLoop(String module, String input, Handler handler, int maxInFlight, boolean measured) {
+        InputLoop(String module, String input, AsyncInputHandler handler, int maxInFlight, boolean measured) {
             this.module = module;
             this.input = input;
             this.handler = handler;
@@ -284,7 +278,7 @@ public final class InputDispatcher {
                 long handedOver = System.nanoTime();
                 CompletionStage<Void> stage;
                 try (var measured = account == null ? Accounts.NOTHING : accounting.measure(account)) {
-                    stage = handler.take(message);
+                    stage = handler.onMessage(message);
                 } catch (Exception e) {
                     stage = CompletableFuture.failedFuture(e);
                 }

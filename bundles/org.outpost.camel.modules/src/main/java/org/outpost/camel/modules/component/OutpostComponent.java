@@ -70,10 +70,10 @@ public final class OutpostComponent extends DefaultComponent {
             } catch (NumberFormatException e) {
                 inFlight = 0;
             }
-            if (inFlight < 1 || inFlight > 10_000) {
+            if (inFlight < 1 || inFlight > AsyncInputHandler.MAX_IN_FLIGHT) {
                 throw new IllegalArgumentException("endpoint " + uri + ": option " + IN_FLIGHT + " is '" + option
-                        + "'; give a whole number from 1 (one message at a time, in order even when one fails) to"
-                        + " 10000");
+                        + "'; give a whole number from 1 (one message at a time, in order even when one fails) to "
+                        + AsyncInputHandler.MAX_IN_FLIGHT);
             }
         }
         if (!parameters.isEmpty()) {
