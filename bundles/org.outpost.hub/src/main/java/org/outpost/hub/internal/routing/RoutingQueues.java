@@ -272,25 +272,22 @@ final class RoutingQueues {
 
     /** Counts a failed attempt and sets when the next is due. @throws LeaseLostException as delivered does */
     void failed(String endpoint, String node, String error, long nowMs, long retryAtMs) {
-        db.transaction("recording a failed delivery to endpoint '" + endpoint + "'", c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET attempts = attempts + 1,"
-                    + " failed = failed + 1, retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?"
-                    + FENCE)) {
-                u.setLong(1, retryAtMs);
-                u.setString(2, storable(error));
-                u.setLong(3, nowMs);
-                u.setString(4, endpoint);
-                fence(u, 5, endpoint, node, nowMs);
-            }
-            return null;
-        });
+        setError("recording a failed delivery to endpoint '" + endpoint + "'", "attempts = attempts + 1,"
+                + " failed = failed + 1, ", endpoint, node, error, nowMs, retryAtMs);
     }
 
     /** Records that the endpoint's sink could not be opened and when to try again, counting no attempt. */
     void cannotOpen(String endpoint, String node, String error, long nowMs, long retryAtMs) {
-        db.transaction("recording that endpoint '" + endpoint + "' cannot be opened", c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET retry_at_ms = ?,"
-                    + " last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
+        setError("recording that endpoint '" + endpoint + "' cannot be opened", "", endpoint, node, error, nowMs,
+                retryAtMs);
+    }
+
+    /** Sets the endpoint's last error and next try (and {@code counting}, SQL assignments ending in ", "), fenced. */
+    private void setError(String what, String counting, String endpoint, String node, String error, long nowMs,
+            long retryAtMs) {
+        db.transaction(what, c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE routing_endpoints SET " + counting
+                    + "retry_at_ms = ?, last_error = ?, last_error_ms = ? WHERE name = ?" + FENCE)) {
                 u.setLong(1, retryAtMs);
                 u.setString(2, storable(error));
                 u.setLong(3, nowMs);
